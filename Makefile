@@ -1,0 +1,57 @@
+# Trellis: `make demo` to run it, `make test` to check it. See README.md.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
+DEMO_DB ?= var/trellis.sqlite3
+export DJANGO_SETTINGS_MODULE := trellis.settings
+
+.PHONY: demo test lint types pytest bench chromium clean help
+
+help:
+	@echo "make demo        set up and serve the demo on http://127.0.0.1:8000 (RESET=1 starts over)"
+	@echo "make test        install test tools (Chromium included), run ruff, mypy and pytest"
+	@echo "make bench       benchmarks against a generated program (prints a table, writes bench/results.json)"
+
+$(VENV)/.base: pyproject.toml scripts/find-python
+	@PYBIN="$$(scripts/find-python)" && echo "Using $$PYBIN" && \
+	  ( [ -x $(PY) ] || "$$PYBIN" -m venv $(VENV) )
+	$(PY) -m pip install --quiet --disable-pip-version-check uv==0.13.9
+	$(UV) pip install --quiet --python $(PY) -r pyproject.toml
+	@touch $@
+
+$(VENV)/.test: $(VENV)/.base
+	$(UV) pip install --quiet --python $(PY) -r pyproject.toml --extra test
+	@touch $@
+
+demo: $(VENV)/.base
+	@mkdir -p var
+	@if [ "$(RESET)" = "1" ]; then echo "RESET=1: removing $(DEMO_DB)"; rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm; fi
+	TRELLIS_DEMO=1 $(PY) manage.py migrate --no-input
+	TRELLIS_DEMO=1 $(PY) manage.py seed_demo --if-empty
+	TRELLIS_DEMO=1 $(PY) manage.py demo_signins
+	TRELLIS_DEMO=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+chromium:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = "0" ]; then echo "Installing Debian's chromium for browser tests..."; \
+	  (apt-get install -y -qq chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium)) ; \
+	else echo "Browser tests need Debian's chromium: run 'sudo apt-get install -y chromium' and try again." >&2; exit 1; fi
+
+lint: $(VENV)/.test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+types: $(VENV)/.test
+	SECRET_KEY=type-checking-only $(VENV)/bin/mypy .
+
+pytest: $(VENV)/.test chromium
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test: lint types pytest
+
+bench: $(VENV)/.test
+	$(PY) bench/run.py $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,258 @@
+"""The people every test talks about, built through the same actions the app uses.
+
+One organization ("Riverbend Health (test)") with an adult mental-health IOP (morning and
+evening tracks) and an adult substance-use IOP. Personas:
+
+- director: program director of the mental-health IOP
+- clinician: therapist, primary on `participant`'s care team (evening track)
+- other_clinician: therapist of the same program, morning track, on `other_participant`'s team
+- front_desk: front desk of the mental-health IOP
+- intake: intake coordinator of the mental-health IOP
+- compliance: compliance officer of the organization
+- outsider: counselor in the substance-use IOP, on `sud_participant`'s care team
+- participant_user: `participant`'s own sign-in
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.utils import timezone
+
+from trellis.accounts.actions import do_add_credential, do_create_user
+from trellis.accounts.models import User
+from trellis.participants.actions import (
+    ParticipantDetails,
+    do_add_care_team_member,
+    do_create_participant,
+)
+from trellis.participants.models import EpisodeStatus, Participant
+from trellis.programs.actions import (
+    do_add_membership,
+    do_create_organization,
+    do_create_program,
+    do_create_room,
+    do_create_site,
+    do_create_track,
+)
+from trellis.programs.models import (
+    ClinicianKind,
+    Delivery,
+    Organization,
+    Population,
+    Program,
+    Role,
+    Room,
+    Site,
+    Track,
+)
+
+PASSWORD = "correct horse battery staple"
+
+
+@dataclass
+class World:
+    organization: Organization
+    site: Site
+    room: Room
+    program: Program
+    morning: Track
+    evening: Track
+    sud_program: Program
+    sud_track: Track
+    director: User
+    clinician: User
+    other_clinician: User
+    front_desk: User
+    intake: User
+    compliance: User
+    outsider: User
+    participant_user: User
+    participant: Participant
+    other_participant: Participant
+    sud_participant: Participant
+
+    @property
+    def personas(self) -> dict[str, User]:
+        return {
+            "director": self.director,
+            "clinician": self.clinician,
+            "other_clinician": self.other_clinician,
+            "front_desk": self.front_desk,
+            "intake": self.intake,
+            "compliance": self.compliance,
+            "outsider": self.outsider,
+            "participant": self.participant_user,
+        }
+
+
+def make_staff(
+    username: str,
+    first: str,
+    last: str,
+    organization: Organization,
+    role: str,
+    program: Program | None = None,
+    clinician_kind: str = "",
+    credential: str = "",
+) -> User:
+    user = do_create_user(
+        None,
+        username=username,
+        password=PASSWORD,
+        email=f"{username}@riverbend.test",
+        first_name=first,
+        last_name=last,
+    )
+    do_add_membership(
+        None, user, organization, role=role, program=program, clinician_kind=clinician_kind
+    )
+    if credential:
+        do_add_credential(
+            None,
+            user,
+            kind=credential,
+            licence_number=f"{credential}-{user.pk:05d}",
+            state="OR",
+            expires_on=date(2028, 6, 30),
+        )
+    return user
+
+
+def make_participant(
+    organization: Organization,
+    mrn: str,
+    given: str,
+    family: str,
+    *,
+    program: Program | None = None,
+    track: Track | None = None,
+    status: str = EpisodeStatus.ACTIVE,
+    team: list[tuple[User, str, bool]] | None = None,
+    user: User | None = None,
+) -> Participant:
+    admitted = timezone.localdate() - timedelta(days=21)
+    participant = do_create_participant(
+        None,
+        organization,
+        ParticipantDetails(
+            mrn=mrn,
+            given_name=given,
+            family_name=family,
+            date_of_birth=date(1990, 4, 12),
+            pronouns="they/them",
+            phone="555-0100",
+            email=f"{mrn.lower()}@example.test",
+        ),
+        program=program,
+        track=track,
+        status=status,
+        admitted_on=admitted if status in {EpisodeStatus.ACTIVE, EpisodeStatus.ON_HOLD} else None,
+    )
+    if user is not None:
+        participant.user = user
+        participant.save(update_fields=["user"])
+    if program is not None:
+        episode = participant.episodes.get()
+        for member, role, primary in team or []:
+            do_add_care_team_member(
+                None, episode, member, role=role, is_primary=primary, start_date=admitted
+            )
+    return participant
+
+
+def build_world() -> World:
+    org = do_create_organization(None, name="Riverbend Health (test)", time_zone="America/Chicago")
+    site = do_create_site(None, org, name="Riverbend Main", city="Springfield", state="IL")
+    room = do_create_room(None, site, name="Room 2", capacity=12)
+    program = do_create_program(
+        None, org, name="Adult Mental Health IOP", population=Population.ADULT, site=site
+    )
+    morning = do_create_track(
+        None, program, name="Morning", delivery=Delivery.IN_PERSON, capacity=12
+    )
+    evening = do_create_track(None, program, name="Evening", delivery=Delivery.HYBRID, capacity=12)
+    sud = do_create_program(
+        None, org, name="Adult Substance Use IOP", population=Population.ADULT, site=site
+    )
+    sud_track = do_create_track(None, sud, name="Evening", delivery=Delivery.IN_PERSON, capacity=10)
+
+    director = make_staff(
+        "dana.director", "Dana", "Director", org, Role.PROGRAM_DIRECTOR, program, credential="LCSW"
+    )
+    clinician = make_staff(
+        "casey.clinician",
+        "Casey",
+        "Clinician",
+        org,
+        Role.CLINICIAN,
+        program,
+        ClinicianKind.THERAPIST,
+        "LPC",
+    )
+    other = make_staff(
+        "morgan.morning",
+        "Morgan",
+        "Morning",
+        org,
+        Role.CLINICIAN,
+        program,
+        ClinicianKind.THERAPIST,
+        "LMFT",
+    )
+    front = make_staff("frankie.frontdesk", "Frankie", "Frontdesk", org, Role.FRONT_DESK, program)
+    intake = make_staff("ingrid.intake", "Ingrid", "Intake", org, Role.INTAKE_COORDINATOR, program)
+    compliance = make_staff(
+        "connor.compliance", "Connor", "Compliance", org, Role.COMPLIANCE_OFFICER
+    )
+    outsider = make_staff(
+        "oakley.outsider",
+        "Oakley",
+        "Outsider",
+        org,
+        Role.CLINICIAN,
+        sud,
+        ClinicianKind.COUNSELOR,
+        "CADC",
+    )
+
+    participant_user = do_create_user(
+        None, username="pat.participant", password=PASSWORD, is_staff_profile=False
+    )
+    participant = make_participant(
+        org,
+        "MRN-1001",
+        "Patricia",
+        "Quillfeather",
+        program=program,
+        track=evening,
+        team=[(clinician, ClinicianKind.THERAPIST, True)],
+        user=participant_user,
+    )
+    other_participant = make_participant(
+        org,
+        "MRN-1002",
+        "Rowan",
+        "Thistledown",
+        program=program,
+        track=morning,
+        team=[(other, ClinicianKind.THERAPIST, True)],
+    )
+    sud_participant = make_participant(
+        org,
+        "MRN-2001",
+        "Sage",
+        "Brambleworth",
+        program=sud,
+        track=sud_track,
+        team=[(outsider, ClinicianKind.COUNSELOR, True)],
+    )
+    return World(
+        organization=org, site=site, room=room, program=program, morning=morning,
+        evening=evening, sud_program=sud, sud_track=sud_track, director=director,
+        clinician=clinician, other_clinician=other, front_desk=front, intake=intake,
+        compliance=compliance, outsider=outsider, participant_user=participant_user,
+        participant=participant, other_participant=other_participant,
+        sud_participant=sud_participant,
+    )  # fmt: skip

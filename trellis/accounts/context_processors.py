@@ -1,0 +1,40 @@
+"""Navigation for the base layout: only the sections the signed-in user may use."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from trellis.privacy.policy import grants_for
+from trellis.programs.models import Role
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = request.user
+    if not user.is_authenticated:
+        return {"nav_items": []}
+    grants = grants_for(user)
+    items: list[tuple[str, str]] = []
+    if grants.is_staff_member:
+        items += [
+            ("Today", reverse("today")),
+            ("Participants", reverse("participants:list")),
+            ("Programs", reverse("programs:list")),
+        ]
+        if Role.COMPLIANCE_OFFICER in grants.roles:
+            items.append(("Audit", reverse("audit:report")))
+    elif hasattr(user, "participant"):
+        items.append(("My record", reverse("participants:me")))
+    current = request.path
+    return {
+        "nav_items": [
+            {
+                "label": label,
+                "url": url,
+                "current": current == url or (url != "/" and current.startswith(url)),
+            }
+            for label, url in items
+        ]
+    }

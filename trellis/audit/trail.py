@@ -1,0 +1,136 @@
+"""Append events to the audit trail and verify the chain."""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from trellis.audit.models import GENESIS_HASH, Action, ChainHead, Event, Outcome
+
+if TYPE_CHECKING:
+    from trellis.accounts.models import User
+    from trellis.participants.models import Participant
+
+
+@dataclass(frozen=True)
+class RequestContext:
+    client_addr: str | None
+
+
+# Set per request by audit.middleware.RequestContextMiddleware; actions read the client
+# address from here so they need not be handed the request.
+current_request: contextvars.ContextVar[RequestContext | None] = contextvars.ContextVar(
+    "trellis_audit_request", default=None
+)
+
+
+def record(
+    actor: User | None,
+    action: Action | str,
+    *,
+    participant: Participant | None = None,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    outcome: Outcome | str = Outcome.SUCCESS,
+    purpose: str = "",
+    role: str = "",
+    detail: dict[str, Any] | None = None,
+    actor_label: str = "",
+) -> Event:
+    """Append one event to the chain, inside the caller's transaction if there is one.
+
+    Never put free clinical text in `detail`: keep it to identifiers, field names and codes.
+    """
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(getattr(obj, "public_id", None) or obj.pk)
+    context = current_request.get()
+    with transaction.atomic():
+        head, _ = ChainHead.objects.select_for_update().get_or_create(pk=1)
+        event = Event(
+            occurred_at=timezone.now(),
+            actor=actor if actor is not None and actor.is_authenticated else None,
+            actor_label=actor_label
+            or (actor.get_username() if actor is not None and actor.is_authenticated else ""),
+            role=role,
+            action=action,
+            participant=participant,
+            object_type=object_type,
+            object_id=object_id,
+            outcome=outcome,
+            purpose=purpose,
+            client_addr=context.client_addr if context else None,
+            detail=detail or {},
+            prev_hash=head.last_hash,
+        )
+        event.hash = event.compute_hash()
+        event.save(force_insert=True)
+        head.last_event_id = event.pk
+        head.last_hash = event.hash
+        head.event_count += 1
+        head.save(update_fields=["last_event_id", "last_hash", "event_count"])
+    return event
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    event_id: int | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    checked: int
+    first_break: ChainBreak | None
+
+    @property
+    def ok(self) -> bool:
+        return self.first_break is None
+
+
+def _events_in_order(chunk_size: int = 2000) -> Iterator[Event]:
+    return Event.objects.order_by("id").iterator(chunk_size=chunk_size)
+
+
+def verify_chain() -> VerifyResult:
+    """Walk every event in order; return the first place where the chain does not hold."""
+    expected_prev = GENESIS_HASH
+    checked = 0
+    last_id = 0
+    for event in _events_in_order():
+        if event.prev_hash != expected_prev:
+            return VerifyResult(
+                checked,
+                ChainBreak(
+                    event.pk,
+                    "its link to the previous event does not match: an event before it was "
+                    "removed, inserted or altered",
+                ),
+            )
+        if event.compute_hash() != event.hash:
+            return VerifyResult(
+                checked, ChainBreak(event.pk, "its content does not match its hash: altered")
+            )
+        expected_prev = event.hash
+        last_id = event.pk
+        checked += 1
+    head = ChainHead.objects.filter(pk=1).first()
+    head_hash = head.last_hash if head else GENESIS_HASH
+    head_count = head.event_count if head else 0
+    if head_hash != expected_prev or head_count != checked:
+        return VerifyResult(
+            checked,
+            ChainBreak(
+                last_id or None,
+                f"the chain head expects {head_count} events ending in "
+                f"#{head.last_event_id if head else 0}, found {checked}: "
+                "events at the end were removed",
+            ),
+        )
+    return VerifyResult(checked, None)

@@ -1,0 +1,328 @@
+"""Every write to participants, episodes and care teams. Atomic, audited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from trellis.audit.models import Action, Purpose
+from trellis.audit.trail import record
+from trellis.participants.models import (
+    CareTeamMember,
+    DischargeReason,
+    Episode,
+    EpisodeStatus,
+    Participant,
+)
+from trellis.programs.models import ClinicianKind, Membership, Organization, Program, Role, Track
+
+if TYPE_CHECKING:
+    from trellis.accounts.models import User
+
+EARLIEST_BIRTH_DATE = date(1900, 1, 1)
+
+
+@dataclass
+class ParticipantDetails:
+    """What a person registering a participant enters (already type-checked by a form/schema)."""
+
+    mrn: str
+    given_name: str
+    family_name: str
+    date_of_birth: date
+    preferred_name: str = ""
+    pronouns: str = ""
+    email: str = ""
+    phone: str = ""
+    address_line1: str = ""
+    address_line2: str = ""
+    city: str = ""
+    state: str = ""
+    postal_code: str = ""
+    emergency_contact_name: str = ""
+    emergency_contact_relationship: str = ""
+    emergency_contact_phone: str = ""
+    language: str = "en"
+
+
+def _validate_details(details: ParticipantDetails, organization: Organization) -> None:
+    errors: dict[str, str] = {}
+    details.mrn = details.mrn.strip()
+    if not details.mrn:
+        errors["mrn"] = "Enter the medical record number."
+    elif Participant.objects.filter(organization=organization, mrn__iexact=details.mrn).exists():
+        errors["mrn"] = f"MRN {details.mrn} is already used by another participant."
+    if not details.given_name.strip():
+        errors["given_name"] = "Enter the legal given name."
+    if not details.family_name.strip():
+        errors["family_name"] = "Enter the legal family name."
+    today = timezone.localdate()
+    if details.date_of_birth > today:
+        errors["date_of_birth"] = "Date of birth cannot be in the future."
+    elif details.date_of_birth < EARLIEST_BIRTH_DATE:
+        errors["date_of_birth"] = "Date of birth is before 1900: check the year."
+    if details.state and (len(details.state) != 2 or not details.state.isalpha()):
+        errors["state"] = "Use the two-letter state code, e.g. OR."
+    if errors:
+        raise ValidationError(errors)
+
+
+def _validate_enrollment(
+    organization: Organization,
+    program: Program,
+    track: Track | None,
+    status: str,
+    admitted_on: date | None,
+    date_of_birth: date | None,
+) -> None:
+    errors: dict[str, str] = {}
+    if program.organization_id != organization.pk:
+        errors["program"] = "That program belongs to another organization."
+    if track is not None and track.program_id != program.pk:
+        errors["track"] = f"The {track.name} track is not part of {program.name}."
+    if status not in EpisodeStatus.values or status == EpisodeStatus.DISCHARGED:
+        errors["status"] = "A new episode is planned, on the waitlist, active or on hold."
+    if status == EpisodeStatus.ACTIVE and admitted_on is None:
+        errors["admitted_on"] = "An active episode needs its admission date."
+    if admitted_on is not None:
+        if date_of_birth is not None and admitted_on < date_of_birth:
+            errors["admitted_on"] = "Admission cannot be before the date of birth."
+        elif admitted_on > timezone.localdate() + timedelta(days=365):
+            errors["admitted_on"] = "Admission is more than a year away: check the date."
+    if errors:
+        raise ValidationError(errors)
+
+
+def check_create_participant(
+    actor: User,
+    organization: Organization,
+    details: ParticipantDetails,
+    *,
+    program: Program | None = None,
+    track: Track | None = None,
+    status: str = EpisodeStatus.PLANNED,
+    admitted_on: date | None = None,
+) -> Participant:
+    """Validate, then register a participant (and open their first episode if a program is
+    given). Raises ValidationError naming the field; writes nothing on error."""
+    _validate_details(details, organization)
+    if program is not None:
+        _validate_enrollment(
+            organization, program, track, status, admitted_on, details.date_of_birth
+        )
+    try:
+        return do_create_participant(
+            actor,
+            organization,
+            details,
+            program=program,
+            track=track,
+            status=status,
+            admitted_on=admitted_on,
+        )
+    except IntegrityError as error:
+        # Two people registering the same MRN at once: the constraint decides.
+        raise ValidationError({"mrn": f"MRN {details.mrn} is already in use."}) from error
+
+
+@transaction.atomic
+def do_create_participant(
+    actor: User | None,
+    organization: Organization,
+    details: ParticipantDetails,
+    *,
+    program: Program | None = None,
+    track: Track | None = None,
+    status: str = EpisodeStatus.PLANNED,
+    admitted_on: date | None = None,
+    audit: bool = True,
+) -> Participant:
+    participant = Participant.objects.create(
+        organization=organization,
+        mrn=details.mrn.strip(),
+        given_name=details.given_name.strip(),
+        family_name=details.family_name.strip(),
+        preferred_name=details.preferred_name.strip(),
+        pronouns=details.pronouns.strip(),
+        date_of_birth=details.date_of_birth,
+        email=details.email.strip(),
+        phone=details.phone.strip(),
+        address_line1=details.address_line1.strip(),
+        address_line2=details.address_line2.strip(),
+        city=details.city.strip(),
+        state=details.state.strip().upper(),
+        postal_code=details.postal_code.strip(),
+        emergency_contact_name=details.emergency_contact_name.strip(),
+        emergency_contact_relationship=details.emergency_contact_relationship.strip(),
+        emergency_contact_phone=details.emergency_contact_phone.strip(),
+        language=details.language.strip() or "en",
+    )
+    if audit:
+        record(
+            actor, Action.CREATE, participant=participant, obj=participant, purpose=Purpose.HOPERAT
+        )
+    if program is not None:
+        do_open_episode(
+            actor,
+            participant,
+            program,
+            track=track,
+            status=status,
+            admitted_on=admitted_on,
+            audit=audit,
+        )
+    return participant
+
+
+def check_open_episode(
+    actor: User,
+    participant: Participant,
+    program: Program,
+    *,
+    track: Track | None = None,
+    status: str = EpisodeStatus.PLANNED,
+    admitted_on: date | None = None,
+) -> Episode:
+    _validate_enrollment(
+        participant.organization, program, track, status, admitted_on, participant.date_of_birth
+    )
+    if Episode.objects.open().filter(participant=participant, program=program).exists():
+        raise ValidationError({"program": f"There is already an open episode in {program.name}."})
+    return do_open_episode(
+        actor, participant, program, track=track, status=status, admitted_on=admitted_on
+    )
+
+
+@transaction.atomic
+def do_open_episode(
+    actor: User | None,
+    participant: Participant,
+    program: Program,
+    *,
+    track: Track | None = None,
+    status: str = EpisodeStatus.PLANNED,
+    admitted_on: date | None = None,
+    audit: bool = True,
+) -> Episode:
+    episode = Episode.objects.create(
+        participant=participant,
+        program=program,
+        track=track,
+        status=status,
+        admitted_on=admitted_on,
+    )
+    if audit:
+        record(
+            actor,
+            Action.CREATE,
+            participant=participant,
+            obj=episode,
+            purpose=Purpose.HOPERAT,
+            detail={"program": str(program.public_id), "status": status},
+        )
+    return episode
+
+
+def check_discharge(actor: User, episode: Episode, *, discharged_on: date, reason: str) -> Episode:
+    errors: dict[str, str] = {}
+    if not episode.is_open:
+        errors["status"] = "This episode is already discharged."
+    if reason not in DischargeReason.values:
+        errors["discharge_reason"] = "Choose a discharge reason."
+    if episode.admitted_on is None:
+        errors["discharged_on"] = "The episode has no admission date: record the admission first."
+    elif discharged_on < episode.admitted_on:
+        errors["discharged_on"] = "Discharge cannot be before admission."
+    if discharged_on > timezone.localdate():
+        errors["discharged_on"] = "Discharge cannot be in the future."
+    if errors:
+        raise ValidationError(errors)
+    return do_discharge(actor, episode, discharged_on=discharged_on, reason=reason)
+
+
+@transaction.atomic
+def do_discharge(
+    actor: User | None, episode: Episode, *, discharged_on: date, reason: str, audit: bool = True
+) -> Episode:
+    episode.status = EpisodeStatus.DISCHARGED
+    episode.discharged_on = discharged_on
+    episode.discharge_reason = reason
+    episode.save(update_fields=["status", "discharged_on", "discharge_reason"])
+    CareTeamMember.objects.filter(episode=episode, end_date__isnull=True).update(
+        end_date=discharged_on
+    )
+    if audit:
+        record(
+            actor,
+            Action.UPDATE,
+            participant=episode.participant,
+            obj=episode,
+            purpose=Purpose.HOPERAT,
+            detail={"status": "discharged", "reason": reason},
+        )
+    return episode
+
+
+def check_add_care_team_member(
+    actor: User,
+    episode: Episode,
+    member: User,
+    *,
+    role: str,
+    is_primary: bool = False,
+    start_date: date | None = None,
+) -> CareTeamMember:
+    errors: dict[str, str] = {}
+    if role not in ClinicianKind.values:
+        errors["role"] = "Choose the member's role on the care team."
+    works_here = (
+        Membership.objects.active()
+        .filter(user=member, role__in=[Role.CLINICIAN, Role.PROGRAM_DIRECTOR])
+        .filter(organization_id=episode.program.organization_id)
+        .exists()
+    )
+    if not works_here:
+        errors["user"] = "Only clinicians of this organization can join a care team."
+    if is_primary and episode.care_team.filter(is_primary=True, end_date__isnull=True).exists():
+        errors["is_primary"] = "The episode already has a primary clinician: end that role first."
+    if errors:
+        raise ValidationError(errors)
+    return do_add_care_team_member(
+        actor, episode, member, role=role, is_primary=is_primary, start_date=start_date
+    )
+
+
+@transaction.atomic
+def do_add_care_team_member(
+    actor: User | None,
+    episode: Episode,
+    member: User,
+    *,
+    role: str,
+    is_primary: bool = False,
+    start_date: date | None = None,
+    audit: bool = True,
+) -> CareTeamMember:
+    membership = CareTeamMember.objects.create(
+        episode=episode,
+        user=member,
+        role=role,
+        is_primary=is_primary,
+        start_date=start_date or timezone.localdate(),
+    )
+    if audit:
+        record(
+            actor,
+            Action.CREATE,
+            participant=episode.participant,
+            obj=membership,
+            object_id=str(membership.pk),
+            purpose=Purpose.HOPERAT,
+            detail={"member": str(member.public_id), "role": role, "primary": is_primary},
+        )
+    return membership

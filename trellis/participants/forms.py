@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from trellis.participants.actions import ParticipantDetails
+from trellis.participants.models import EpisodeStatus
+from trellis.programs.models import Program, Track
+
+DETAIL_FIELDS = [
+    "mrn", "given_name", "family_name", "preferred_name", "pronouns", "date_of_birth",
+    "email", "phone", "address_line1", "address_line2", "city", "state", "postal_code",
+    "emergency_contact_name", "emergency_contact_relationship", "emergency_contact_phone",
+    "language",
+]  # fmt: skip
+
+
+def _track_label(track: Track) -> str:
+    return f"{track.program.name} — {track.name}"
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class ParticipantForm(forms.Form):
+    """Register a participant and, optionally, open their first episode."""
+
+    mrn = forms.CharField(label="MRN", max_length=30, help_text="Medical record number")
+    given_name = forms.CharField(label="Legal given name", max_length=100)
+    family_name = forms.CharField(label="Legal family name", max_length=100)
+    preferred_name = forms.CharField(max_length=100, required=False)
+    pronouns = forms.CharField(max_length=40, required=False, help_text="e.g. she/her, they/them")
+    date_of_birth = forms.DateField(widget=DateInput)
+    email = forms.EmailField(required=False)
+    phone = forms.CharField(max_length=30, required=False)
+    address_line1 = forms.CharField(label="Address", max_length=200, required=False)
+    address_line2 = forms.CharField(label="Address line 2", max_length=200, required=False)
+    city = forms.CharField(max_length=100, required=False)
+    state = forms.CharField(max_length=2, required=False, help_text="Two letters, e.g. OR")
+    postal_code = forms.CharField(max_length=10, required=False)
+    emergency_contact_name = forms.CharField(max_length=150, required=False)
+    emergency_contact_relationship = forms.CharField(max_length=60, required=False)
+    emergency_contact_phone = forms.CharField(max_length=30, required=False)
+    language = forms.CharField(
+        max_length=35, initial="en", help_text="Preferred language code: en, es, vi…"
+    )
+    program = forms.ModelChoiceField(
+        queryset=Program.objects.none(),
+        required=False,
+        to_field_name="public_id",
+        help_text="Leave empty to register without enrolling yet.",
+    )
+    track = forms.ModelChoiceField(
+        queryset=Track.objects.none(), required=False, to_field_name="public_id"
+    )
+    status = forms.ChoiceField(
+        choices=[(s.value, s.label) for s in EpisodeStatus if s != EpisodeStatus.DISCHARGED],
+        initial=EpisodeStatus.PLANNED,
+    )
+    admitted_on = forms.DateField(label="Admission date", required=False, widget=DateInput)
+
+    def __init__(self, programs: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        program_field = self.fields["program"]
+        track_field = self.fields["track"]
+        if not isinstance(program_field, forms.ModelChoiceField) or not isinstance(
+            track_field, forms.ModelChoiceField
+        ):
+            raise TypeError("program and track are model choice fields")
+        program_field.queryset = programs
+        track_field.queryset = Track.objects.filter(program__in=programs, is_active=True)
+        track_field.label_from_instance = _track_label  # type: ignore[method-assign,assignment]
+
+    def details(self) -> ParticipantDetails:
+        text = {
+            name: str(self.cleaned_data.get(name) or "")
+            for name in DETAIL_FIELDS
+            if name != "date_of_birth"
+        }
+        dob = self.cleaned_data["date_of_birth"]
+        if not isinstance(dob, date):
+            raise ValidationError({"date_of_birth": "Enter a valid date."})
+        return ParticipantDetails(date_of_birth=dob, **text)

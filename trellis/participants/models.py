@@ -1,0 +1,236 @@
+"""Participants, episodes of care, and care teams."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from trellis.programs.models import ClinicianKind, Organization, Program, Track
+
+if TYPE_CHECKING:
+    from trellis.accounts.models import User
+
+
+class ParticipantQuerySet(models.QuerySet["Participant"]):
+    def visible_to(self, user: User) -> ParticipantQuerySet:
+        """Participants whose record the user may open at all (see privacy/policy.py)."""
+        from trellis.privacy import policy  # privacy sits beside participants; avoid a cycle
+
+        return self.filter(policy.participant_filter(user))
+
+    def search(self, text: str) -> ParticipantQuerySet:
+        """Match names and MRN, word by word, ignoring case."""
+        query = self
+        for word in text.split()[:5]:
+            query = query.filter(
+                models.Q(preferred_name__icontains=word)
+                | models.Q(given_name__icontains=word)
+                | models.Q(family_name__icontains=word)
+                | models.Q(mrn__icontains=word)
+            )
+        return query
+
+
+class Participant(models.Model):
+    """A person receiving care. Identified in URLs and the API by public_id only."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="participants"
+    )
+    mrn = models.CharField("MRN", max_length=30, help_text="Medical record number")
+    given_name = models.CharField("legal given name", max_length=100)
+    family_name = models.CharField("legal family name", max_length=100)
+    preferred_name = models.CharField(max_length=100, blank=True)
+    pronouns = models.CharField(max_length=40, blank=True)
+    date_of_birth = models.DateField()
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+    address_line1 = models.CharField(max_length=200, blank=True)
+    address_line2 = models.CharField(max_length=200, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    state = models.CharField(max_length=2, blank=True)
+    postal_code = models.CharField(max_length=10, blank=True)
+    emergency_contact_name = models.CharField(max_length=150, blank=True)
+    emergency_contact_relationship = models.CharField(max_length=60, blank=True)
+    emergency_contact_phone = models.CharField(max_length=30, blank=True)
+    language = models.CharField(
+        max_length=35, default="en", help_text="Preferred language, BCP 47 code (en, es, vi…)"
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="participant",
+        help_text="The participant's own sign-in, if they have one.",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ParticipantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["family_name", "given_name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "mrn"], name="participant_unique_mrn")
+        ]
+        indexes = [
+            models.Index(fields=["organization", "family_name", "given_name"]),
+        ]
+
+    def __str__(self) -> str:
+        # Deliberately not the name: str() ends up in logs and admin messages.
+        return f"Participant {self.public_id}"
+
+    @property
+    def display_name(self) -> str:
+        first = self.preferred_name or self.given_name
+        return f"{first} {self.family_name}"
+
+    @property
+    def legal_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+    def age_on(self, on: date) -> int:
+        born = self.date_of_birth
+        return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+    @property
+    def address(self) -> str:
+        tail = " ".join(p for p in [self.state, self.postal_code] if p)
+        parts = [self.address_line1, self.address_line2, self.city, tail]
+        return ", ".join(p for p in parts if p)
+
+
+class EpisodeStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    WAITLIST = "waitlist", "Waitlist"
+    ACTIVE = "active", "Active"
+    ON_HOLD = "on_hold", "On hold"
+    DISCHARGED = "discharged", "Discharged"
+
+
+OPEN_STATUSES = [
+    EpisodeStatus.PLANNED,
+    EpisodeStatus.WAITLIST,
+    EpisodeStatus.ACTIVE,
+    EpisodeStatus.ON_HOLD,
+]
+
+
+class DischargeReason(models.TextChoices):
+    """Treatment episode data set categories (docs/domain.md §3)."""
+
+    COMPLETED = "completed", "Treatment completed"
+    TRANSFERRED = "transferred", "Transferred to further treatment"
+    DROPPED_OUT = "dropped_out", "Dropped out (left against advice or stopped coming)"
+    TERMINATED = "terminated", "Terminated by the program"
+    INCARCERATED = "incarcerated", "Incarcerated"
+    DEATH = "death", "Death"
+    OTHER = "other", "Other"
+
+
+class EpisodeQuerySet(models.QuerySet["Episode"]):
+    def visible_to(self, user: User) -> EpisodeQuerySet:
+        """Episodes the user may see (per program: a Part 2 program stays private)."""
+        from trellis.privacy import policy
+
+        return self.filter(policy.episode_filter(user))
+
+    def open(self) -> EpisodeQuerySet:
+        return self.filter(status__in=OPEN_STATUSES)
+
+
+class Episode(models.Model):
+    """One stay in one program, from planning or waitlist to discharge."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="episodes")
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="episodes")
+    track = models.ForeignKey(
+        Track, null=True, blank=True, on_delete=models.PROTECT, related_name="episodes"
+    )
+    status = models.CharField(max_length=20, choices=EpisodeStatus.choices)
+    admitted_on = models.DateField(null=True, blank=True)
+    discharged_on = models.DateField(null=True, blank=True)
+    discharge_reason = models.CharField(max_length=20, choices=DischargeReason.choices, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = EpisodeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-admitted_on", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(discharged_on__isnull=True)
+                | models.Q(admitted_on__isnull=True)
+                | models.Q(discharged_on__gte=models.F("admitted_on")),
+                name="episode_discharge_after_admission",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="discharged")
+                | (models.Q(discharged_on__isnull=False) & ~models.Q(discharge_reason="")),
+                name="episode_discharged_has_date_and_reason",
+            ),
+            models.UniqueConstraint(
+                fields=["participant", "program"],
+                condition=~models.Q(status="discharged"),
+                name="episode_one_open_per_program",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Episode {self.public_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != EpisodeStatus.DISCHARGED
+
+    def days_in_care(self, on: date) -> int | None:
+        if self.admitted_on is None:
+            return None
+        end = self.discharged_on or on
+        return (end - self.admitted_on).days
+
+
+class CareTeamQuerySet(models.QuerySet["CareTeamMember"]):
+    def active_on(self, day: date) -> CareTeamQuerySet:
+        return self.filter(start_date__lte=day).filter(
+            models.Q(end_date__isnull=True) | models.Q(end_date__gte=day)
+        )
+
+
+class CareTeamMember(models.Model):
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="care_team")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="care_team_roles"
+    )
+    role = models.CharField(max_length=30, choices=ClinicianKind.choices)
+    is_primary = models.BooleanField(default=False)
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+
+    objects = CareTeamQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-is_primary", "role", "start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="care_team_end_after_start",
+            ),
+            models.UniqueConstraint(
+                fields=["episode"],
+                condition=models.Q(is_primary=True, end_date__isnull=True),
+                name="care_team_one_open_primary",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} on {self.episode}"

@@ -1,0 +1,107 @@
+"""Reads that span participants, episodes, care teams and programs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, Prefetch, QuerySet
+from django.utils import timezone
+
+from trellis.participants.models import (
+    OPEN_STATUSES,
+    CareTeamMember,
+    Episode,
+    EpisodeStatus,
+    Participant,
+)
+from trellis.privacy.policy import episode_filter
+from trellis.programs.models import Program
+
+if TYPE_CHECKING:
+    from trellis.accounts.models import User
+
+
+@dataclass(frozen=True)
+class ParticipantFilters:
+    text: str = ""
+    program: str = ""  # program public id
+    track: str = ""  # track public id
+    status: str = ""
+
+
+def participant_list(user: User, filters: ParticipantFilters) -> QuerySet[Participant]:
+    """Visible participants matching the filters, each with their visible episodes prefetched
+    (as `visible_episodes`, newest first) so the page runs a fixed number of queries."""
+    visible_episodes = Episode.objects.filter(episode_filter(user)).select_related(
+        "program", "track"
+    )
+    participants = Participant.objects.visible_to(user)
+    if filters.text:
+        participants = participants.search(filters.text)
+    episode_scope = visible_episodes
+    if filters.program:
+        episode_scope = episode_scope.filter(program__public_id=filters.program)
+    if filters.track:
+        episode_scope = episode_scope.filter(track__public_id=filters.track)
+    if filters.status:
+        episode_scope = episode_scope.filter(status=filters.status)
+    if filters.program or filters.track or filters.status:
+        participants = participants.filter(pk__in=episode_scope.values("participant_id"))
+    return participants.prefetch_related(
+        Prefetch(
+            "episodes",
+            queryset=visible_episodes.order_by("-admitted_on", "-created_at"),
+            to_attr="visible_episodes",
+        )
+    ).order_by("family_name", "given_name", "pk")
+
+
+def current_episode_of(participant: Participant) -> Episode | None:
+    """The open episode if any, else the latest one, from prefetched `visible_episodes`."""
+    episodes: list[Episode] = getattr(participant, "visible_episodes", [])
+    open_episodes = [e for e in episodes if e.status in OPEN_STATUSES]
+    candidates = open_episodes or episodes
+    return candidates[0] if candidates else None
+
+
+def care_team_of(episode: Episode) -> list[CareTeamMember]:
+    today = timezone.localdate()
+    return list(
+        CareTeamMember.objects.filter(episode=episode)
+        .active_on(today)
+        .select_related("user")
+        .prefetch_related("user__credentials")
+        .order_by("-is_primary", "role")
+    )
+
+
+@dataclass(frozen=True)
+class TodaySummary:
+    active: int
+    waitlist: int
+    planned: int
+    my_caseload: int
+    programs: list[Program]
+
+
+def today_summary(user: User) -> TodaySummary:
+    episodes = Episode.objects.filter(episode_filter(user))
+    counts = dict.fromkeys(EpisodeStatus.values, 0)
+    for row in episodes.values("status").annotate(n=Count("pk")).order_by():
+        counts[row["status"]] = row["n"]
+    today = timezone.localdate()
+    caseload = (
+        CareTeamMember.objects.active_on(today)
+        .filter(user=user, episode__status=EpisodeStatus.ACTIVE)
+        .values("episode__participant_id")
+        .distinct()
+        .count()
+    )
+    return TodaySummary(
+        active=counts[EpisodeStatus.ACTIVE],
+        waitlist=counts[EpisodeStatus.WAITLIST],
+        planned=counts[EpisodeStatus.PLANNED],
+        my_caseload=caseload,
+        programs=list(Program.objects.for_user(user).filter(is_active=True)),
+    )

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from trellis.participants import views
+
+app_name = "participants"
+urlpatterns = [
+    path("", views.participant_index, name="list"),
+    path("new/", views.participant_new, name="new"),
+    path("me/", views.my_record, name="me"),
+    path("<uuid:public_id>/", views.participant_chart, name="chart"),
+]

@@ -1,0 +1,172 @@
+"""Participant list, chart, registration, and a participant's view of their own record."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from trellis.accounts.http import AuthedRequest
+from trellis.audit.models import Action, Purpose
+from trellis.audit.trail import record
+from trellis.participants.actions import check_create_participant
+from trellis.participants.forms import ParticipantForm
+from trellis.participants.models import EpisodeStatus
+from trellis.participants.queries import (
+    ParticipantFilters,
+    care_team_of,
+    current_episode_of,
+    participant_list,
+)
+from trellis.privacy.access import Scope, access_participant
+from trellis.privacy.decorators import staff_required
+from trellis.privacy.policy import registrable_programs
+from trellis.programs.models import Program, Track
+
+
+@staff_required()
+def participant_index(request: AuthedRequest) -> HttpResponse:
+    user = request.user
+    filters = ParticipantFilters(
+        text=request.GET.get("q", "").strip()[:100],
+        program=_uuid_param(request, "program"),
+        track=_uuid_param(request, "track"),
+        status=request.GET.get("status", "")
+        if request.GET.get("status") in EpisodeStatus.values
+        else "",
+    )
+    paginator = Paginator(participant_list(user, filters), 25)
+    page = paginator.get_page(request.GET.get("page"))
+    rows = [(p, current_episode_of(p)) for p in page.object_list]
+    # A search reveals who is in care: it is recorded (without listing the results).
+    record(
+        user,
+        Action.LIST,
+        object_type="participants.participant",
+        purpose=Purpose.TREAT,
+        detail={
+            "q": filters.text,
+            "program": filters.program,
+            "track": filters.track,
+            "status": filters.status,
+            "page": page.number,
+            "results": paginator.count,
+        },
+    )
+    programs = Program.objects.for_user(user)
+    context = {
+        "page": page,
+        "rows": rows,
+        "filters": filters,
+        "programs": programs,
+        "tracks": Track.objects.filter(program__in=programs).select_related("program"),
+        "statuses": EpisodeStatus.choices,
+        "can_register": registrable_programs(user).exists(),
+        "query_string": _query_string_without_page(request),
+    }
+    template = "participants/list.html"
+    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "results":
+        template += "#results"
+    return render(request, template, context)
+
+
+def _uuid_param(request: AuthedRequest, name: str) -> str:
+    import uuid
+
+    value = request.GET.get(name, "")
+    try:
+        return str(uuid.UUID(value)) if value else ""
+    except ValueError:
+        return ""
+
+
+def _query_string_without_page(request: AuthedRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+@staff_required()
+def participant_chart(request: AuthedRequest, public_id: str) -> HttpResponse:
+    access = access_participant(request.user, public_id, purpose=Purpose.TREAT)
+    episode = access.current_episode
+    clinical_episode_ids = {e.pk for e in access.episodes} if access.clinical else set()
+    care_team = (
+        care_team_of(episode)
+        if access.clinical and episode and episode.pk in clinical_episode_ids
+        else []
+    )
+    return render(
+        request,
+        "participants/chart.html",
+        {
+            "access": access,
+            "participant": access.participant,
+            "episode": episode,
+            "other_episodes": [e for e in access.episodes if e != episode],
+            "care_team": care_team,
+            "age": access.participant.age_on(timezone.localdate()),
+        },
+    )
+
+
+@staff_required()
+def participant_new(request: AuthedRequest) -> HttpResponse:
+    programs = registrable_programs(request.user)
+    if not programs.exists():
+        raise PermissionDenied(
+            "Only program directors and intake coordinators register participants."
+        )
+    form = ParticipantForm(programs, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        program = form.cleaned_data.get("program")
+        organizations = {p.organization for p in programs}
+        organization = (
+            program.organization
+            if program
+            else (next(iter(organizations)) if len(organizations) == 1 else None)
+        )
+        if organization is None:
+            form.add_error("program", "Choose a program: you work in more than one organization.")
+        else:
+            try:
+                participant = check_create_participant(
+                    request.user,
+                    organization,
+                    form.details(),
+                    program=program,
+                    track=form.cleaned_data.get("track"),
+                    status=form.cleaned_data["status"],
+                    admitted_on=form.cleaned_data.get("admitted_on"),
+                )
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, "Participant registered.")
+                return redirect("participants:chart", public_id=participant.public_id)
+    status = 422 if request.method == "POST" else 200
+    return render(request, "participants/new.html", {"form": form}, status=status)
+
+
+@login_required
+def my_record(request: AuthedRequest) -> HttpResponse:
+    """A participant's own record (demographics and enrollment). The portal will grow here."""
+    participant = getattr(request.user, "participant", None)
+    if participant is None:
+        raise Http404
+    access = access_participant(
+        request.user,
+        participant.public_id,
+        purpose=Purpose.PATRQT,
+        minimum=Scope.CLINICAL,
+    )
+    return render(
+        request,
+        "participants/me.html",
+        {"participant": access.participant, "episode": access.current_episode},
+    )

@@ -1,0 +1,36 @@
+"""View decorators that apply the access policy before any view code runs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+from trellis.privacy.policy import grants_for
+
+View = Callable[..., HttpResponse]
+
+
+def staff_required(*roles: str) -> Callable[[View], View]:
+    """Signed-in staff only (optionally only these roles); others get 403, anonymous users
+    the sign-in page."""
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            grants = grants_for(request.user)
+            if not grants.is_staff_member:
+                raise PermissionDenied("This page is for program staff.")
+            if roles and not grants.roles.intersection(roles):
+                raise PermissionDenied("Your role does not include this page.")
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -1,0 +1,158 @@
+"""Who may see which participants and episodes: the role table of docs/architecture.md.
+
+This is the only module that turns memberships into visibility. Query helpers
+(`Participant.objects.visible_to`, `Episode.objects.visible_to`) and `privacy.access` both use
+it, so a page, an API endpoint and an export always agree.
+
+| role | sees |
+|---|---|
+| program director | every episode in their programs (org-wide: every program) |
+| clinician | episodes where they are on the care team today |
+| intake coordinator | episodes in their programs until a care team is set; new participants |
+| front desk | episodes in their programs, at demographic scope (no clinical content) |
+| compliance officer, administrator | no charts (audit report; break-the-glass comes later) |
+| participant | their own record |
+
+Visibility is per episode: a director of the mental-health program does not see a person's
+episode in the substance-use program (42 CFR Part 2) even though both are in one organization.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from trellis.participants.models import CareTeamMember, Episode
+from trellis.programs.models import Membership, Program, Role
+
+if TYPE_CHECKING:
+    from trellis.accounts.models import User
+
+
+class Scope(enum.IntEnum):
+    """How much of a record a user may see. Higher includes lower."""
+
+    NONE = 0
+    DEMOGRAPHIC = 1  # names, contact, enrollment and schedule: front desk
+    CLINICAL = 2  # the whole chart
+
+
+@dataclass
+class Grants:
+    """A user's memberships, grouped by what they open. Built once per user object."""
+
+    user_id: int
+    clinical_programs: set[int] = field(default_factory=set)
+    clinical_orgs: set[int] = field(default_factory=set)
+    demographic_programs: set[int] = field(default_factory=set)
+    demographic_orgs: set[int] = field(default_factory=set)
+    intake_programs: set[int] = field(default_factory=set)
+    intake_orgs: set[int] = field(default_factory=set)
+    is_clinician: bool = False
+    roles: set[str] = field(default_factory=set)
+
+    @property
+    def is_staff_member(self) -> bool:
+        return bool(self.roles)
+
+
+def grants_for(user: User) -> Grants:
+    """The user's grants, cached on the user object for the length of a request."""
+    cached: Grants | None = getattr(user, "_trellis_grants", None)
+    if cached is not None:
+        return cached
+    grants = Grants(user_id=user.pk or 0)
+    if user.is_authenticated and user.is_active:
+        memberships = Membership.objects.active().filter(user=user)
+        for org_id, program_id, role in memberships.values_list(
+            "organization_id", "program_id", "role"
+        ):
+            grants.roles.add(role)
+            if role == Role.PROGRAM_DIRECTOR:
+                _add(grants.clinical_programs, grants.clinical_orgs, org_id, program_id)
+            elif role == Role.FRONT_DESK:
+                _add(grants.demographic_programs, grants.demographic_orgs, org_id, program_id)
+            elif role == Role.INTAKE_COORDINATOR:
+                _add(grants.intake_programs, grants.intake_orgs, org_id, program_id)
+            elif role == Role.CLINICIAN:
+                grants.is_clinician = True
+    user._trellis_grants = grants  # type: ignore[attr-defined]  # per-request cache
+    return grants
+
+
+def _add(programs: set[int], orgs: set[int], org_id: int, program_id: int | None) -> None:
+    if program_id is None:
+        orgs.add(org_id)
+    else:
+        programs.add(program_id)
+
+
+def _program_q(programs: set[int], orgs: set[int], prefix: str = "") -> Q:
+    return Q(**{f"{prefix}program_id__in": programs}) | Q(
+        **{f"{prefix}program__organization_id__in": orgs}
+    )
+
+
+def episode_filter(user: User, minimum: Scope = Scope.DEMOGRAPHIC) -> Q:
+    """A filter on Episode for the episodes `user` may see at `minimum` scope or more."""
+    if not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    grants = grants_for(user)
+    today = timezone.localdate()
+    allowed = Q(participant__user_id=user.pk)
+    if grants.clinical_programs or grants.clinical_orgs:
+        allowed |= _program_q(grants.clinical_programs, grants.clinical_orgs)
+    if grants.is_clinician:
+        allowed |= Q(
+            pk__in=CareTeamMember.objects.active_on(today)
+            .filter(user_id=user.pk)
+            .values("episode_id")
+        )
+    if grants.intake_programs or grants.intake_orgs:
+        allowed |= _program_q(grants.intake_programs, grants.intake_orgs) & ~Q(
+            pk__in=CareTeamMember.objects.active_on(today).values("episode_id")
+        )
+    if minimum <= Scope.DEMOGRAPHIC and (grants.demographic_programs or grants.demographic_orgs):
+        allowed |= _program_q(grants.demographic_programs, grants.demographic_orgs)
+    return allowed
+
+
+def participant_filter(user: User, minimum: Scope = Scope.DEMOGRAPHIC) -> Q:
+    """A filter on Participant: those with a visible episode, plus not-yet-enrolled people
+    in the organization for directors and intake coordinators (they register new people)."""
+    if not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    grants = grants_for(user)
+    allowed = Q(
+        pk__in=Episode.objects.filter(episode_filter(user, minimum)).values("participant_id")
+    )
+    allowed |= Q(user_id=user.pk)
+    registering_orgs = grants.clinical_orgs | grants.intake_orgs
+    registering_programs = grants.clinical_programs | grants.intake_programs
+    if registering_orgs or registering_programs:
+        in_org = Q(organization_id__in=registering_orgs) | Q(
+            organization_id__in=Program.objects.filter(pk__in=registering_programs).values(
+                "organization_id"
+            )
+        )
+        allowed |= in_org & ~Q(Exists(Episode.objects.filter(participant_id=OuterRef("pk"))))
+    return allowed
+
+
+def registrable_programs(user: User) -> QuerySet[Program]:
+    """Programs in which `user` may register participants and open episodes: directors and
+    intake coordinators."""
+    if not user.is_authenticated or not user.is_active:
+        return Program.objects.none()
+    grants = grants_for(user)
+    programs = grants.clinical_programs | grants.intake_programs
+    orgs = grants.clinical_orgs | grants.intake_orgs
+    return (
+        Program.objects.filter(Q(pk__in=programs) | Q(organization_id__in=orgs))
+        .filter(is_active=True)
+        .select_related("organization")
+    )

@@ -1,0 +1,253 @@
+"""Organizations, sites, rooms, programs, tracks, and who works where (memberships)."""
+
+from __future__ import annotations
+
+import uuid
+import zoneinfo
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+
+from trellis.accounts.models import User
+from trellis.programs import levels
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"“{value}” is not an IANA time zone such as America/Chicago.")
+
+
+class Organization(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=200, unique=True)
+    time_zone = models.CharField(
+        max_length=64, default="America/New_York", validators=[validate_time_zone]
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+
+class Site(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="sites")
+    name = models.CharField(max_length=200)
+    address_line1 = models.CharField(max_length=200, blank=True)
+    address_line2 = models.CharField(max_length=200, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    state = models.CharField(max_length=2, blank=True)
+    postal_code = models.CharField(max_length=10, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="site_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def address(self) -> str:
+        parts = [self.address_line1, self.address_line2, self.city]
+        tail = " ".join(p for p in [self.state, self.postal_code] if p)
+        return ", ".join(p for p in [*parts, tail] if p)
+
+
+class Room(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="rooms")
+    name = models.CharField(max_length=100)
+    capacity = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
+
+    class Meta:
+        ordering = ["site__name", "name"]
+        constraints = [models.UniqueConstraint(fields=["site", "name"], name="room_unique_name")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.site.name})"
+
+
+class Population(models.TextChoices):
+    ADULT = "adult", "Adults"
+    ADOLESCENT = "adolescent", "Adolescents"
+
+
+# Default weekly hours for an IOP (ASAM 2.1): adults 9-19, adolescents 6-19 (docs/domain.md §1).
+DEFAULT_HOURS: dict[str, tuple[Decimal, Decimal]] = {
+    Population.ADULT: (Decimal(9), Decimal(19)),
+    Population.ADOLESCENT: (Decimal(6), Decimal(19)),
+}
+
+
+class ProgramQuerySet(models.QuerySet["Program"]):
+    def for_user(self, user: User) -> ProgramQuerySet:
+        """Programs a staff member works in (program memberships, or org-wide ones)."""
+        memberships = Membership.objects.active().filter(user=user)
+        return self.filter(
+            models.Q(id__in=memberships.filter(program__isnull=False).values("program_id"))
+            | models.Q(
+                organization_id__in=memberships.filter(program__isnull=True).values(
+                    "organization_id"
+                )
+            )
+        )
+
+
+class Program(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="programs"
+    )
+    site = models.ForeignKey(
+        Site, null=True, blank=True, on_delete=models.PROTECT, related_name="programs"
+    )
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    population = models.CharField(max_length=20, choices=Population.choices)
+    level_of_care = models.CharField(
+        max_length=20, choices=levels.CHOICES, default="ASAM3:2.1", help_text="Edition:level"
+    )
+    min_hours_per_week = models.DecimalField(max_digits=4, decimal_places=1)
+    max_hours_per_week = models.DecimalField(max_digits=4, decimal_places=1)
+    is_active = models.BooleanField(default=True)
+
+    objects = ProgramQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organization__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="program_unique_name"),
+            models.CheckConstraint(
+                condition=models.Q(min_hours_per_week__lte=models.F("max_hours_per_week")),
+                name="program_hours_min_le_max",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def level_of_care_label(self) -> str:
+        return levels.label_of(self.level_of_care)
+
+    def clean(self) -> None:
+        if (
+            self.min_hours_per_week is not None
+            and self.max_hours_per_week is not None
+            and self.min_hours_per_week > self.max_hours_per_week
+        ):
+            raise ValidationError(
+                {"max_hours_per_week": "Maximum hours must be at least the minimum."}
+            )
+
+
+class Delivery(models.TextChoices):
+    IN_PERSON = "in_person", "In person"
+    TELEHEALTH = "telehealth", "Telehealth"
+    HYBRID = "hybrid", "Hybrid"
+
+
+class Track(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="tracks")
+    name = models.CharField(max_length=100, help_text="e.g. Morning, Evening, Weekend")
+    delivery = models.CharField(max_length=20, choices=Delivery.choices)
+    capacity = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
+    schedule_summary = models.CharField(
+        max_length=200, blank=True, help_text="e.g. Mon/Wed/Thu 6–9 pm"
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["program__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "name"], name="track_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program.name} — {self.name}"
+
+
+class Role(models.TextChoices):
+    PROGRAM_DIRECTOR = "program_director", "Program director"
+    CLINICIAN = "clinician", "Clinician"
+    INTAKE_COORDINATOR = "intake_coordinator", "Intake coordinator"
+    FRONT_DESK = "front_desk", "Front desk"
+    COMPLIANCE_OFFICER = "compliance_officer", "Compliance officer"
+    ADMINISTRATOR = "administrator", "Administrator"
+
+
+class ClinicianKind(models.TextChoices):
+    THERAPIST = "therapist", "Therapist"
+    COUNSELOR = "counselor", "Counselor"
+    PRESCRIBER = "prescriber", "Psychiatrist / prescriber"
+    NURSE = "nurse", "Nurse"
+    CASE_MANAGER = "case_manager", "Case manager"
+    PEER_SPECIALIST = "peer_specialist", "Peer specialist"
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def active(self) -> MembershipQuerySet:
+        return self.filter(is_active=True)
+
+
+class Membership(models.Model):
+    """A user's role in an organization (program empty: all its programs) or one program."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="memberships"
+    )
+    program = models.ForeignKey(
+        Program, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=30, choices=Role.choices)
+    clinician_kind = models.CharField(
+        max_length=30, choices=ClinicianKind.choices, blank=True, help_text="For clinicians"
+    )
+    is_active = models.BooleanField(default=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "program", "role"],
+                condition=models.Q(program__isnull=False),
+                name="membership_unique_in_program",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "organization", "role"],
+                condition=models.Q(program__isnull=True),
+                name="membership_unique_in_organization",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(role="clinician") | ~models.Q(clinician_kind=""),
+                name="membership_clinician_has_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        scope = self.program.name if self.program else self.organization.name
+        return f"{self.user} — {self.get_role_display()} — {scope}"
+
+    def clean(self) -> None:
+        if self.role == Role.CLINICIAN and not self.clinician_kind:
+            raise ValidationError({"clinician_kind": "Choose the clinician's discipline."})
+        if self.role != Role.CLINICIAN and self.clinician_kind:
+            raise ValidationError({"clinician_kind": "Only clinicians have a discipline."})
+        if self.program is not None and self.program.organization_id != self.organization_id:
+            raise ValidationError({"program": "The program belongs to another organization."})

@@ -1,0 +1,22 @@
+"""Top-level URLs. Each app owns its own urls.py; the API is assembled in trellis/api.py."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from trellis import views
+from trellis.api import api
+
+urlpatterns = [
+    path("", views.today, name="today"),
+    path("accounts/", include("trellis.accounts.urls")),
+    path("participants/", include("trellis.participants.urls")),
+    path("programs/", include("trellis.programs.urls")),
+    path("audit/", include("trellis.audit.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "trellis.views.bad_request"
+handler403 = "trellis.views.permission_denied"
+handler404 = "trellis.views.page_not_found"
+handler500 = "trellis.views.server_error"

@@ -1,0 +1,47 @@
+"""Project-level pages: Today, and error pages that never show health information."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template import loader
+
+from trellis.accounts.http import AuthedRequest
+from trellis.participants.queries import today_summary
+from trellis.privacy.policy import grants_for
+
+
+@login_required
+def today(request: AuthedRequest) -> HttpResponse:
+    grants = grants_for(request.user)
+    if not grants.is_staff_member:
+        if hasattr(request.user, "participant"):
+            return redirect("participants:me")
+        return render(request, "no_role.html", status=403)
+    summary = today_summary(request.user)
+    return render(request, "today.html", {"summary": summary})
+
+
+# Error pages render fixed templates with no request context: nothing from the failed request
+# (names, record numbers, query strings) can reach them.
+
+
+def _static_page(template: str, status: int) -> HttpResponse:
+    return HttpResponse(loader.get_template(template).render(), status=status)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _static_page("errors/400.html", 400)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _static_page("errors/403.html", 403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _static_page("errors/404.html", 404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return _static_page("errors/500.html", 500)
