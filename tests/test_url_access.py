@@ -1,0 +1,140 @@
+"""Walk every URL pattern of the project as every persona; no participant data may reach a
+persona who must not see it.
+
+When a new URL takes a parameter this walk does not know yet, the test fails and names it:
+add a value to `parameter_values` that points the URL at the protected participant's data.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests.personas import World
+from trellis.accounts.actions import do_create_api_token
+from trellis.accounts.models import User
+from trellis.participants.models import Participant
+
+ROUTE_PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
+REGEX_GROUP = re.compile(r"\(\?P<(?P<name>\w+)>[^)]*\)")
+API_PARAMETER = re.compile(r"\{(?P<name>\w+)\}")
+
+
+def all_routes() -> Iterator[tuple[str, str]]:
+    """Every (route, name) of the project, with nested prefixes joined."""
+
+    def walk(
+        patterns: list[URLPattern | URLResolver], prefix: str, namespace: str
+    ) -> Iterator[tuple[str, str]]:
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                inner = ":".join(n for n in [namespace, pattern.namespace or ""] if n)
+                yield from walk(pattern.url_patterns, route, inner)
+            else:
+                yield route, f"{namespace}:{pattern.name}" if namespace else str(pattern.name)
+
+    yield from walk(get_resolver().url_patterns, "", "")
+
+
+def parameter_values(world: World, target: Participant) -> dict[str, str]:
+    episode = target.episodes.get()
+    token, _ = do_create_api_token(world.director, name="walk")
+    return {
+        "public_id": str(target.public_id),
+        "episode_id": str(episode.public_id),
+        "program_id": str(episode.program.public_id),
+        "track_id": str(episode.track.public_id if episode.track else episode.program.public_id),
+        "token_id": str(token.public_id),
+        "uidb64": "MQ",
+        "token": "set-password",
+        "object_id": str(target.pk),
+        "content_type_id": "1",
+        "id": str(target.pk),
+        "app_label": "programs",
+        "url": "no-such-page",
+    }
+
+
+def concrete_paths(values: dict[str, str]) -> Iterator[tuple[str, str]]:
+    for route, name in all_routes():
+        path = route.lstrip("^").rstrip("$").replace("^", "").replace("$", "")
+        for pattern in (ROUTE_PARAMETER, REGEX_GROUP, API_PARAMETER):
+            for match in pattern.finditer(path):
+                if match.group("name") not in values:
+                    pytest.fail(
+                        f"URL {name} ({route}) takes “{match.group('name')}”: "
+                        "add a value for it to parameter_values in tests/test_url_access.py"
+                    )
+            path = pattern.sub(lambda m: values[m.group("name")], path)
+        yield "/" + path, name
+
+
+def leaks(body: str, target: Participant) -> list[str]:
+    identifiers = [target.family_name, target.mrn, target.email]
+    return [text for text in identifiers if text and text in body]
+
+
+def fetch_all(
+    client: Client, values: dict[str, str], target: Participant
+) -> Iterator[tuple[str, str, int]]:
+    """GET every path, plain and with a search for the target's name; yield any leaks."""
+    for path, name in concrete_paths(values):
+        for query in ("", f"?q={target.family_name}&status=active"):
+            response = client.get(path + query)
+            if response.get("Content-Type", "").startswith(("text/", "application/json")):
+                body = (
+                    b"".join(response.streaming_content).decode()
+                    if response.streaming
+                    else response.content.decode()
+                )  # type: ignore[arg-type]
+                for text in leaks(body, target):
+                    yield name, text, response.status_code
+
+
+# (persona, participant they must never see). The compliance officer reads identities in the
+# audit report (their job), so audit pages are exempt for them; nowhere else.
+FORBIDDEN = [
+    ("anonymous", "participant"),
+    ("other_clinician", "participant"),
+    ("outsider", "participant"),
+    ("compliance", "participant"),
+    ("participant", "other_participant"),
+    ("clinician", "other_participant"),
+    ("director", "sud_participant"),
+    ("clinician", "sud_participant"),
+    ("front_desk", "sud_participant"),
+    ("intake", "sud_participant"),
+    ("participant", "sud_participant"),
+]
+
+
+@pytest.mark.parametrize(("persona", "target_name"), FORBIDDEN)
+def test_no_url_shows_a_participant_to_a_persona_who_must_not_see_them(
+    world: World, client_for: Callable[[User], Client], persona: str, target_name: str
+) -> None:
+    target: Participant = getattr(world, target_name)
+    client = Client() if persona == "anonymous" else client_for(world.personas[persona])
+    values = parameter_values(world, target)
+    found = [
+        (name, text, status)
+        for name, text, status in fetch_all(client, values, target)
+        if not (persona == "compliance" and name.startswith("audit:"))
+    ]
+    assert found == [], f"{persona} saw {target_name}'s data at: {found}"
+
+
+def test_the_walk_reaches_the_chart_and_finds_data_where_it_is_allowed(
+    world: World, client_for: Callable[[User], Client]
+) -> None:
+    """Guards the guard: the same walk does see the participant for their own clinician."""
+    values = parameter_values(world, world.participant)
+    seen = {
+        name for name, _, _ in fetch_all(client_for(world.clinician), values, world.participant)
+    }
+    assert "participants:chart" in seen
+    assert "participants:list" in seen
