@@ -87,11 +87,8 @@ def fetch_all(
         for query in ("", f"?q={target.family_name}&status=active"):
             response = client.get(path + query)
             if response.get("Content-Type", "").startswith(("text/", "application/json")):
-                body = (
-                    b"".join(response.streaming_content).decode()
-                    if response.streaming
-                    else response.content.decode()
-                )  # type: ignore[arg-type]
+                # Iterating works for plain and streaming responses (the CSV export) alike.
+                body = b"".join(response).decode()
                 for text in leaks(body, target):
                     yield name, text, response.status_code
 
