@@ -8,12 +8,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
 from trellis.accounts.http import AuthedRequest
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
 from trellis.participants.actions import check_create_participant
+from trellis.participants.chart import chart_context, overview_panels
 from trellis.participants.forms import ParticipantForm
 from trellis.participants.models import EpisodeStatus
 from trellis.participants.queries import (
@@ -94,24 +94,15 @@ def _query_string_without_page(request: AuthedRequest) -> str:
 def participant_chart(request: AuthedRequest, public_id: str) -> HttpResponse:
     access = access_participant(request.user, public_id, purpose=Purpose.TREAT)
     episode = access.current_episode
-    clinical_episode_ids = {e.pk for e in access.episodes} if access.clinical else set()
     care_team = (
-        care_team_of(episode)
-        if access.clinical and episode and episode.pk in clinical_episode_ids
-        else []
+        care_team_of(episode) if episode is not None and access.is_clinical_for(episode) else []
     )
-    return render(
-        request,
-        "participants/chart.html",
-        {
-            "access": access,
-            "participant": access.participant,
-            "episode": episode,
-            "other_episodes": [e for e in access.episodes if e != episode],
-            "care_team": care_team,
-            "age": access.participant.age_on(timezone.localdate()),
-        },
-    )
+    context = chart_context(access, "overview") | {
+        "other_episodes": [e for e in access.episodes if e != episode],
+        "care_team": care_team,
+        "overview_panels": overview_panels(access),
+    }
+    return render(request, "participants/chart.html", context)
 
 
 @staff_required()

@@ -30,7 +30,14 @@ class ParticipantAccess:
     participant: Participant
     scope: Scope
     role: str
-    episodes: list[Episode]  # the episodes this user may see, newest first
+    episodes: list[Episode]  # the episodes this user may see, clinical ones first
+    clinical_episode_ids: frozenset[int] = frozenset()
+
+    def is_clinical_for(self, episode: Episode) -> bool:
+        """True when the user may see this episode's clinical content."""
+        return self.clinical and (
+            self.role == "participant" or episode.pk in self.clinical_episode_ids
+        )
 
     @property
     def clinical(self) -> bool:
@@ -158,4 +165,10 @@ def access_participant(
             role=role,
             detail={"scope": scope.name.lower()},
         )
-    return ParticipantAccess(participant=participant, scope=scope, role=role, episodes=episodes)
+    return ParticipantAccess(
+        participant=participant,
+        scope=scope,
+        role=role,
+        episodes=episodes,
+        clinical_episode_ids=frozenset(clinical_ids),
+    )
