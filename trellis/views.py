@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.template import loader
 
 from trellis.accounts.http import AuthedRequest
+from trellis.lib.panels import panels_for
 from trellis.participants.queries import today_summary
 from trellis.privacy.policy import grants_for
 
@@ -20,7 +21,9 @@ def today(request: AuthedRequest) -> HttpResponse:
             return redirect("participants:me")
         return render(request, "no_role.html", status=403)
     summary = today_summary(request.user)
-    return render(request, "today.html", {"summary": summary})
+    return render(
+        request, "today.html", {"summary": summary, "panels": panels_for("today", request.user)}
+    )
 
 
 # Error pages render fixed templates with no request context: nothing from the failed request

@@ -1,0 +1,48 @@
+"""Panels that apps add to shared pages (Today) without the page importing the apps.
+
+An app registers from its AppConfig.ready():
+
+    from trellis.lib.panels import PagePanel, register
+    register("today", PagePanel("urgent-alerts", "worklist/today_alerts.html", alerts_for, order=0))
+
+The context function gets the signed-in user and returns the template's context, or None
+to show nothing (for example when the user's role has no business with the panel). It must
+run a fixed number of queries and do its own access checks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class PagePanel:
+    key: str
+    template: str
+    context: Callable[[Any], dict[str, Any] | None]
+    order: int = 50
+
+
+@dataclass(frozen=True)
+class RenderedPanel:
+    key: str
+    template: str
+    context: dict[str, Any]
+
+
+_PAGES: dict[str, dict[str, PagePanel]] = {}
+
+
+def register(page: str, panel: PagePanel) -> None:
+    _PAGES.setdefault(page, {})[panel.key] = panel
+
+
+def panels_for(page: str, user: Any) -> list[RenderedPanel]:
+    rendered = []
+    for panel in sorted(_PAGES.get(page, {}).values(), key=lambda p: (p.order, p.key)):
+        context = panel.context(user)
+        if context is not None:
+            rendered.append(RenderedPanel(panel.key, panel.template, context))
+    return rendered
