@@ -30,7 +30,11 @@ demo: $(VENV)/.base
 	TRELLIS_DEMO=1 $(PY) manage.py migrate --no-input
 	TRELLIS_DEMO=1 $(PY) manage.py seed_demo --if-empty
 	TRELLIS_DEMO=1 $(PY) manage.py demo_signins
-	TRELLIS_DEMO=1 $(PY) manage.py runserver 127.0.0.1:8000
+	@echo "Starting the background worker and clock (reminders, check-ins, alert sweeps)..."
+	@TRELLIS_DEMO=1 $(PY) manage.py db_worker > var/worker.log 2>&1 & WORKER=$$!; \
+	TRELLIS_DEMO=1 $(PY) manage.py run_clock > var/clock.log 2>&1 & CLOCK=$$!; \
+	trap 'kill $$WORKER $$CLOCK 2>/dev/null' EXIT INT TERM; \
+	TRELLIS_DEMO=1 $(PY) manage.py runserver --noreload 127.0.0.1:8000
 
 chromium:
 	@if [ -x /usr/bin/chromium ]; then :; \

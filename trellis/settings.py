@@ -53,17 +53,20 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",
+    "django_tasks_db",
     "trellis.lib",
     "trellis.accounts",
     "trellis.audit",
     "trellis.programs",
     "trellis.participants",
     "trellis.privacy",
+    "trellis.demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -201,21 +204,46 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "var" / "static")))
+# WhiteNoise serves static files from the app processes (no separate file server needed).
+# Production runs `manage.py collectstatic`; the demo and tests serve from the source folders.
+WHITENOISE_USE_FINDERS = DEBUG or DEMO or TESTING
+WHITENOISE_AUTOREFRESH = DEBUG or DEMO
+if WHITENOISE_USE_FINDERS:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is missing
 
 # Logs never carry health information: only request lines, status codes and exception types.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "redacting": {
+            "()": "trellis.lib.logging.RedactingFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        }
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "redacting"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
-        # Django's request logger would include the full traceback (with local variables of
-        # views in some formatters); keep it at ERROR with the default formatter only.
+        # Request errors log the path (public ids only) and a redacted traceback.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }
 
 TRELLIS_PAGE_SIZE = 25
+
+# Background work: Django's task framework with the database backend (no extra server).
+# `make demo` runs `manage.py db_worker` (runs tasks) and `manage.py run_clock` (enqueues
+# periodic sweeps, see trellis/lib/periodic.py). Tests run tasks immediately.
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django.tasks.backends.immediate.ImmediateBackend"
+            if TESTING
+            else "django_tasks_db.DatabaseBackend"
+        ),
+        "QUEUES": ["default"],
+    }
+}
 TRELLIS_CLIENT_ADDR_HEADER = env(
     "TRELLIS_CLIENT_ADDR_HEADER", ""
 )  # e.g. HTTP_X_FORWARDED_FOR behind a proxy

@@ -38,7 +38,7 @@ SQLITE_DROP = "DROP TRIGGER IF EXISTS audit_event_append_only;"
 def create(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        schema_editor.execute(PG_CREATE)
+        schema_editor.execute(PG_CREATE, params=None)  # "%" in PL/pgSQL is not a placeholder
     elif vendor == "sqlite":
         schema_editor.execute(SQLITE_CREATE)
 
@@ -46,7 +46,7 @@ def create(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
 def drop(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        schema_editor.execute(PG_DROP)
+        schema_editor.execute(PG_DROP, params=None)
     elif vendor == "sqlite":
         schema_editor.execute(SQLITE_DROP)
 
