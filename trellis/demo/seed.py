@@ -159,7 +159,7 @@ def plan_participants(
 ) -> list[ParticipantPlan]:
     """The participants to load: same seed and same `today` give the same list."""
     today = today or demo_today()
-    rng = random.Random(seed)  # noqa: S311  # synthetic data, not a secret
+    rng = random.Random(seed)  # synthetic data, not a secret
     scenarios: list[tuple[str, str | None]] = list(COMPULSORY_SCENARIOS[:count])
     while len(scenarios) < count:
         scenarios.append((_weighted(rng, SCENARIO_WEIGHTS), None))
