@@ -26,6 +26,7 @@ from trellis.participants.actions import (
     ParticipantDetails,
     do_add_care_team_member,
     do_create_participant,
+    do_link_participant_user,
 )
 from trellis.participants.models import EpisodeStatus, Participant
 from trellis.programs.actions import (
@@ -151,8 +152,7 @@ def make_participant(
         admitted_on=admitted if status in {EpisodeStatus.ACTIVE, EpisodeStatus.ON_HOLD} else None,
     )
     if user is not None:
-        participant.user = user
-        participant.save(update_fields=["user"])
+        do_link_participant_user(None, participant, user)
     if program is not None:
         episode = participant.episodes.get()
         for member, role, primary in team or []:

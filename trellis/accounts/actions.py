@@ -161,3 +161,38 @@ def authenticate_api_token(secret: str) -> User | None:
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+@transaction.atomic
+def do_set_supervisor(
+    actor: User | None, user: User, supervisor: User | None, *, is_trainee: bool = True
+) -> StaffProfile:
+    """Record who co-signs for a trainee or associate-level clinician."""
+    profile, _ = StaffProfile.objects.get_or_create(user=user)
+    profile.supervisor = supervisor
+    profile.is_trainee = is_trainee and supervisor is not None
+    profile.save(update_fields=["supervisor", "is_trainee"])
+    record(
+        actor,
+        Action.UPDATE,
+        obj=user,
+        object_type="accounts.staffprofile",
+        purpose=Purpose.HSYSADMIN,
+        detail={"supervisor": str(supervisor.public_id) if supervisor else ""},
+    )
+    return profile
+
+
+@transaction.atomic
+def do_set_administrator(actor: User | None, user: User, *, is_administrator: bool) -> None:
+    """Give or take the setup screens (/admin/): Django staff and superuser flags."""
+    user.is_staff = user.is_superuser = is_administrator
+    user.save(update_fields=["is_staff", "is_superuser"])
+    record(
+        actor,
+        Action.UPDATE,
+        obj=user,
+        object_type="accounts.user",
+        purpose=Purpose.HSYSADMIN,
+        detail={"administrator": is_administrator},
+    )

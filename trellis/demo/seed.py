@@ -24,8 +24,13 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from trellis.accounts.actions import do_add_credential, do_create_user
-from trellis.accounts.models import StaffProfile, User
+from trellis.accounts.actions import (
+    do_add_credential,
+    do_create_user,
+    do_set_administrator,
+    do_set_supervisor,
+)
+from trellis.accounts.models import User
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
 from trellis.demo.cast import (
@@ -395,8 +400,9 @@ def _load_staff(
             title=spec.title,
         )
         user.password = password_hash
-        user.is_staff = user.is_superuser = spec.superuser
-        user.save(update_fields=["password", "is_staff", "is_superuser"])
+        user.save(update_fields=["password"])
+        if spec.superuser:
+            do_set_administrator(None, user, is_administrator=True)
         for number, credential in enumerate(spec.credentials, start=1):
             do_add_credential(
                 None,
@@ -419,10 +425,7 @@ def _load_staff(
         progress("staff", done, len(STAFF))
     for spec in STAFF:
         if spec.supervisor:
-            # No action sets a supervisor yet; the profile was made by do_create_user.
-            StaffProfile.objects.filter(user=users[spec.username]).update(
-                supervisor=users[spec.supervisor], is_trainee=True
-            )
+            do_set_supervisor(None, users[spec.username], users[spec.supervisor])
     portal = do_create_user(
         None,
         username=PORTAL_USERNAME,

@@ -326,3 +326,18 @@ def do_add_care_team_member(
             detail={"member": str(member.public_id), "role": role, "primary": is_primary},
         )
     return membership
+
+
+@transaction.atomic
+def do_link_participant_user(actor: User | None, participant: Participant, user: User) -> None:
+    """Give a participant their own sign-in (the portal). One sign-in per participant."""
+    participant.user = user
+    participant.save(update_fields=["user"])
+    record(
+        actor,
+        Action.UPDATE,
+        participant=participant,
+        obj=participant,
+        purpose=Purpose.HOPERAT,
+        detail={"linked_user": str(user.public_id)},
+    )
