@@ -105,7 +105,17 @@ TEMPLATES = [
 SQLITE_PATH = Path(env("TRELLIS_SQLITE_PATH", str(BASE_DIR / "var" / "trellis.sqlite3")))
 DATABASE_URL = env("DATABASE_URL", "")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL,
+            conn_max_age=60,
+            # Behind pgbouncer in transaction pooling, server-side cursors (used by streaming
+            # exports) must be off.
+            disable_server_side_cursors=env_bool(
+                "DATABASE_DISABLE_SERVER_SIDE_CURSORS", default=False
+            ),
+        )
+    }
 else:
     SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
     DATABASES = {

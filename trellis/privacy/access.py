@@ -22,7 +22,15 @@ from trellis.programs.models import Role
 if TYPE_CHECKING:
     from trellis.accounts.models import User
 
-__all__ = ["ParticipantAccess", "Scope", "access_participant", "deny", "is_staff_member"]
+__all__ = [
+    "EpisodeAccess",
+    "ParticipantAccess",
+    "Scope",
+    "access_episode",
+    "access_participant",
+    "deny",
+    "is_staff_member",
+]
 
 
 @dataclass(frozen=True)
@@ -109,7 +117,8 @@ def access_participant(
     """Open one participant's record for `user`, or raise Http404 (audited either way).
 
     `minimum` is the scope the caller needs: a clinical page asks for Scope.CLINICAL and a
-    front-desk user then gets the same 404 as for a stranger's record.
+    front-desk user then gets the same 404 as for a stranger's record. With audit=False the
+    caller records the view or denial itself (access_episode does, against the episode).
     """
     parsed = _parse(public_id)
     participant = (
@@ -118,6 +127,8 @@ def access_participant(
         else None
     )
     if participant is None:
+        if not audit:
+            raise Http404("No such participant.")
         raise deny(user, participant=None, object_id=str(public_id)[:64], purpose=purpose)
 
     episodes = list(
@@ -151,6 +162,8 @@ def access_participant(
         scope, role = Scope.NONE, ""
 
     if scope < minimum or scope == Scope.NONE:
+        if not audit:  # the caller records its own event (e.g. against an episode)
+            raise Http404("No such participant.")
         raise deny(
             user, participant=participant, object_id=str(participant.public_id), purpose=purpose
         )
@@ -172,3 +185,69 @@ def access_participant(
         episodes=episodes,
         clinical_episode_ids=frozenset(clinical_ids),
     )
+
+
+@dataclass(frozen=True)
+class EpisodeAccess:
+    episode: Episode
+    participant_access: ParticipantAccess
+
+    @property
+    def clinical(self) -> bool:
+        return self.participant_access.is_clinical_for(self.episode)
+
+
+def access_episode(
+    user: User,
+    public_id: uuid.UUID | str,
+    *,
+    purpose: Purpose | str,
+    action: Action | str = Action.VIEW,
+) -> EpisodeAccess:
+    """Open one episode, or raise Http404; the view or the denial is audited against the
+    episode and, when it exists, its participant."""
+    parsed = _parse(public_id)
+    episode = (
+        Episode.objects.filter(public_id=parsed).select_related("participant").first()
+        if parsed
+        else None
+    )
+    denied = Http404("No such episode.")
+    if episode is None:
+        record(
+            user,
+            Action.DENY,
+            object_type="participants.episode",
+            object_id=str(public_id)[:64],
+            outcome=Outcome.DENIED,
+            purpose=purpose,
+        )
+        raise denied
+    try:
+        access = access_participant(
+            user, episode.participant.public_id, purpose=purpose, audit=False
+        )
+    except Http404:
+        access = None
+    visible = next((e for e in access.episodes if e.pk == episode.pk), None) if access else None
+    if access is None or visible is None:
+        record(
+            user,
+            Action.DENY,
+            participant=episode.participant,
+            obj=episode,
+            outcome=Outcome.DENIED,
+            purpose=purpose,
+        )
+        raise denied
+    visible.participant = access.participant
+    record(
+        user,
+        action,
+        participant=access.participant,
+        obj=visible,
+        purpose=purpose,
+        role=access.role,
+        detail={"scope": "clinical" if access.is_clinical_for(visible) else "demographic"},
+    )
+    return EpisodeAccess(episode=visible, participant_access=access)
