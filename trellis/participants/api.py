@@ -18,7 +18,11 @@ from trellis.accounts.api import acting_user
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
 from trellis.lib.api import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, error_responses
-from trellis.participants.actions import ParticipantDetails, check_create_participant
+from trellis.participants.actions import (
+    ParticipantDetails,
+    check_create_participant,
+    do_record_participant_search,
+)
 from trellis.participants.models import Episode
 from trellis.participants.queries import (
     ParticipantFilters,
@@ -95,21 +99,13 @@ def list_participants(request: HttpRequest, filters: Query[ParticipantQuery]) ->
     participants = participant_list(user, wanted)
     count = participants.count()
     page = list(participants[filters.offset : filters.offset + filters.limit])
-    record(
+    do_record_participant_search(
         user,
-        Action.LIST,
-        object_type="participants.participant",
-        purpose=Purpose.TREAT,
-        detail={
-            "q": wanted.text,
-            "program": wanted.program,
-            "track": wanted.track,
-            "status": wanted.status,
-            "offset": filters.offset,
-            "limit": filters.limit,
-            "results": count,
-            "via": "api",
-        },
+        wanted,
+        results=count,
+        offset=filters.offset,
+        limit=filters.limit,
+        via="api",
     )
     return ParticipantPageOut(
         count=count,

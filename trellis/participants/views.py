@@ -10,9 +10,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from trellis.accounts.http import AuthedRequest
-from trellis.audit.models import Action, Purpose
-from trellis.audit.trail import record
-from trellis.participants.actions import check_create_participant
+from trellis.audit.models import Purpose
+from trellis.participants.actions import check_create_participant, do_record_participant_search
 from trellis.participants.chart import chart_context, overview_panels
 from trellis.participants.forms import ParticipantForm
 from trellis.participants.models import EpisodeStatus
@@ -42,21 +41,7 @@ def participant_index(request: AuthedRequest) -> HttpResponse:
     paginator = Paginator(participant_list(user, filters), 25)
     page = paginator.get_page(request.GET.get("page"))
     rows = [(p, current_episode_of(p)) for p in page.object_list]
-    # A search reveals who is in care: it is recorded (without listing the results).
-    record(
-        user,
-        Action.LIST,
-        object_type="participants.participant",
-        purpose=Purpose.TREAT,
-        detail={
-            "q": filters.text,
-            "program": filters.program,
-            "track": filters.track,
-            "status": filters.status,
-            "page": page.number,
-            "results": paginator.count,
-        },
-    )
+    do_record_participant_search(user, filters, results=paginator.count, page=page.number)
     programs = Program.objects.for_user(user)
     context = {
         "page": page,
