@@ -17,7 +17,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from tests.personas import World
 from trellis.accounts.actions import do_create_api_token
 from trellis.accounts.models import User
+from trellis.measures.tests.factories import url_walk_values
 from trellis.participants.models import Participant
+from trellis.scheduling.tests.walk import scheduling_walk_values
 
 ROUTE_PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 REGEX_GROUP = re.compile(r"\(\?P<(?P<name>\w+)>[^)]*\)")
@@ -58,6 +60,8 @@ def parameter_values(world: World, target: Participant) -> dict[str, str]:
         "app_label": "programs",
         "url": "no-such-page",
         "rest": "no-such-endpoint",
+        **scheduling_walk_values(world, target),
+        **url_walk_values(target),  # measures and worklist: trellis/measures/tests/factories.py
     }
 
 

@@ -16,11 +16,14 @@ from ninja.errors import AuthorizationError
 from trellis.accounts.api import ApiTokenAuth, SessionAuth, acting_user
 from trellis.accounts.models import User
 from trellis.lib.api import error_responses, install_error_handlers
+from trellis.measures.api import router as measures_router
 from trellis.participants.api import router as participants_router
 from trellis.privacy.policy import grants_for
 from trellis.programs.api import router as programs_router
 from trellis.programs.models import Membership
 from trellis.programs.schemas import OrganizationRef, ProgramRef, organization_ref, program_ref
+from trellis.scheduling.api import router as scheduling_router
+from trellis.worklist.api import router as worklist_router
 
 
 def require_staff(user: User) -> None:
@@ -102,6 +105,9 @@ def me(request: HttpRequest) -> MeOut:
 
 api.add_router("/", participants_router)
 api.add_router("/", programs_router)
+api.add_router("/scheduling/", scheduling_router)
+api.add_router("/measures/", measures_router)
+api.add_router("/worklist/", worklist_router)
 
 # Last, so it only sees paths no router claimed: a mistyped URL still gets a JSON 404 (and
 # not the HTML page Django would render), with or without credentials.

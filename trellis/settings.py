@@ -42,6 +42,7 @@ if not DEBUG and not DEMO and not TESTING and SECRET_KEY == DEVELOPMENT_SECRET_K
         "Set SECRET_KEY or SECRET_KEY_FILE (see docs/configuration.md)."
     )
 
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
@@ -60,6 +61,9 @@ INSTALLED_APPS = [
     "trellis.programs",
     "trellis.participants",
     "trellis.privacy",
+    "trellis.worklist",
+    "trellis.measures",
+    "trellis.scheduling",
     "trellis.demo",
 ]
 

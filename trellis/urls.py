@@ -10,8 +10,11 @@ urlpatterns = [
     path("", views.today, name="today"),
     path("accounts/", include("trellis.accounts.urls")),
     path("participants/", include("trellis.participants.urls")),
+    path("", include("trellis.scheduling.urls")),  # /schedule/… and the chart's Schedule tab
     path("programs/", include("trellis.programs.urls")),
     path("audit/", include("trellis.audit.urls")),
+    path("worklist/", include("trellis.worklist.urls")),
+    path("", include("trellis.measures.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -17,7 +17,7 @@ def test_director_signs_in_searches_and_opens_a_chart(
     e2e_world: World, sign_in: Callable[[str], Page], live_server: object
 ) -> None:
     page = sign_in("dana.director")
-    expect(page.get_by_role("heading", name="Today")).to_be_visible()
+    expect(page.get_by_role("heading", name="Today", exact=True)).to_be_visible()
     page.get_by_role("link", name="Participants").click()
     expect(page.get_by_role("link", name="Rowan Thistledown")).to_be_visible()
 

@@ -21,12 +21,22 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items += [
             ("Today", reverse("today")),
             ("Participants", reverse("participants:list")),
+            ("Schedule", reverse("scheduling:week")),
             ("Programs", reverse("programs:list")),
         ]
         if Role.COMPLIANCE_OFFICER in grants.roles:
             items.append(("Audit", reverse("audit:report")))
+        if grants.is_clinician or grants.clinical_programs or grants.clinical_orgs:
+            from trellis.worklist.queries import open_work_count  # worklist sits above accounts
+
+            open_work = open_work_count(user)
+            items.append(
+                (f"My work ({open_work})" if open_work else "My work", reverse("worklist:list"))
+            )
     elif hasattr(user, "participant"):
         items.append(("My record", reverse("participants:me")))
+        items.append(("Check-ins", reverse("measures:mine")))
+        items.append(("My sessions", reverse("scheduling:me")))
     current = request.path
     return {
         "nav_items": [

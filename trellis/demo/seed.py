@@ -57,6 +57,7 @@ from trellis.demo.cast import (
     ProgramSpec,
     staff_by_kind,
 )
+from trellis.measures.demo import seed_measure_history
 from trellis.participants.models import (
     CareTeamMember,
     DischargeReason,
@@ -73,6 +74,7 @@ from trellis.programs.actions import (
     do_create_track,
 )
 from trellis.programs.models import ClinicianKind, Organization, Population, Program, Track
+from trellis.scheduling.demo import seed_schedule_history
 
 Progress = Callable[[str, int, int], None]
 
@@ -303,6 +305,23 @@ class SeedResult:
     today: date
 
 
+DEFAULT_WEEKS = 12
+
+
+def _load_history(
+    organization: Organization, *, seed: int, weeks: int, today: date, progress: Progress
+) -> None:
+    """Clinical history from the apps above participants (the demo app sits on top of them):
+    each gets its own random stream so adding one never changes another's data."""
+    stages = [
+        ("schedule and attendance", seed_schedule_history),
+        ("check-ins", seed_measure_history),
+    ]
+    for done, (stage, seeder) in enumerate(stages, start=1):
+        seeder(organization, rng=random.Random(f"{seed}:{stage}"), weeks=weeks, today=today)
+        progress("history", done, len(stages))
+
+
 def demo_exists() -> bool:
     return Organization.objects.exists()
 
@@ -313,6 +332,7 @@ def load_demo(
     participants: int = DEFAULT_PARTICIPANTS,
     seed: int = DEFAULT_SEED,
     today: date | None = None,
+    weeks: int = 0,
     progress: Progress = _no_progress,
 ) -> SeedResult:
     """Create the demo organization, its staff and `participants` people, in one transaction.
@@ -326,6 +346,8 @@ def load_demo(
     organization, programs, tracks = _load_organization()
     users = _load_staff(organization, programs, today, progress)
     counts = _load_participants(organization, programs, tracks, users, plans, progress)
+    if weeks:
+        _load_history(organization, seed=seed, weeks=weeks, today=today, progress=progress)
     record(
         None,
         Action.CREATE,

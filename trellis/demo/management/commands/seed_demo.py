@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
 
 from trellis.demo.cast import DEFAULT_PARTICIPANTS, DEFAULT_SEED, ORGANIZATION_NAME
-from trellis.demo.seed import demo_exists, load_demo
+from trellis.demo.seed import DEFAULT_WEEKS, demo_exists, load_demo
 
 
 class ProgressBar:
@@ -61,6 +61,15 @@ class Command(BaseCommand):
             help="Pretend today is this date (YYYY-MM-DD); default: today in America/Chicago.",
         )
         parser.add_argument(
+            "--weeks",
+            type=int,
+            default=DEFAULT_WEEKS,
+            help=(
+                f"Weeks of clinical history (sessions and attendance, check-ins) "
+                f"(default {DEFAULT_WEEKS}; 0 for none)."
+            ),
+        )
+        parser.add_argument(
             "--if-empty",
             action="store_true",
             help="Do nothing if an organization already exists (make demo uses this).",
@@ -70,6 +79,8 @@ class Command(BaseCommand):
         count: int = options["participants"]
         if count < 0:
             raise CommandError("--participants must be 0 or more.")
+        if not 0 <= options["weeks"] <= 104:
+            raise CommandError("--weeks must be between 0 and 104.")
         if demo_exists():
             if options["if_empty"]:
                 self.stdout.write(
@@ -84,7 +95,11 @@ class Command(BaseCommand):
         started = time.perf_counter()
         progress = ProgressBar(self.stderr)
         result = load_demo(
-            participants=count, seed=options["seed"], today=options["today"], progress=progress
+            participants=count,
+            seed=options["seed"],
+            today=options["today"],
+            weeks=options["weeks"],
+            progress=progress,
         )
         seconds = time.perf_counter() - started
         self.stdout.write(

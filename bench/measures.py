@@ -1,0 +1,165 @@
+"""Benchmarks for measures: scoring throughput, the Measures tab with 52 weekly
+administrations, and the program scores page at 300 active participants.
+
+Standalone: builds a throwaway SQLite database under var/bench-measures/, prints a table
+(operation, size, median, p95, queries) and writes bench/results-measures.json. Times are
+reported, never asserted.
+
+    .venv/bin/python bench/measures.py [--participants 300] [--iterations 30]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import statistics
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_DIR = ROOT / "var" / "bench-measures"
+RESULTS = Path(__file__).resolve().parent / "results-measures.json"
+
+
+def setup_django() -> None:
+    shutil.rmtree(BENCH_DIR, ignore_errors=True)
+    BENCH_DIR.mkdir(parents=True)
+    os.environ["TRELLIS_SQLITE_PATH"] = str(BENCH_DIR / "bench.sqlite3")
+    os.environ["TRELLIS_DEMO"] = "1"
+    os.environ["ALLOWED_HOSTS"] = "testserver"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trellis.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def timed(fn: Any, iterations: int) -> tuple[list[float], list[int]]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    fn()  # warm up
+    times, queries = [], []
+    for _ in range(iterations):
+        with CaptureQueriesContext(connection) as captured:
+            start = time.perf_counter()
+            fn()
+            times.append((time.perf_counter() - start) * 1000)
+        queries.append(len(captured))
+    return times, queries
+
+
+def ok(response: Any) -> None:
+    assert response.status_code == 200, response.status_code
+
+
+def row(operation: str, size: str, times: list[float], queries: list[int]) -> dict[str, Any]:
+    ordered = sorted(times)
+    q = sorted(set(queries))
+    return {
+        "operation": operation,
+        "size": size,
+        "median_ms": round(statistics.median(ordered), 2),
+        "p95_ms": round(ordered[max(0, int(len(ordered) * 0.95) - 1)], 2),
+        "queries": str(q[0]) if len(q) == 1 else f"{q[0]}–{q[-1]}",
+        "samples": len(times),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--participants", type=int, default=300)
+    parser.add_argument("--iterations", type=int, default=30)
+    args = parser.parse_args()
+    setup_django()
+
+    from django.test import Client
+    from django.utils import timezone
+
+    from tests.personas import build_world, make_participant
+    from trellis.measures.actions import do_record_past_response
+    from trellis.measures.registry import get_instrument
+    from trellis.measures.scoring import score
+    from trellis.measures.tests.factories import answers_for
+
+    rng = random.Random(7)
+    world = build_world()
+    phq9, gad7 = get_instrument("PHQ-9"), get_instrument("GAD-7")
+    results = []
+
+    # 1. Scoring throughput: pure function, responses per second.
+    samples = [answers_for(phq9, rng.randint(0, 24)) for _ in range(2000)]
+    start = time.perf_counter()
+    rounds = 5
+    for _ in range(rounds):
+        for answers in samples:
+            score(phq9, answers)
+    elapsed = time.perf_counter() - start
+    per_second = rounds * len(samples) / elapsed
+    results.append(
+        {"operation": "score PHQ-9 responses", "size": f"{rounds * len(samples)} responses",
+         "median_ms": round(elapsed * 1000 / (rounds * len(samples)), 4), "p95_ms": None,
+         "queries": "0", "samples": rounds * len(samples), "per_second": round(per_second)}
+    )  # fmt: skip
+
+    # 2. Measures tab: one participant with 52 weekly PHQ-9 and GAD-7 administrations.
+    episode = world.participant.episodes.get()
+    episode.admitted_on = timezone.localdate() - timedelta(weeks=52)
+    episode.save(update_fields=["admitted_on"])
+    now = timezone.now()
+    for week in range(52):
+        at = now - timedelta(weeks=51 - week, hours=1)
+        for instrument in (phq9, gad7):
+            total = max(0, min(instrument.high, 20 - week // 4 + rng.randint(-2, 2)))
+            do_record_past_response(
+                None, episode, instrument.code, answers_for(instrument, total), submitted_at=at
+            )
+    client = Client()
+    client.force_login(world.clinician)
+    tab = f"/participants/{world.participant.public_id}/measures/"
+    times, queries = timed(lambda: ok(client.get(tab)), args.iterations)
+    results.append(row("Measures tab", "52 weekly administrations × 2 instruments", times, queries))
+
+    # 3. Program scores page: N active participants, 4 weeks of PHQ-9 and GAD-7 each.
+    for n in range(args.participants):
+        p = make_participant(world.organization, f"B-{n:05d}", "Bench", f"Person{n:05d}",
+                             program=world.program, track=world.morning)  # fmt: skip
+        ep = p.episodes.get()
+        for week in range(4):
+            at = now - timedelta(weeks=3 - week, hours=2)
+            for instrument in (phq9, gad7):
+                total = max(0, min(instrument.high, rng.randint(4, 20)))
+                do_record_past_response(
+                    None, ep, instrument.code, answers_for(instrument, total), submitted_at=at
+                )
+    director = Client()
+    director.force_login(world.director)
+    page = f"/measures/programs/{world.program.public_id}/?sort=PHQ-9"
+    times, queries = timed(lambda: ok(director.get(page)), args.iterations)
+    results.append(row("program scores page", f"{args.participants + 2} active participants",
+                       times, queries))  # fmt: skip
+
+    print(f"{'operation':<24} {'size':<44} {'median ms':>10} {'p95 ms':>9} {'queries':>8}")
+    for r in results:
+        p95 = "" if r["p95_ms"] is None else f"{r['p95_ms']:.2f}"
+        extra = f"  ({r['per_second']:,} responses/s)" if "per_second" in r else ""
+        print(f"{r['operation']:<24} {r['size']:<44} {r['median_ms']:>10} {p95:>9} "
+              f"{r['queries']:>8}{extra}")  # fmt: skip
+    RESULTS.write_text(
+        json.dumps({"generated_at": datetime.now(UTC).isoformat(), "results": results}, indent=2)
+        + "\n"
+    )
+    print(f"wrote {RESULTS.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

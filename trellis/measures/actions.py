@@ -1,0 +1,659 @@
+"""Every write of measures: administrations, drafts, submissions, corrections, scores,
+schedules and imports. Atomic and audited; alerts go to the worklist through its actions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from trellis.audit.models import Action, Purpose
+from trellis.audit.trail import record
+from trellis.measures.models import (
+    OPEN_ADMINISTRATION,
+    Administration,
+    AdministrationStatus,
+    Channel,
+    ImportedInstrument,
+    Response,
+    Schedule,
+    ScheduleKind,
+    ScheduleOverride,
+    Score,
+    Weekday,
+)
+from trellis.measures.registry import DEFAULT_CODES, get_instrument
+from trellis.measures.scoring import (
+    AnswerError,
+    Change,
+    Instrument,
+    InstrumentError,
+    Point,
+    change,
+    check_complete,
+    load_instrument,
+    score,
+    validate_answers,
+)
+from trellis.participants.models import Episode, EpisodeStatus
+from trellis.programs.models import Organization, Program
+from trellis.worklist.actions import do_raise_alert
+from trellis.worklist.models import AlertKind, Priority
+
+if TYPE_CHECKING:
+    from trellis.accounts.models import User
+
+ON_TRACK_WEEKS = 4  # "not on track": no reliable improvement by week 4 (docs/domain.md §4)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _answer_errors(error: AnswerError) -> ValidationError:
+    return ValidationError({key or "__all__": message for key, message in error.errors.items()})
+
+
+def _local_midnight(day: date, organization: Organization) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=organization.tz)
+
+
+# --- administrations ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_create_administration(
+    actor: User | None,
+    episode: Episode,
+    instrument_code: str,
+    *,
+    due_on: date,
+    schedule: Schedule | None = None,
+    window_days: int = 3,
+) -> Administration:
+    instrument = get_instrument(instrument_code)
+    organization = episode.program.organization
+    available = _local_midnight(due_on, organization)
+    administration = Administration.objects.create(
+        episode=episode,
+        participant_id=episode.participant_id,
+        schedule=schedule,
+        instrument_code=instrument.code,
+        instrument_version=instrument.version,
+        due_on=due_on,
+        available_from=available,
+        expires_at=available + timedelta(days=window_days),
+    )
+    record(
+        actor,
+        Action.CREATE,
+        participant=episode.participant,
+        obj=administration,
+        purpose=Purpose.TREAT,
+        actor_label="" if actor else "system",
+        detail={"instrument": instrument.key, "due_on": due_on.isoformat()},
+    )
+    return administration
+
+
+@transaction.atomic
+def do_issue_link(actor: User | None, administration: Administration) -> str:
+    """A new one-time link token for the check-in (replaces any earlier one). Only its hash
+    is stored; the caller sends the token and then forgets it."""
+    token = secrets.token_urlsafe(32)
+    Administration.objects.filter(pk=administration.pk).update(link_token_hash=hash_token(token))
+    administration.link_token_hash = hash_token(token)
+    record(
+        actor,
+        Action.UPDATE,
+        participant=administration.participant,
+        obj=administration,
+        purpose=Purpose.TREAT,
+        actor_label="" if actor else "system",
+        detail={"link_issued": True},
+    )
+    return token
+
+
+def administration_for_link(token: str) -> Administration | None:
+    if not token or len(token) > 100:
+        return None
+    return (
+        Administration.objects.filter(link_token_hash=hash_token(token))
+        .select_related("participant", "episode__program__organization")
+        .first()
+    )
+
+
+# --- drafts and submissions -----------------------------------------------------------------
+
+
+def _clean_answers(answers: dict[str, Any]) -> dict[str, str]:
+    return {str(k): str(v) for k, v in answers.items() if v not in (None, "")}
+
+
+def check_save_draft(
+    actor: User | None, administration: Administration, answers: dict[str, Any]
+) -> Administration:
+    """Keep partial answers (validated codes only) so the participant can come back."""
+    instrument = get_instrument(administration.instrument_code, administration.instrument_version)
+    cleaned = _clean_answers(answers)
+    try:
+        validate_answers(instrument, cleaned)
+    except AnswerError as error:
+        raise _answer_errors(error) from error
+    with transaction.atomic():
+        locked = Administration.objects.select_for_update().get(pk=administration.pk)
+        _check_open(locked)
+        locked.draft_answers = cleaned
+        locked.status = AdministrationStatus.IN_PROGRESS
+        locked.save(update_fields=["draft_answers", "status"])
+    return locked
+
+
+def _check_open(administration: Administration) -> None:
+    if administration.status == AdministrationStatus.COMPLETED:
+        raise ValidationError({"__all__": "This check-in was already submitted. Thank you."})
+    if administration.status not in OPEN_ADMINISTRATION or administration.is_expired:
+        raise ValidationError({"__all__": "This check-in has expired or was cancelled."})
+    if timezone.now() < administration.available_from:
+        raise ValidationError({"__all__": "This check-in is not open yet."})
+
+
+def check_submit_response(
+    actor: User | None,
+    administration: Administration,
+    answers: dict[str, Any],
+    *,
+    channel: str,
+    idempotency_key: str | None = None,
+    instrument_version: str | None = None,
+) -> Response:
+    """Validate and submit a check-in: all or nothing, once.
+
+    A repeated submission with the same idempotency key (a double tap, a retried request)
+    returns the first response instead of storing a second.
+    """
+    if idempotency_key:
+        existing = Response.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            if existing.administration_id != administration.pk:
+                raise ValidationError(
+                    {"__all__": "This submission key was used for another check-in."}
+                )
+            return existing
+    if instrument_version is not None and instrument_version != administration.instrument_version:
+        raise ValidationError(
+            {
+                "questionnaire": f"This check-in is {administration.instrument_code} version "
+                f"{administration.instrument_version}, not version {instrument_version}."
+            }
+        )
+    instrument = get_instrument(administration.instrument_code, administration.instrument_version)
+    cleaned = _clean_answers(answers)
+    try:
+        validate_answers(instrument, cleaned)
+        check_complete(instrument, cleaned)
+    except AnswerError as error:
+        raise _answer_errors(error) from error
+    try:
+        return _do_submit(actor, administration, instrument, cleaned, channel, idempotency_key)
+    except IntegrityError:
+        # Two identical submissions raced past the check above: the first one stands.
+        existing = Response.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is None:
+            raise
+        return existing
+
+
+@transaction.atomic
+def _do_submit(
+    actor: User | None,
+    administration: Administration,
+    instrument: Instrument,
+    answers: dict[str, str],
+    channel: str,
+    idempotency_key: str | None,
+) -> Response:
+    locked = (
+        Administration.objects.select_for_update(of=("self",))
+        .select_related("episode__program__organization", "participant")
+        .get(pk=administration.pk)
+    )
+    _check_open(locked)
+    response = Response.objects.create(
+        administration=locked,
+        episode=locked.episode,
+        participant=locked.participant,
+        instrument_code=instrument.code,
+        instrument_version=instrument.version,
+        answers=answers,
+        submitted_by=actor if actor is not None and actor.is_authenticated else None,
+        channel=channel,
+        idempotency_key=idempotency_key or None,
+    )
+    locked.status = AdministrationStatus.COMPLETED
+    locked.completed_at = response.submitted_at
+    locked.draft_answers = {}
+    locked.link_token_hash = ""  # one-time: the link is spent
+    locked.save(update_fields=["status", "completed_at", "draft_answers", "link_token_hash"])
+    record(
+        actor,
+        Action.CREATE,
+        participant=locked.participant,
+        obj=response,
+        purpose=Purpose.TREAT
+        if channel in {Channel.TABLET, Channel.STAFF, Channel.API}
+        else Purpose.PATRQT,
+        actor_label="" if actor and actor.is_authenticated else f"participant ({channel})",
+        detail={"instrument": instrument.key, "channel": channel},
+    )
+    _score_and_alert(response, instrument, locked.episode)
+    return response
+
+
+@transaction.atomic
+def do_record_past_response(
+    actor: User | None,
+    episode: Episode,
+    instrument_code: str,
+    answers: dict[str, str],
+    *,
+    submitted_at: datetime,
+    channel: str = Channel.STAFF,
+) -> Response:
+    """Record a check-in completed in the past (paper forms, another system, demo history):
+    a completed administration, the response with its real time, its score and alerts.
+    Answers must already be valid (check_* callers validate; demo data is generated)."""
+    instrument = get_instrument(instrument_code)
+    organization = episode.program.organization
+    day = timezone.localtime(submitted_at, organization.tz).date()
+    available = _local_midnight(day, organization)
+    administration = Administration.objects.create(
+        episode=episode,
+        participant_id=episode.participant_id,
+        instrument_code=instrument.code,
+        instrument_version=instrument.version,
+        due_on=day,
+        available_from=available,
+        expires_at=available + timedelta(days=3),
+        status=AdministrationStatus.COMPLETED,
+        completed_at=submitted_at,
+    )
+    response = Response.objects.create(
+        administration=administration,
+        episode=episode,
+        participant_id=episode.participant_id,
+        instrument_code=instrument.code,
+        instrument_version=instrument.version,
+        answers=answers,
+        submitted_at=submitted_at,
+        submitted_by=actor,
+        channel=channel,
+    )
+    record(
+        actor,
+        Action.CREATE,
+        participant=episode.participant,
+        obj=response,
+        purpose=Purpose.TREAT,
+        actor_label="" if actor else "system",
+        detail={"instrument": instrument.key, "channel": channel, "past": True},
+    )
+    _score_and_alert(response, instrument, episode)
+    return response
+
+
+def check_correct_response(
+    actor: User, original: Response, answers: dict[str, Any], *, reason: str
+) -> Response:
+    """Record a correction: a new response linked to the original, which stays as it was."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the response is corrected."})
+    if original.corrections.exists():
+        raise ValidationError({"__all__": "Correct the latest version of this response."})
+    instrument = get_instrument(original.instrument_code, original.instrument_version)
+    cleaned = _clean_answers(answers)
+    try:
+        validate_answers(instrument, cleaned)
+        check_complete(instrument, cleaned)
+    except AnswerError as error:
+        raise _answer_errors(error) from error
+    with transaction.atomic():
+        episode = Episode.objects.select_related("program__organization").get(
+            pk=original.episode_id
+        )
+        correction = Response.objects.create(
+            administration=original.administration,
+            episode=episode,
+            participant=original.participant,
+            instrument_code=original.instrument_code,
+            instrument_version=original.instrument_version,
+            answers=cleaned,
+            submitted_by=actor,
+            channel=Channel.STAFF,
+            corrects=original,
+        )
+        record(
+            actor,
+            Action.UPDATE,
+            participant=original.participant,
+            obj=correction,
+            purpose=Purpose.TREAT,
+            detail={"corrects": str(original.public_id), "reason_given": True},
+        )
+        _score_and_alert(correction, instrument, episode)
+    return correction
+
+
+# --- scores, change and alerts --------------------------------------------------------------
+
+
+def _score_and_alert(response: Response, instrument: Instrument, episode: Episode) -> Score:
+    result = score(instrument, response.answers)
+    organization = episode.program.organization
+    observed_on = timezone.localtime(response.submitted_at, organization.tz).date()
+    stored = Score.objects.create(
+        response=response,
+        episode=episode,
+        participant_id=response.participant_id,
+        instrument_code=instrument.code,
+        instrument_version=instrument.version,
+        observed_at=response.submitted_at,
+        observed_on=observed_on,
+        total=result.total,
+        raw_sum=result.raw_sum,
+        band_code=result.band.code if result.band else "",
+        band_label=result.band.label if result.band else "",
+        subscales=result.subscales,
+        answered=result.answered,
+        missing_items=list(result.missing),
+        prorated=result.prorated,
+        critical_items=[rule.item for rule in result.critical],
+    )
+    for rule in result.critical:
+        # PHQ-9 item 9 > 0 is always urgent, to the primary and the on-call clinician, and
+        # never waits for a total (docs/domain.md §4).
+        do_raise_alert(
+            None,
+            participant=response.participant,
+            episode=episode,
+            kind=AlertKind.CRITICAL_ITEM,
+            priority=rule.priority,
+            title=f"{instrument.code}: {rule.label or f'{rule.item} answered above {rule.above}'}",
+            detail="Document the follow-up: risk assessment, safety plan review, or referral "
+            "to a higher level of care.",
+            source=f"measures.response:{response.public_id}",
+            dedupe_key=f"measures:critical:{response.public_id}:{rule.item}",
+            notify_on_call=rule.priority == Priority.URGENT,
+        )
+    if result.total is not None:
+        summary = episode_change(episode, instrument)
+        _raise_change_alerts(response, episode, instrument, summary)
+    return stored
+
+
+def episode_points(episode: Episode, instrument_code: str) -> list[Point]:
+    scores = Score.objects.current().filter(
+        episode=episode, instrument_code=instrument_code, total__isnull=False
+    )
+    return [
+        Point(on=s.observed_on, total=s.total, incomplete=s.incomplete)
+        for s in scores.order_by("observed_at")
+        if s.total is not None
+    ]
+
+
+def episode_change(episode: Episode, instrument: Instrument, today: date | None = None) -> Change:
+    return change(
+        instrument,
+        episode_points(episode, instrument.code),
+        admitted_on=episode.admitted_on,
+        today=today or timezone.localdate(),
+        on_track_weeks=ON_TRACK_WEEKS,
+    )
+
+
+def _raise_change_alerts(
+    response: Response, episode: Episode, instrument: Instrument, summary: Change
+) -> None:
+    # One alert of each kind per episode and instrument: a weekly repeat would bury it.
+    if summary.reliable_deterioration:
+        do_raise_alert(
+            None,
+            participant=response.participant,
+            episode=episode,
+            kind=AlertKind.RELIABLE_DETERIORATION,
+            priority=Priority.HIGH,
+            title=f"{instrument.code}: reliable deterioration since baseline",
+            source=f"measures.response:{response.public_id}",
+            dedupe_key=f"measures:deterioration:{episode.public_id}:{instrument.code}",
+        )
+    if summary.not_on_track:
+        do_raise_alert(
+            None,
+            participant=response.participant,
+            episode=episode,
+            kind=AlertKind.NOT_ON_TRACK,
+            priority=Priority.NORMAL,
+            title=f"{instrument.code}: not on track (no reliable improvement by week "
+            f"{ON_TRACK_WEEKS})",
+            source=f"measures.response:{response.public_id}",
+            dedupe_key=f"measures:not-on-track:{episode.public_id}:{instrument.code}",
+        )
+
+
+# --- schedules ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DefaultSchedule:
+    kind: str
+    weekday: int | None = None
+    offset_days: int = 0
+    window_days: int = 3
+
+
+DEFAULT_SCHEDULES = (
+    DefaultSchedule(ScheduleKind.ADMISSION, window_days=7),
+    DefaultSchedule(ScheduleKind.WEEKLY, weekday=Weekday.TUESDAY, window_days=3),
+    DefaultSchedule(ScheduleKind.DISCHARGE, window_days=7),
+    DefaultSchedule(ScheduleKind.AFTER_DISCHARGE, offset_days=30, window_days=14),
+    DefaultSchedule(ScheduleKind.AFTER_DISCHARGE, offset_days=90, window_days=14),
+)
+
+
+@transaction.atomic
+def do_create_default_schedules(actor: User | None, program: Program) -> list[Schedule]:
+    """PHQ-9 and GAD-7 at admission, every Tuesday, at discharge, and 30 and 90 days after."""
+    created = []
+    for code in DEFAULT_CODES:
+        for default in DEFAULT_SCHEDULES:
+            schedule = Schedule.objects.create(
+                program=program,
+                instrument_code=code,
+                kind=default.kind,
+                weekday=default.weekday,
+                offset_days=default.offset_days,
+                window_days=default.window_days,
+            )
+            created.append(schedule)
+    record(
+        actor,
+        Action.CREATE,
+        object_type="measures.schedule",
+        object_id=str(program.public_id),
+        purpose=Purpose.HOPERAT,
+        actor_label="" if actor else "system",
+        detail={"defaults": len(created)},
+    )
+    return created
+
+
+def due_date_for(
+    schedule: Schedule, episode: Episode, today: date, override: ScheduleOverride | None
+) -> date | None:
+    """The date this schedule offers a check-in to this episode on or before `today`, when one
+    is still inside its window; None when nothing is due."""
+    if override is not None and override.skip:
+        return None
+    window = timedelta(days=schedule.window_days)
+    due: date | None = None
+    if schedule.kind == ScheduleKind.ADMISSION:
+        due = episode.admitted_on
+    elif schedule.kind == ScheduleKind.WEEKLY:
+        if episode.status != EpisodeStatus.ACTIVE or episode.admitted_on is None:
+            return None
+        weekday = (
+            override.weekday if override and override.weekday is not None else schedule.weekday
+        )
+        assert weekday is not None  # noqa: S101  # the weekly constraint requires one
+        due = today - timedelta(days=(today.weekday() - weekday) % 7)
+        if due <= episode.admitted_on:
+            return None  # the admission check-in is the baseline
+    elif schedule.kind == ScheduleKind.DISCHARGE:
+        due = episode.discharged_on
+    elif schedule.kind == ScheduleKind.AFTER_DISCHARGE and episode.discharged_on is not None:
+        due = episode.discharged_on + timedelta(days=schedule.offset_days)
+    if due is None or due > today or today >= due + window:
+        return None
+    return due
+
+
+def do_schedule_checkins(today: date | None = None) -> list[Administration]:
+    """Create the check-ins that are due (idempotent: one per episode, schedule and date)."""
+    today = today or timezone.localdate()
+    created: list[Administration] = []
+    programs = Program.objects.filter(is_active=True).select_related("organization")
+    for program in programs:
+        schedules = list(program.measure_schedules.filter(is_active=True))
+        if not schedules and not program.measure_schedules.exists():
+            schedules = do_create_default_schedules(None, program)
+        if not schedules:
+            continue
+        episodes = (
+            Episode.objects.filter(
+                program=program, status__in=[EpisodeStatus.ACTIVE, EpisodeStatus.DISCHARGED]
+            )
+            .filter(admitted_on__isnull=False)
+            .select_related("participant", "program__organization")
+        )
+        episodes = episodes.exclude(
+            status=EpisodeStatus.DISCHARGED, discharged_on__lt=today - timedelta(days=120)
+        )
+        overrides = {
+            (o.episode_id, o.schedule_id): o
+            for o in ScheduleOverride.objects.filter(schedule__in=schedules)
+        }
+        existing = set(
+            Administration.objects.filter(
+                schedule__in=schedules, due_on__gte=today - timedelta(days=120)
+            ).values_list("episode_id", "schedule_id", "due_on")
+        )
+        for episode in episodes:
+            for schedule in schedules:
+                due = due_date_for(
+                    schedule, episode, today, overrides.get((episode.pk, schedule.pk))
+                )
+                if due is None or (episode.pk, schedule.pk, due) in existing:
+                    continue
+                try:
+                    with transaction.atomic():
+                        created.append(
+                            do_create_administration(
+                                None,
+                                episode,
+                                schedule.instrument_code,
+                                due_on=due,
+                                schedule=schedule,
+                                window_days=schedule.window_days,
+                            )
+                        )
+                except IntegrityError:
+                    continue  # another sweep made it first
+    return created
+
+
+def do_mark_missed(now: datetime | None = None) -> int:
+    """Expire open check-ins past their window; two missed in a row raise an alert."""
+    now = now or timezone.now()
+    expired = list(
+        Administration.objects.filter(status__in=OPEN_ADMINISTRATION, expires_at__lte=now)
+        .select_related("episode__program", "participant")
+        .order_by("due_on")
+    )
+    for administration in expired:
+        with transaction.atomic():
+            changed = Administration.objects.filter(
+                pk=administration.pk, status__in=OPEN_ADMINISTRATION
+            ).update(status=AdministrationStatus.MISSED, link_token_hash="")
+            if not changed:
+                continue
+            previous = (
+                Administration.objects.filter(
+                    episode_id=administration.episode_id,
+                    instrument_code=administration.instrument_code,
+                    due_on__lt=administration.due_on,
+                )
+                .exclude(status=AdministrationStatus.CANCELLED)
+                .order_by("-due_on")
+                .first()
+            )
+            if previous is not None and previous.status == AdministrationStatus.MISSED:
+                do_raise_alert(
+                    None,
+                    participant=administration.participant,
+                    episode=administration.episode,
+                    kind=AlertKind.MISSED_CHECKINS,
+                    priority=Priority.NORMAL,
+                    title="Two check-ins in a row were missed",
+                    source=f"measures.administration:{administration.public_id}",
+                    dedupe_key=f"measures:missed:{administration.public_id}",
+                )
+    return len(expired)
+
+
+# --- importing instruments ------------------------------------------------------------------
+
+
+def check_import_instrument(
+    actor: User | None, data: Any, *, organization: Organization | None = None
+) -> ImportedInstrument:
+    """Validate an instrument (our format and FHIR R4B Questionnaire), then store it."""
+    from trellis.measures.fhir import validate_questionnaire
+
+    try:
+        instrument = load_instrument(data)
+        validate_questionnaire(data["questionnaire"])
+    except (InstrumentError, ValueError, KeyError, TypeError) as error:
+        raise ValidationError({"definition": str(error)}) from error
+    if instrument.code in {"PHQ-9", "PHQ-2", "GAD-7", "GAD-2", "AUDIT-C", "PCL-5"}:
+        raise ValidationError({"definition": f"{instrument.code} ships with Trellis already."})
+    if ImportedInstrument.objects.filter(code=instrument.code, version=instrument.version).exists():
+        raise ValidationError(
+            {"definition": f"{instrument.code} version {instrument.version} is already imported."}
+        )
+    with transaction.atomic():
+        row = ImportedInstrument.objects.create(
+            organization=organization,
+            code=instrument.code,
+            version=instrument.version,
+            definition=data,
+            imported_by=actor,
+        )
+        record(
+            actor,
+            Action.CREATE,
+            obj=row,
+            purpose=Purpose.HOPERAT,
+            actor_label="" if actor else "import_instrument",
+            detail={"instrument": instrument.key},
+        )
+    return row

@@ -1,0 +1,254 @@
+"""Measures over JSON and FHIR R4B, mounted at /api/v1/measures/.
+
+Reading answers or scores needs clinical access (`access_participant(..., minimum=CLINICAL)`,
+audited); the "due" count needs only demographic access (front desk). Writes take a FHIR
+QuestionnaireResponse; bad input is 422 with the field and the reason, and nothing is stored.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from ninja import Body, Router, Schema, Status
+
+from trellis.accounts.api import acting_user
+from trellis.audit.models import Action, Purpose
+from trellis.audit.trail import record
+from trellis.lib.api import NOT_FOUND, error_responses, parse_public_id
+from trellis.measures import fhir
+from trellis.measures.actions import check_submit_response, do_create_administration
+from trellis.measures.models import OPEN_ADMINISTRATION, Administration, Channel, Response, Score
+from trellis.measures.queries import clinical_episodes, due_panel
+from trellis.measures.registry import available_codes, get_instrument
+from trellis.measures.scoring import bundled
+from trellis.privacy.access import ParticipantAccess, Scope, access_participant
+
+router = Router(tags=["measures"])
+
+FhirJson = dict[str, Any]
+
+
+class DueOut(Schema):
+    due_count: int
+
+
+class ScoreOut(Schema):
+    public_id: UUID
+    instrument: str
+    instrument_version: str
+    observed_on: str
+    total: int | None
+    band: str
+    incomplete: bool
+    prorated: bool
+    missing_items: list[str]
+    critical_items: list[str]
+    response: UUID
+
+
+class ChangeOut(Schema):
+    instrument: str
+    summary: str
+    baseline: int | None
+    previous: int | None
+    latest: int | None
+    delta: int | None
+    flags: list[str]
+
+
+class ScoresOut(Schema):
+    scores: list[ScoreOut]
+    change: list[ChangeOut]
+
+
+def _clinical(request: HttpRequest, public_id: str) -> ParticipantAccess:
+    user = acting_user(request)
+    access = access_participant(
+        user, parse_public_id(public_id), purpose=Purpose.TREAT, minimum=Scope.CLINICAL
+    )
+    if access.role == "participant":
+        raise Http404(NOT_FOUND)
+    return access
+
+
+def _response_for(request: HttpRequest, response_id: str) -> Response:
+    response = (
+        Response.objects.filter(public_id=parse_public_id(response_id))
+        .select_related("participant", "episode")
+        .first()
+    )
+    if response is None:
+        raise Http404(NOT_FOUND)
+    access = _clinical(request, str(response.participant.public_id))
+    if not access.is_clinical_for(response.episode):
+        raise Http404(NOT_FOUND)
+    return response
+
+
+@router.get("/questionnaires", response={200: list[FhirJson], **error_responses(401, 403)})
+def list_questionnaires(request: HttpRequest) -> list[FhirJson]:
+    """Every instrument as a FHIR R4B Questionnaire (bundled and imported)."""
+    return [fhir.questionnaire(get_instrument(code)) for code in available_codes()]
+
+
+@router.get("/questionnaires/{code}", response={200: FhirJson, **error_responses(401, 403, 404)})
+def get_questionnaire(request: HttpRequest, code: str) -> FhirJson:
+    try:
+        return fhir.questionnaire(get_instrument(code))
+    except LookupError:
+        raise Http404(NOT_FOUND) from None
+
+
+@router.get(
+    "/participants/{public_id}/due", response={200: DueOut, **error_responses(401, 403, 404)}
+)
+def due(request: HttpRequest, public_id: str) -> DueOut:
+    """How many check-ins are open now: all front desk may know (no instrument, no answers)."""
+    access = access_participant(
+        acting_user(request), parse_public_id(public_id), purpose=Purpose.TREAT
+    )
+    return DueOut(**due_panel(access))
+
+
+@router.get(
+    "/participants/{public_id}/scores", response={200: ScoresOut, **error_responses(401, 403, 404)}
+)
+def scores(request: HttpRequest, public_id: str) -> ScoresOut:
+    from trellis.measures.actions import episode_change
+
+    access = _clinical(request, public_id)
+    episodes = clinical_episodes(access)
+    rows = (
+        Score.objects.current()
+        .filter(episode__in=episodes)
+        .select_related("response")
+        .order_by("observed_at")
+    )
+    changes = []
+    current = next((e for e in episodes if e.is_open), episodes[0] if episodes else None)
+    if current is not None:
+        codes = sorted({s.instrument_code for s in rows if s.episode_id == current.pk})
+        for code in codes:
+            c = episode_change(current, get_instrument(code))
+            changes.append(
+                ChangeOut(
+                    instrument=code,
+                    summary=c.summary,
+                    baseline=c.baseline.total if c.baseline else None,
+                    previous=c.previous.total if c.previous else None,
+                    latest=c.latest.total if c.latest else None,
+                    delta=c.delta,
+                    flags=c.flags,
+                )
+            )
+    return ScoresOut(
+        scores=[
+            ScoreOut(
+                public_id=s.public_id,
+                instrument=s.instrument_code,
+                instrument_version=s.instrument_version,
+                observed_on=s.observed_on.isoformat(),
+                total=s.total,
+                band=s.band_label,
+                incomplete=s.incomplete,
+                prorated=s.prorated,
+                missing_items=list(s.missing_items),
+                critical_items=list(s.critical_items),
+                response=s.response.public_id,
+            )
+            for s in rows
+        ],
+        change=changes,
+    )
+
+
+@router.get(
+    "/questionnaire-responses/{response_id}",
+    response={200: FhirJson, **error_responses(401, 403, 404)},
+)
+def get_questionnaire_response(request: HttpRequest, response_id: str) -> FhirJson:
+    response = _response_for(request, response_id)
+    instrument = get_instrument(response.instrument_code, response.instrument_version)
+    return fhir.questionnaire_response(response, instrument)
+
+
+@router.get(
+    "/questionnaire-responses/{response_id}/observations",
+    response={200: FhirJson, **error_responses(401, 403, 404)},
+)
+def get_observations(request: HttpRequest, response_id: str) -> FhirJson:
+    """The score as a FHIR Bundle: total Observation with hasMember item Observations."""
+    response = _response_for(request, response_id)
+    instrument = get_instrument(response.instrument_code, response.instrument_version)
+    score = Score.objects.select_related("response", "participant").get(response=response)
+    return fhir.observations(score, instrument)
+
+
+@router.post(
+    "/participants/{public_id}/questionnaire-responses",
+    response={201: FhirJson, **error_responses(401, 403, 404, 422)},
+)
+def import_questionnaire_response(
+    request: HttpRequest, public_id: str, payload: Body[dict[str, Any]]
+) -> Status[FhirJson]:
+    """Import a completed check-in as a FHIR QuestionnaireResponse. It fills the participant's
+    open check-in for that instrument, or a new one for today; 422 names what is wrong."""
+    user = acting_user(request)
+    access = _clinical(request, public_id)
+    try:
+        url, version, answers, subject = fhir.parse_questionnaire_response(payload)
+    except fhir.FhirInputError as error:
+        raise ValidationError({error.field: str(error)}) from None
+    if subject and subject != f"Patient/{access.participant.public_id}":
+        raise ValidationError({"subject": "The subject is not this participant."})
+    instrument = next((i for i in bundled().values() if i.url == url), None)
+    if instrument is None:
+        code = url.rstrip("/").rsplit("/", 1)[-1]
+        try:
+            instrument = get_instrument(code.upper())
+        except LookupError:
+            raise ValidationError({"questionnaire": f"Unknown Questionnaire “{url}”."}) from None
+    if version != instrument.version:
+        raise ValidationError(
+            {
+                "questionnaire": f"{instrument.code} is version {instrument.version} here, "
+                f"not {version}."
+            }
+        )
+    episodes = [e for e in clinical_episodes(access) if e.is_open]
+    if not episodes:
+        raise ValidationError({"__all__": "The participant has no open episode you can see."})
+    episode = episodes[0]
+    administration = (
+        Administration.objects.filter(
+            episode=episode,
+            instrument_code=instrument.code,
+            status__in=OPEN_ADMINISTRATION,
+            available_from__lte=timezone.now(),
+            expires_at__gt=timezone.now(),
+        )
+        .order_by("due_on")
+        .first()
+    )
+    key = request.headers.get("Idempotency-Key") or None
+    from django.db import transaction
+
+    with transaction.atomic():
+        if administration is None:
+            administration = do_create_administration(
+                user, episode, instrument.code, due_on=timezone.localdate()
+            )
+        response = check_submit_response(
+            user,
+            administration,
+            answers,
+            channel=Channel.API,
+            idempotency_key=key,
+            instrument_version=version,
+        )
+    record(user, Action.VIEW, participant=access.participant, obj=response, purpose=Purpose.TREAT)
+    return Status(201, fhir.questionnaire_response(response, instrument))

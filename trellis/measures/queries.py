@@ -1,0 +1,234 @@
+"""Reads of measures across models: the Measures tab, header panels, the program page."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from trellis.measures.actions import ON_TRACK_WEEKS
+from trellis.measures.charts import Trajectory, trajectory
+from trellis.measures.models import OPEN_ADMINISTRATION, Administration, Response, Score
+from trellis.measures.registry import DEFAULT_CODES, get_instrument
+from trellis.measures.scoring import Change, Point, change
+from trellis.participants.models import Episode, EpisodeStatus
+from trellis.privacy.access import ParticipantAccess, Scope
+from trellis.privacy.policy import episode_filter
+
+if TYPE_CHECKING:
+    from trellis.accounts.models import User
+    from trellis.programs.models import Program
+
+
+@dataclass
+class InstrumentPanel:
+    code: str
+    title: str
+    change: Change
+    chart: Trajectory
+    scores: list[Score]
+
+
+def _points(scores: list[Score]) -> list[Point]:
+    return [
+        Point(on=s.observed_on, total=s.total, incomplete=s.incomplete)
+        for s in scores
+        if s.total is not None
+    ]
+
+
+def clinical_episodes(access: ParticipantAccess) -> list[Episode]:
+    return [e for e in access.episodes if access.is_clinical_for(e)]
+
+
+def measures_tab(access: ParticipantAccess) -> dict[str, Any]:
+    """Everything the Measures tab shows, in a fixed number of queries."""
+    episodes = clinical_episodes(access)
+    episode = next((e for e in episodes if e.is_open), episodes[0] if episodes else None)
+    today = timezone.localdate()
+    scores = list(
+        Score.objects.current()
+        .filter(episode__in=episodes)
+        .select_related("response")
+        .order_by("observed_at")
+    )
+    administrations = list(
+        Administration.objects.filter(episode__in=episodes)
+        .prefetch_related(Prefetch("responses", queryset=Response.objects.select_related("score")))
+        .order_by("-due_on", "instrument_code")
+    )
+    panels = []
+    if episode is not None:
+        by_code: dict[str, list[Score]] = defaultdict(list)
+        for s in scores:
+            if s.episode_id == episode.pk:
+                by_code[s.instrument_code].append(s)
+        codes = list(DEFAULT_CODES) + sorted(c for c in by_code if c not in DEFAULT_CODES)
+        for code in codes:
+            if code not in by_code and code not in DEFAULT_CODES:
+                continue
+            instrument = get_instrument(code)
+            points = _points(by_code.get(code, []))
+            panels.append(
+                InstrumentPanel(
+                    code=code,
+                    title=instrument.short_title,
+                    change=change(
+                        instrument,
+                        points,
+                        admitted_on=episode.admitted_on,
+                        today=today,
+                        on_track_weeks=ON_TRACK_WEEKS,
+                    ),
+                    chart=trajectory(
+                        instrument,
+                        points,
+                        admitted_on=episode.admitted_on,
+                        discharged_on=episode.discharged_on,
+                        today=today,
+                    ),
+                    scores=by_code.get(code, []),
+                )
+            )
+    return {
+        "measures_episode": episode,
+        "panels": panels,
+        "administrations": administrations,
+        "open_administrations": [a for a in administrations if a.is_open],
+    }
+
+
+def latest_scores_panel(access: ParticipantAccess) -> dict[str, Any]:
+    """Header widget: the latest current score per instrument in the current episode."""
+    episodes = clinical_episodes(access)
+    episode = next((e for e in episodes if e.is_open), episodes[0] if episodes else None)
+    if episode is None:
+        return {"latest": []}
+    latest: dict[str, Score] = {}
+    for s in Score.objects.current().filter(episode=episode).order_by("observed_at"):
+        latest[s.instrument_code] = s
+    return {"latest": sorted(latest.values(), key=lambda s: s.instrument_code)}
+
+
+def due_panel(access: ParticipantAccess) -> dict[str, Any]:
+    """What front desk may see: how many check-ins are open now. No instrument, no answers."""
+    now = timezone.now()
+    count = Administration.objects.filter(
+        episode__in=access.episodes,
+        status__in=OPEN_ADMINISTRATION,
+        available_from__lte=now,
+        expires_at__gt=now,
+    ).count()
+    return {"due_count": count}
+
+
+@dataclass
+class ProgramRow:
+    episode: Episode
+    cells: dict[str, Score | None] = field(default_factory=dict)
+    changes: dict[str, Change] = field(default_factory=dict)
+    flags: list[str] = field(default_factory=list)
+
+    @property
+    def phq9(self) -> Score | None:
+        return self.cells.get("PHQ-9")
+
+    @property
+    def gad7(self) -> Score | None:
+        return self.cells.get("GAD-7")
+
+    def _delta(self, code: str) -> str:
+        c = self.changes.get(code)
+        if c is None or c.delta is None or c.latest == c.baseline:
+            return "—"
+        return f"{'−' if c.delta < 0 else '+'}{abs(c.delta)}" if c.delta else "±0"
+
+    @property
+    def phq9_change(self) -> str:
+        return self._delta("PHQ-9")
+
+    @property
+    def gad7_change(self) -> str:
+        return self._delta("GAD-7")
+
+    def sort_value(self, key: str) -> Any:
+        if key == "name":
+            p = self.episode.participant
+            return (p.family_name.lower(), p.given_name.lower())
+        if key == "flags":
+            return -len(self.flags)
+        code, _, what = key.partition(":")
+        if what == "change":
+            c = self.changes.get(code)
+            return c.delta if c and c.delta is not None else 999
+        s = self.cells.get(code)
+        return -(s.total if s and s.total is not None else -1)
+
+
+SORTS = {"name", "flags", "PHQ-9", "GAD-7", "PHQ-9:change", "GAD-7:change"}
+
+
+def program_episodes(user: User, program: Program) -> QuerySet[Episode]:
+    return (
+        Episode.objects.filter(episode_filter(user, Scope.CLINICAL))
+        .exclude(participant__user_id=user.pk)
+        .filter(program=program, status=EpisodeStatus.ACTIVE)
+        .select_related("participant")
+    )
+
+
+def program_scores(user: User, program: Program, sort: str = "name") -> list[ProgramRow]:
+    """Active participants the user sees clinically × latest PHQ-9/GAD-7, change and flags.
+    Three queries whatever the size (episodes, scores, open alerts)."""
+    from trellis.worklist.models import Alert
+
+    episodes = list(program_episodes(user, program))
+    by_episode: dict[int, dict[str, list[Score]]] = defaultdict(lambda: defaultdict(list))
+    scores = (
+        Score.objects.current()
+        .filter(episode__in=[e.pk for e in episodes], instrument_code__in=DEFAULT_CODES)
+        .only(
+            "episode_id",
+            "instrument_code",
+            "total",
+            "observed_on",
+            "observed_at",
+            "missing_items",
+            "prorated",
+            "band_label",
+        )
+        .order_by("observed_at")
+    )
+    for s in scores:
+        by_episode[s.episode_id][s.instrument_code].append(s)
+    alerted = set(
+        Alert.objects.unresolved()
+        .filter(episode__in=[e.pk for e in episodes], kind="critical_item")
+        .values_list("episode_id", flat=True)
+    )
+    today = timezone.localdate()
+    instruments = {code: get_instrument(code) for code in DEFAULT_CODES}
+    rows = []
+    for episode in episodes:
+        row = ProgramRow(episode)
+        for code, instrument in instruments.items():
+            series = by_episode[episode.pk][code]
+            row.cells[code] = series[-1] if series else None
+            summary = change(
+                instrument,
+                _points(series),
+                admitted_on=episode.admitted_on,
+                today=today,
+                on_track_weeks=ON_TRACK_WEEKS,
+            )
+            row.changes[code] = summary
+            row.flags += [f"{code} {flag}" for flag in summary.flags]
+        if episode.pk in alerted:
+            row.flags.insert(0, "urgent alert open")
+        rows.append(row)
+    key = sort if sort in SORTS else "name"
+    rows.sort(key=lambda r: r.sort_value(key))
+    return rows

@@ -1,0 +1,66 @@
+"""Background sweeps of measures (registered as periodic jobs in apps.py). Each is
+idempotent: the state is in the database, so running twice or late does no harm."""
+
+from __future__ import annotations
+
+import os
+
+from django.core.mail import send_mail
+from django.db import transaction
+from django.tasks import task
+from django.utils import timezone
+
+from trellis.measures.actions import do_issue_link, do_mark_missed, do_schedule_checkins
+from trellis.measures.models import Administration
+
+# Reminders carry no clinical content: no instrument, no score (docs/engineering.md).
+REMINDER_SUBJECT = "You have a new check-in in Trellis"
+REMINDER_BODY = (
+    "Hello,\n\nYou have a new check-in from your care team in Trellis. It takes about two "
+    "minutes:\n\n{url}\n\nThe link works once and closes on {expires:%B %-d}.\n\n"
+    "If you are in crisis, call or text 988 any time."
+)
+
+
+def base_url() -> str:
+    return os.environ.get("TRELLIS_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+
+@task
+def schedule_checkins() -> int:
+    return len(do_schedule_checkins())
+
+
+@task
+def mark_missed() -> int:
+    return do_mark_missed()
+
+
+@task
+def send_reminders() -> int:
+    """Email a one-time link for each open check-in not reminded yet (participants with an
+    email address). Marked before sending: a crash may skip a reminder, never send two."""
+    sent = 0
+    due = (
+        Administration.objects.open_now()
+        .filter(reminded_at__isnull=True, participant__email__gt="")
+        .select_related("participant")
+    )
+    for administration in due[:500]:
+        with transaction.atomic():
+            claimed = Administration.objects.filter(
+                pk=administration.pk, reminded_at__isnull=True
+            ).update(reminded_at=timezone.now())
+            if not claimed:
+                continue
+            token = do_issue_link(None, administration)
+        send_mail(
+            REMINDER_SUBJECT,
+            REMINDER_BODY.format(
+                url=f"{base_url()}/measures/c/{token}/", expires=administration.expires_at
+            ),
+            None,
+            [administration.participant.email],
+        )
+        sent += 1
+    return sent

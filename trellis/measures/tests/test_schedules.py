@@ -1,0 +1,54 @@
+"""Schedules: admission and weekly check-ins created idempotently by the sweep, reminders
+without clinical content, and an alert after two missed check-ins in a row."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.core import mail
+from django.utils import timezone
+
+from tests.personas import World
+from trellis.measures.actions import do_mark_missed, do_schedule_checkins
+from trellis.measures.models import Administration, AdministrationStatus, Schedule
+from trellis.measures.tasks import schedule_checkins, send_reminders
+from trellis.measures.tests.factories import open_checkin
+from trellis.worklist.models import Alert, AlertKind
+
+
+def test_the_sweep_creates_weekly_checkins_once(world: World) -> None:
+    today = timezone.localdate()
+    first = do_schedule_checkins(today)
+    assert Schedule.objects.filter(program=world.program).count() == 10  # PHQ-9 and GAD-7 × 5
+    weekly = [a for a in first if a.schedule and a.schedule.kind == "weekly"]
+    # Personas were admitted 21 days ago: this week's Tuesday check-in is due (PHQ-9, GAD-7).
+    assert {a.instrument_code for a in weekly} <= {"PHQ-9", "GAD-7"}
+    assert do_schedule_checkins(today) == []
+    schedule_checkins.enqueue()
+    assert Administration.objects.count() == len(first)
+
+
+def test_reminders_carry_a_link_and_no_clinical_content(world: World) -> None:
+    open_checkin(world.participant)
+    send_reminders.enqueue()
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert "/measures/c/" in message.body
+    for word in ("PHQ", "depress", "GAD", "anxi", world.participant.family_name):
+        assert word not in message.body
+        assert word not in message.subject
+    send_reminders.enqueue()
+    assert len(mail.outbox) == 1  # reminded once
+
+
+def test_two_missed_checkins_in_a_row_raise_an_alert(world: World) -> None:
+    old = open_checkin(world.participant, due_on=timezone.localdate() - timedelta(days=14))
+    do_mark_missed()
+    old.refresh_from_db()
+    assert old.status == AdministrationStatus.MISSED
+    assert not Alert.objects.exists()
+    open_checkin(world.participant, due_on=timezone.localdate() - timedelta(days=7))
+    do_mark_missed()
+    assert Alert.objects.get().kind == AlertKind.MISSED_CHECKINS
+    do_mark_missed()
+    assert Alert.objects.count() == 1

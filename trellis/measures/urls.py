@@ -1,0 +1,23 @@
+"""Measures URLs, included at the site root: the chart tab lives under the participant."""
+
+from django.urls import path
+
+from trellis.measures import views
+
+app_name = "measures"
+urlpatterns = [
+    path("participants/<uuid:public_id>/measures/", views.chart_tab, name="chart-tab"),
+    path("participants/<uuid:public_id>/measures/start/", views.start_checkin, name="start"),
+    path(
+        "measures/administrations/<uuid:administration_id>/hand-over/",
+        views.hand_over,
+        name="hand-over",
+    ),
+    path("measures/programs/<uuid:program_id>/", views.program_page, name="program"),
+    path("measures/c/<str:link>/", views.link_checkin, name="link"),
+    path("measures/done/", views.checkin_done, name="done"),
+    path("measures/me/", views.my_checkins, name="mine"),
+    path("measures/me/<uuid:administration_id>/", views.my_checkin, name="my-checkin"),
+    path("measures/tablet/", views.tablet, name="tablet"),
+    path("measures/tablet/return/", views.tablet_return, name="tablet-return"),
+]

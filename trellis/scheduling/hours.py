@@ -1,0 +1,245 @@
+"""The weekly hours ledger and attendance flags.
+
+Hours are counted per ISO week in the program's zone (docs/architecture.md, "Time"):
+
+- scheduled: minutes of every occurrence the person was expected at (on the roster that day,
+  not cancelled) plus walk-ins;
+- attended: minutes actually attended (duration less lateness and early leaving);
+- projected: attended so far plus the still-to-come, unmarked occurrences of the week.
+
+They are compared with the program's minimum and maximum (ASAM 2.1: adults 9-19, adolescents
+6-19, docs/domain.md §1) or an episode's override for a payer's rule.
+
+Flags (thresholds from settings, defaults below): attended less than the minimum last week;
+N unexcused absences in a row; M absences of any kind within D days.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils import timezone
+
+from trellis.participants.models import Episode
+from trellis.scheduling import recurrence
+from trellis.scheduling.models import (
+    ABSENT,
+    Attendance,
+    AttendanceStatus,
+    EpisodeHoursOverride,
+)
+from trellis.scheduling.queries import (
+    Slot,
+    occurrences_between,
+    roster_for,
+    series_for_episodes,
+)
+
+DEFAULT_CONSECUTIVE_UNEXCUSED = 2
+DEFAULT_ABSENCES_IN_WINDOW = 3
+DEFAULT_WINDOW_DAYS = 14
+
+
+def consecutive_unexcused_threshold() -> int:
+    return int(
+        getattr(settings, "TRELLIS_ATTENDANCE_CONSECUTIVE_UNEXCUSED", DEFAULT_CONSECUTIVE_UNEXCUSED)
+    )
+
+
+def absences_threshold() -> int:
+    return int(
+        getattr(settings, "TRELLIS_ATTENDANCE_ABSENCES_IN_WINDOW", DEFAULT_ABSENCES_IN_WINDOW)
+    )
+
+
+def window_days() -> int:
+    return int(getattr(settings, "TRELLIS_ATTENDANCE_WINDOW_DAYS", DEFAULT_WINDOW_DAYS))
+
+
+def hours(minutes: int) -> Decimal:
+    return (Decimal(minutes) / 60).quantize(Decimal("0.1"))
+
+
+@dataclass
+class WeekHours:
+    episode: Episode
+    week_start: date
+    min_hours: Decimal
+    max_hours: Decimal
+    scheduled_minutes: int = 0
+    attended_minutes: int = 0
+    remaining_minutes: int = 0
+    attended_by_day: dict[date, int] = field(default_factory=dict)
+
+    @property
+    def scheduled(self) -> Decimal:
+        return hours(self.scheduled_minutes)
+
+    @property
+    def attended(self) -> Decimal:
+        return hours(self.attended_minutes)
+
+    @property
+    def projected(self) -> Decimal:
+        return hours(self.attended_minutes + self.remaining_minutes)
+
+    @property
+    def band(self) -> str:
+        """ "below" / "within" / "above" the range, by projected hours (attended for the past)."""
+        if self.projected < self.min_hours:
+            return "below"
+        if self.projected > self.max_hours:
+            return "above"
+        return "within"
+
+    def days(self) -> list[tuple[date, Decimal]]:
+        return [
+            (
+                self.week_start + timedelta(days=n),
+                hours(self.attended_by_day.get(self.week_start + timedelta(days=n), 0)),
+            )
+            for n in range(7)
+        ]
+
+
+def _limits(episodes: Sequence[Episode]) -> dict[int, tuple[Decimal, Decimal]]:
+    overrides = {
+        o.episode_id: (o.min_hours_per_week, o.max_hours_per_week)
+        for o in EpisodeHoursOverride.objects.filter(episode_id__in=[e.pk for e in episodes])
+    }
+    return {
+        e.pk: overrides.get(e.pk, (e.program.min_hours_per_week, e.program.max_hours_per_week))
+        for e in episodes
+    }
+
+
+def week_hours(
+    episodes: Sequence[Episode],
+    week_start: date,
+    *,
+    now: datetime | None = None,
+    slots: list[Slot] | None = None,
+) -> dict[int, WeekHours]:
+    """Hours of the ISO week starting `week_start` for each episode, in six queries.
+
+    Episodes must come with `program` loaded. Pass `slots` when the caller has already
+    expanded the week's occurrences for these episodes' series.
+    """
+    now = now or timezone.now()
+    week_end = week_start + timedelta(days=6)
+    episode_ids = [e.pk for e in episodes]
+    limits = _limits(episodes)
+    ledger = {e.pk: WeekHours(e, week_start, *limits[e.pk]) for e in episodes}
+    if not episodes:
+        return ledger
+    if slots is None:
+        slots = occurrences_between(
+            series_for_episodes(episode_ids, week_start, week_end), week_start, week_end
+        )
+    roster = roster_for({s.series.pk for s in slots}, week_start, week_end, episode_ids)
+    marks: dict[tuple[int, int], Attendance] = {}
+    for attendance in Attendance.objects.filter(
+        episode_id__in=episode_ids, session_date__range=(week_start, week_end)
+    ).only(
+        "occurrence_id",
+        "episode_id",
+        "status",
+        "minutes_attended",
+        "scheduled_minutes",
+        "is_walk_in",
+        "session_date",
+    ):
+        marks[(attendance.occurrence_id, attendance.episode_id)] = attendance
+        entry = ledger[attendance.episode_id]
+        entry.attended_minutes += attendance.minutes_attended
+        day = attendance.session_date
+        entry.attended_by_day[day] = entry.attended_by_day.get(day, 0) + attendance.minutes_attended
+        if attendance.is_walk_in:
+            entry.scheduled_minutes += attendance.scheduled_minutes
+    for slot in slots:
+        if slot.cancelled:
+            continue
+        for membership in roster.get(slot.series.pk, []):
+            if membership.episode_id not in ledger or not membership.active_on(slot.date):
+                continue
+            mark = marks.get((slot.row.pk, membership.episode_id)) if slot.row else None
+            if mark is not None and mark.status == AttendanceStatus.CANCELLED_BY_PROGRAM:
+                continue
+            entry = ledger[membership.episode_id]
+            entry.scheduled_minutes += slot.duration_minutes
+            if mark is None and slot.ends_at > now:
+                entry.remaining_minutes += slot.duration_minutes
+    return ledger
+
+
+@dataclass(frozen=True)
+class Flag:
+    code: str
+    label: str
+
+
+def flags_for(
+    episodes: Sequence[Episode],
+    today: date,
+    *,
+    last_week: dict[int, WeekHours] | None = None,
+    now: datetime | None = None,
+) -> dict[int, list[Flag]]:
+    """Attendance flags per episode as of `today` (a local date in the program's zone)."""
+    flags: dict[int, list[Flag]] = defaultdict(list)
+    if not episodes:
+        return flags
+    last_monday = recurrence.iso_week_start(today) - timedelta(days=7)
+    if last_week is None:
+        last_week = week_hours(episodes, last_monday, now=now)
+    for episode in episodes:
+        entry = last_week[episode.pk]
+        # Someone admitted part-way through last week was never expected to reach it.
+        whole_week = episode.admitted_on is not None and episode.admitted_on <= last_monday
+        if whole_week and entry.attended < entry.min_hours:
+            flags[episode.pk].append(
+                Flag("below_minimum", f"Below minimum last week ({entry.attended} h)")
+            )
+    run_needed = consecutive_unexcused_threshold()
+    window = window_days()
+    needed = absences_threshold()
+    lookback = today - timedelta(days=max(window, 28))
+    history: dict[int, list[Attendance]] = defaultdict(list)
+    for attendance in (
+        Attendance.objects.filter(
+            episode_id__in=[e.pk for e in episodes], session_date__range=(lookback, today)
+        )
+        .exclude(status=AttendanceStatus.CANCELLED_BY_PROGRAM)
+        .order_by("session_date", "occurrence__series__start_time", "pk")
+        .only("episode_id", "status", "session_date")
+    ):
+        history[attendance.episode_id].append(attendance)
+    for episode in episodes:
+        marks = history.get(episode.pk, [])
+        run = 0
+        for attendance in reversed(marks):
+            if attendance.status != AttendanceStatus.ABSENT_UNEXCUSED:
+                break
+            run += 1
+        if run >= run_needed:
+            flags[episode.pk].append(Flag("unexcused_run", f"{run} unexcused absences in a row"))
+        since = today - timedelta(days=window - 1)
+        absences = sum(1 for a in marks if a.status in ABSENT and a.session_date >= since)
+        if absences >= needed:
+            flags[episode.pk].append(
+                Flag("absences_in_window", f"{absences} absences in {window} days")
+            )
+    return flags
+
+
+def program_today(episode_or_zone_source: Episode) -> date:
+    return timezone.now().astimezone(episode_or_zone_source.program.organization.tz).date()
+
+
+def totals(entries: Iterable[WeekHours]) -> Decimal:
+    return sum((e.attended for e in entries), Decimal(0))

@@ -1,0 +1,87 @@
+"""Context for the panels scheduling adds to the chart header and to Today.
+
+Each runs a fixed number of queries (chart.py and lib/panels.py require it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.utils import timezone
+
+from trellis.scheduling import recurrence
+from trellis.scheduling.access import can_manage_schedule, facilitates, schedule_programs
+from trellis.scheduling.hours import flags_for, week_hours
+from trellis.scheduling.queries import (
+    Slot,
+    attendance_for,
+    expected_episodes,
+    occurrences_between,
+    roster_for,
+    series_queryset,
+)
+
+if TYPE_CHECKING:
+    from trellis.accounts.models import User
+    from trellis.privacy.access import ParticipantAccess
+
+
+def chart_hours(access: ParticipantAccess) -> dict[str, Any]:
+    episode = access.current_episode
+    if episode is None or not access.is_clinical_for(episode) or not episode.is_open:
+        return {"show": False}
+    today = timezone.now().astimezone(episode.program.organization.tz).date()
+    monday = recurrence.iso_week_start(today)
+    entry = week_hours([episode], monday)[episode.pk]
+    flags = flags_for([episode], today).get(episode.pk, [])
+    return {
+        "show": True,
+        "week": entry,
+        "flags": flags,
+        "week_label": recurrence.iso_week_label(monday),
+    }
+
+
+@dataclass
+class TodayRow:
+    slot: Slot
+    expected: int
+    marked: int
+    can_mark: bool
+
+    @property
+    def status(self) -> str:
+        if self.slot.cancelled:
+            return "Cancelled"
+        if self.slot.locked:
+            return "Attendance complete"
+        if self.marked:
+            return f"{self.marked} of {self.expected} marked"
+        return "Not started"
+
+
+def todays_sessions(user: User) -> dict[str, Any] | None:
+    programs = list(schedule_programs(user))
+    if not programs:
+        return None
+    zone = programs[0].organization.tz
+    today = timezone.now().astimezone(zone).date()
+    managed = [p for p in programs if can_manage_schedule(user, p)]
+    series = series_queryset().filter(track__program__in=programs).overlapping(today, today)
+    slots = occurrences_between(series, today, today)
+    managed_ids = {p.pk for p in managed}
+    visible = [s for s in slots if s.series.track.program_id in managed_ids or facilitates(user, s)]
+    roster = roster_for({s.series.pk for s in visible}, today, today)
+    attendance_for(visible)
+    rows = [
+        TodayRow(
+            slot=s,
+            expected=len(expected_episodes(s, roster)),
+            marked=len(s.attendance),
+            can_mark=True,
+        )
+        for s in visible
+    ]
+    return {"rows": rows, "today": today, "tomorrow": today + timedelta(days=1)}

@@ -1,0 +1,215 @@
+"""A person's schedule: the chart's Schedule tab, a participant's own page, calendar feeds."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from trellis.accounts.http import AuthedRequest
+from trellis.audit.models import Action, Outcome, Purpose
+from trellis.audit.trail import record
+from trellis.participants.chart import chart_context
+from trellis.participants.models import EpisodeStatus
+from trellis.privacy.access import ParticipantAccess, Scope, access_participant
+from trellis.privacy.decorators import staff_required
+from trellis.programs.models import Room
+from trellis.scheduling import actions, ical
+from trellis.scheduling.access import can_manage_schedule, schedule_programs
+from trellis.scheduling.models import Attendance, CalendarFeed, FeedKind
+from trellis.scheduling.queries import (
+    Slot,
+    occurrences_between,
+    roster_for,
+    series_for_episodes,
+)
+
+UPCOMING_DAYS = 21
+PAST_DAYS = 28
+
+
+def _participant_schedule(access: ParticipantAccess) -> dict[str, Any]:
+    """Upcoming sessions and recent attendance of the episodes this user may see."""
+    episodes = [e for e in access.episodes if e.status != EpisodeStatus.DISCHARGED]
+    zone = access.participant.organization.tz
+    today = timezone.now().astimezone(zone).date()
+    start, end = today - timedelta(days=PAST_DAYS), today + timedelta(days=UPCOMING_DAYS)
+    ids = [e.pk for e in episodes]
+    slots = occurrences_between(series_for_episodes(ids, start, end), start, end)
+    roster = roster_for({s.series.pk for s in slots}, start, end, ids)
+    mine: list[Slot] = [
+        s for s in slots if any(m.active_on(s.date) for m in roster.get(s.series.pk, []))
+    ]
+    marks = {
+        (a.occurrence_id, a.episode_id): a
+        for a in Attendance.objects.filter(episode_id__in=ids, session_date__range=(start, today))
+    }
+    past = []
+    for slot in mine:
+        if slot.date > today:
+            continue
+        mark = next(
+            (marks[(slot.row.pk, i)] for i in ids if slot.row and (slot.row.pk, i) in marks), None
+        )
+        past.append((slot, mark))
+    upcoming = [
+        s for s in mine if s.date >= today and not (s.date == today and s.ends_at < timezone.now())
+    ]
+    return {"upcoming": upcoming, "past": list(reversed(past)), "today": today}
+
+
+def _feeds_for_participant(participant_id: int) -> list[CalendarFeed]:
+    return list(CalendarFeed.objects.filter(participant_id=participant_id, revoked_at__isnull=True))
+
+
+@staff_required()
+def chart_schedule(request: AuthedRequest, public_id: uuid.UUID) -> HttpResponse:
+    """The chart's Schedule tab: demographic scope (front desk keep the schedule)."""
+    access = access_participant(request.user, public_id, purpose=Purpose.TREAT)
+    episode = access.current_episode
+    can_manage_feed = episode is not None and can_manage_schedule(request.user, episode.program)
+    context = chart_context(access, "schedule") | _participant_schedule(access)
+    context["can_manage_feed"] = can_manage_feed
+    context["feeds"] = _feeds_for_participant(access.participant.pk) if can_manage_feed else []
+    context["new_feed_url"] = request.session.pop("trellis_new_feed_url", "")
+    return render(request, "scheduling/chart_schedule.html", context)
+
+
+@staff_required()
+@require_POST
+def chart_feed(request: AuthedRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Create, rotate or revoke a participant's calendar feed (schedule managers)."""
+    access = access_participant(request.user, public_id, purpose=Purpose.TREAT, audit=False)
+    episode = access.current_episode
+    if episode is None or not can_manage_schedule(request.user, episode.program):
+        raise PermissionDenied("Only directors and front desk manage calendar feeds.")
+    _feed_change(request, FeedKind.PARTICIPANT, participant=access.participant)
+    return redirect("scheduling:chart-schedule", public_id=access.participant.public_id)
+
+
+def _feed_change(request: AuthedRequest, kind: str, **target: Any) -> None:
+    """Apply the posted create / rotate / revoke to the caller's own feeds of `target`."""
+    change = request.POST.get("change", "create")
+    owned = CalendarFeed.objects.filter(kind=kind, revoked_at__isnull=True, **target)
+    if change == "create":
+        _, token = actions.do_create_feed(request.user, kind, **target)
+    elif change in {"rotate", "revoke"}:
+        feed = owned.filter(public_id=_uuid(request.POST.get("feed", ""))).first()
+        if feed is None:
+            raise Http404("No such feed.")
+        if change == "revoke":
+            actions.do_revoke_feed(request.user, feed)
+            messages.success(request, "Feed revoked: calendars subscribed to it stop updating.")
+            return
+        _, token = actions.do_rotate_feed(request.user, feed)
+    else:
+        raise Http404("Unknown change.")
+    # The secret URL is shown once, after the redirect; only its hash is kept.
+    request.session["trellis_new_feed_url"] = request.build_absolute_uri(
+        reverse("scheduling:feed", kwargs={"feed_token": token})
+    )
+    messages.success(request, "New calendar link created: copy it now, it is shown once.")
+
+
+def _uuid(value: str) -> uuid.UUID:
+    """A UUID from user input; anything else becomes the nil UUID, which matches nothing."""
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return uuid.UUID(int=0)
+
+
+@login_required
+def my_schedule(request: AuthedRequest) -> HttpResponse:
+    """A participant's own upcoming sessions and their calendar link."""
+    participant = getattr(request.user, "participant", None)
+    if participant is None:
+        raise Http404
+    access = access_participant(
+        request.user, participant.public_id, purpose=Purpose.PATRQT, minimum=Scope.CLINICAL
+    )
+    if request.method == "POST":
+        _feed_change(request, FeedKind.PARTICIPANT, participant=access.participant)
+        return redirect("scheduling:me")
+    context = _participant_schedule(access) | {
+        "participant": access.participant,
+        "feeds": _feeds_for_participant(access.participant.pk),
+        "new_feed_url": request.session.pop("trellis_new_feed_url", ""),
+    }
+    return render(request, "scheduling/me.html", context)
+
+
+@staff_required()
+@require_POST
+def my_feed(request: AuthedRequest) -> HttpResponse:
+    """A clinician's own feed of the sessions they facilitate."""
+    _feed_change(request, FeedKind.CLINICIAN, user=request.user)
+    return redirect("scheduling:my-week")
+
+
+@staff_required()
+@require_POST
+def room_feed(request: AuthedRequest, room_id: uuid.UUID) -> HttpResponse:
+    programs = [p for p in schedule_programs(request.user) if can_manage_schedule(request.user, p)]
+    room = Room.objects.filter(
+        public_id=room_id, site__organization_id__in={p.organization_id for p in programs}
+    ).first()
+    if room is None:
+        raise Http404("No such room.")
+    _feed_change(request, FeedKind.ROOM, room=room)
+    return redirect("scheduling:room", room_id=room.public_id)
+
+
+def feed(request: HttpRequest, feed_token: str) -> HttpResponse:
+    """The .ics at a secret URL. No sign-in (calendar apps cannot); the token is the key.
+
+    Unknown and revoked tokens look the same (404). Each fetch is recorded against the
+    feed, never with the token.
+    """
+    token = feed_token.removesuffix(".ics")
+    found = (
+        CalendarFeed.objects.filter(token_hash=actions.hash_token(token), revoked_at__isnull=True)
+        .select_related("participant", "participant__organization", "user", "room", "room__site")
+        .first()
+    )
+    if found is None:
+        record(
+            None,
+            Action.DENY,
+            object_type="scheduling.calendarfeed",
+            outcome=Outcome.DENIED,
+            actor_label="calendar feed",
+        )
+        raise Http404
+    if found.room is not None:
+        zone = found.room.site.organization.tz
+    elif found.participant is not None:
+        zone = found.participant.organization.tz
+    else:
+        programs = list(schedule_programs(found.user)) if found.user else []
+        zone = programs[0].organization.tz if programs else timezone.get_current_timezone()
+    today = timezone.now().astimezone(zone).date()
+    slots, detailed = ical.feed_slots(found, today)
+    record(
+        None,
+        Action.EXPORT,
+        participant=found.participant,
+        obj=found,
+        actor_label="calendar feed",
+        detail={"kind": found.kind, "events": len(slots)},
+    )
+    response = HttpResponse(
+        ical.calendar(slots, detailed_programs=detailed),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Cache-Control"] = "private, max-age=300"
+    return response

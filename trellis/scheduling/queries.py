@@ -1,0 +1,292 @@
+"""Reads across series, occurrences, closures, rosters and attendance. No writes.
+
+`occurrences_between` is the one place occurrences come from: it expands each series over
+the window (recurrence.py, per local date) and lays the materialized exceptions and program
+closures over the result, in a fixed number of queries whatever the history.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
+
+from django.db.models import Exists, OuterRef, Q
+
+from trellis.participants.models import Episode
+from trellis.programs.models import Program, Room
+from trellis.scheduling import recurrence
+from trellis.scheduling.models import (
+    Attendance,
+    Mode,
+    Occurrence,
+    OccurrenceStatus,
+    ProgramClosure,
+    RosterMembership,
+    SessionSeries,
+    SessionSeriesQuerySet,
+)
+
+if TYPE_CHECKING:
+    from trellis.accounts.models import User
+
+
+@dataclass
+class Slot:
+    """One occurrence as people see it: the series, with any exception applied."""
+
+    series: SessionSeries
+    original_date: date
+    index: int
+    date: date
+    start_time: time
+    duration_minutes: int
+    starts_at: datetime
+    ends_at: datetime
+    room: Room | None
+    mode: str
+    telehealth_url: str
+    facilitators: list[User]
+    topic: str
+    cancelled: bool = False
+    cancel_reason: str = ""
+    closed: bool = False
+    row: Occurrence | None = None
+    attendance: list[Attendance] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return f"{self.series.public_id}/{self.original_date:%Y-%m-%d}"
+
+    @property
+    def moved(self) -> bool:
+        return self.row is not None and self.row.moved_to_date is not None
+
+    @property
+    def locked(self) -> bool:
+        return self.row is not None and self.row.is_locked
+
+    @property
+    def place(self) -> str:
+        if self.mode == Mode.TELEHEALTH:
+            return "Telehealth"
+        return str(self.room.name) if self.room else "Room to be set"
+
+
+def series_queryset() -> SessionSeriesQuerySet:
+    return (
+        SessionSeriesQuerySet(SessionSeries)
+        .select_related(
+            "track", "track__program", "track__program__organization", "room", "room__site"
+        )
+        .prefetch_related("facilitators")
+    )
+
+
+def _rows_for(series_ids: list[int], start: date, end: date) -> list[Occurrence]:
+    return list(
+        Occurrence.objects.filter(series_id__in=series_ids)
+        .filter(Q(original_date__range=(start, end)) | Q(moved_to_date__range=(start, end)))
+        .annotate(has_attendance=Exists(Attendance.objects.filter(occurrence=OuterRef("pk"))))
+        .select_related("room", "room__site", "substitute", "substitute_for")
+    )
+
+
+def _slot(series: SessionSeries, index: int, original: date, row: Occurrence | None) -> Slot:
+    zone = series.track.program.organization.tz
+    day = original
+    start_time = series.start_time
+    duration = series.duration_minutes
+    room = series.room
+    mode = series.mode
+    url = series.telehealth_url
+    facilitators = list(series.facilitators.all())
+    topic = series.topic_for(index)
+    cancelled, reason = False, ""
+    if row is not None:
+        day = row.moved_to_date or original
+        start_time = row.moved_start_time or start_time
+        duration = row.moved_duration_minutes or duration
+        if row.mode:
+            mode = row.mode
+            room = row.room if row.mode == Mode.IN_PERSON else None
+            url = row.telehealth_url if row.mode == Mode.TELEHEALTH else url
+        elif row.room is not None:
+            room = row.room
+        if row.substitute is not None:
+            facilitators = [f for f in facilitators if f.pk != row.substitute_for_id]
+            facilitators.append(row.substitute)
+        topic = row.topic or topic
+        cancelled = row.status == OccurrenceStatus.CANCELLED
+        reason = row.cancel_reason
+    starts_at = recurrence.aware(day, start_time, zone)
+    return Slot(
+        series=series,
+        original_date=original,
+        index=index,
+        date=day,
+        start_time=start_time,
+        duration_minutes=duration,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(minutes=duration),
+        room=room,
+        mode=mode,
+        telehealth_url=url,
+        facilitators=facilitators,
+        topic=topic,
+        cancelled=cancelled,
+        cancel_reason=reason,
+        row=row,
+    )
+
+
+def expand(series: SessionSeries, start: date, end: date) -> list[tuple[int, date]]:
+    """(index, original local date) of a series' rule between two dates."""
+    return list(recurrence.local_dates(series.rule, series.dtstart, start, end))
+
+
+def occurrences_between(series_list: Iterable[SessionSeries], start: date, end: date) -> list[Slot]:
+    """Every occurrence whose (possibly moved) local date is in [start, end], sorted by time.
+
+    Four queries at most: the materialized rows, closures, and (through series_queryset's
+    prefetch, done by the caller) facilitators. Moved occurrences are found from either end.
+    """
+    series_list = list(series_list)
+    if not series_list or end < start:
+        return []
+    by_id = {s.pk: s for s in series_list}
+    rows = _rows_for(list(by_id), start, end)
+    rows_by_key = {(r.series_id, r.original_date): r for r in rows}
+    program_ids = {s.track.program_id for s in series_list}
+    closures = {
+        (c.program_id, c.date): c
+        for c in ProgramClosure.objects.filter(program_id__in=program_ids, date__range=(start, end))
+    }
+    slots: list[Slot] = []
+    for series in series_list:
+        produced: set[date] = set()
+        for index, original in expand(series, start, end):
+            produced.add(original)
+            slots.append(_slot(series, index, original, rows_by_key.get((series.pk, original))))
+        for row in rows:
+            if row.series_id != series.pk or row.original_date in produced:
+                continue
+            in_rule = [
+                i
+                for i, d in recurrence.local_dates(
+                    series.rule, series.dtstart, row.original_date, row.original_date
+                )
+            ]
+            # Kept: a row the rule no longer produces (the series was split after this
+            # session had attendance). It happened; it stays, under its own series.
+            kept = not in_rule and getattr(row, "has_attendance", False)
+            if in_rule or kept:
+                slots.append(_slot(series, in_rule[0] if in_rule else 0, row.original_date, row))
+    result = []
+    for slot in slots:
+        if not start <= slot.date <= end:
+            continue
+        closure = closures.get((slot.series.track.program_id, slot.date))
+        if closure is not None and not slot.cancelled:
+            slot.cancelled, slot.closed, slot.cancel_reason = True, True, closure.reason
+        result.append(slot)
+    result.sort(key=lambda s: (s.starts_at, s.series.name, s.series.pk))
+    return result
+
+
+def find_slot(series_public_id: uuid.UUID | str, original: date) -> Slot | None:
+    """One occurrence by its series and original date, or None if the rule has no such date."""
+    series = series_queryset().filter(public_id=series_public_id).first()
+    if series is None:
+        return None
+    # The occurrence may have moved up to any date: search its row first, then the rule.
+    row = (
+        Occurrence.objects.filter(series=series, original_date=original)
+        .annotate(has_attendance=Exists(Attendance.objects.filter(occurrence=OuterRef("pk"))))
+        .select_related("room", "room__site", "substitute", "substitute_for")
+        .first()
+    )
+    produced = expand(series, original, original)
+    if not produced and not (row is not None and row.has_attendance):
+        return None
+    slot = _slot(series, produced[0][0] if produced else 0, original, row)
+    closure = ProgramClosure.objects.filter(
+        program_id=series.track.program_id, date=slot.date
+    ).first()
+    if closure is not None and not slot.cancelled:
+        slot.cancelled, slot.closed, slot.cancel_reason = True, True, closure.reason
+    return slot
+
+
+def program_series(program: Program, start: date, end: date) -> SessionSeriesQuerySet:
+    return series_queryset().filter(track__program=program).overlapping(start, end)
+
+
+def roster_for(
+    series_ids: Iterable[int],
+    start: date,
+    end: date,
+    episode_ids: Iterable[int] | None = None,
+) -> dict[int, list[RosterMembership]]:
+    """Roster memberships (with episode and participant) by series, overlapping the window."""
+    memberships = RosterMembership.objects.filter(series_id__in=list(series_ids)).overlapping(
+        start, end
+    )
+    if episode_ids is not None:
+        memberships = memberships.filter(episode_id__in=list(episode_ids))
+    memberships = memberships.select_related("episode", "episode__participant").order_by(
+        "episode__participant__family_name", "episode__participant__given_name", "pk"
+    )
+    by_series: dict[int, list[RosterMembership]] = defaultdict(list)
+    for membership in memberships:
+        by_series[membership.series_id].append(membership)
+    return by_series
+
+
+def expected_episodes(slot: Slot, roster: dict[int, list[RosterMembership]]) -> list[Episode]:
+    """Episodes on the roster of this occurrence's series on its date (rolling admission)."""
+    return [m.episode for m in roster.get(slot.series.pk, []) if m.active_on(slot.date)]
+
+
+def attendance_for(slots: Iterable[Slot]) -> None:
+    """Attach each slot's attendance rows (with who marked them) in one query."""
+    slots = list(slots)
+    row_ids = [s.row.pk for s in slots if s.row is not None]
+    rows: dict[int, list[Attendance]] = defaultdict(list)
+    if row_ids:
+        for attendance in Attendance.objects.filter(occurrence_id__in=row_ids).select_related(
+            "marked_by", "episode", "episode__participant"
+        ):
+            rows[attendance.occurrence_id].append(attendance)
+    for slot in slots:
+        slot.attendance = rows.get(slot.row.pk, []) if slot.row is not None else []
+
+
+def series_for_episodes(
+    episode_ids: Iterable[int], start: date, end: date
+) -> SessionSeriesQuerySet:
+    """Series any of these episodes is rostered on during the window."""
+    return (
+        series_queryset()
+        .filter(
+            pk__in=RosterMembership.objects.filter(episode_id__in=list(episode_ids))
+            .overlapping(start, end)
+            .values("series_id")
+        )
+        .overlapping(start, end)
+    )
+
+
+def series_for_facilitator(user: User, start: date, end: date) -> SessionSeriesQuerySet:
+    substituted = Occurrence.objects.filter(substitute=user).filter(
+        Q(original_date__range=(start - timedelta(days=31), end + timedelta(days=31)))
+    )
+    return (
+        series_queryset()
+        .filter(Q(facilitators=user) | Q(pk__in=substituted.values("series_id")))
+        .overlapping(start, end)
+        .distinct()
+    )

@@ -1,0 +1,45 @@
+"""What scheduling plugs into other apps' pages, registered from SchedulingConfig.ready()."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from trellis.lib import panels, periodic
+from trellis.participants import chart
+from trellis.privacy.access import Scope
+
+REMINDER_SWEEP_EVERY = timedelta(minutes=15)
+
+
+def register_all() -> None:
+    from trellis.scheduling import panels as scheduling_panels
+    from trellis.scheduling.tasks import send_due_reminders
+
+    # The schedule tab is demographic: front desk manage the schedule and see attendance.
+    chart.register_tab(
+        chart.ChartTab(
+            "schedule", "Schedule", "scheduling:chart-schedule", Scope.DEMOGRAPHIC, order=20
+        )
+    )
+    # Hours against the level-of-care minimum are clinical (they read as engagement and
+    # feed clinical review), so the header panel needs clinical scope.
+    chart.register_panel(
+        chart.ChartPanel(
+            "hours",
+            "scheduling/chart_hours.html",
+            scheduling_panels.chart_hours,
+            Scope.CLINICAL,
+            place="header",
+            order=10,
+        )
+    )
+    panels.register(
+        "today",
+        panels.PagePanel(
+            "todays-sessions",
+            "scheduling/today_sessions.html",
+            scheduling_panels.todays_sessions,
+            order=10,
+        ),
+    )
+    periodic.register("scheduling.reminders", send_due_reminders, every=REMINDER_SWEEP_EVERY)

@@ -1,0 +1,92 @@
+"""Background work: tomorrow's reminders and cancellation notices (Django tasks).
+
+Both are safe to run twice: a reminder is sent once per (series, date, participant) because
+the SentReminder row is unique, and the row is written in the same transaction as the send,
+so a failed send is retried by the next sweep.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.tasks import task
+from django.utils import timezone
+
+from trellis.participants.models import EpisodeStatus
+from trellis.programs.models import Organization
+from trellis.scheduling import notify
+from trellis.scheduling.models import Occurrence, SentReminder
+from trellis.scheduling.queries import (
+    expected_episodes,
+    find_slot,
+    occurrences_between,
+    roster_for,
+    series_queryset,
+)
+
+
+@task
+def send_due_reminders() -> int:
+    """Email every participant expected at a session tomorrow (in their program's zone)."""
+    sent = 0
+    organizations = Organization.objects.filter(
+        pk__in=series_queryset().values("track__program__organization_id")
+    )
+    for organization in organizations:
+        tomorrow = timezone.now().astimezone(organization.tz).date() + timedelta(days=1)
+        series = series_queryset().filter(track__program__organization=organization)
+        slots = [
+            s
+            for s in occurrences_between(series.overlapping(tomorrow, tomorrow), tomorrow, tomorrow)
+            if not s.cancelled
+        ]
+        roster = roster_for({s.series.pk for s in slots}, tomorrow, tomorrow)
+        for slot in slots:
+            for episode in expected_episodes(slot, roster):
+                participant = episode.participant
+                if not participant.email or episode.status == EpisodeStatus.DISCHARGED:
+                    continue
+                try:
+                    with transaction.atomic():
+                        _, created = SentReminder.objects.get_or_create(
+                            series=slot.series,
+                            original_date=slot.original_date,
+                            participant=participant,
+                        )
+                        if created:
+                            subject, body = notify.reminder_text(
+                                slot.starts_at.astimezone(organization.tz)
+                            )
+                            send_mail(subject, body, None, [participant.email])
+                            sent += 1
+                except IntegrityError:
+                    continue  # another worker sent it first
+    return sent
+
+
+@task
+def notify_cancellation(occurrence_id: int) -> int:
+    """Tell the expected participants and the facilitators that a session is cancelled."""
+    row = Occurrence.objects.select_related("series").filter(pk=occurrence_id).first()
+    if row is None:
+        return 0
+    slot = find_slot(row.series.public_id, row.original_date)
+    if slot is None or not slot.cancelled:
+        return 0
+    zone = slot.series.track.program.organization.tz
+    local = slot.starts_at.astimezone(zone)
+    roster = roster_for([slot.series.pk], slot.date, slot.date)
+    sent = 0
+    subject, body = notify.cancellation_text(local)
+    for episode in expected_episodes(slot, roster):
+        if episode.participant.email and episode.status != EpisodeStatus.DISCHARGED:
+            send_mail(subject, body, None, [episode.participant.email])
+            sent += 1
+    subject, body = notify.staff_cancellation_text(local)
+    for facilitator in slot.facilitators:
+        if facilitator.email:
+            send_mail(subject, body, None, [facilitator.email])
+            sent += 1
+    return sent

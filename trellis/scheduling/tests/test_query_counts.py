@@ -1,0 +1,87 @@
+"""The week view, the attendance sheet and the dashboard run the same number of queries
+with little and with much data (more people, more series, more history)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, time, timedelta
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from tests.personas import World
+from trellis.accounts.models import User
+from trellis.participants.actions import ParticipantDetails, do_create_participant
+from trellis.participants.models import EpisodeStatus
+from trellis.scheduling import actions
+from trellis.scheduling.models import SessionSeries
+from trellis.scheduling.tests.factory import daily_group, enroll, local_today, slot
+
+
+def grow(world: World, group: SessionSeries, people: int, extra_series: int, start: date) -> None:
+    today = local_today(world)
+    for number in range(people):
+        participant = do_create_participant(
+            None,
+            world.organization,
+            ParticipantDetails(
+                mrn=f"Q-{group.pk}-{number:04d}", given_name="Bulk",
+                family_name=f"Person{number:04d}", date_of_birth=date(1985, 1, 1),
+            ),
+            program=world.program, track=world.evening, status=EpisodeStatus.ACTIVE,
+            admitted_on=start, audit=False,
+        )  # fmt: skip
+        enroll(group, participant, start)
+        episode = participant.episodes.get()
+        day = start
+        while day < today:
+            actions.do_record_attendance(
+                None, slot(group, day), episode, actions.Mark("present"), audit=False
+            )
+            day += timedelta(days=3)
+    for number in range(extra_series):
+        actions.do_create_series(
+            None, world.evening,
+            actions.SeriesData(
+                name=f"Extra {number}", start_time=time(8 + number, 0), duration_minutes=50,
+                rrule="FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", dtstart=start, capacity=10,
+                mode="telehealth", telehealth_url="https://video.example.test/x",
+                facilitators=[world.clinician],
+            ),
+            audit=False,
+        )  # fmt: skip
+
+
+def counts(client: Client, urls: list[str]) -> list[int]:
+    result = []
+    for url in urls:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        result.append(len(queries))
+    return result
+
+
+def test_schedule_pages_run_a_fixed_number_of_queries(
+    world: World, client_for: Callable[[User], Client]
+) -> None:
+    today = local_today(world)
+    start = today - timedelta(days=20)
+    group = daily_group(world, dtstart=start)
+    enroll(group, world.participant, start)
+    yesterday = today - timedelta(days=1)
+    urls = [
+        f"/schedule/?program={world.program.public_id}",
+        f"/schedule/series/{group.public_id}/{yesterday:%Y-%m-%d}/",
+        f"/schedule/programs/{world.program.public_id}/attendance/",
+        f"/participants/{world.participant.public_id}/schedule/",
+        f"/participants/{world.participant.public_id}/",
+        "/",
+    ]
+    client = client_for(world.director)
+    counts(client, urls)  # warm caches (content types, sessions)
+    small = counts(client, urls)
+    grow(world, group, people=12, extra_series=3, start=start)
+    large = counts(client, urls)
+    assert small == large, dict(zip(urls, zip(small, large, strict=True), strict=True))

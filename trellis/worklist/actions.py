@@ -1,0 +1,305 @@
+"""Every write to alerts: raise, acknowledge, document follow-up, escalate. Atomic, audited.
+
+Clinical apps raise alerts with `do_raise_alert(...)`; the worklist never imports them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from trellis.audit.models import Action, Purpose
+from trellis.audit.trail import record
+from trellis.participants.models import CareTeamMember, Episode, Participant
+from trellis.programs.models import Membership, Program, Role
+from trellis.worklist.models import (
+    Alert,
+    AlertKind,
+    AlertRecipient,
+    AlertStatus,
+    Priority,
+    ProgramOnCall,
+    RecipientReason,
+)
+
+if TYPE_CHECKING:
+    from trellis.accounts.models import User
+
+# How long each priority may wait before it is overdue. Urgent: the same day at the latest
+# (docs/domain.md §4: a critical item reaches a clinician the same day).
+DUE_IN = {
+    Priority.URGENT: timedelta(hours=4),
+    Priority.HIGH: timedelta(days=2),
+    Priority.NORMAL: timedelta(days=7),
+}
+
+
+def escalation_delay() -> timedelta:
+    """TRELLIS_ALERT_ESCALATION_MINUTES (default 120): unacknowledged urgent alerts go to the
+    program director after this long."""
+    return timedelta(minutes=int(getattr(settings, "TRELLIS_ALERT_ESCALATION_MINUTES", 120)))
+
+
+def primary_clinicians(episode: Episode, on: datetime) -> list[User]:
+    members = (
+        CareTeamMember.objects.active_on(timezone.localdate(on))
+        .filter(episode=episode, is_primary=True)
+        .select_related("user")
+    )
+    return [m.user for m in members if m.user.is_active]
+
+
+def on_call_clinicians(program: Program, on: datetime) -> list[User]:
+    shifts = ProgramOnCall.objects.filter(
+        program=program, starts_at__lte=on, ends_at__gt=on
+    ).select_related("user")
+    return [s.user for s in shifts if s.user.is_active]
+
+
+def program_directors(program: Program) -> list[User]:
+    memberships = (
+        Membership.objects.active()
+        .filter(role=Role.PROGRAM_DIRECTOR)
+        .filter(
+            Q(program=program) | Q(program__isnull=True, organization_id=program.organization_id)
+        )
+        .select_related("user")
+    )
+    return [m.user for m in memberships if m.user.is_active]
+
+
+def _add_recipient(alert: Alert, user: User, reason: str) -> bool:
+    _, created = AlertRecipient.objects.get_or_create(
+        alert=alert, user=user, defaults={"reason": reason}
+    )
+    return created
+
+
+@transaction.atomic
+def do_raise_alert(
+    actor: User | None,
+    *,
+    participant: Participant,
+    episode: Episode | None,
+    kind: str,
+    priority: str,
+    title: str,
+    source: str,
+    dedupe_key: str,
+    detail: str = "",
+    notify_on_call: bool = False,
+    now: datetime | None = None,
+) -> Alert:
+    """Raise an alert once: a second call with the same `dedupe_key` returns the first.
+
+    Recipients: the episode's primary clinician, plus the program's on-call clinician when
+    `notify_on_call` (urgent critical items). When nobody would receive it, the program
+    director does at once: an alert with no reader is a lost alert.
+    """
+    now = now or timezone.now()
+    existing = Alert.objects.filter(dedupe_key=dedupe_key).first()
+    if existing is not None:
+        return existing
+    program = episode.program if episode is not None else None
+    primaries = primary_clinicians(episode, now) if episode is not None else []
+    try:
+        with transaction.atomic():
+            alert = Alert.objects.create(
+                participant=participant,
+                episode=episode,
+                program=program,
+                owner=primaries[0] if primaries else None,
+                kind=kind,
+                priority=priority,
+                title=title[:200],
+                detail=detail,
+                source=source[:100],
+                dedupe_key=dedupe_key[:150],
+                created_at=now,
+                due_at=now + DUE_IN.get(Priority(priority), DUE_IN[Priority.NORMAL]),
+            )
+    except IntegrityError:
+        # Raised concurrently by another process: that one stands.
+        return Alert.objects.get(dedupe_key=dedupe_key)
+    for user in primaries:
+        _add_recipient(alert, user, RecipientReason.PRIMARY)
+    if program is not None and notify_on_call:
+        for user in on_call_clinicians(program, now):
+            _add_recipient(alert, user, RecipientReason.ON_CALL)
+    if program is not None and not alert.recipients.exists():
+        for user in program_directors(program):
+            _add_recipient(alert, user, RecipientReason.ESCALATION)
+    record(
+        actor,
+        Action.CREATE,
+        participant=participant,
+        obj=alert,
+        purpose=Purpose.TREAT,
+        actor_label="" if actor else "system",
+        detail={"kind": kind, "priority": priority, "source": alert.source},
+    )
+    return alert
+
+
+@transaction.atomic
+def do_acknowledge_alert(user: User, alert: Alert, *, now: datetime | None = None) -> Alert:
+    """Acknowledge once; the first acknowledgement's time is the time to acknowledgement."""
+    locked = Alert.objects.select_for_update().get(pk=alert.pk)
+    if locked.acknowledged_at is None:
+        locked.acknowledged_at = now or timezone.now()
+        locked.acknowledged_by = user
+        if locked.status == AlertStatus.OPEN:
+            locked.status = AlertStatus.ACKNOWLEDGED
+        locked.save(update_fields=["acknowledged_at", "acknowledged_by", "status"])
+        record(
+            user,
+            Action.UPDATE,
+            participant=locked.participant,
+            obj=locked,
+            purpose=Purpose.TREAT,
+            detail={"acknowledged": True, "minutes": locked.minutes_to_acknowledge},
+        )
+    return locked
+
+
+def check_document_follow_up(
+    user: User,
+    alert: Alert,
+    *,
+    risk_assessment_done: bool,
+    safety_plan_reviewed: bool,
+    referred_higher_level: bool,
+    note: str,
+    now: datetime | None = None,
+) -> Alert:
+    """Validate, then document the follow-up and resolve the alert."""
+    if not alert.is_open:
+        raise ValidationError({"__all__": "This alert is already resolved."})
+    did_something = risk_assessment_done or safety_plan_reviewed or referred_higher_level
+    if alert.kind == AlertKind.CRITICAL_ITEM and not did_something:
+        # A critical item is resolved by documented clinical action, not by a note alone
+        # (docs/domain.md §4: risk assessment, safety plan).
+        raise ValidationError(
+            {
+                "__all__": "Record what was done: a risk assessment, a safety plan review, "
+                "or a referral to a higher level of care."
+            }
+        )
+    if not did_something and not note.strip():
+        raise ValidationError({"follow_up_note": "Say what was done."})
+    return do_document_follow_up(
+        user,
+        alert,
+        risk_assessment_done=risk_assessment_done,
+        safety_plan_reviewed=safety_plan_reviewed,
+        referred_higher_level=referred_higher_level,
+        note=note.strip(),
+        now=now,
+    )
+
+
+@transaction.atomic
+def do_document_follow_up(
+    user: User,
+    alert: Alert,
+    *,
+    risk_assessment_done: bool,
+    safety_plan_reviewed: bool,
+    referred_higher_level: bool,
+    note: str,
+    now: datetime | None = None,
+) -> Alert:
+    now = now or timezone.now()
+    locked = Alert.objects.select_for_update().get(pk=alert.pk)
+    if locked.acknowledged_at is None:
+        locked.acknowledged_at = now
+        locked.acknowledged_by = user
+    locked.risk_assessment_done = risk_assessment_done
+    locked.safety_plan_reviewed = safety_plan_reviewed
+    locked.referred_higher_level = referred_higher_level
+    locked.follow_up_note = note
+    locked.status = AlertStatus.RESOLVED
+    locked.resolved_at = now
+    locked.resolved_by = user
+    locked.save()
+    record(
+        user,
+        Action.UPDATE,
+        participant=locked.participant,
+        obj=locked,
+        purpose=Purpose.TREAT,
+        detail={
+            "resolved": True,
+            "risk_assessment_done": risk_assessment_done,
+            "safety_plan_reviewed": safety_plan_reviewed,
+            "referred_higher_level": referred_higher_level,
+        },
+    )
+    return locked
+
+
+def do_escalate_overdue_alerts(now: datetime | None = None) -> int:
+    """Send unacknowledged urgent alerts older than the escalation delay to the program
+    director. Idempotent: `escalated_at` is set once, under a row lock, so two sweeps (or a
+    sweep repeated after a worker restart) escalate each alert once."""
+    now = now or timezone.now()
+    cutoff = now - escalation_delay()
+    candidates = list(
+        Alert.objects.filter(
+            priority=Priority.URGENT,
+            status=AlertStatus.OPEN,
+            acknowledged_at__isnull=True,
+            escalated_at__isnull=True,
+            created_at__lte=cutoff,
+        ).values_list("pk", flat=True)
+    )
+    escalated = 0
+    for pk in candidates:
+        with transaction.atomic():
+            alert = (
+                # of=("self",): PostgreSQL cannot lock the nullable side of an outer join.
+                Alert.objects.select_for_update(of=("self",))
+                .select_related("program", "participant")
+                .filter(pk=pk, escalated_at__isnull=True, acknowledged_at__isnull=True)
+                .first()
+            )
+            if alert is None:
+                continue
+            alert.escalated_at = now
+            alert.save(update_fields=["escalated_at"])
+            directors = program_directors(alert.program) if alert.program else []
+            for user in directors:
+                if not _add_recipient(alert, user, RecipientReason.ESCALATION):
+                    AlertRecipient.objects.filter(alert=alert, user=user).update(
+                        reason=RecipientReason.ESCALATION
+                    )
+            record(
+                None,
+                Action.UPDATE,
+                participant=alert.participant,
+                obj=alert,
+                purpose=Purpose.TREAT,
+                actor_label="system",
+                detail={"escalated": True, "to": len(directors)},
+            )
+            escalated += 1
+    return escalated
+
+
+@transaction.atomic
+def do_set_on_call(
+    actor: User | None, program: Program, user: User, *, starts_at: datetime, ends_at: datetime
+) -> ProgramOnCall:
+    if ends_at <= starts_at:
+        raise ValidationError({"ends_at": "The shift must end after it starts."})
+    shift = ProgramOnCall.objects.create(
+        program=program, user=user, starts_at=starts_at, ends_at=ends_at
+    )
+    record(actor, Action.CREATE, obj=shift, purpose=Purpose.HOPERAT)
+    return shift

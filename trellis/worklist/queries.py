@@ -1,0 +1,98 @@
+"""Reads of the worklist: what a user should work on, and one alert through the access gate."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+
+from trellis.audit.models import Action, Purpose
+from trellis.audit.trail import record
+from trellis.participants.models import Episode
+from trellis.privacy.access import Scope, access_participant, deny
+from trellis.privacy.policy import episode_filter, grants_for
+from trellis.worklist.models import OPEN_ALERT_STATUSES, Alert, AlertStatus, Priority
+
+if TYPE_CHECKING:
+    from trellis.accounts.models import User
+
+PRIORITY_ORDER = Case(
+    When(priority=Priority.URGENT, then=Value(0)),
+    When(priority=Priority.HIGH, then=Value(1)),
+    default=Value(2),
+    output_field=IntegerField(),
+)
+
+
+def visible_alerts(user: User) -> QuerySet[Alert]:
+    """Alerts a staff member may see: those sent to them, and those about episodes they see
+    clinically (a director sees their program's). Never a participant's own view."""
+    if not grants_for(user).is_staff_member:
+        return Alert.objects.none()
+    clinical = Episode.objects.filter(episode_filter(user, Scope.CLINICAL)).exclude(
+        participant__user_id=user.pk
+    )
+    return Alert.objects.filter(
+        Q(pk__in=Alert.objects.filter(recipients__user_id=user.pk).values("pk"))
+        | Q(episode_id__in=clinical.values("pk"))
+    )
+
+
+def my_open_alerts(user: User) -> QuerySet[Alert]:
+    return (
+        Alert.objects.for_recipient(user.pk)
+        .unresolved()
+        .select_related("participant")
+        .annotate(priority_rank=PRIORITY_ORDER)
+        .order_by("priority_rank", "created_at")
+    )
+
+
+def open_work_count(user: User) -> int:
+    return Alert.objects.for_recipient(user.pk).unresolved().count()
+
+
+def open_alert(user: User, public_id: str, *, purpose: str = Purpose.TREAT) -> Alert:
+    """One alert for `user`, audited, or Http404 (also audited).
+
+    A recipient (the on-call clinician may not be on the care team) opens the alert it was
+    sent; anyone else needs clinical access to the participant's episode.
+    """
+    alert = (
+        Alert.objects.filter(public_id=public_id)
+        .select_related("participant", "episode", "program", "owner", "acknowledged_by")
+        .first()
+    )
+    if alert is None:
+        raise deny(user, participant=None, object_id=str(public_id)[:64], purpose=purpose)
+    if not grants_for(user).is_staff_member:
+        raise deny(user, participant=alert.participant, object_id=str(public_id), purpose=purpose)
+    if alert.recipients.filter(user_id=user.pk).exists():
+        record(
+            user,
+            Action.VIEW,
+            participant=alert.participant,
+            obj=alert,
+            purpose=purpose,
+            role="alert_recipient",
+        )
+        return alert
+    access = access_participant(
+        user, alert.participant.public_id, purpose=purpose, minimum=Scope.CLINICAL
+    )
+    if access.role == "participant" or (
+        alert.episode is not None and not access.is_clinical_for(alert.episode)
+    ):
+        raise deny(user, participant=alert.participant, object_id=str(public_id), purpose=purpose)
+    return alert
+
+
+def alert_list(user: User, *, resolved: bool = False) -> QuerySet[Alert]:
+    alerts = visible_alerts(user).select_related("participant", "owner")
+    if resolved:
+        return alerts.filter(status=AlertStatus.RESOLVED).order_by("-resolved_at")[:200]
+    return (
+        alerts.filter(status__in=OPEN_ALERT_STATUSES)
+        .annotate(priority_rank=PRIORITY_ORDER)
+        .order_by("priority_rank", "created_at")
+    )

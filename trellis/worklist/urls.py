@@ -1,0 +1,11 @@
+from django.urls import path
+
+from trellis.worklist import views
+
+app_name = "worklist"
+urlpatterns = [
+    path("", views.my_work, name="list"),
+    path("<uuid:alert_id>/", views.alert_detail, name="detail"),
+    path("<uuid:alert_id>/acknowledge/", views.alert_acknowledge, name="acknowledge"),
+    path("<uuid:alert_id>/follow-up/", views.alert_follow_up, name="follow-up"),
+]
