@@ -395,8 +395,10 @@ def _score_and_alert(response: Response, instrument: Instrument, episode: Episod
             notify_on_call=rule.priority == Priority.URGENT,
         )
     if result.total is not None:
-        summary = episode_change(episode, instrument)
-        _raise_change_alerts(response, episode, instrument, summary)
+        # Judged as of the check-in, not as of today: a late-entered or historical response
+        # must not be called "not on track" for weeks that came after it.
+        summary = episode_change(episode, instrument, today=observed_on)
+        _raise_change_alerts(response, episode, instrument, summary, at=stored.observed_at)
     return stored
 
 
@@ -422,7 +424,7 @@ def episode_change(episode: Episode, instrument: Instrument, today: date | None 
 
 
 def _raise_change_alerts(
-    response: Response, episode: Episode, instrument: Instrument, summary: Change
+    response: Response, episode: Episode, instrument: Instrument, summary: Change, *, at: datetime
 ) -> None:
     # One alert of each kind per episode and instrument: a weekly repeat would bury it.
     if summary.reliable_deterioration:
@@ -435,6 +437,7 @@ def _raise_change_alerts(
             title=f"{instrument.code}: reliable deterioration since baseline",
             source=f"measures.response:{response.public_id}",
             dedupe_key=f"measures:deterioration:{episode.public_id}:{instrument.code}",
+            now=at,
         )
     if summary.not_on_track:
         do_raise_alert(
@@ -447,6 +450,7 @@ def _raise_change_alerts(
             f"{ON_TRACK_WEEKS})",
             source=f"measures.response:{response.public_id}",
             dedupe_key=f"measures:not-on-track:{episode.public_id}:{instrument.code}",
+            now=at,
         )
 
 
