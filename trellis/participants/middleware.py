@@ -1,0 +1,56 @@
+"""Show times in the organization's time zone (a 6 pm group reads 6 pm, not 00:00 UTC)."""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+from trellis.participants.models import Participant
+from trellis.programs.models import Membership
+
+SESSION_KEY = "trellis_time_zone"
+
+
+def time_zone_of(user_id: int) -> str | None:
+    """The user's organization's zone: from their first active membership, else from their
+    participant record. A person working for two organizations in different zones sees the
+    first one's (an edge the pages name by printing the zone where times matter)."""
+    zone = (
+        Membership.objects.active()
+        .filter(user_id=user_id)
+        .order_by("pk")
+        .values_list("organization__time_zone", flat=True)
+        .first()
+    )
+    if zone is None:
+        zone = (
+            Participant.objects.filter(user_id=user_id)
+            .values_list("organization__time_zone", flat=True)
+            .first()
+        )
+    return zone
+
+
+class OrganizationTimeZoneMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        zone: str | None = None
+        if request.user.is_authenticated and hasattr(request, "session"):
+            # Looked up once per session: the zone of an organization rarely changes, and a
+            # query on every request would cost every page.
+            zone = request.session.get(SESSION_KEY)
+            if zone is None:
+                zone = time_zone_of(request.user.pk)
+                if zone:
+                    request.session[SESSION_KEY] = zone
+        if zone:
+            timezone.activate(zoneinfo.ZoneInfo(zone))
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
