@@ -18,6 +18,7 @@ from tests.personas import World
 from trellis.accounts.actions import do_create_api_token
 from trellis.accounts.models import User
 from trellis.measures.tests.factories import url_walk_values
+from trellis.notes.tests.walk import plans_notes_walk_values
 from trellis.participants.models import Participant
 from trellis.scheduling.tests.walk import scheduling_walk_values
 
@@ -62,6 +63,7 @@ def parameter_values(world: World, target: Participant) -> dict[str, str]:
         "rest": "no-such-endpoint",
         **scheduling_walk_values(world, target),
         **url_walk_values(target),  # measures and worklist: trellis/measures/tests/factories.py
+        **plans_notes_walk_values(world, target),  # plans and notes
     }
 
 

@@ -17,7 +17,9 @@ from trellis.accounts.api import ApiTokenAuth, SessionAuth, acting_user
 from trellis.accounts.models import User
 from trellis.lib.api import error_responses, install_error_handlers
 from trellis.measures.api import router as measures_router
+from trellis.notes.api import router as notes_router
 from trellis.participants.api import router as participants_router
+from trellis.plans.api import router as plans_router
 from trellis.privacy.policy import grants_for
 from trellis.programs.api import router as programs_router
 from trellis.programs.models import Membership
@@ -108,6 +110,8 @@ api.add_router("/", programs_router)
 api.add_router("/scheduling/", scheduling_router)
 api.add_router("/measures/", measures_router)
 api.add_router("/worklist/", worklist_router)
+api.add_router("/plans/", plans_router)
+api.add_router("/notes/", notes_router)
 
 # Last, so it only sees paths no router claimed: a mistyped URL still gets a JSON 404 (and
 # not the HTML page Django would render), with or without credentials.

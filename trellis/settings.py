@@ -42,6 +42,22 @@ if not DEBUG and not DEMO and not TESTING and SECRET_KEY == DEVELOPMENT_SECRET_K
         "Set SECRET_KEY or SECRET_KEY_FILE (see docs/configuration.md)."
     )
 
+# Field-level encryption of note text (trellis/lib/crypto.py): Fernet keys, newest first.
+# The development key is public (it is in this file): refused like the development SECRET_KEY.
+# Type checking imports these settings without running anything, so it is exempt too.
+DEVELOPMENT_ENCRYPTION_KEY = "atScRUs5khjlgNYOJz0sRvTKnGtPlMR1mKQ2sI6wqLo="
+TRELLIS_ENCRYPTION_KEYS = env_list("TRELLIS_ENCRYPTION_KEYS", DEVELOPMENT_ENCRYPTION_KEY)
+if (
+    not DEBUG
+    and not DEMO
+    and not TESTING
+    and "mypy" not in sys.modules
+    and DEVELOPMENT_ENCRYPTION_KEY in TRELLIS_ENCRYPTION_KEYS
+):
+    raise ImproperlyConfigured(
+        "TRELLIS_ENCRYPTION_KEYS uses the development key while DEBUG is off. "
+        "Set TRELLIS_ENCRYPTION_KEYS or TRELLIS_ENCRYPTION_KEYS_FILE (see docs/configuration.md)."
+    )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
@@ -64,6 +80,8 @@ INSTALLED_APPS = [
     "trellis.worklist",
     "trellis.measures",
     "trellis.scheduling",
+    "trellis.plans",
+    "trellis.notes",
     "trellis.demo",
 ]
 

@@ -15,6 +15,8 @@ urlpatterns = [
     path("audit/", include("trellis.audit.urls")),
     path("worklist/", include("trellis.worklist.urls")),
     path("", include("trellis.measures.urls")),
+    path("", include("trellis.plans.urls")),  # the chart's Plan tab, /plans/…
+    path("", include("trellis.notes.urls")),  # the chart's Notes tab, /notes/…
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -363,3 +363,133 @@ def do_record_participant_search(
             **paging,
         },
     )
+
+
+# Care team management (the chart's Care team tab). The model allows one open primary per
+# episode (constraint `care_team_one_open_primary`); these actions keep it at exactly one by
+# swapping the primary inside one transaction, with the episode row locked so two people
+# swapping at once wait for each other instead of one of them hitting the constraint.
+
+
+def _lock_episode(episode: Episode) -> None:
+    Episode.objects.select_for_update().filter(pk=episode.pk).first()
+
+
+def check_add_care_team_member_as_primary(
+    actor: User, episode: Episode, member: User, *, role: str, start_date: date | None = None
+) -> CareTeamMember:
+    """Add a member who becomes the primary clinician, replacing the current primary (who
+    stays on the team) in the same transaction."""
+    with transaction.atomic():
+        _lock_episode(episode)
+        added = check_add_care_team_member(
+            actor, episode, member, role=role, is_primary=False, start_date=start_date
+        )
+        return do_make_primary(actor, added)
+
+
+def check_change_care_team_member(
+    actor: User, membership: CareTeamMember, *, role: str
+) -> CareTeamMember:
+    if role not in ClinicianKind.values:
+        raise ValidationError({"role": "Choose the member's role on the care team."})
+    if membership.end_date is not None and membership.end_date < timezone.localdate():
+        raise ValidationError({"role": "This member has left the care team."})
+    return do_change_care_team_role(actor, membership, role=role)
+
+
+@transaction.atomic
+def do_change_care_team_role(
+    actor: User | None, membership: CareTeamMember, *, role: str
+) -> CareTeamMember:
+    before = membership.role
+    membership.role = role
+    membership.save(update_fields=["role"])
+    record(
+        actor,
+        Action.UPDATE,
+        participant=membership.episode.participant,
+        obj=membership,
+        object_id=str(membership.pk),
+        purpose=Purpose.HOPERAT,
+        detail={"role": [before, role]},
+    )
+    return membership
+
+
+def check_change_primary(actor: User, membership: CareTeamMember) -> CareTeamMember:
+    """Make an open member the primary clinician (the previous primary stays on the team)."""
+    if membership.end_date is not None:
+        raise ValidationError({"is_primary": "A member who is leaving cannot become primary."})
+    if membership.is_primary:
+        return membership
+    try:
+        return do_make_primary(actor, membership)
+    except IntegrityError as error:
+        raise ValidationError(
+            {"is_primary": "Someone changed the primary clinician at the same time: reload."}
+        ) from error
+
+
+@transaction.atomic
+def do_make_primary(actor: User | None, membership: CareTeamMember) -> CareTeamMember:
+    _lock_episode(membership.episode)
+    previous = list(
+        CareTeamMember.objects.filter(
+            episode_id=membership.episode_id, is_primary=True, end_date__isnull=True
+        )
+        .exclude(pk=membership.pk)
+        .values_list("pk", flat=True)
+    )
+    # Unset first: the unique constraint is checked per statement.
+    CareTeamMember.objects.filter(pk__in=previous).update(is_primary=False)
+    membership.is_primary = True
+    membership.save(update_fields=["is_primary"])
+    record(
+        actor,
+        Action.UPDATE,
+        participant=membership.episode.participant,
+        obj=membership,
+        object_id=str(membership.pk),
+        purpose=Purpose.HOPERAT,
+        detail={"primary": True, "replaces": [str(pk) for pk in previous]},
+    )
+    return membership
+
+
+def check_end_care_team_member(
+    actor: User, membership: CareTeamMember, *, end_date: date
+) -> CareTeamMember:
+    errors: dict[str, str] = {}
+    if membership.end_date is not None:
+        errors["end_date"] = "This member's role has already ended."
+    elif end_date < membership.start_date:
+        errors["end_date"] = "The end date is before the member joined."
+    elif membership.is_primary and (
+        CareTeamMember.objects.filter(episode_id=membership.episode_id, end_date__isnull=True)
+        .exclude(pk=membership.pk)
+        .exists()
+    ):
+        # Exactly one primary while a team exists: hand the role over before leaving.
+        errors["end_date"] = "This is the primary clinician: make another member primary first."
+    if errors:
+        raise ValidationError(errors)
+    return do_end_care_team_member(actor, membership, end_date=end_date)
+
+
+@transaction.atomic
+def do_end_care_team_member(
+    actor: User | None, membership: CareTeamMember, *, end_date: date
+) -> CareTeamMember:
+    membership.end_date = end_date
+    membership.save(update_fields=["end_date"])
+    record(
+        actor,
+        Action.UPDATE,
+        participant=membership.episode.participant,
+        obj=membership,
+        object_id=str(membership.pk),
+        purpose=Purpose.HOPERAT,
+        detail={"end_date": end_date.isoformat()},
+    )
+    return membership

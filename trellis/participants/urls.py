@@ -8,4 +8,5 @@ urlpatterns = [
     path("new/", views.participant_new, name="new"),
     path("me/", views.my_record, name="me"),
     path("<uuid:public_id>/", views.participant_chart, name="chart"),
+    path("<uuid:public_id>/care-team/", views.care_team_tab, name="care-team"),
 ]

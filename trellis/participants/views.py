@@ -11,20 +11,29 @@ from django.shortcuts import redirect, render
 
 from trellis.accounts.http import AuthedRequest
 from trellis.audit.models import Purpose
-from trellis.participants.actions import check_create_participant, do_record_participant_search
+from trellis.participants import care_team as team
+from trellis.participants.actions import (
+    check_add_care_team_member,
+    check_add_care_team_member_as_primary,
+    check_change_care_team_member,
+    check_change_primary,
+    check_create_participant,
+    check_end_care_team_member,
+    do_record_participant_search,
+)
 from trellis.participants.chart import chart_context, overview_panels
 from trellis.participants.forms import ParticipantForm
-from trellis.participants.models import EpisodeStatus
+from trellis.participants.models import Episode, EpisodeStatus
 from trellis.participants.queries import (
     ParticipantFilters,
     care_team_of,
     current_episode_of,
     participant_list,
 )
-from trellis.privacy.access import Scope, access_participant
+from trellis.privacy.access import ParticipantAccess, Scope, access_participant
 from trellis.privacy.decorators import staff_required
 from trellis.privacy.policy import registrable_programs
-from trellis.programs.models import Program, Track
+from trellis.programs.models import ClinicianKind, Program, Role, Track
 
 
 @staff_required()
@@ -146,3 +155,86 @@ def my_record(request: AuthedRequest) -> HttpResponse:
         "participants/me.html",
         {"participant": access.participant, "episode": access.current_episode},
     )
+
+
+@staff_required()
+def care_team_tab(request: AuthedRequest, public_id: str) -> HttpResponse:
+    """The Care team tab: members with credentials and dates; add, change role, make primary,
+    end. Front desk never reaches it (clinical scope); see care_team.can_manage_care_team."""
+    access = access_participant(
+        request.user, public_id, purpose=Purpose.HOPERAT, minimum=Scope.CLINICAL
+    )
+    episode = access.current_episode
+    if episode is None or not team.can_manage_care_team(access, episode):
+        raise Http404("No such participant.")
+    staff = team.eligible_staff(episode)
+    add_form = team.AddMemberForm(staff)
+    errors: list[str] = []
+    if request.method == "POST":
+        operation = request.POST.get("operation", "")
+        try:
+            if operation == "add":
+                add_form = team.AddMemberForm(staff, request.POST)
+                if add_form.is_valid():
+                    _add_member(request, episode, add_form)
+                    return _after_team_change(request, access, public_id)
+            else:
+                membership = team.find_member(episode, request.POST.get("member", ""))
+                if membership is None:
+                    errors.append("That member is no longer on the team: reload the page.")
+                elif operation == "role":
+                    check_change_care_team_member(
+                        request.user, membership, role=request.POST.get("role", "")
+                    )
+                    return _after_team_change(request, access, public_id)
+                elif operation == "primary":
+                    check_change_primary(request.user, membership)
+                    return _after_team_change(request, access, public_id)
+                elif operation == "end":
+                    end_form = team.EndMemberForm(request.POST)
+                    if not end_form.is_valid():
+                        errors.append("Enter the last day on the team as a date.")
+                    else:
+                        end_date = end_form.cleaned_data["end_date"]
+                        check_end_care_team_member(request.user, membership, end_date=end_date)
+                        return _after_team_change(request, access, public_id)
+                else:
+                    errors.append("Unknown change.")
+        except ValidationError as error:
+            errors.extend(text for texts in error.message_dict.values() for text in texts)
+    rows = team.team_rows(episode)
+    context = chart_context(access, "care-team") | {
+        "current": [(m, team.member_key(m)) for m in rows.current],
+        "past": rows.past,
+        "add_form": add_form,
+        "errors": errors,
+        "roles": ClinicianKind.choices,
+        "today": team.default_end_date(),
+    }
+    status = 422 if request.method == "POST" else 200
+    return render(request, "participants/care_team.html", context, status=status)
+
+
+def _add_member(request: AuthedRequest, episode: Episode, form: team.AddMemberForm) -> None:
+    data = form.cleaned_data
+    has_primary = episode.care_team.filter(is_primary=True, end_date__isnull=True).exists()
+    if data["is_primary"] and has_primary:
+        check_add_care_team_member_as_primary(
+            request.user, episode, form.chosen_user(), role=data["role"],
+            start_date=data["start_date"],
+        )  # fmt: skip
+    else:
+        check_add_care_team_member(
+            request.user, episode, form.chosen_user(), role=data["role"],
+            is_primary=data["is_primary"], start_date=data["start_date"],
+        )  # fmt: skip
+
+
+def _after_team_change(
+    request: AuthedRequest, access: ParticipantAccess, public_id: str
+) -> HttpResponse:
+    messages.success(request, "Care team updated.")
+    if access.role == Role.INTAKE_COORDINATOR:
+        # Once a care team exists the chart belongs to it: intake no longer sees it.
+        return redirect("participants:list")
+    return redirect("participants:care-team", public_id=public_id)

@@ -34,7 +34,13 @@ def test_openapi_document_is_valid_json_listing_every_path(db: None) -> None:
     paths = set(document["paths"])
     assert paths >= EXPECTED_PATHS
     # Every app's router is mounted (each has at least one documented operation).
-    for prefix in ("/api/v1/scheduling/", "/api/v1/measures/", "/api/v1/worklist/"):
+    for prefix in (
+        "/api/v1/scheduling/",
+        "/api/v1/measures/",
+        "/api/v1/worklist/",
+        "/api/v1/plans/",
+        "/api/v1/notes/",
+    ):
         assert any(path.startswith(prefix) for path in paths), prefix
     assert all(path.startswith("/api/v1/") for path in paths)
     assert {"post", "get"} <= set(document["paths"]["/api/v1/participants"])

@@ -1,0 +1,210 @@
+"""Notes over JSON, mounted at /api/v1/notes/ (trellis/api.py).
+
+Restricted notes (psychotherapy, SUD counseling) are never served here, not even to their
+author: they stay out of lists, exports and integrations. Signing stays on the pages (it
+needs the password re-entered)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from django.http import Http404, HttpRequest
+from ninja import Field, Router, Schema, Status
+
+from trellis.accounts.api import acting_user
+from trellis.audit.models import Action, Purpose
+from trellis.audit.trail import record
+from trellis.lib.api import error_responses
+from trellis.notes import actions
+from trellis.notes.access import notes_of, open_note
+from trellis.notes.models import (
+    RESTRICTED_KINDS,
+    Modality,
+    Note,
+    NoteFormat,
+    NoteKind,
+    RiskLevel,
+    Service,
+)
+from trellis.plans.access import clinical_episode
+
+router = Router(tags=["notes"])
+
+
+class NoteSummaryOut(Schema):
+    public_id: UUID
+    kind: str
+    format: str
+    status: str
+    service: str
+    modality: str
+    session_start: datetime
+    session_end: datetime
+    author: str
+    late_entry: bool
+    signed_at: datetime | None
+
+
+class NoteOut(NoteSummaryOut):
+    revision: int
+    sections: dict[str, str]
+    risk_level: str
+    risk_notes: str
+    objectives: list[str]
+    signer_credentials: str
+    cosigned_at: datetime | None
+    addenda: list[str]
+
+
+class NoteIn(Schema):
+    format: NoteFormat
+    service: Service
+    modality: Modality
+    session_start: datetime
+    session_end: datetime
+
+
+class NoteDraftIn(NoteIn):
+    revision: int
+    sections: dict[str, str] = Field(default_factory=dict)
+    risk_level: RiskLevel | None = None
+    risk_notes: str = ""
+    objectives: list[str] = Field(default_factory=list, max_length=50)
+
+
+class ConflictOut(Schema):
+    detail: str
+    current: NoteOut
+
+
+def summary(note: Note) -> dict[str, Any]:
+    return {
+        "public_id": note.public_id,
+        "kind": note.kind,
+        "format": note.format,
+        "status": note.status,
+        "service": note.service,
+        "modality": note.modality,
+        "session_start": note.session_start,
+        "session_end": note.session_end,
+        "author": note.author.name,
+        "late_entry": note.late_entry,
+        "signed_at": note.signed_at,
+    }
+
+
+def note_out(note: Note) -> NoteOut:
+    return NoteOut(
+        **summary(note),
+        revision=note.revision,
+        sections=note.sections,
+        risk_level=note.risk_level,
+        risk_notes=note.risk_notes,
+        objectives=[str(k) for k in note.objectives],
+        signer_credentials=note.signer_credentials,
+        cosigned_at=note.cosigned_at,
+        addenda=[a.text for a in note.addenda.all()],
+    )
+
+
+def _open(request: HttpRequest, public_id: str, note_id: str, action: str = Action.VIEW) -> Note:
+    _, note = open_note(acting_user(request), public_id, note_id, action=action)
+    if note.kind in RESTRICTED_KINDS:
+        raise Http404
+    return note
+
+
+@router.get(
+    "/participants/{public_id}",
+    response={200: list[NoteSummaryOut], **error_responses(401, 403, 404)},
+    summary="Notes of a participant's current episode",
+)
+def list_notes(request: HttpRequest, public_id: str) -> list[NoteSummaryOut]:
+    """Newest first; never restricted notes; drafts only your own."""
+    user = acting_user(request)
+    ca = clinical_episode(user, public_id)
+    notes = list(
+        notes_of(ca, user)
+        .exclude(kind__in=list(RESTRICTED_KINDS))
+        .defer("body", "risk_notes", "scores_snapshot", "return_comment")
+        .select_related("author")
+        .order_by("-session_start", "-pk")[:500]
+    )
+    record(
+        user,
+        Action.LIST,
+        participant=ca.access.participant,
+        object_type="notes.note",
+        purpose=Purpose.TREAT,
+        detail={"results": len(notes), "via": "api"},
+    )
+    return [NoteSummaryOut(**summary(n)) for n in notes]
+
+
+@router.get(
+    "/participants/{public_id}/{note_id}",
+    response={200: NoteOut, **error_responses(401, 403, 404)},
+)
+def get_note(request: HttpRequest, public_id: str, note_id: str) -> NoteOut:
+    return note_out(_open(request, public_id, note_id))
+
+
+@router.post(
+    "/participants/{public_id}",
+    response={201: NoteOut, **error_responses(401, 403, 404, 422)},
+    summary="Start a progress note (draft)",
+)
+def create_note(request: HttpRequest, public_id: str, payload: NoteIn) -> Status[NoteOut]:
+    user = acting_user(request)
+    ca = clinical_episode(user, public_id, action=Action.UPDATE)
+    ca.require_write()
+    note = actions.check_create_note(
+        user,
+        ca.episode,
+        actions.NoteHeader(
+            kind=NoteKind.PROGRESS,
+            format=payload.format,
+            service=payload.service,
+            modality=payload.modality,
+            session_start=payload.session_start,
+            session_end=payload.session_end,
+        ),
+    )
+    return Status(201, note_out(note))
+
+
+@router.put(
+    "/participants/{public_id}/{note_id}",
+    response={200: NoteOut, 409: ConflictOut, **error_responses(401, 403, 404, 422)},
+    summary="Save your draft",
+)
+def save_note(
+    request: HttpRequest, public_id: str, note_id: str, payload: NoteDraftIn
+) -> NoteOut | Status[ConflictOut]:
+    user = acting_user(request)
+    note = _open(request, public_id, note_id, action=Action.UPDATE)
+    draft = actions.NoteDraft(
+        kind=note.kind,
+        format=payload.format,
+        service=payload.service,
+        modality=payload.modality,
+        session_start=payload.session_start,
+        session_end=payload.session_end,
+        sections=payload.sections,
+        risk_level=payload.risk_level or "",
+        risk_notes=payload.risk_notes,
+        objectives=payload.objectives,
+    )
+    try:
+        saved = actions.check_save_note(user, note, draft, revision=payload.revision)
+    except actions.NoteConflict as conflict:
+        return Status(
+            409,
+            ConflictOut(
+                detail="The note was saved elsewhere since you read it.",
+                current=note_out(conflict.current),
+            ),
+        )
+    return note_out(saved)

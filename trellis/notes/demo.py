@@ -1,0 +1,100 @@
+"""Demo notes: a few signed individual-session notes for every active participant with a
+primary clinician, addressing their plan's objectives. Called by seed_demo (after plans)."""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import date, datetime, time, timedelta
+
+from trellis.notes import actions
+from trellis.notes.models import (
+    Modality,
+    NoteFormat,
+    NoteKind,
+    RiskLevel,
+    Service,
+    default_format_for,
+)
+from trellis.participants.models import Episode, EpisodeStatus
+from trellis.plans import content as plan_content
+from trellis.plans.queries import latest_signed
+from trellis.programs.models import Organization
+
+SUBJECTIVE = [
+    "Reports a better week; one hard evening handled with a skill.",
+    "Says the weekend was difficult; slept poorly.",
+    "Describes using grounding twice at work.",
+]
+ASSESSMENT = [
+    "Making steady progress toward objectives.",
+    "Mood lower than last week; no safety concerns.",
+    "Engaged and building skills.",
+]
+
+
+def seed_notes(organization: Organization, *, rng: random.Random, today: date) -> int:
+    episodes = (
+        Episode.objects.filter(program__organization=organization, status=EpisodeStatus.ACTIVE)
+        .select_related("program__organization", "participant")
+        .order_by("pk")
+    )
+    made = 0
+    for episode in episodes:
+        primary = episode.care_team.filter(is_primary=True, end_date__isnull=True).first()
+        if primary is None or episode.notes.exists():
+            continue
+        clinician = primary.user
+        note_format = default_format_for(episode.program)
+        plan = latest_signed(episode)
+        objective_keys = (
+            [o.key for o in plan_content.load(plan.content).objectives] if plan is not None else []
+        )
+        tz = episode.program.organization.tz
+        for weeks_ago in range(rng.randint(2, 4), 0, -1):
+            day = today - timedelta(weeks=weeks_ago, days=rng.randint(0, 3))
+            start = datetime.combine(day, time(rng.choice([10, 13, 15])), tzinfo=tz)
+            header = actions.NoteHeader(
+                kind=NoteKind.PROGRESS,
+                format=note_format,
+                service=Service.INDIVIDUAL_THERAPY,
+                modality=rng.choice(list(Modality)),
+                session_start=start,
+                session_end=start + timedelta(minutes=50),
+            )
+            note = actions.do_create_note(clinician, episode, header)
+            sections = _sections(note_format, rng)
+            note.body = json.dumps(sections)
+            note.risk_level = RiskLevel.NONE
+            note.objectives = rng.sample(objective_keys, k=min(2, len(objective_keys)))
+            note.save(update_fields=["body", "risk_level", "objectives"])
+            # Signed the same evening: not late entries.
+            actions.do_sign_note(clinician, note, now=start + timedelta(hours=3))
+            made += 1
+    return made
+
+
+def _sections(note_format: str, rng: random.Random) -> dict[str, str]:
+    plan = "Continue group; practise the skill daily; review at next session."
+    if note_format == NoteFormat.SOAP:
+        return {
+            "subjective": rng.choice(SUBJECTIVE),
+            "objective": "Calm, engaged, on time.",
+            "assessment": rng.choice(ASSESSMENT),
+            "plan": plan,
+        }
+    if note_format == NoteFormat.DAP:
+        return {"data": rng.choice(SUBJECTIVE), "assessment": rng.choice(ASSESSMENT), "plan": plan}
+    if note_format == NoteFormat.BIRP:
+        return {
+            "behavior": rng.choice(SUBJECTIVE),
+            "intervention": "Reviewed skills practice.",
+            "response": rng.choice(ASSESSMENT),
+            "plan": plan,
+        }
+    return {
+        "goal": "Work toward the plan goal.",
+        "intervention": "Reviewed skills practice.",
+        "response": rng.choice(ASSESSMENT),
+        "plan": plan,
+    }

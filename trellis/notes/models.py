@@ -1,0 +1,252 @@
+"""Progress notes of individual sessions, their addenda, and restricted notes.
+
+Note text (sections, risk, co-signer's comments, addenda, the score snapshot) is encrypted
+at rest (`lib.crypto.EncryptedTextField`). A signed note never changes; later changes are
+addenda. Psychotherapy notes and SUD counseling notes are a separate, restricted kind: only
+their author sees them (docs/plans-and-notes.md).
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from trellis.lib.crypto import EncryptedTextField
+from trellis.participants.models import Episode
+from trellis.plans.models import PlanVersion
+from trellis.programs.models import Program
+
+# Best effort until scheduling tells us when the next session was: a note signed more than
+# this long after its session ended is a late entry (docs/plans-and-notes.md).
+LATE_ENTRY_AFTER = timedelta(hours=24)
+
+
+class NoteFormat(models.TextChoices):
+    SOAP = "soap", "SOAP (subjective, objective, assessment, plan)"
+    DAP = "dap", "DAP (data, assessment, plan)"
+    BIRP = "birp", "BIRP (behavior, intervention, response, plan)"
+    GIRP = "girp", "GIRP (goal, intervention, response, plan)"
+
+
+FORMAT_SECTIONS: dict[str, list[tuple[str, str]]] = {
+    NoteFormat.SOAP: [
+        ("subjective", "Subjective"),
+        ("objective", "Objective"),
+        ("assessment", "Assessment"),
+        ("plan", "Plan"),
+    ],
+    NoteFormat.DAP: [("data", "Data"), ("assessment", "Assessment"), ("plan", "Plan")],
+    NoteFormat.BIRP: [
+        ("behavior", "Behavior"),
+        ("intervention", "Intervention"),
+        ("response", "Response"),
+        ("plan", "Plan"),
+    ],
+    NoteFormat.GIRP: [
+        ("goal", "Goal"),
+        ("intervention", "Intervention"),
+        ("response", "Response"),
+        ("plan", "Plan"),
+    ],
+}
+ALL_SECTIONS = {key: label for sections in FORMAT_SECTIONS.values() for key, label in sections}
+
+
+class NoteKind(models.TextChoices):
+    PROGRESS = "progress", "Progress note"
+    PSYCHOTHERAPY = "psychotherapy", "Psychotherapy note (restricted: only you see it)"
+    SUD_COUNSELING = "sud_counseling", "SUD counseling note (restricted: only you see it)"
+
+
+RESTRICTED_KINDS = frozenset({NoteKind.PSYCHOTHERAPY, NoteKind.SUD_COUNSELING})
+
+
+class NoteStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    AWAITING_COSIGN = "awaiting_cosign", "Awaiting co-signature"
+    RETURNED = "returned", "Returned by the supervisor"
+    SIGNED = "signed", "Signed"
+
+
+EDITABLE_STATUSES = frozenset({NoteStatus.DRAFT, NoteStatus.RETURNED})
+
+
+class Service(models.TextChoices):
+    INDIVIDUAL_THERAPY = "individual_therapy", "Individual therapy"
+    FAMILY_THERAPY = "family_therapy", "Family therapy"
+    CASE_MANAGEMENT = "case_management", "Case management"
+    PSYCHIATRIC_EVALUATION = "psychiatric_evaluation", "Psychiatric evaluation"
+    MEDICATION_MANAGEMENT = "medication_management", "Medication management"
+    CRISIS_INTERVENTION = "crisis_intervention", "Crisis intervention"
+    PEER_SUPPORT = "peer_support", "Peer support"
+    SUD_COUNSELING = "sud_counseling", "Substance-use counseling"
+
+
+class Modality(models.TextChoices):
+    IN_PERSON = "in_person", "In person"
+    VIDEO = "video", "Telehealth (video)"
+    PHONE = "phone", "Telephone"
+
+
+class RiskLevel(models.TextChoices):
+    NONE = "none", "No risk indicated"
+    LOW = "low", "Low"
+    MODERATE = "moderate", "Moderate"
+    HIGH = "high", "High"
+
+
+class NoteSettings(models.Model):
+    """Per-program note settings (kept here so `programs` need not know notes)."""
+
+    program = models.OneToOneField(Program, on_delete=models.CASCADE, related_name="note_settings")
+    default_format = models.CharField(
+        max_length=10, choices=NoteFormat.choices, default=NoteFormat.SOAP
+    )
+
+    class Meta:
+        verbose_name_plural = "note settings"
+
+    def __str__(self) -> str:
+        return f"Note settings of {self.program}"
+
+
+def default_format_for(program: Program) -> str:
+    found = NoteSettings.objects.filter(program=program).values_list("default_format", flat=True)
+    return next(iter(found), NoteFormat.SOAP)
+
+
+class SignedNoteError(Exception):
+    """A signed note was about to be changed: changes after signing are addenda."""
+
+
+class Note(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="authored_notes"
+    )
+    kind = models.CharField(max_length=20, choices=NoteKind.choices, default=NoteKind.PROGRESS)
+    format = models.CharField(max_length=10, choices=NoteFormat.choices)
+    status = models.CharField(max_length=20, choices=NoteStatus.choices, default=NoteStatus.DRAFT)
+    service = models.CharField(max_length=30, choices=Service.choices)
+    modality = models.CharField(max_length=20, choices=Modality.choices)
+    session_start = models.DateTimeField()
+    session_end = models.DateTimeField()
+    body = EncryptedTextField(blank=True, default="")  # JSON {section key: text}
+    risk_level = models.CharField(max_length=10, choices=RiskLevel.choices, blank=True)
+    risk_notes = EncryptedTextField(blank=True, default="")
+    objectives = models.JSONField(default=list, blank=True)  # plan objective keys addressed
+    plan_version = models.ForeignKey(
+        PlanVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    scores_snapshot = EncryptedTextField(blank=True, default="")  # JSON, frozen at signing
+    revision = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    signed_at = models.DateTimeField(null=True, blank=True)
+    signer_name = models.CharField(max_length=150, blank=True)
+    signer_credentials = models.CharField(max_length=200, blank=True)
+    late_entry = models.BooleanField(default=False)
+    cosigner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="notes_to_cosign",
+    )
+    cosigned_at = models.DateTimeField(null=True, blank=True)
+    cosigner_name = models.CharField(max_length=150, blank=True)
+    cosigner_credentials = models.CharField(max_length=200, blank=True)
+    return_comment = EncryptedTextField(blank=True, default="")
+    returned_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-session_start", "-pk"]
+        indexes = [
+            models.Index(fields=["episode", "-session_start"]),
+            models.Index(fields=["cosigner", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(session_end__gt=models.F("session_start")),
+                name="note_session_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="signed") | models.Q(signed_at__isnull=False),
+                name="note_signed_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Note {self.public_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Behind the actions: a note loaded as signed is never written again.
+        if getattr(self, "_loaded_signed", False):
+            raise SignedNoteError("A signed note cannot be changed: add an addendum.")
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def from_db(cls, *args: Any, **kwargs: Any) -> Note:
+        instance = super().from_db(*args, **kwargs)
+        instance._loaded_signed = instance.status == NoteStatus.SIGNED  # type: ignore[attr-defined]  # guard below
+        return instance
+
+    @property
+    def is_restricted(self) -> bool:
+        return self.kind in RESTRICTED_KINDS
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE_STATUSES
+
+    @property
+    def sections(self) -> dict[str, str]:
+        loaded = json.loads(self.body) if self.body else {}
+        return {str(k): str(v) for k, v in loaded.items()} if isinstance(loaded, dict) else {}
+
+    def section_rows(self) -> list[tuple[str, str, str]]:
+        """(key, label, text) of this note's format, then any other non-empty sections (text
+        written under another format is never hidden)."""
+        texts = self.sections
+        rows = [(key, label, texts.get(key, "")) for key, label in FORMAT_SECTIONS[self.format]]
+        shown = {key for key, _, _ in rows}
+        rows += [
+            (key, ALL_SECTIONS.get(key, key), text)
+            for key, text in texts.items()
+            if key not in shown and text.strip()
+        ]
+        return rows
+
+    @property
+    def scores(self) -> list[dict[str, Any]]:
+        loaded = json.loads(self.scores_snapshot) if self.scores_snapshot else []
+        return loaded if isinstance(loaded, list) else []
+
+    @property
+    def duration_minutes(self) -> int:
+        return int((self.session_end - self.session_start).total_seconds() // 60)
+
+
+class Addendum(models.Model):
+    """A later change to a signed note: appended, signed by its author, never edited."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    note = models.ForeignKey(Note, on_delete=models.PROTECT, related_name="addenda")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    author_name = models.CharField(max_length=150)
+    author_credentials = models.CharField(max_length=200, blank=True)
+    text = EncryptedTextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Addendum {self.public_id}"

@@ -1,0 +1,352 @@
+"""Note pages: the chart's Notes tab, writing (with autosave), signing, addenda, and the
+supervisor's co-sign queue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from trellis.accounts.http import AuthedRequest
+from trellis.audit.models import Action, Purpose
+from trellis.audit.trail import record
+from trellis.notes import actions, snapshot
+from trellis.notes.access import notes_of, open_note, open_note_to_cosign
+from trellis.notes.forms import HeaderForm, draft_from_post, header_initial
+from trellis.notes.models import (
+    ALL_SECTIONS,
+    FORMAT_SECTIONS,
+    Note,
+    NoteStatus,
+    RiskLevel,
+    default_format_for,
+)
+from trellis.participants.chart import chart_context
+from trellis.plans import content as plan_content
+from trellis.plans.access import ClinicalAccess, clinical_episode
+from trellis.plans.queries import latest_signed
+from trellis.privacy.decorators import staff_required
+
+PAGE_SIZE = 50
+LIST_ONLY = ["body", "risk_notes", "scores_snapshot", "return_comment"]  # never decrypted in lists
+
+
+def _page(ca: ClinicalAccess) -> dict[str, Any]:
+    return chart_context(ca.access, "notes") | {"episode": ca.episode, "can_write": ca.can_write}
+
+
+@staff_required()
+def notes_tab(request: AuthedRequest, public_id: str) -> HttpResponse:
+    ca = clinical_episode(request.user, public_id)
+    notes = (
+        notes_of(ca, request.user)
+        .defer(*LIST_ONLY)
+        .select_related("author")
+        .order_by("-session_start", "-pk")
+    )
+    page = Paginator(notes, PAGE_SIZE).get_page(request.GET.get("page"))
+    record(
+        request.user,
+        Action.LIST,
+        participant=ca.access.participant,
+        object_type="notes.note",
+        purpose=Purpose.TREAT,
+        detail={"page": page.number, "results": page.paginator.count},
+    )
+    tz = ca.episode.program.organization.tz
+    rows = [(n, timezone.localtime(n.session_start, tz)) for n in page.object_list]
+    return render(request, "notes/tab.html", _page(ca) | {"page": page, "rows": rows})
+
+
+@staff_required()
+def note_new(request: AuthedRequest, public_id: str) -> HttpResponse:
+    ca = clinical_episode(request.user, public_id)
+    ca.require_write()
+    tz = ca.episode.program.organization.tz
+    form = HeaderForm(
+        tz,
+        request.POST or None,
+        initial={
+            "format": default_format_for(ca.episode.program),
+            "session_date": timezone.localdate(timezone=tz),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            note = actions.check_create_note(request.user, ca.episode, form.header())
+        except ValidationError as error:
+            for field, texts in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, texts)
+        else:
+            return redirect("notes:edit", public_id=public_id, note_id=note.public_id)
+    status = 422 if request.method == "POST" else 200
+    return render(request, "notes/new.html", _page(ca) | {"form": form}, status=status)
+
+
+def _objective_choices(ca: ClinicalAccess) -> list[tuple[str, str]]:
+    version = latest_signed(ca.episode)
+    if version is None:
+        return []
+    document = plan_content.load(version.content)
+    return [(o.key, o.description) for o in document.objectives]
+
+
+def _editor(
+    request: AuthedRequest,
+    ca: ClinicalAccess,
+    note: Note,
+    form: HeaderForm,
+    *,
+    sections: dict[str, str],
+    conflict: Note | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    note_format = form.data.get("format") if form.is_bound else note.format
+    keys = [k for k, _ in FORMAT_SECTIONS.get(str(note_format), FORMAT_SECTIONS[note.format])]
+    keys += [k for k, text in sections.items() if k not in keys and text.strip()]
+    context = _page(ca) | {
+        "note": note,
+        "form": form,
+        "sections": [(k, ALL_SECTIONS[k], sections.get(k, "")) for k in keys if k in ALL_SECTIONS],
+        "risk_levels": RiskLevel.choices,
+        "risk_level": request.POST.get("risk_level", note.risk_level)
+        if request.method == "POST"
+        else note.risk_level,
+        "risk_notes": request.POST.get("risk_notes", note.risk_notes)
+        if request.method == "POST"
+        else note.risk_notes,
+        "chosen_objectives": request.POST.getlist("objectives")
+        if request.method == "POST"
+        else note.objectives,
+        "objective_choices": _objective_choices(ca),
+        "scores": snapshot.latest_scores(ca.episode),
+        "revision": conflict.revision if conflict else note.revision,
+        "conflict": conflict,
+    }
+    return render(request, "notes/edit.html", context, status=status)
+
+
+@staff_required()
+def note_edit(request: AuthedRequest, public_id: str, note_id: str) -> HttpResponse:
+    """The note editor. Without JavaScript it is a form with Save; with htmx it autosaves
+    every few seconds of typing (note_autosave) under the same conflict check."""
+    ca, note = open_note(request.user, public_id, note_id)
+    ca.require_write()
+    if note.author_id != request.user.pk or not note.is_editable:
+        return redirect("notes:detail", public_id=public_id, note_id=note_id)
+    tz = ca.episode.program.organization.tz
+    if request.method != "POST":
+        form = HeaderForm(tz, initial=header_initial(note, tz))
+        return _editor(request, ca, note, form, sections=note.sections)
+    form = HeaderForm(tz, request.POST)
+    typed = _typed_sections(request)
+    outcome = _save(request, note, form)
+    if isinstance(outcome, Note):
+        if request.POST.get("next") == "sign":
+            return redirect("notes:sign", public_id=public_id, note_id=note_id)
+        messages.success(request, "Draft saved.")
+        return redirect("notes:edit", public_id=public_id, note_id=note_id)
+    if isinstance(outcome, actions.NoteConflict):
+        return _editor(
+            request, ca, note, form, sections=typed, conflict=outcome.current, status=409
+        )
+    return _editor(request, ca, note, form, sections=typed, status=422)
+
+
+def _typed_sections(request: AuthedRequest) -> dict[str, str]:
+    return {
+        k: request.POST.get(f"section-{k}", "")
+        for k in ALL_SECTIONS
+        if f"section-{k}" in request.POST
+    }
+
+
+def _revision(request: AuthedRequest) -> int:
+    # "Save mine over theirs" after a conflict names the revision the user has now seen.
+    raw = request.POST.get("take_over") or request.POST.get("revision", "")
+    try:
+        return int(raw)
+    except ValueError:
+        return -1
+
+
+def _save(
+    request: AuthedRequest, note: Note, form: HeaderForm
+) -> Note | actions.NoteConflict | ValidationError:
+    if not form.is_valid():
+        return ValidationError(dict(form.errors.items()))
+    try:
+        return actions.check_save_note(
+            request.user, note, draft_from_post(form, request.POST), revision=_revision(request)
+        )
+    except actions.NoteConflict as conflict:
+        return conflict
+    except ValidationError as error:
+        for field, texts in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, texts)
+        return error
+
+
+@staff_required()
+@require_POST
+def note_autosave(request: AuthedRequest, public_id: str, note_id: str) -> HttpResponse:
+    """htmx autosave: answers a small status fragment (and the new revision, out of band).
+    Answers 200 even on conflict so htmx swaps the message in; the typed text stays in the
+    page either way."""
+    ca, note = open_note(request.user, public_id, note_id, action=Action.UPDATE)
+    ca.require_write()
+    if note.author_id != request.user.pk or not note.is_editable:
+        return render(request, "notes/edit.html#autosave", {"state": "locked"})
+    tz = ca.episode.program.organization.tz
+    outcome = _save(request, note, HeaderForm(tz, request.POST))
+    if isinstance(outcome, Note):
+        context = {
+            "state": "saved",
+            "note": outcome,
+            "revision": outcome.revision,
+            "saved_at": timezone.localtime(outcome.updated_at, tz),
+        }
+    elif isinstance(outcome, actions.NoteConflict):
+        context = {"state": "conflict", "theirs": outcome.current}
+    else:
+        messages_ = [t for texts in outcome.message_dict.values() for t in texts]
+        context = {"state": "invalid", "errors": messages_}
+    return render(request, "notes/edit.html#autosave", context)
+
+
+@staff_required()
+def note_sign(request: AuthedRequest, public_id: str, note_id: str) -> HttpResponse:
+    ca, note = open_note(request.user, public_id, note_id)
+    ca.require_write()
+    if note.author_id != request.user.pk or not note.is_editable:
+        return redirect("notes:detail", public_id=public_id, note_id=note_id)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        try:
+            revision = int(request.POST.get("revision", ""))
+        except ValueError:
+            revision = -1
+        try:
+            signed = actions.check_sign_note(
+                request.user,
+                note,
+                typed_name=request.POST.get("typed_name", ""),
+                password=request.POST.get("password", ""),
+                revision=revision,
+            )
+        except ValidationError as error:
+            errors = error.message_dict
+        else:
+            if signed.status == NoteStatus.AWAITING_COSIGN:
+                messages.success(request, "Signed and sent to your supervisor for co-signature.")
+            else:
+                messages.success(request, "Note signed.")
+            return redirect("notes:detail", public_id=public_id, note_id=note_id)
+    context = _detail_context(ca, note) | {
+        "errors": errors,
+        "missing": actions.missing_for_signing(note),
+    }
+    return render(request, "notes/sign.html", context, status=422 if errors else 200)
+
+
+def _detail_context(ca: ClinicalAccess | None, note: Note) -> dict[str, Any]:
+    objectives = []
+    version = note.plan_version if note.plan_version_id else None
+    if note.objectives:
+        source = version or latest_signed(note.episode)
+        document = plan_content.load(source.content if source else None)
+        for key in note.objectives:
+            objective = document.objective(key)
+            objectives.append(
+                objective.description if objective else "(objective no longer in the plan)"
+            )
+    tz = note.episode.program.organization.tz
+    context: dict[str, Any] = {
+        "note": note,
+        "start": timezone.localtime(note.session_start, tz),
+        "end": timezone.localtime(note.session_end, tz),
+        "objectives_addressed": objectives,
+        "addenda": list(note.addenda.all()),
+        "scores": note.scores if note.signed_at else snapshot.latest_scores(note.episode),
+    }
+    if ca is not None:
+        context |= _page(ca)
+    return context
+
+
+@staff_required()
+def note_detail(request: AuthedRequest, public_id: str, note_id: str) -> HttpResponse:
+    ca, note = open_note(request.user, public_id, note_id)
+    context = _detail_context(ca, note) | {
+        "can_add_addendum": ca.can_write
+        and note.status == NoteStatus.SIGNED
+        and (not note.is_restricted or note.author_id == request.user.pk),
+    }
+    return render(request, "notes/detail.html", context)
+
+
+@staff_required()
+@require_POST
+def note_addendum(request: AuthedRequest, public_id: str, note_id: str) -> HttpResponse:
+    ca, note = open_note(request.user, public_id, note_id, action=Action.UPDATE)
+    ca.require_write()
+    try:
+        actions.check_add_addendum(request.user, note, text=request.POST.get("text", ""))
+    except ValidationError as error:
+        for texts in error.message_dict.values():
+            for text in texts:
+                messages.error(request, text)
+    else:
+        messages.success(request, "Addendum added.")
+    return redirect("notes:detail", public_id=public_id, note_id=note_id)
+
+
+@staff_required()
+def cosign_queue(request: AuthedRequest) -> HttpResponse:
+    notes = list(
+        Note.objects.filter(cosigner=request.user, status=NoteStatus.AWAITING_COSIGN)
+        .defer(*LIST_ONLY)
+        .select_related("author", "episode__participant", "episode__program")
+        .order_by("signed_at", "pk")
+    )
+    record(
+        request.user,
+        Action.LIST,
+        object_type="notes.note",
+        purpose=Purpose.HOPERAT,
+        detail={"queue": "cosign", "results": len(notes)},
+    )
+    return render(request, "notes/cosign_queue.html", {"notes": notes})
+
+
+@staff_required()
+def cosign(request: AuthedRequest, note_id: str) -> HttpResponse:
+    note = open_note_to_cosign(request.user, note_id)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        try:
+            if request.POST.get("decision") == "return":
+                actions.check_return_note(
+                    request.user, note, comment=request.POST.get("comment", "")
+                )
+                messages.success(request, "Returned to the author with your comments.")
+            else:
+                actions.check_cosign_note(
+                    request.user,
+                    note,
+                    typed_name=request.POST.get("typed_name", ""),
+                    password=request.POST.get("password", ""),
+                )
+                messages.success(request, "Note co-signed.")
+        except ValidationError as error:
+            errors = error.message_dict
+        else:
+            return redirect("notes:cosign-queue")
+    context = _detail_context(None, note) | {"errors": errors}
+    return render(request, "notes/cosign.html", context, status=422 if errors else 200)

@@ -1,0 +1,133 @@
+"""Demo plans: every active participant with a primary clinician gets a signed plan with a
+goal in their own words, two or three objectives and interventions. Called by seed_demo."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from trellis.participants.models import Episode, EpisodeStatus
+from trellis.plans import actions
+from trellis.plans import content as c
+from trellis.programs.models import Organization
+
+# (problem, diagnosis, goal in the participant's words, instrument)
+STORIES = [
+    (
+        "Panic attacks keep them from work",
+        "F41.0",
+        "I want to get back to work without panicking",
+        "GAD-7",
+    ),
+    (
+        "Low mood and withdrawal",
+        "F33.1",
+        "I want to feel like myself again and see my friends",
+        "PHQ-9",
+    ),
+    (
+        "Constant worry; poor sleep",
+        "F41.1",
+        "I want to sleep through the night and stop worrying all day",
+        "GAD-7",
+    ),
+    (
+        "Nightmares and avoidance after an assault",
+        "F43.10",
+        "I want to walk to the shop on my own again",
+        "PCL-5",
+    ),
+    ("Drinking daily to cope", "F10.20", "I want to be sober for my kids' birthdays", "PHQ-9"),
+    ("Opioid use; recent relapse", "F11.20", "I want to keep my job and stay clean", "PHQ-9"),
+]
+STRENGTHS = [
+    "Motivated; supportive partner",
+    "Sense of humour; steady job",
+    "Close to a sibling; creative",
+    "Insight into triggers; faith community",
+    "Loves their dog; walks daily",
+]
+
+
+def demo_content(rng: random.Random, today: date, responsible_id: str, name: str) -> c.PlanContent:
+    problem_text, code, words, instrument = rng.choice(STORIES)
+    problem = c.Problem(description=problem_text, diagnosis=code)
+    goal = c.Goal(problem=problem.key, words=words)
+    due = today + timedelta(days=rng.choice([30, 45, 60]))
+    objectives = [
+        c.Objective(
+            goal=goal.key,
+            description=f"{instrument} below 10",
+            kind=c.ObjectiveKind.MEASURE,
+            due_on=due,
+            instrument=instrument,
+            comparator=c.Comparator.LT,
+            target=10,
+        ),
+        c.Objective(
+            goal=goal.key,
+            description="Attends at least 90% of scheduled groups",
+            kind=c.ObjectiveKind.ATTENDANCE,
+            due_on=due,
+            comparator=c.Comparator.GE,
+            target=90,
+        ),
+    ]
+    if rng.random() < 0.5:
+        objectives.append(
+            c.Objective(
+                goal=goal.key,
+                description="Uses a coping skill when urges or panic rise",
+                kind=c.ObjectiveKind.CUSTOM,
+                due_on=due,
+                rating=rng.randint(20, 70),
+            )
+        )
+    return c.PlanContent(
+        problems=[problem],
+        goals=[goal],
+        objectives=objectives,
+        interventions=[
+            c.Intervention(
+                modality="CBT/DBT skills group",
+                frequency="3 times a week",
+                responsible=responsible_id,
+                responsible_name=name,
+                objectives=[objectives[0].key],
+            ),
+            c.Intervention(
+                modality="Individual therapy",
+                frequency="weekly",
+                responsible=responsible_id,
+                responsible_name=name,
+            ),
+        ],
+        strengths=rng.choice(STRENGTHS),
+        discharge_criteria=f"{instrument} below 10 for two weeks; aftercare arranged",
+    )
+
+
+def seed_plans(organization: Organization, *, rng: random.Random, today: date) -> int:
+    """Give active participants a signed plan (through the actions). Returns how many."""
+    episodes = (
+        Episode.objects.filter(program__organization=organization, status=EpisodeStatus.ACTIVE)
+        .filter(plan__isnull=True)
+        .select_related("program", "participant")
+        .order_by("pk")
+    )
+    made = 0
+    for episode in episodes:
+        primary = (
+            episode.care_team.filter(is_primary=True, end_date__isnull=True)
+            .select_related("user")
+            .first()
+        )
+        if primary is None:
+            continue
+        clinician = primary.user
+        draft = actions.do_start_plan(clinician, episode)
+        document = demo_content(rng, today, str(clinician.public_id), clinician.name)
+        draft = actions.do_save_draft(clinician, draft, document, revision=draft.revision)
+        actions.do_sign_plan(clinician, draft)
+        made += 1
+    return made

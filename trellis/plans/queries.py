@@ -1,0 +1,135 @@
+"""Reads of plans: the Plan tab, comparisons, reviews due (for the worklist and meetings)."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from trellis.plans import content as plan_content
+from trellis.plans.models import PlanTemplate, PlanVersion, TreatmentPlan, VersionStatus
+from trellis.plans.progress import Progress, progress_for
+
+if TYPE_CHECKING:
+    from trellis.participants.models import Episode
+
+
+@dataclass
+class ObjectiveRow:
+    objective: plan_content.Objective
+    progress: Progress | None
+
+
+@dataclass
+class GoalBlock:
+    goal: plan_content.Goal
+    objectives: list[ObjectiveRow]
+
+
+@dataclass
+class ProblemBlock:
+    number: int
+    problem: plan_content.Problem
+    diagnosis_label: str
+    goals: list[GoalBlock]
+
+
+@dataclass
+class PlanDocument:
+    """A version's content arranged for reading: problems → goals → objectives."""
+
+    version: PlanVersion
+    content: plan_content.PlanContent
+    problems: list[ProblemBlock] = field(default_factory=list)
+
+
+def arrange(version: PlanVersion, progress: dict[str, Progress] | None = None) -> PlanDocument:
+    from trellis.plans import diagnoses
+
+    document = plan_content.load(version.content)
+    blocks = []
+    for number, problem in enumerate(document.problems, start=1):
+        found = diagnoses.find(problem.diagnosis) if problem.diagnosis else None
+        goals = [
+            GoalBlock(
+                goal,
+                [
+                    ObjectiveRow(o, (progress or {}).get(o.key))
+                    for o in document.objectives_of(goal.key)
+                ],
+            )
+            for goal in document.goals_of(problem.key)
+        ]
+        blocks.append(ProblemBlock(number, problem, found.label if found else "", goals))
+    return PlanDocument(version, document, blocks)
+
+
+@dataclass
+class PlanTab:
+    plan: TreatmentPlan | None
+    versions: list[PlanVersion]
+    current: PlanDocument | None  # the latest signed version, with live progress
+    draft: PlanVersion | None
+    templates: list[PlanTemplate]
+
+
+def plan_tab(episode: Episode) -> PlanTab:
+    """Everything the Plan tab shows, in a fixed number of queries (plus one provider call
+    per objective kind)."""
+    plan = TreatmentPlan.objects.filter(episode=episode).first()
+    templates = list(PlanTemplate.objects.filter(program_id=episode.program_id, is_active=True))
+    if plan is None:
+        return PlanTab(None, [], None, None, templates)
+    versions = list(plan.versions.select_related("signed_by", "updated_by").order_by("-number"))
+    draft = next((v for v in versions if v.status == VersionStatus.DRAFT), None)
+    signed = next((v for v in versions if v.status == VersionStatus.SIGNED), None)
+    current = None
+    if signed is not None:
+        document = plan_content.load(signed.content)
+        current = arrange(signed, progress_for(episode, document.objectives))
+    return PlanTab(plan, versions, current, draft, templates)
+
+
+def latest_signed(episode: Episode) -> PlanVersion | None:
+    return (
+        PlanVersion.objects.filter(plan__episode=episode, status=VersionStatus.SIGNED)
+        .order_by("-number")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class DiffLine:
+    section: str
+    change: str  # "same", "added", "removed"
+    text: str
+
+
+def compare(older: PlanVersion, newer: PlanVersion) -> list[DiffLine]:
+    """Line-by-line differences of two versions, in reading order."""
+    a = plan_content.as_lines(plan_content.load(older.content))
+    b = plan_content.as_lines(plan_content.load(newer.content))
+    lines: list[DiffLine] = []
+    matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            lines.extend(DiffLine(s, "same", t) for s, t in a[a1:a2])
+            continue
+        lines.extend(DiffLine(s, "removed", t) for s, t in a[a1:a2])
+        lines.extend(DiffLine(s, "added", t) for s, t in b[b1:b2])
+    return lines
+
+
+def reviews_due(
+    episodes: QuerySet[Episode], *, within_days: int = 0, on: date | None = None
+) -> QuerySet[TreatmentPlan]:
+    """Plans of these episodes whose review is due by `on + within_days` (for the worklist
+    and the team-meeting agenda)."""
+    today = on or timezone.localdate()
+    return TreatmentPlan.objects.filter(
+        episode__in=episodes, review_due_on__lte=today + timedelta(days=within_days)
+    ).select_related("episode__participant")

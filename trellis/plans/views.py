@@ -1,0 +1,371 @@
+"""Plan pages: the chart's Plan tab, the draft editor, signing, versions and comparison,
+the participant's acknowledgement on a tablet, and the participant's own view."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from trellis.accounts.http import AuthedRequest
+from trellis.audit.models import Action, Purpose
+from trellis.participants.care_team import eligible_staff
+from trellis.participants.chart import chart_context
+from trellis.plans import actions, diagnoses, queries
+from trellis.plans import content as plan_content
+from trellis.plans.access import ClinicalAccess, clinical_episode
+from trellis.plans.models import PlanTemplate, PlanVersion, VersionStatus
+from trellis.privacy.access import Scope, access_participant
+from trellis.privacy.decorators import staff_required
+
+
+def _versions(ca: ClinicalAccess) -> list[PlanVersion]:
+    return list(
+        PlanVersion.objects.filter(plan__episode=ca.episode)
+        .select_related("plan", "template", "updated_by")
+        .order_by("-number")
+    )
+
+
+def _draft(ca: ClinicalAccess) -> PlanVersion:
+    draft = (
+        PlanVersion.objects.filter(plan__episode=ca.episode, status=VersionStatus.DRAFT)
+        .select_related("plan", "template", "updated_by")
+        .first()
+    )
+    if draft is None:
+        raise Http404("No draft.")
+    return draft
+
+
+def _page(ca: ClinicalAccess, tab: str = "plan") -> dict[str, Any]:
+    return chart_context(ca.access, tab) | {"episode": ca.episode, "can_write": ca.can_write}
+
+
+@staff_required()
+def plan_tab(request: AuthedRequest, public_id: str) -> HttpResponse:
+    ca = clinical_episode(request.user, public_id)
+    tab = queries.plan_tab(ca.episode)
+    return render(request, "plans/tab.html", _page(ca) | {"tab": tab})
+
+
+@staff_required()
+@require_POST
+def plan_start(request: AuthedRequest, public_id: str) -> HttpResponse:
+    ca = clinical_episode(request.user, public_id, action=Action.UPDATE)
+    ca.require_write()
+    template = None
+    if request.POST.get("template"):
+        template = PlanTemplate.objects.filter(
+            public_id=_uuid_or_none(request.POST["template"]), program_id=ca.episode.program_id
+        ).first()
+    try:
+        actions.check_start_plan(request.user, ca.episode, template=template)
+    except ValidationError as error:
+        for texts in error.message_dict.values():
+            for text in texts:
+                messages.error(request, text)
+        return redirect("plans:tab", public_id=public_id)
+    return redirect("plans:draft", public_id=public_id)
+
+
+def _uuid_or_none(value: str) -> str:
+    import uuid
+
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        return str(uuid.UUID(int=0))  # matches nothing
+
+
+def _staff_choices(ca: ClinicalAccess) -> tuple[list[tuple[str, str]], dict[str, str]]:
+    staff = eligible_staff(ca.episode)
+    names = {}
+    for user in staff:
+        kinds = ", ".join(c.kind for c in getattr(user, "current_credentials", []))
+        names[str(user.public_id)] = f"{user.name}, {kinds}" if kinds else user.name
+    return list(names.items()), names
+
+
+def _editor_context(
+    ca: ClinicalAccess,
+    draft: PlanVersion,
+    document: plan_content.PlanContent,
+    *,
+    revision: int,
+    errors: dict[str, str] | None = None,
+    conflict: PlanVersion | None = None,
+) -> dict[str, Any]:
+    choices, _ = _staff_choices(ca)
+    return _page(ca) | {
+        "draft": draft,
+        "document": document,
+        "rows": _editor_rows(document, errors or {}),
+        "revision": revision,
+        "errors": errors or {},
+        "conflict": conflict,
+        "theirs": queries.arrange(conflict) if conflict else None,
+        "staff_choices": choices,
+        "kinds": list(plan_content.OBJECTIVE_KIND_LABELS.items()),
+        "comparators": list(plan_content.COMPARATOR_LABELS.items()),
+        "diagnosis_list": diagnoses.all_diagnoses(),
+    }
+
+
+@staff_required()
+def plan_draft(request: AuthedRequest, public_id: str) -> HttpResponse:
+    """The draft editor. A plain form (works without JavaScript): "add" buttons save and
+    come back with an empty row; a save naming an old revision is a conflict that keeps both
+    texts on screen."""
+    ca = clinical_episode(request.user, public_id)
+    ca.require_write()
+    draft = _draft(ca)
+    if request.method != "POST":
+        document = plan_content.load(draft.content)
+        return render(
+            request,
+            "plans/editor.html",
+            _editor_context(ca, draft, document, revision=draft.revision),
+        )
+    _, names = _staff_choices(ca)
+    try:
+        revision = int(request.POST.get("revision", ""))
+    except ValueError:
+        revision = -1
+    try:
+        document = plan_content.from_form(request.POST, names)
+    except plan_content.ContentErrors as error:
+        messages.error(request, "Nothing was saved: correct the fields marked below.")
+        document = error.partial
+        return render(
+            request,
+            "plans/editor.html",
+            _editor_context(ca, draft, document, revision=revision, errors=error.errors),
+            status=422,
+        )
+    if request.POST.get("add"):
+        document = plan_content.add_row(document, request.POST["add"])
+    try:
+        saved = actions.check_save_draft(request.user, draft, document, revision=revision)
+    except actions.EditConflict as conflict:
+        # Both texts stay: theirs (saved) beside the editor holding ours (unsaved), which
+        # now carries their revision so saving again is a deliberate choice.
+        return render(
+            request,
+            "plans/editor.html",
+            _editor_context(
+                ca,
+                conflict.current,
+                document,
+                revision=conflict.current.revision,
+                conflict=conflict.current,
+            ),
+            status=409,
+        )
+    except ValidationError as error:
+        for texts in error.message_dict.values():
+            for text in texts:
+                messages.error(request, text)
+        return redirect("plans:tab", public_id=public_id)
+    if request.POST.get("next") == "sign":
+        return redirect("plans:sign", public_id=public_id)
+    if not request.POST.get("add"):
+        messages.success(request, "Draft saved.")
+    del saved
+    return redirect("plans:draft", public_id=public_id)
+
+
+@staff_required()
+def plan_sign(request: AuthedRequest, public_id: str) -> HttpResponse:
+    ca = clinical_episode(request.user, public_id)
+    ca.require_write()
+    draft = _draft(ca)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        try:
+            revision = int(request.POST.get("revision", ""))
+        except ValueError:
+            revision = -1
+        try:
+            actions.check_sign_plan(
+                request.user,
+                draft,
+                typed_name=request.POST.get("typed_name", ""),
+                password=request.POST.get("password", ""),
+                revision=revision,
+                confirm_unchanged=request.POST.get("confirm_unchanged") == "on",
+            )
+        except ValidationError as error:
+            errors = error.message_dict
+        else:
+            messages.success(
+                request, "Plan signed. Hand the tablet to the participant to acknowledge it."
+            )
+            return redirect("plans:tab", public_id=public_id)
+    from trellis.plans.signing import credentials_of
+
+    unchanged = draft.template is not None and plan_content.same_content(
+        draft.content, draft.template.content
+    )
+    context = _page(ca) | {
+        "draft": draft,
+        "document": queries.arrange(draft),
+        "errors": errors,
+        "missing": plan_content.missing_for_signing(plan_content.load(draft.content)),
+        "unchanged_from_template": unchanged,
+        "signer_credentials": credentials_of(request.user),
+    }
+    return render(request, "plans/sign.html", context, status=422 if errors else 200)
+
+
+@staff_required()
+def plan_version(request: AuthedRequest, public_id: str, number: int) -> HttpResponse:
+    ca = clinical_episode(request.user, public_id)
+    version = next((v for v in _versions(ca) if v.number == number), None)
+    if version is None:
+        raise Http404("No such version.")
+    return render(
+        request,
+        "plans/version.html",
+        _page(ca) | {"version": version, "document": queries.arrange(version)},
+    )
+
+
+@staff_required()
+def plan_compare(request: AuthedRequest, public_id: str) -> HttpResponse:
+    ca = clinical_episode(request.user, public_id)
+    versions = _versions(ca)
+    by_number = {v.number: v for v in versions}
+
+    def number(name: str, default: int) -> int:
+        try:
+            return int(request.GET.get(name, default))
+        except ValueError:
+            return default
+
+    newest = versions[0].number if versions else 0
+    older = by_number.get(number("a", newest - 1))
+    newer = by_number.get(number("b", newest))
+    lines = queries.compare(older, newer) if older and newer else []
+    return render(
+        request,
+        "plans/compare.html",
+        _page(ca) | {"versions": versions, "older": older, "newer": newer, "lines": lines},
+    )
+
+
+@staff_required()
+def plan_acknowledge(request: AuthedRequest, public_id: str) -> HttpResponse:
+    """Hand-to-participant: a plain-language page on the clinician's tablet where the
+    participant types their name and ticks that they took part and received the plan."""
+    ca = clinical_episode(request.user, public_id)
+    ca.require_write()
+    version = queries.latest_signed(ca.episode)
+    if version is None:
+        raise Http404("No signed plan.")
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        try:
+            actions.check_acknowledge_plan(
+                request.user,
+                version,
+                typed_name=request.POST.get("typed_name", ""),
+                agreed=request.POST.get("agreed") == "on",
+            )
+        except ValidationError as error:
+            errors = error.message_dict
+        else:
+            messages.success(request, "Thank you. Please hand the tablet back.")
+            return redirect("plans:tab", public_id=public_id)
+    return render(
+        request,
+        "plans/acknowledge.html",
+        _page(ca) | {"version": version, "document": queries.arrange(version), "errors": errors},
+        status=422 if errors else 200,
+    )
+
+
+@staff_required()
+@require_POST
+def plan_request_review(request: AuthedRequest, public_id: str) -> HttpResponse:
+    ca = clinical_episode(request.user, public_id, action=Action.UPDATE)
+    ca.require_write()
+    reason = request.POST.get("reason", "").strip() or "requested by the care team"
+    actions.do_request_plan_review(ca.episode, reason, actor=request.user)
+    messages.success(request, "Plan review is now due.")
+    return redirect("plans:tab", public_id=public_id)
+
+
+@staff_required()
+def diagnosis_search(request: AuthedRequest) -> HttpResponse:
+    """Search the bundled ICD-10-CM subset (no participant data: public code set)."""
+    found = diagnoses.search(request.GET.get("q", "")[:60])
+    return render(request, "plans/diagnoses.html", {"found": found})
+
+
+@login_required
+def my_plan(request: AuthedRequest) -> HttpResponse:
+    """A participant's own current plan, in plain language."""
+    participant = getattr(request.user, "participant", None)
+    if participant is None:
+        raise Http404
+    access = access_participant(
+        request.user, participant.public_id, purpose=Purpose.PATRQT, minimum=Scope.CLINICAL
+    )
+    episode = access.current_episode
+    version = queries.latest_signed(episode) if episode is not None else None
+    return render(
+        request,
+        "plans/mine.html",
+        {
+            "participant": access.participant,
+            "version": version,
+            "document": queries.arrange(version) if version else None,
+        },
+    )
+
+
+class _Row:
+    """One editor row: the item, its form-field prefix, its errors by field, its children."""
+
+    def __init__(
+        self, section: str, item: Any, errors: dict[str, str], children: list[_Row] | None = None
+    ) -> None:
+        self.item = item
+        self.prefix = f"{section}-{item.key}"
+        self.errors = {
+            name.removeprefix(self.prefix + "-"): text
+            for name, text in errors.items()
+            if name.startswith(self.prefix + "-")
+        }
+        self.children = children or []
+
+
+def _editor_rows(document: plan_content.PlanContent, errors: dict[str, str]) -> dict[str, Any]:
+    problems = [
+        _Row(
+            "problems",
+            problem,
+            errors,
+            [
+                _Row(
+                    "goals",
+                    goal,
+                    errors,
+                    [_Row("objectives", o, errors) for o in document.objectives_of(goal.key)],
+                )
+                for goal in document.goals_of(problem.key)
+            ],
+        )
+        for problem in document.problems
+    ]
+    interventions = [_Row("interventions", i, errors) for i in document.interventions]
+    objectives = [
+        (o.key, o.description or "(objective without a description)") for o in document.objectives
+    ]
+    return {"problems": problems, "interventions": interventions, "objectives": objectives}
