@@ -58,6 +58,7 @@ from trellis.demo.cast import (
     staff_by_kind,
 )
 from trellis.measures.demo import seed_measure_history
+from trellis.notes.demo import seed_notes
 from trellis.participants.models import (
     CareTeamMember,
     DischargeReason,
@@ -65,6 +66,7 @@ from trellis.participants.models import (
     EpisodeStatus,
     Participant,
 )
+from trellis.plans.demo import seed_plans
 from trellis.programs.actions import (
     do_add_membership,
     do_create_organization,
@@ -313,12 +315,20 @@ def _load_history(
 ) -> None:
     """Clinical history from the apps above participants (the demo app sits on top of them):
     each gets its own random stream so adding one never changes another's data."""
-    stages = [
-        ("schedule and attendance", seed_schedule_history),
-        ("check-ins", seed_measure_history),
+    stages: list[tuple[str, Callable[[random.Random], object]]] = [
+        (
+            "schedule and attendance",
+            lambda rng: seed_schedule_history(organization, rng=rng, weeks=weeks, today=today),
+        ),
+        (
+            "check-ins",
+            lambda rng: seed_measure_history(organization, rng=rng, weeks=weeks, today=today),
+        ),
+        ("treatment plans", lambda rng: seed_plans(organization, rng=rng, today=today)),
+        ("progress notes", lambda rng: seed_notes(organization, rng=rng, today=today)),
     ]
     for done, (stage, seeder) in enumerate(stages, start=1):
-        seeder(organization, rng=random.Random(f"{seed}:{stage}"), weeks=weeks, today=today)
+        seeder(random.Random(f"{seed}:{stage}"))
         progress("history", done, len(stages))
 
 
