@@ -11,7 +11,7 @@ export DJANGO_SETTINGS_MODULE := trellis.settings
 help:
 	@echo "make demo        set up and serve the demo on http://127.0.0.1:8000 (RESET=1 starts over)"
 	@echo "make test        install test tools (Chromium included), run ruff, mypy and pytest"
-	@echo "make bench       benchmarks against a generated program (prints a table, writes bench/results.json)"
+	@echo "make bench       benchmarks on generated programs (tables; JSON in bench/); BENCHES=run for one"
 
 $(VENV)/.base: pyproject.toml scripts/find-python
 	@PYBIN="$$(scripts/find-python)" && echo "Using $$PYBIN" && \
@@ -54,8 +54,10 @@ pytest: $(VENV)/.test chromium
 
 test: lint types pytest
 
+# Each script seeds its own throwaway database and prints a table; results in bench/*.json.
+BENCHES ?= run scheduling measures $(basename $(notdir $(wildcard bench/notes.py bench/meetings.py)))
 bench: $(VENV)/.test
-	$(PY) bench/run.py $(BENCH_ARGS)
+	@for b in $(BENCHES); do echo "== bench/$$b.py =="; $(PY) bench/$$b.py $(BENCH_ARGS) || exit 1; done
 
 clean:
 	rm -rf $(VENV) var
