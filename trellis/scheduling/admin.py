@@ -1,0 +1,13 @@
+"""Setup screens for scheduling: per-program feed settings.
+
+Closures and series are not here: they have pages whose actions cancel, notify and audit.
+"""
+
+from django.contrib import admin
+
+from trellis.scheduling.models import ProgramScheduleSettings
+
+
+@admin.register(ProgramScheduleSettings)
+class ProgramScheduleSettingsAdmin(admin.ModelAdmin[ProgramScheduleSettings]):
+    list_display = ["program", "staff_feed_details"]
