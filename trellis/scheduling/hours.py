@@ -141,11 +141,23 @@ def week_hours(
         slots = occurrences_between(
             series_for_episodes(episode_ids, week_start, week_end), week_start, week_end
         )
-    roster = roster_for({s.series.pk for s in slots}, week_start, week_end, episode_ids)
-    marks: dict[tuple[int, int], Attendance] = {}
-    for attendance in Attendance.objects.filter(
+    roster = roster_for(
+        {s.series.pk for s in slots}, week_start, week_end, episode_ids, with_people=False
+    )
+    # Marks as plain tuples: a program's week is thousands of rows, and model instances
+    # would cost more than the arithmetic. Only the status is needed per (occurrence, episode).
+    marks: dict[tuple[int, int], str] = {}
+    for (
+        occurrence_id,
+        episode_id,
+        status,
+        minutes_attended,
+        scheduled_minutes,
+        is_walk_in,
+        day,
+    ) in Attendance.objects.filter(
         episode_id__in=episode_ids, session_date__range=(week_start, week_end)
-    ).only(
+    ).values_list(
         "occurrence_id",
         "episode_id",
         "status",
@@ -154,13 +166,12 @@ def week_hours(
         "is_walk_in",
         "session_date",
     ):
-        marks[(attendance.occurrence_id, attendance.episode_id)] = attendance
-        entry = ledger[attendance.episode_id]
-        entry.attended_minutes += attendance.minutes_attended
-        day = attendance.session_date
-        entry.attended_by_day[day] = entry.attended_by_day.get(day, 0) + attendance.minutes_attended
-        if attendance.is_walk_in:
-            entry.scheduled_minutes += attendance.scheduled_minutes
+        marks[(occurrence_id, episode_id)] = status
+        entry = ledger[episode_id]
+        entry.attended_minutes += minutes_attended
+        entry.attended_by_day[day] = entry.attended_by_day.get(day, 0) + minutes_attended
+        if is_walk_in:
+            entry.scheduled_minutes += scheduled_minutes
     for slot in slots:
         if slot.cancelled:
             continue
@@ -168,7 +179,7 @@ def week_hours(
             if membership.episode_id not in ledger or not membership.active_on(slot.date):
                 continue
             mark = marks.get((slot.row.pk, membership.episode_id)) if slot.row else None
-            if mark is not None and mark.status == AttendanceStatus.CANCELLED_BY_PROGRAM:
+            if mark == AttendanceStatus.CANCELLED_BY_PROGRAM:
                 continue
             entry = ledger[membership.episode_id]
             entry.scheduled_minutes += slot.duration_minutes
@@ -209,27 +220,29 @@ def flags_for(
     window = window_days()
     needed = absences_threshold()
     lookback = today - timedelta(days=max(window, 28))
-    history: dict[int, list[Attendance]] = defaultdict(list)
-    for attendance in (
+    # (status, date) pairs, oldest first: plain tuples, as a program's month of marks is
+    # thousands of rows and model instances would cost more than the arithmetic.
+    history: dict[int, list[tuple[str, date]]] = defaultdict(list)
+    for episode_id, status, session_date in (
         Attendance.objects.filter(
             episode_id__in=[e.pk for e in episodes], session_date__range=(lookback, today)
         )
         .exclude(status=AttendanceStatus.CANCELLED_BY_PROGRAM)
         .order_by("session_date", "occurrence__series__start_time", "pk")
-        .only("episode_id", "status", "session_date")
+        .values_list("episode_id", "status", "session_date")
     ):
-        history[attendance.episode_id].append(attendance)
+        history[episode_id].append((status, session_date))
     for episode in episodes:
         marks = history.get(episode.pk, [])
         run = 0
-        for attendance in reversed(marks):
-            if attendance.status != AttendanceStatus.ABSENT_UNEXCUSED:
+        for status, _ in reversed(marks):
+            if status != AttendanceStatus.ABSENT_UNEXCUSED:
                 break
             run += 1
         if run >= run_needed:
             flags[episode.pk].append(Flag("unexcused_run", f"{run} unexcused absences in a row"))
         since = today - timedelta(days=window - 1)
-        absences = sum(1 for a in marks if a.status in ABSENT and a.session_date >= since)
+        absences = sum(1 for status, day in marks if status in ABSENT and day >= since)
         if absences >= needed:
             flags[episode.pk].append(
                 Flag("absences_in_window", f"{absences} absences in {window} days")

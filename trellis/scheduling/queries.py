@@ -230,16 +230,23 @@ def roster_for(
     start: date,
     end: date,
     episode_ids: Iterable[int] | None = None,
+    *,
+    with_people: bool = True,
 ) -> dict[int, list[RosterMembership]]:
-    """Roster memberships (with episode and participant) by series, overlapping the window."""
+    """Roster memberships by series, overlapping the window: with episode and participant,
+    by name, for pages; bare and unordered (`with_people=False`) for arithmetic such as the
+    hours ledger, where loading thousands of people would dominate the cost."""
     memberships = RosterMembership.objects.filter(series_id__in=list(series_ids)).overlapping(
         start, end
     )
     if episode_ids is not None:
         memberships = memberships.filter(episode_id__in=list(episode_ids))
-    memberships = memberships.select_related("episode", "episode__participant").order_by(
-        "episode__participant__family_name", "episode__participant__given_name", "pk"
-    )
+    if with_people:
+        memberships = memberships.select_related("episode", "episode__participant").order_by(
+            "episode__participant__family_name", "episode__participant__given_name", "pk"
+        )
+    else:
+        memberships = memberships.only("series_id", "episode_id", "start_date", "end_date")
     by_series: dict[int, list[RosterMembership]] = defaultdict(list)
     for membership in memberships:
         by_series[membership.series_id].append(membership)
