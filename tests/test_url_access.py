@@ -18,7 +18,8 @@ from tests.personas import World
 from trellis.accounts.actions import do_create_api_token
 from trellis.accounts.models import User
 from trellis.measures.tests.factories import url_walk_values
-from trellis.notes.tests.walk import plans_notes_walk_values
+from trellis.meetings.tests.factory import meeting_walk_values
+from trellis.notes.tests.walk import group_notes_walk_values, plans_notes_walk_values
 from trellis.participants.models import Participant
 from trellis.scheduling.tests.walk import scheduling_walk_values
 
@@ -64,6 +65,8 @@ def parameter_values(world: World, target: Participant) -> dict[str, str]:
         **scheduling_walk_values(world, target),
         **url_walk_values(target),  # measures and worklist: trellis/measures/tests/factories.py
         **plans_notes_walk_values(world, target),  # plans and notes
+        **meeting_walk_values(world, target),  # a team meeting discussing the target
+        **group_notes_walk_values(world, target),  # group notes: the note and target's entry
     }
 
 
@@ -144,3 +147,5 @@ def test_the_walk_reaches_the_chart_and_finds_data_where_it_is_allowed(
     }
     assert "participants:chart" in seen
     assert "participants:list" in seen
+    assert "meetings:detail" in seen  # the team meeting that discusses them
+    assert {"notes:group", "notes:chart-group-entry"} <= seen  # group notes reached too

@@ -17,6 +17,7 @@ from trellis.accounts.api import ApiTokenAuth, SessionAuth, acting_user
 from trellis.accounts.models import User
 from trellis.lib.api import error_responses, install_error_handlers
 from trellis.measures.api import router as measures_router
+from trellis.meetings.api import router as meetings_router
 from trellis.notes.api import router as notes_router
 from trellis.participants.api import router as participants_router
 from trellis.plans.api import router as plans_router
@@ -112,6 +113,7 @@ api.add_router("/measures/", measures_router)
 api.add_router("/worklist/", worklist_router)
 api.add_router("/plans/", plans_router)
 api.add_router("/notes/", notes_router)
+api.add_router("/meetings/", meetings_router)
 
 # Last, so it only sees paths no router claimed: a mistyped URL still gets a JSON 404 (and
 # not the HTML page Django would render), with or without credentials.

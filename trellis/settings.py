@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "trellis.scheduling",
     "trellis.plans",
     "trellis.notes",
+    "trellis.meetings",
     "trellis.demo",
 ]
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("trellis.measures.urls")),
     path("", include("trellis.plans.urls")),  # the chart's Plan tab, /plans/…
     path("", include("trellis.notes.urls")),  # the chart's Notes tab, /notes/…
+    path("meetings/", include("trellis.meetings.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -33,6 +33,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append(
                 (f"My work ({open_work})" if open_work else "My work", reverse("worklist:list"))
             )
+            items.append(("Meetings", reverse("meetings:list")))
     elif hasattr(user, "participant"):
         items.append(("My record", reverse("participants:me")))
         items.append(("Check-ins", reverse("measures:mine")))

@@ -58,7 +58,8 @@ from trellis.demo.cast import (
     staff_by_kind,
 )
 from trellis.measures.demo import seed_measure_history
-from trellis.notes.demo import seed_notes
+from trellis.meetings.demo import seed_meetings
+from trellis.notes.demo import seed_group_notes, seed_notes
 from trellis.participants.models import (
     CareTeamMember,
     DischargeReason,
@@ -326,6 +327,9 @@ def _load_history(
         ),
         ("treatment plans", lambda rng: seed_plans(organization, rng=rng, today=today)),
         ("progress notes", lambda rng: seed_notes(organization, rng=rng, today=today)),
+        # After the schedule and the plans: group notes need attended sessions and objectives.
+        ("group notes", lambda rng: seed_group_notes(organization, rng=rng, today=today)),
+        ("team meetings", lambda rng: seed_meetings(organization, rng=rng, today=today)),
     ]
     for done, (stage, seeder) in enumerate(stages, start=1):
         seeder(random.Random(f"{seed}:{stage}"))

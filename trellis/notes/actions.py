@@ -15,11 +15,10 @@ from django.utils import timezone
 
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
-from trellis.notes import snapshot
+from trellis.notes import late, snapshot
 from trellis.notes.models import (
     EDITABLE_STATUSES,
     FORMAT_SECTIONS,
-    LATE_ENTRY_AFTER,
     Addendum,
     Modality,
     Note,
@@ -237,8 +236,8 @@ def do_sign_note(
     note.signed_at = now
     note.signer_name = actor.name
     note.signer_credentials = credentials_of(actor)
-    # Best effort until scheduling can say when the next session was (see LATE_ENTRY_AFTER).
-    note.late_entry = now > note.session_end + LATE_ENTRY_AFTER
+    # Late: signed after the participant's next scheduled session (24 h when none is known).
+    note.late_entry = late.is_late(note.episode, note.session_end, now)
     note.scores_snapshot = json.dumps([s.to_json() for s in snapshot.latest_scores(note.episode)])
     note.plan_version = latest_signed(note.episode) if note.objectives else None
     note.cosigner = cosigner

@@ -143,6 +143,80 @@ def list_notes(request: HttpRequest, public_id: str) -> list[NoteSummaryOut]:
     return [NoteSummaryOut(**summary(n)) for n in notes]
 
 
+class GroupNoteOut(Schema):
+    """One member's group note: the group part and their own entry, never anyone else's."""
+
+    entry_id: UUID
+    session_name: str
+    session_start: datetime
+    session_end: datetime
+    topic: str
+    interventions: str
+    themes: str
+    facilitators: str
+    number_present: int
+    attendance: str
+    participation: str
+    response: str
+    objectives: list[str]
+    practice_reviewed: str
+    practice_assigned: str
+    risk_level: str
+    risk_notes: str
+    plan: str
+    signer_name: str
+    signed_at: datetime | None
+    late_entry: bool
+
+
+# Declared before "/{note_id}" so that route does not take "group-notes" for a note id.
+@router.get(
+    "/participants/{public_id}/group-notes",
+    response={200: list[GroupNoteOut], **error_responses(401, 403, 404)},
+    summary="Signed group notes of a participant's current episode, as their chart shows them",
+)
+def list_group_notes(request: HttpRequest, public_id: str) -> list[GroupNoteOut]:
+    from trellis.notes.group_views import standalone_entries
+
+    user = acting_user(request)
+    ca = clinical_episode(user, public_id)
+    entries = list(standalone_entries([ca.episode.pk])[:500])
+    record(
+        user,
+        Action.LIST,
+        participant=ca.access.participant,
+        object_type="notes.groupnoteentry",
+        purpose=Purpose.TREAT,
+        detail={"results": len(entries), "via": "api"},
+    )
+    return [
+        GroupNoteOut(
+            entry_id=e.public_id,
+            session_name=e.group_note.session_name,
+            session_start=e.group_note.session_start,
+            session_end=e.group_note.session_end,
+            topic=e.group_note.topic,
+            interventions=e.group_note.interventions,
+            themes=e.group_note.themes,
+            facilitators=e.group_note.facilitators,
+            number_present=e.group_note.number_present,
+            attendance=e.attendance_status,
+            participation=e.participation,
+            response=e.response,
+            objectives=[str(k) for k in e.objectives],
+            practice_reviewed=e.practice_reviewed,
+            practice_assigned=e.practice_assigned,
+            risk_level=e.risk_level,
+            risk_notes=e.risk_notes,
+            plan=e.plan,
+            signer_name=e.group_note.signer_name,
+            signed_at=e.group_note.signed_at,
+            late_entry=e.group_note.late_entry,
+        )
+        for e in entries
+    ]
+
+
 @router.get(
     "/participants/{public_id}/{note_id}",
     response={200: NoteOut, **error_responses(401, 403, 404)},

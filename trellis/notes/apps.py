@@ -11,3 +11,7 @@ class NotesConfig(AppConfig):
 
         # Clinical content: front desk never gets the tab (and the pages answer them 404).
         chart.register_tab(chart.ChartTab("notes", "Notes", "notes:tab", Scope.CLINICAL, order=26))
+        # The score snapshot from measures: notes reads measures, never the reverse.
+        from trellis.notes import providers
+
+        providers.register()

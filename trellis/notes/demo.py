@@ -68,8 +68,8 @@ def seed_notes(organization: Organization, *, rng: random.Random, today: date) -
             note.risk_level = RiskLevel.NONE
             note.objectives = rng.sample(objective_keys, k=min(2, len(objective_keys)))
             note.save(update_fields=["body", "risk_level", "objectives"])
-            # Signed the same evening: not late entries.
-            actions.do_sign_note(clinician, note, now=start + timedelta(hours=3))
+            # Signed right after the session, before any next one: not late entries.
+            actions.do_sign_note(clinician, note, now=start + timedelta(minutes=60))
             made += 1
     return made
 
@@ -98,3 +98,73 @@ def _sections(note_format: str, rng: random.Random) -> dict[str, str]:
         "response": rng.choice(ASSESSMENT),
         "plan": plan,
     }
+
+
+GROUP_RESPONSES = [
+    "Practised the skill in pairs; described using it once this week.",
+    "Quiet at first, then shared an example from work.",
+    "Engaged in role play; asked good questions about the handout.",
+    "Reported the skill helped with a hard evening.",
+]
+
+
+def seed_group_notes(organization: Organization, *, rng: random.Random, today: date) -> int:
+    """Signed group notes for some past group occurrences (the last three weeks) that have
+    attendance, written by their first facilitator the same evening. Entries never name
+    anyone. Call after scheduling's demo (attendance) and plans' (objectives)."""
+    from trellis.notes import group_actions as ga
+    from trellis.notes.models import GroupNote, Participation
+    from trellis.scheduling.models import Occurrence, SessionKind
+    from trellis.scheduling.queries import find_slot
+
+    done = set(
+        GroupNote.objects.filter(program__organization=organization).values_list(
+            "series_id", "original_date"
+        )
+    )
+    occurrences = (
+        Occurrence.objects.filter(
+            series__track__program__organization=organization,
+            series__kind=SessionKind.GROUP,
+            original_date__range=(today - timedelta(days=21), today - timedelta(days=1)),
+            attendance__isnull=False,
+        )
+        .select_related("series")
+        .distinct()
+        .order_by("original_date", "pk")
+    )
+    made = 0
+    for occurrence in occurrences:
+        if (occurrence.series_id, occurrence.original_date) in done or rng.random() < 0.5:
+            continue  # about half: some groups are still waiting for their note
+        slot = find_slot(occurrence.series.public_id, occurrence.original_date)
+        if slot is None or slot.cancelled or not slot.facilitators:
+            continue
+        author = slot.facilitators[0]
+        rows = ga.attendees(slot)
+        if not rows:
+            continue
+        note = ga.do_start_group_note(author, slot, rows)
+        note.interventions = "Skills teaching, modelling, role play"
+        note.themes = rng.choice(["Urges after work", "Sleep and mood", "Asking for help"])
+        note.topic = note.topic or "Skills review"
+        note.save(update_fields=["interventions", "themes", "topic"])
+        entries = list(note.entries.select_related("episode__participant"))
+        plans = ga.latest_signed_versions([e.episode_id for e in entries])
+        for entry in entries:
+            if not entry.attended:
+                continue
+            version = plans.get(entry.episode_id)
+            keys = [o.key for o in plan_content.load(version.content).objectives] if version else []
+            entry.participation = rng.choice(list(Participation)[:3])
+            entry.response = rng.choice(GROUP_RESPONSES)
+            entry.objectives = rng.sample(keys, k=min(1, len(keys)))
+            entry.practice_reviewed = "Diary card"
+            entry.practice_assigned = "Practise the skill once a day"
+            entry.risk_level = RiskLevel.NONE
+            entry.plan = "Continue group; review practice next session."
+            entry.save()
+        # Signed two hours after the group ended: not a late entry.
+        ga.do_sign_group_note(author, note, entries, now=slot.ends_at + timedelta(hours=2))
+        made += 1
+    return made

@@ -22,8 +22,8 @@ from trellis.participants.models import Episode
 from trellis.plans.models import PlanVersion
 from trellis.programs.models import Program
 
-# Best effort until scheduling tells us when the next session was: a note signed more than
-# this long after its session ended is a late entry (docs/plans-and-notes.md).
+# The fallback of the late-entry rule (notes/late.py): when scheduling knows no next session,
+# a note signed more than this long after its session ended is a late entry.
 LATE_ENTRY_AFTER = timedelta(hours=24)
 
 
@@ -250,3 +250,151 @@ class Addendum(models.Model):
 
     def __str__(self) -> str:
         return f"Addendum {self.public_id}"
+
+
+# --- Group notes -------------------------------------------------------------------------
+#
+# One note per group session occurrence (series + original date, the occurrence's identity in
+# scheduling): a group part written once and an entry per attendee. Each participant's chart
+# shows the group part and their own entry only, so the group part must never name members
+# (the signing page warns when any text mentions an attendee). Text is encrypted at rest.
+
+
+class Participation(models.TextChoices):
+    ACTIVE = "active", "Active, initiated sharing"
+    ENGAGED = "engaged", "Engaged when prompted"
+    MINIMAL = "minimal", "Minimal"
+    NONE = "none", "Did not participate"
+
+
+class GroupNoteStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SIGNED = "signed", "Signed"
+
+
+class GroupNote(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # PROTECT: a signed group note is a clinical record; its session must not vanish under it.
+    series = models.ForeignKey(
+        "scheduling.SessionSeries", on_delete=models.PROTECT, related_name="+"
+    )
+    original_date = models.DateField()  # with series: the occurrence (scheduling's identity)
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="authored_group_notes"
+    )
+    status = models.CharField(
+        max_length=10, choices=GroupNoteStatus.choices, default=GroupNoteStatus.DRAFT
+    )
+    session_name = models.CharField(max_length=120)  # the series name when the note began
+    session_start = models.DateTimeField()
+    session_end = models.DateTimeField()
+    topic = EncryptedTextField(blank=True, default="")  # topic or skill taught
+    interventions = EncryptedTextField(blank=True, default="")
+    themes = EncryptedTextField(blank=True, default="")
+    facilitators = models.CharField(max_length=400, blank=True)  # names with credentials
+    number_present = models.PositiveSmallIntegerField(default=0)
+    revision = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    signed_at = models.DateTimeField(null=True, blank=True)
+    signer_name = models.CharField(max_length=150, blank=True)
+    signer_credentials = models.CharField(max_length=200, blank=True)
+    late_entry = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-session_start", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "original_date"], name="group_note_one_per_occurrence"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="signed") | models.Q(signed_at__isnull=False),
+                name="group_note_signed_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Group note {self.public_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Behind the actions, as for progress notes: a signed group note is never rewritten.
+        if getattr(self, "_loaded_signed", False):
+            raise SignedNoteError("A signed group note cannot be changed.")
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def from_db(cls, *args: Any, **kwargs: Any) -> GroupNote:
+        instance = super().from_db(*args, **kwargs)
+        instance._loaded_signed = instance.status == GroupNoteStatus.SIGNED  # type: ignore[attr-defined]  # guard above
+        return instance
+
+    @property
+    def is_signed(self) -> bool:
+        return self.status == GroupNoteStatus.SIGNED
+
+
+class GroupNoteEntry(models.Model):
+    """One attendee's part of a group note. Locked (with the note) at signing."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    group_note = models.ForeignKey(GroupNote, on_delete=models.PROTECT, related_name="entries")
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="group_entries")
+    position = models.PositiveSmallIntegerField(default=0)  # roster order on the page
+    attendance_status = models.CharField(max_length=24, blank=True)  # scheduling's code
+    participation = models.CharField(max_length=10, choices=Participation.choices, blank=True)
+    response = EncryptedTextField(blank=True, default="")
+    objectives = models.JSONField(default=list, blank=True)  # plan objective keys addressed
+    plan_version = models.ForeignKey(
+        PlanVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    practice_reviewed = EncryptedTextField(blank=True, default="")
+    practice_assigned = EncryptedTextField(blank=True, default="")
+    risk_level = models.CharField(max_length=10, choices=RiskLevel.choices, blank=True)
+    risk_notes = EncryptedTextField(blank=True, default="")
+    plan = EncryptedTextField(blank=True, default="")
+    revision = models.PositiveIntegerField(default=1)
+    locked = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group_note", "episode"], name="group_entry_one_per_attendee"
+            )
+        ]
+        indexes = [models.Index(fields=["episode", "locked"])]
+
+    def __str__(self) -> str:
+        return f"Group note entry {self.public_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if getattr(self, "_loaded_locked", False):
+            raise SignedNoteError("A signed group note entry cannot be changed.")
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def from_db(cls, *args: Any, **kwargs: Any) -> GroupNoteEntry:
+        instance = super().from_db(*args, **kwargs)
+        instance._loaded_locked = instance.locked  # type: ignore[attr-defined]  # guard above
+        return instance
+
+    @property
+    def attended(self) -> bool:
+        # scheduling's ATTENDED codes, spelled out so the model need not import scheduling.
+        return self.attendance_status in {"present", "late", "left_early"}
+
+    @property
+    def attendance_label(self) -> str:
+        return ATTENDANCE_LABELS.get(self.attendance_status, "Not marked")
+
+
+ATTENDANCE_LABELS = {
+    "present": "Present",
+    "late": "Late",
+    "left_early": "Left early",
+    "absent_excused": "Absent (excused)",
+    "absent_unexcused": "Absent (unexcused)",
+    "cancelled_by_program": "Cancelled by program",
+}

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from trellis.notes import views
+from trellis.notes import group_views, views
 
 app_name = "notes"
 _NOTE = "participants/<uuid:public_id>/notes/<uuid:note_id>/"
@@ -16,4 +16,25 @@ urlpatterns = [
     path(_NOTE + "addenda/", views.note_addendum, name="addendum"),
     path("notes/cosign/", views.cosign_queue, name="cosign-queue"),
     path("notes/cosign/<uuid:note_id>/", views.cosign, name="cosign"),
+    # Group notes: started from an occurrence of the schedule (its series and original date).
+    path(
+        "notes/group/start/<uuid:series_id>/<str:occurrence_date>/",
+        group_views.group_start,
+        name="group-start",
+    ),
+    path("notes/group/mine/", group_views.my_group_notes, name="group-mine"),
+    path("notes/group/mine/<uuid:entry_id>/", group_views.my_group_note, name="group-mine-entry"),
+    path("notes/group/<uuid:group_note_id>/", group_views.group_note, name="group"),
+    path("notes/group/<uuid:group_note_id>/part/", group_views.group_part_save, name="group-part"),
+    path(
+        "notes/group/<uuid:group_note_id>/entries/<uuid:entry_id>/",
+        group_views.group_entry_save,
+        name="group-entry",
+    ),
+    path("notes/group/<uuid:group_note_id>/sign/", group_views.group_sign, name="group-sign"),
+    path(
+        "participants/<uuid:public_id>/notes/group/<uuid:entry_id>/",
+        group_views.chart_group_entry,
+        name="chart-group-entry",
+    ),
 ]

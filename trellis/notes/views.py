@@ -19,6 +19,7 @@ from trellis.audit.trail import record
 from trellis.notes import actions, snapshot
 from trellis.notes.access import notes_of, open_note, open_note_to_cosign
 from trellis.notes.forms import HeaderForm, draft_from_post, header_initial
+from trellis.notes.group_views import standalone_entries
 from trellis.notes.models import (
     ALL_SECTIONS,
     FORMAT_SECTIONS,
@@ -35,6 +36,14 @@ from trellis.privacy.decorators import staff_required
 
 PAGE_SIZE = 50
 LIST_ONLY = ["body", "risk_notes", "scores_snapshot", "return_comment"]  # never decrypted in lists
+GROUP_LIST_ONLY = [
+    *(f"group_note__{f}" for f in ("topic", "interventions", "themes")),
+    "response",
+    "practice_reviewed",
+    "practice_assigned",
+    "risk_notes",
+    "plan",
+]
 
 
 def _page(ca: ClinicalAccess) -> dict[str, Any]:
@@ -61,7 +70,15 @@ def notes_tab(request: AuthedRequest, public_id: str) -> HttpResponse:
     )
     tz = ca.episode.program.organization.tz
     rows = [(n, timezone.localtime(n.session_start, tz)) for n in page.object_list]
-    return render(request, "notes/tab.html", _page(ca) | {"page": page, "rows": rows})
+    # Group notes as this chart shows them: the group part and this member's entry only.
+    group_page = Paginator(
+        standalone_entries([ca.episode.pk]).defer(*GROUP_LIST_ONLY), PAGE_SIZE
+    ).get_page(request.GET.get("gpage"))
+    group_rows = [
+        (e, timezone.localtime(e.group_note.session_start, tz)) for e in group_page.object_list
+    ]
+    context = {"page": page, "rows": rows, "group_page": group_page, "group_rows": group_rows}
+    return render(request, "notes/tab.html", _page(ca) | context)
 
 
 @staff_required()

@@ -5,6 +5,7 @@ Clinical apps raise alerts with `do_raise_alert(...)`; the worklist never import
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -17,14 +18,18 @@ from django.utils import timezone
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
 from trellis.participants.models import CareTeamMember, Episode, Participant
+from trellis.privacy.policy import Scope, episode_filter, grants_for
 from trellis.programs.models import Membership, Program, Role
 from trellis.worklist.models import (
+    TASK_KINDS,
     Alert,
     AlertKind,
     AlertRecipient,
     AlertStatus,
+    Comment,
     Priority,
     ProgramOnCall,
+    Reassignment,
     RecipientReason,
 )
 
@@ -95,19 +100,27 @@ def do_raise_alert(
     detail: str = "",
     notify_on_call: bool = False,
     now: datetime | None = None,
+    owner: User | None = None,
+    due_at: datetime | None = None,
+    created_by: User | None = None,
 ) -> Alert:
     """Raise an alert once: a second call with the same `dedupe_key` returns the first.
 
     Recipients: the episode's primary clinician, plus the program's on-call clinician when
     `notify_on_call` (urgent critical items). When nobody would receive it, the program
-    director does at once: an alert with no reader is a lost alert.
+    director does at once: an alert with no reader is a lost alert. An explicit `owner`
+    (the co-signer of a note, the owner a team named for a decision) replaces the primary
+    clinician as owner and recipient.
     """
     now = now or timezone.now()
     existing = Alert.objects.filter(dedupe_key=dedupe_key).first()
     if existing is not None:
         return existing
     program = episode.program if episode is not None else None
-    primaries = primary_clinicians(episode, now) if episode is not None else []
+    if owner is not None:
+        primaries = [owner]
+    else:
+        primaries = primary_clinicians(episode, now) if episode is not None else []
     try:
         with transaction.atomic():
             alert = Alert.objects.create(
@@ -122,13 +135,16 @@ def do_raise_alert(
                 source=source[:100],
                 dedupe_key=dedupe_key[:150],
                 created_at=now,
-                due_at=now + DUE_IN.get(Priority(priority), DUE_IN[Priority.NORMAL]),
+                due_at=due_at or now + DUE_IN.get(Priority(priority), DUE_IN[Priority.NORMAL]),
+                created_by=created_by,
             )
     except IntegrityError:
         # Raised concurrently by another process: that one stands.
         return Alert.objects.get(dedupe_key=dedupe_key)
     for user in primaries:
-        _add_recipient(alert, user, RecipientReason.PRIMARY)
+        _add_recipient(
+            alert, user, RecipientReason.OWNER if owner is not None else RecipientReason.PRIMARY
+        )
     if program is not None and notify_on_call:
         for user in on_call_clinicians(program, now):
             _add_recipient(alert, user, RecipientReason.ON_CALL)
@@ -145,6 +161,182 @@ def do_raise_alert(
         detail={"kind": kind, "priority": priority, "source": alert.source},
     )
     return alert
+
+
+def may_own(user: User, episode: Episode | None) -> bool:
+    """An owner must be able to open what they own: active staff who see the episode
+    clinically (a task nobody can open is a lost task)."""
+    if not user.is_active or not grants_for(user).is_staff_member:
+        return False
+    if episode is None:
+        return True
+    return (
+        Episode.objects.filter(pk=episode.pk).filter(episode_filter(user, Scope.CLINICAL)).exists()
+    )
+
+
+def check_create_task(
+    actor: User,
+    *,
+    episode: Episode,
+    owner: User,
+    title: str,
+    due_at: datetime,
+    priority: str = Priority.NORMAL,
+    kind: str = AlertKind.TASK,
+    source: str = "",
+    detail: str = "",
+    dedupe_key: str = "",
+) -> Alert:
+    """Validate, then create a task by hand (or from a team-meeting decision)."""
+    errors: dict[str, str] = {}
+    if not title.strip():
+        errors["title"] = "Say what is to be done."
+    if not may_own(owner, episode):
+        errors["owner"] = "The owner must be staff who can see this participant's chart."
+    if priority not in Priority.values:
+        errors["priority"] = "Choose a priority."
+    if kind not in TASK_KINDS:
+        errors["kind"] = "Choose a kind of task."
+    if errors:
+        raise ValidationError(errors)
+    return do_raise_alert(
+        actor,
+        participant=episode.participant,
+        episode=episode,
+        kind=kind,
+        priority=priority,
+        title=title.strip(),
+        detail=detail,
+        source=source or f"worklist.task:{actor.public_id}",
+        dedupe_key=dedupe_key or f"task:{uuid.uuid4()}",
+        owner=owner,
+        due_at=due_at,
+        created_by=actor,
+    )
+
+
+def check_reassign(actor: User, alert: Alert, new_owner: User) -> Alert:
+    if not alert.is_open:
+        raise ValidationError({"__all__": "A closed item cannot be reassigned."})
+    if new_owner.pk == alert.owner_id:
+        raise ValidationError({"owner": "That person already owns it."})
+    if not may_own(new_owner, alert.episode):
+        raise ValidationError(
+            {"owner": "The new owner must be staff who can see this participant's chart."}
+        )
+    return do_reassign(actor, alert, new_owner)
+
+
+@transaction.atomic
+def do_reassign(actor: User, alert: Alert, new_owner: User) -> Alert:
+    """Hand the item to `new_owner`. The previous owner's inbox entry goes (unless they hold
+    it as on-call or by escalation, which are roles, not ownership); the history stays."""
+    locked = Alert.objects.select_for_update().get(pk=alert.pk)
+    previous = locked.owner_id
+    if previous is not None:
+        AlertRecipient.objects.filter(
+            alert=locked,
+            user_id=previous,
+            reason__in=[RecipientReason.PRIMARY, RecipientReason.OWNER, RecipientReason.CARE_TEAM],
+        ).delete()
+    locked.owner = new_owner
+    locked.save(update_fields=["owner"])
+    if not _add_recipient(locked, new_owner, RecipientReason.OWNER):
+        AlertRecipient.objects.filter(alert=locked, user=new_owner).update(
+            reason=RecipientReason.OWNER
+        )
+    Reassignment.objects.create(alert=locked, from_user_id=previous, to_user=new_owner, by=actor)
+    record(
+        actor,
+        Action.UPDATE,
+        participant=locked.participant,
+        obj=locked,
+        purpose=Purpose.TREAT,
+        detail={
+            "reassigned_to": str(new_owner.public_id),
+            "from": previous is not None,
+        },
+    )
+    return locked
+
+
+def check_add_comment(actor: User, alert: Alert, text: str) -> Comment:
+    if not text.strip():
+        raise ValidationError({"text": "Write a comment."})
+    if len(text) > 4000:
+        raise ValidationError({"text": "Keep a comment under 4000 characters."})
+    return do_add_comment(actor, alert, text.strip())
+
+
+@transaction.atomic
+def do_add_comment(actor: User, alert: Alert, text: str) -> Comment:
+    comment = Comment.objects.create(alert=alert, author=actor, text=text)
+    # The text is clinical: the event says a comment was added, never what it says.
+    record(
+        actor,
+        Action.CREATE,
+        participant=alert.participant,
+        obj=comment,
+        purpose=Purpose.TREAT,
+        detail={"alert": str(alert.public_id)},
+    )
+    return comment
+
+
+def check_complete_task(actor: User, alert: Alert, *, note: str = "") -> Alert:
+    """Complete a task. Clinical alerts (risk, deterioration) are closed by documenting the
+    follow-up instead: a tick is not a risk assessment."""
+    if not alert.is_open:
+        raise ValidationError({"__all__": "This item is already closed."})
+    if not alert.is_task:
+        raise ValidationError(
+            {"__all__": "Alerts are closed by documenting the follow-up, not completed."}
+        )
+    return do_complete_task(actor, alert, note=note.strip())
+
+
+@transaction.atomic
+def do_complete_task(
+    actor: User | None, alert: Alert, *, note: str = "", now: datetime | None = None
+) -> Alert:
+    now = now or timezone.now()
+    locked = Alert.objects.select_for_update().get(pk=alert.pk)
+    if not locked.is_open:
+        return locked
+    locked.status = AlertStatus.RESOLVED
+    locked.resolved_at = now
+    locked.resolved_by = actor
+    locked.follow_up_note = note
+    if locked.acknowledged_at is None:
+        locked.acknowledged_at = now
+        locked.acknowledged_by = actor
+    locked.save()
+    record(
+        actor,
+        Action.UPDATE,
+        participant=locked.participant,
+        obj=locked,
+        purpose=Purpose.TREAT,
+        actor_label="" if actor else "system",
+        detail={"completed": True},
+    )
+    return locked
+
+
+def do_close_cleared(source_prefix: str, still_open_sources: set[str]) -> int:
+    """Sweeps call this: complete system tasks whose `source` starts with `source_prefix`
+    and whose condition is gone (the note was signed, the plan reviewed). Idempotent."""
+    stale = Alert.objects.filter(
+        source__startswith=source_prefix,
+        status__in=[AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED],
+        created_by__isnull=True,
+    ).exclude(source__in=still_open_sources)
+    closed = 0
+    for alert in stale:
+        do_complete_task(None, alert, note="Closed automatically: the condition cleared.")
+        closed += 1
+    return closed
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from trellis.lib.crypto import EncryptedTextField
 from trellis.participants.models import Episode, Participant
 from trellis.programs.models import Program
 
@@ -23,7 +24,26 @@ class AlertKind(models.TextChoices):
     RELIABLE_DETERIORATION = "reliable_deterioration", "Reliable deterioration"
     NOT_ON_TRACK = "not_on_track", "Not on track"
     MISSED_CHECKINS = "missed_checkins", "Missed check-ins"
+    BELOW_MINIMUM_HOURS = "below_minimum_hours", "Hours below the minimum"
+    UNEXCUSED_ABSENCES = "unexcused_absences", "Unexcused absences in a row"
+    PLAN_REVIEW_DUE = "plan_review_due", "Plan review due"
+    NOTE_AWAITING_COSIGN = "note_awaiting_cosign", "Note awaiting co-signature"
+    NOTE_UNSIGNED = "note_unsigned", "Note unsigned after 24 hours"
+    MEETING_DECISION = "meeting_decision", "Team-meeting decision"
     TASK = "task", "Task"
+
+
+# Kinds that are work to do rather than a clinical signal: completing them needs no
+# documented risk follow-up.
+TASK_KINDS = frozenset(
+    {
+        AlertKind.TASK,
+        AlertKind.MEETING_DECISION,
+        AlertKind.PLAN_REVIEW_DUE,
+        AlertKind.NOTE_AWAITING_COSIGN,
+        AlertKind.NOTE_UNSIGNED,
+    }
+)
 
 
 class Priority(models.TextChoices):
@@ -46,6 +66,7 @@ class RecipientReason(models.TextChoices):
     ON_CALL = "on_call", "On-call clinician"
     CARE_TEAM = "care_team", "Care team"
     ESCALATION = "escalation", "Program director (escalation)"
+    OWNER = "owner", "Owner"
 
 
 class ProgramOnCall(models.Model):
@@ -123,6 +144,14 @@ class Alert(models.Model):
     safety_plan_reviewed = models.BooleanField(default=False)
     referred_higher_level = models.BooleanField("referred to a higher level of care", default=False)
     follow_up_note = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Who created a task by hand; empty for alerts raised by the system.",
+    )
 
     objects = AlertQuerySet.as_manager()
 
@@ -151,6 +180,10 @@ class Alert(models.Model):
     def is_overdue(self, now: datetime | None = None) -> bool:
         return self.is_open and (now or timezone.now()) > self.due_at
 
+    @property
+    def is_task(self) -> bool:
+        return self.kind in TASK_KINDS
+
 
 class AlertRecipient(models.Model):
     alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="recipients")
@@ -167,3 +200,39 @@ class AlertRecipient(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()} for {self.alert}"
+
+
+class Reassignment(models.Model):
+    """Who handed an item to whom, and when: the owner changes, the history stays."""
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="reassignments")
+    from_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    to_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Reassignment of {self.alert}"
+
+
+class Comment(models.Model):
+    """A comment on an alert or task. Encrypted at rest: people write clinical detail here."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = EncryptedTextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Comment {self.public_id}"

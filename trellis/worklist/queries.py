@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
 
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
-from trellis.participants.models import Episode
+from trellis.participants.models import CareTeamMember, Episode
 from trellis.privacy.access import Scope, access_participant, deny
 from trellis.privacy.policy import episode_filter, grants_for
-from trellis.worklist.models import OPEN_ALERT_STATUSES, Alert, AlertStatus, Priority
+from trellis.programs.models import Membership, Role
+from trellis.worklist.models import (
+    OPEN_ALERT_STATUSES,
+    TASK_KINDS,
+    Alert,
+    AlertKind,
+    AlertRecipient,
+    AlertStatus,
+    Priority,
+)
 
 if TYPE_CHECKING:
     from trellis.accounts.models import User
@@ -87,12 +98,65 @@ def open_alert(user: User, public_id: str, *, purpose: str = Purpose.TREAT) -> A
     return alert
 
 
-def alert_list(user: User, *, resolved: bool = False) -> QuerySet[Alert]:
+def alert_list(
+    user: User,
+    *,
+    resolved: bool = False,
+    kind: str = "",
+    priority: str = "",
+    mine: bool = False,
+    overdue: bool = False,
+    now: datetime | None = None,
+) -> QuerySet[Alert]:
+    """The My work list. Filters: `kind` is "tasks", "alerts" or one AlertKind; `mine` keeps
+    what the user owns or was sent; `overdue` keeps open items past their due time."""
     alerts = visible_alerts(user).select_related("participant", "owner")
+    if kind == "tasks":
+        alerts = alerts.filter(kind__in=TASK_KINDS)
+    elif kind == "alerts":
+        alerts = alerts.exclude(kind__in=TASK_KINDS)
+    elif kind in AlertKind.values:
+        alerts = alerts.filter(kind=kind)
+    if priority in Priority.values:
+        alerts = alerts.filter(priority=priority)
+    if mine:
+        alerts = alerts.filter(
+            Q(owner_id=user.pk)
+            | Q(pk__in=AlertRecipient.objects.filter(user_id=user.pk).values("alert_id"))
+        )
     if resolved:
         return alerts.filter(status=AlertStatus.RESOLVED).order_by("-resolved_at")[:200]
+    if overdue:
+        alerts = alerts.filter(due_at__lt=now or timezone.now())
     return (
         alerts.filter(status__in=OPEN_ALERT_STATUSES)
         .annotate(priority_rank=PRIORITY_ORDER)
-        .order_by("priority_rank", "created_at")
+        .order_by("priority_rank", "due_at", "created_at")
+    )[:500]
+
+
+def assignable_owners(alert: Alert) -> list[User]:
+    """Staff who may own this item: the program's directors and the clinicians on the
+    participant's care team today (the action checks again)."""
+    if alert.program is None or alert.episode_id is None:
+        return []
+    memberships = (
+        Membership.objects.active()
+        .filter(role__in=[Role.CLINICIAN, Role.PROGRAM_DIRECTOR])
+        .filter(
+            Q(program_id=alert.program_id)
+            | Q(program__isnull=True, organization_id=alert.program.organization_id)
+        )
+        .select_related("user")
     )
+    team = set(
+        CareTeamMember.objects.active_on(timezone.localdate())
+        .filter(episode_id=alert.episode_id)
+        .values_list("user_id", flat=True)
+    )
+    owners: dict[int, User] = {}
+    for membership in memberships:
+        user = membership.user
+        if user.is_active and (membership.role == Role.PROGRAM_DIRECTOR or user.pk in team):
+            owners[user.pk] = user
+    return sorted(owners.values(), key=lambda u: (u.last_name, u.first_name, u.pk))

@@ -8,4 +8,8 @@ urlpatterns = [
     path("<uuid:alert_id>/", views.alert_detail, name="detail"),
     path("<uuid:alert_id>/acknowledge/", views.alert_acknowledge, name="acknowledge"),
     path("<uuid:alert_id>/follow-up/", views.alert_follow_up, name="follow-up"),
+    path("<uuid:alert_id>/comment/", views.alert_comment, name="comment"),
+    path("<uuid:alert_id>/reassign/", views.alert_reassign, name="reassign"),
+    path("<uuid:alert_id>/complete/", views.task_complete, name="complete"),
+    path("tasks/new/", views.task_new, name="task-new"),
 ]

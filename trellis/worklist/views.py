@@ -2,50 +2,196 @@
 
 from __future__ import annotations
 
+from datetime import datetime, time
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from trellis.accounts.http import AuthedRequest
+from trellis.accounts.models import User
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
+from trellis.participants.models import Episode, EpisodeStatus
 from trellis.privacy.decorators import staff_required
-from trellis.privacy.policy import grants_for
-from trellis.worklist.actions import check_document_follow_up, do_acknowledge_alert
-from trellis.worklist.forms import FollowUpForm
-from trellis.worklist.queries import alert_list, my_open_alerts, open_alert
+from trellis.privacy.policy import Scope, episode_filter, grants_for
+from trellis.programs.models import Role
+from trellis.worklist.actions import (
+    check_add_comment,
+    check_complete_task,
+    check_create_task,
+    check_document_follow_up,
+    check_reassign,
+    do_acknowledge_alert,
+)
+from trellis.worklist.forms import (
+    CommentForm,
+    CompleteForm,
+    FollowUpForm,
+    ReassignForm,
+    TaskForm,
+)
+from trellis.worklist.models import Alert, Priority
+from trellis.worklist.queries import alert_list, assignable_owners, my_open_alerts, open_alert
+
+FILTER_KINDS = [("", "Everything"), ("tasks", "Tasks"), ("alerts", "Alerts")]
 
 
 @staff_required()
 def my_work(request: AuthedRequest) -> HttpResponse:
     resolved = request.GET.get("status") == "resolved"
-    alerts = list(alert_list(request.user, resolved=resolved))
+    filters = {
+        "kind": request.GET.get("kind", ""),
+        "priority": request.GET.get("priority", ""),
+        "mine": request.GET.get("mine") == "1",
+        "overdue": request.GET.get("overdue") == "1",
+    }
+    alerts = list(alert_list(request.user, resolved=resolved, **filters))  # type: ignore[arg-type]  # typed filters above
     record(
         request.user,
         Action.LIST,
         object_type="worklist.alert",
         purpose=Purpose.TREAT,
-        detail={"resolved": resolved, "results": len(alerts)},
+        detail={"resolved": resolved, "results": len(alerts), **filters},
     )
-    return render(request, "worklist/list.html", {"alerts": alerts, "resolved": resolved})
+    return render(
+        request,
+        "worklist/list.html",
+        {
+            "alerts": alerts,
+            "resolved": resolved,
+            "filters": filters,
+            "kinds": FILTER_KINDS,
+            "priorities": Priority.choices,
+            "now": timezone.now(),
+        },
+    )
+
+
+def _owner_choices(alert: Alert) -> list[tuple[str, str]]:
+    return [(str(u.public_id), u.name) for u in assignable_owners(alert) if u.pk != alert.owner_id]
+
+
+def _detail_context(alert: Alert, **forms: Any) -> dict[str, Any]:
+    return {
+        "alert": alert,
+        "form": forms.get("form") or FollowUpForm(),
+        "recipients": alert.recipients.select_related("user"),
+        "comments": alert.comments.select_related("author"),
+        "reassignments": alert.reassignments.select_related("from_user", "to_user", "by"),
+        "comment_form": forms.get("comment_form") or CommentForm(),
+        "reassign_form": forms.get("reassign_form") or ReassignForm(owners=_owner_choices(alert)),
+        "complete_form": forms.get("complete_form") or CompleteForm(),
+    }
 
 
 @staff_required()
 def alert_detail(request: AuthedRequest, alert_id: str) -> HttpResponse:
     alert = open_alert(request.user, alert_id)
+    return render(request, "worklist/detail.html", _detail_context(alert))
+
+
+@require_POST
+@staff_required()
+def alert_comment(request: AuthedRequest, alert_id: str) -> HttpResponse:
+    alert = open_alert(request.user, alert_id)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            check_add_comment(request.user, alert, form.cleaned_data["text"])
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Comment added.")
+            return redirect("worklist:detail", alert_id=alert.public_id)
     return render(
-        request,
-        "worklist/detail.html",
-        {
-            "alert": alert,
-            "form": FollowUpForm(),
-            "recipients": alert.recipients.select_related("user"),
-        },
+        request, "worklist/detail.html", _detail_context(alert, comment_form=form), status=422
     )
+
+
+@require_POST
+@staff_required()
+def alert_reassign(request: AuthedRequest, alert_id: str) -> HttpResponse:
+    alert = open_alert(request.user, alert_id)
+    form = ReassignForm(request.POST, owners=_owner_choices(alert))
+    if form.is_valid():
+        owner = User.objects.get(public_id=form.cleaned_data["owner"])
+        try:
+            check_reassign(request.user, alert, owner)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"Reassigned to {owner.name}.")
+            return redirect("worklist:detail", alert_id=alert.public_id)
+    return render(
+        request, "worklist/detail.html", _detail_context(alert, reassign_form=form), status=422
+    )
+
+
+@require_POST
+@staff_required()
+def task_complete(request: AuthedRequest, alert_id: str) -> HttpResponse:
+    alert = open_alert(request.user, alert_id)
+    form = CompleteForm(request.POST)
+    if form.is_valid():
+        try:
+            check_complete_task(request.user, alert, note=form.cleaned_data["note"])
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Task completed.")
+            return redirect("worklist:detail", alert_id=alert.public_id)
+    return render(
+        request, "worklist/detail.html", _detail_context(alert, complete_form=form), status=422
+    )
+
+
+def _episode_choices(user: User) -> dict[str, Episode]:
+    episodes = (
+        Episode.objects.filter(episode_filter(user, Scope.CLINICAL))
+        .exclude(participant__user_id=user.pk)
+        .exclude(status=EpisodeStatus.DISCHARGED)
+        .select_related("participant", "program")
+        .order_by("participant__family_name", "participant__given_name")[:300]
+    )
+    return {str(e.public_id): e for e in episodes}
+
+
+@staff_required(Role.CLINICIAN, Role.PROGRAM_DIRECTOR)
+def task_new(request: AuthedRequest) -> HttpResponse:
+    episodes = _episode_choices(request.user)
+    choices = [(k, f"{e.participant.display_name} ({e.program.name})") for k, e in episodes.items()]
+    form = TaskForm(request.POST or None, episodes=choices)
+    if request.method == "POST" and form.is_valid():
+        episode = episodes[form.cleaned_data["participant"]]
+        zone = episode.program.organization.tz
+        due = datetime.combine(form.cleaned_data["due_on"], time(17, 0), tzinfo=zone)
+        try:
+            task = check_create_task(
+                request.user,
+                episode=episode,
+                owner=request.user,
+                title=form.cleaned_data["title"],
+                due_at=due,
+                priority=form.cleaned_data["priority"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Task created.")
+            return redirect("worklist:detail", alert_id=task.public_id)
+    return render(
+        request, "worklist/task_new.html", {"form": form}, status=422 if form.errors else 200
+    )
+
+
+def _add_errors(form: Any, error: ValidationError) -> None:
+    for field, errors in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
 
 
 @require_POST
@@ -78,12 +224,7 @@ def alert_follow_up(request: AuthedRequest, alert_id: str) -> HttpResponse:
         else:
             messages.success(request, "Follow-up documented; the alert is resolved.")
             return redirect("worklist:detail", alert_id=alert.public_id)
-    return render(
-        request,
-        "worklist/detail.html",
-        {"alert": alert, "form": form, "recipients": alert.recipients.select_related("user")},
-        status=422,
-    )
+    return render(request, "worklist/detail.html", _detail_context(alert, form=form), status=422)
 
 
 def today_alerts(user: Any) -> dict[str, Any] | None:

@@ -8,6 +8,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tests.personas import World
 from trellis.audit.models import GENESIS_HASH, Action, ChainHead, Event, Purpose
@@ -17,7 +19,7 @@ from trellis.audit.tests.tamper import (
     raw_update,
     rewrite_chain_from,
 )
-from trellis.audit.trail import record, verify_chain
+from trellis.audit.trail import EventSpec, record, record_many, verify_chain
 
 
 def verify() -> str:
@@ -133,3 +135,24 @@ def test_a_checkpoint_still_in_the_chain_passes(long_trail: list[Event]) -> None
 def test_a_malformed_checkpoint_is_refused(db: None) -> None:
     with pytest.raises(CommandError, match="64-character"):
         call_command("audit_verify", checkpoint="not-a-hash", stdout=StringIO())
+
+
+def test_a_batch_of_events_keeps_the_chain_intact_in_a_fixed_number_of_queries(
+    world: World,
+) -> None:
+    specs = [
+        EventSpec(Action.VIEW, participant=p, obj=p, purpose=Purpose.TREAT)
+        for p in (world.participant, world.other_participant, world.sud_participant)
+    ]
+    with CaptureQueriesContext(connection) as few:
+        record_many(world.director, specs[:1])
+    with CaptureQueriesContext(connection) as many:
+        created = record_many(world.director, specs)
+    assert len(few) == len(many)
+    assert [e.participant for e in created] == [
+        world.participant,
+        world.other_participant,
+        world.sud_participant,
+    ]
+    result = verify_chain()
+    assert result.ok, result.first_break

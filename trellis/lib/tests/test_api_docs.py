@@ -40,6 +40,7 @@ def test_openapi_document_is_valid_json_listing_every_path(db: None) -> None:
         "/api/v1/worklist/",
         "/api/v1/plans/",
         "/api/v1/notes/",
+        "/api/v1/meetings/",
     ):
         assert any(path.startswith(prefix) for path in paths), prefix
     assert all(path.startswith("/api/v1/") for path in paths)

@@ -22,3 +22,27 @@ def test_demo_seeds_signed_plans_and_notes(world: World) -> None:
     assert not Note.objects.exclude(status=NoteStatus.SIGNED).exists()
     assert not Note.objects.filter(late_entry=True).exists()
     assert seed_plans(world.organization, rng=rng, today=today) == 0  # idempotent
+
+
+def test_demo_seeds_signed_group_notes_for_past_groups_with_attendance(world: World) -> None:
+    from datetime import timedelta
+
+    from trellis.notes.demo import seed_group_notes
+    from trellis.notes.models import GroupNote, GroupNoteEntry
+    from trellis.notes.tests.group_factory import group_session, local_today
+
+    today = local_today(world)
+    for days_ago in range(1, 7):
+        group_session(
+            world,
+            [world.participant],
+            day=today - timedelta(days=days_ago),
+            name=f"Group {days_ago}",
+        )
+    made = seed_group_notes(world.organization, rng=random.Random(3), today=today)
+    assert made >= 1
+    assert GroupNote.objects.count() == made
+    assert set(GroupNote.objects.values_list("status", "late_entry")) == {("signed", False)}
+    assert not GroupNoteEntry.objects.filter(locked=False).exists()
+    seed_group_notes(world.organization, rng=random.Random(4), today=today)
+    assert GroupNote.objects.count() >= made  # never a second note for one occurrence

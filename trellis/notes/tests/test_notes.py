@@ -228,7 +228,9 @@ def test_scores_are_snapshotted_from_the_provider_at_signing(world: World) -> No
     try:
         note = signed_note(world.clinician, world.participant.episodes.get(), PASSWORD)
     finally:
-        snapshot.unregister_provider("scores")
+        from trellis.notes import providers
+
+        providers.register()  # the real one, from NotesConfig.ready()
     stored = Note.objects.get(pk=note.pk).scores
     assert stored[0]["instrument"] == "PHQ-9"
     assert stored[0]["value"] == 12

@@ -17,3 +17,18 @@ def plans_notes_walk_values(world: World, target: Participant) -> dict[str, str]
     check_start_plan(author, episode)
     note = signed_note(author, episode, PASSWORD)
     return {"number": "1", "note_id": str(note.public_id)}
+
+
+def group_notes_walk_values(world: World, target: Participant) -> dict[str, str]:
+    """A signed group note of a group the target attended (facilitated by their primary
+    clinician), for the group-note pages: the whole note and the target's entry."""
+    from trellis.notes.tests.group_factory import group_session, signed_group_note
+
+    episode = target.episodes.get()
+    facilitator = episode.care_team.get(is_primary=True, end_date=None).user
+    slot = group_session(
+        world, [target], facilitator=facilitator, track=episode.track, name="Walk group note"
+    )
+    note = signed_group_note(facilitator, slot)
+    entry = note.entries.get(episode=episode)
+    return {"group_note_id": str(note.public_id), "entry_id": str(entry.public_id)}

@@ -33,8 +33,10 @@ def fake_providers() -> Iterator[list[str]]:
     progress.register_provider("measure", measure)
     progress.register_provider("attendance", attendance)
     yield calls
-    progress.unregister_provider("measure")
-    progress.unregister_provider("attendance")
+    # Put the real providers back (PlansConfig.ready() registered them) for later tests.
+    from trellis.plans import providers
+
+    providers.register()
 
 
 def test_objective_progress_comes_from_the_registered_providers(
@@ -86,7 +88,9 @@ def test_a_failing_provider_does_not_break_the_plan(world: World) -> None:
             is None
         )
     finally:
-        progress.unregister_provider("measure")
+        from trellis.plans import providers
+
+        providers.register()
 
 
 def test_comparators() -> None:

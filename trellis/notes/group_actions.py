@@ -1,0 +1,414 @@
+"""Every write to group notes: start from an occurrence, autosave the group part and each
+entry, sign. Atomic and audited; audit details carry ids and codes, never note text.
+
+Who writes: the facilitators of the occurrence (the series' facilitators, or the substitute
+who covered it). A facilitator of another track writes notes only for the groups they run;
+they never get those members' charts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from trellis.audit.models import Action, Purpose
+from trellis.audit.trail import record
+from trellis.notes import late
+from trellis.notes.models import (
+    GroupNote,
+    GroupNoteEntry,
+    GroupNoteStatus,
+    Participation,
+    RiskLevel,
+)
+from trellis.plans.models import PlanVersion, VersionStatus
+from trellis.plans.signing import check_signature, credentials_of
+from trellis.scheduling.access import facilitates
+from trellis.scheduling.models import ATTENDED
+from trellis.scheduling.queries import Slot, attendance_for, expected_episodes, roster_for
+
+if TYPE_CHECKING:
+    from trellis.accounts.models import User
+    from trellis.participants.models import Episode
+
+MAX_TEXT = 10_000
+
+
+class GroupConflict(Exception):
+    """Someone saved this part since the page loaded it; nothing was written."""
+
+    def __init__(self, revision: int) -> None:
+        super().__init__("Saved elsewhere meanwhile.")
+        self.revision = revision
+
+
+@dataclass
+class GroupPart:
+    topic: str = ""
+    interventions: str = ""
+    themes: str = ""
+
+
+@dataclass
+class EntryDraft:
+    participation: str = ""
+    response: str = ""
+    objectives: list[str] = field(default_factory=list)
+    practice_reviewed: str = ""
+    practice_assigned: str = ""
+    risk_level: str = ""
+    risk_notes: str = ""
+    plan: str = ""
+
+
+def attendees(slot: Slot) -> list[tuple[Episode, str]]:
+    """(episode, attendance code or "") of everyone expected at the occurrence, in roster
+    order, then walk-ins: the same rows as the attendance sheet."""
+    roster = roster_for([slot.series.pk], slot.date, slot.date)
+    expected = expected_episodes(slot, roster)
+    attendance_for([slot])
+    marks = {a.episode_id: a for a in slot.attendance}
+    rows = [(e, marks[e.pk].status if e.pk in marks else "") for e in expected]
+    seen = {e.pk for e in expected}
+    rows += [(a.episode, a.status) for a in slot.attendance if a.episode_id not in seen]
+    return rows
+
+
+def check_start_group_note(actor: User, slot: Slot, *, today: datetime | None = None) -> GroupNote:
+    """The occurrence's group note: the existing one, or a new one prefilled from attendance."""
+    if not facilitates(actor, slot):
+        raise ValidationError({"author": "Only this session's facilitators write its note."})
+    existing = GroupNote.objects.filter(series=slot.series, original_date=slot.original_date)
+    found = existing.first()
+    if found is not None:
+        return found
+    if slot.cancelled:
+        raise ValidationError({"occurrence": "This session was cancelled: there is no note."})
+    if slot.starts_at > (today or timezone.now()):
+        raise ValidationError({"occurrence": "A group note is written after the session."})
+    rows = attendees(slot)
+    if not rows:
+        raise ValidationError({"occurrence": "Nobody was on this session's roster."})
+    return do_start_group_note(actor, slot, rows)
+
+
+def do_start_group_note(actor: User, slot: Slot, rows: list[tuple[Episode, str]]) -> GroupNote:
+    facilitators = "; ".join(
+        ", ".join(part for part in (f.name, credentials_of(f)) if part) for f in slot.facilitators
+    )
+    try:
+        with transaction.atomic():
+            note = GroupNote.objects.create(
+                series=slot.series,
+                original_date=slot.original_date,
+                program=slot.series.track.program,
+                author=actor,
+                session_name=slot.series.name,
+                session_start=slot.starts_at,
+                session_end=slot.ends_at,
+                topic=slot.topic,
+                facilitators=facilitators[:400],
+                number_present=sum(1 for _, status in rows if status in ATTENDED),
+            )
+            GroupNoteEntry.objects.bulk_create(
+                GroupNoteEntry(group_note=note, episode=e, position=i, attendance_status=status)
+                for i, (e, status) in enumerate(rows)
+            )
+            record(
+                actor,
+                Action.CREATE,
+                obj=note,
+                purpose=Purpose.TREAT,
+                detail={"entries": len(rows), "occurrence": slot.key},
+            )
+    except IntegrityError:
+        # Two facilitators pressed the button at once: the other one's note is the note.
+        return GroupNote.objects.get(series=slot.series, original_date=slot.original_date)
+    return note
+
+
+def _check_editable(actor: User, note: GroupNote, slot: Slot) -> None:
+    if not facilitates(actor, slot):
+        raise ValidationError({"author": "Only this session's facilitators write its note."})
+    if note.is_signed:
+        raise ValidationError({"status": "This group note is signed: it cannot be changed."})
+
+
+def _too_long(values: dict[str, str]) -> dict[str, str]:
+    return {
+        key: f"Keep this under {MAX_TEXT:,} characters."
+        for key, text in values.items()
+        if len(text) > MAX_TEXT
+    }
+
+
+def check_save_group_part(
+    actor: User, note: GroupNote, slot: Slot, part: GroupPart, *, revision: int
+) -> GroupNote:
+    _check_editable(actor, note, slot)
+    errors = _too_long(vars(part))
+    if errors:
+        raise ValidationError(errors)
+    return do_save_group_part(actor, note, part, revision=revision)
+
+
+@transaction.atomic
+def do_save_group_part(
+    actor: User, note: GroupNote, part: GroupPart, *, revision: int
+) -> GroupNote:
+    updated = GroupNote.objects.filter(
+        pk=note.pk, revision=revision, status=GroupNoteStatus.DRAFT
+    ).update(
+        topic=part.topic,
+        interventions=part.interventions,
+        themes=part.themes,
+        revision=F("revision") + 1,
+        updated_at=timezone.now(),
+    )
+    current = GroupNote.objects.get(pk=note.pk)
+    if not updated:
+        if current.is_signed:
+            raise ValidationError({"status": "This group note was signed meanwhile."})
+        raise GroupConflict(current.revision)
+    record(actor, Action.UPDATE, obj=current, purpose=Purpose.TREAT, detail={"part": "group"})
+    return current
+
+
+def check_save_entry(
+    actor: User,
+    note: GroupNote,
+    slot: Slot,
+    entry: GroupNoteEntry,
+    draft: EntryDraft,
+    *,
+    revision: int,
+    objective_keys: set[str],
+) -> GroupNoteEntry:
+    """Autosave of one attendee's entry. Objectives must be that person's own plan's."""
+    _check_editable(actor, note, slot)
+    errors = _too_long(
+        {k: v for k, v in vars(draft).items() if isinstance(v, str)}  # text fields only
+    )
+    if draft.participation and draft.participation not in Participation.values:
+        errors["participation"] = "Choose how they participated."
+    if draft.risk_level and draft.risk_level not in RiskLevel.values:
+        errors["risk_level"] = "Choose a risk level."
+    if any(key not in objective_keys for key in draft.objectives):
+        errors["objectives"] = "Choose objectives from this person's current signed plan."
+    if errors:
+        raise ValidationError(errors)
+    return do_save_entry(actor, entry, draft, revision=revision)
+
+
+@transaction.atomic
+def do_save_entry(
+    actor: User, entry: GroupNoteEntry, draft: EntryDraft, *, revision: int
+) -> GroupNoteEntry:
+    updated = GroupNoteEntry.objects.filter(pk=entry.pk, revision=revision, locked=False).update(
+        participation=draft.participation,
+        response=draft.response,
+        objectives=draft.objectives,
+        practice_reviewed=draft.practice_reviewed,
+        practice_assigned=draft.practice_assigned,
+        risk_level=draft.risk_level,
+        risk_notes=draft.risk_notes,
+        plan=draft.plan,
+        revision=F("revision") + 1,
+        updated_at=timezone.now(),
+    )
+    current = GroupNoteEntry.objects.select_related("episode__participant").get(pk=entry.pk)
+    if not updated:
+        if current.locked:
+            raise ValidationError({"status": "This group note was signed meanwhile."})
+        raise GroupConflict(current.revision)
+    record(
+        actor,
+        Action.UPDATE,
+        participant=current.episode.participant,
+        obj=current,
+        purpose=Purpose.TREAT,
+        detail={"group_note": str(entry.group_note.public_id), "revision": current.revision},
+    )
+    return current
+
+
+# --- Before signing ------------------------------------------------------------------------
+
+
+def missing_for_signing(note: GroupNote, entries: list[GroupNoteEntry]) -> dict[str, str]:
+    """What must be written before signing, keyed by field; the message names the attendee
+    (this page is the facilitator's, who knows the group)."""
+    errors: dict[str, str] = {}
+    if not note.topic.strip():
+        errors["topic"] = "Topic or skill is empty."
+    for entry in entries:
+        if not entry.attended:
+            continue  # an absent member's entry records the absence; nothing else is due
+        who = entry.episode.participant.display_name
+        for key, label in (("participation", "Participation"), ("response", "Response")):
+            if not getattr(entry, key).strip():
+                errors[f"{entry.public_id}-{key}"] = f"{who}: {label} is empty."
+        if not entry.plan.strip():
+            errors[f"{entry.public_id}-plan"] = f"{who}: Plan is empty."
+        if not entry.risk_level:
+            errors[f"{entry.public_id}-risk_level"] = f"{who}: record the risk screen."
+        elif entry.risk_level != RiskLevel.NONE and not entry.risk_notes.strip():
+            errors[f"{entry.public_id}-risk_notes"] = f"{who}: describe the risk and the plan."
+    return errors
+
+
+ENTRY_TEXT_FIELDS = (
+    "response",
+    "practice_reviewed",
+    "practice_assigned",
+    "risk_notes",
+    "plan",
+)
+
+
+@dataclass(frozen=True)
+class Mention:
+    where: str  # "Group part" or the attendee whose entry it is
+    entry_id: str  # "" for the group part
+    names: tuple[str, ...]
+
+
+def _names(episode: Episode) -> set[str]:
+    p = episode.participant
+    return {n.strip() for n in (p.given_name, p.preferred_name, p.family_name) if n.strip()}
+
+
+def _pattern(names: set[str]) -> re.Pattern[str] | None:
+    if not names:
+        return None
+    # Whole words, case-insensitive; longest first so "Anna Lee" never half-matches as "Ann".
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+
+
+def name_mentions(note: GroupNote, entries: list[GroupNoteEntry]) -> list[Mention]:
+    """Entries that mention another attendee's given, preferred or family name, and a group
+    part that mentions any attendee: each chart must stand alone without naming others."""
+    names_of = {entry.pk: _names(entry.episode) for entry in entries}
+    everyone = set().union(*names_of.values()) if names_of else set()
+    found: list[Mention] = []
+    group_pattern = _pattern(everyone)
+    if group_pattern is not None:
+        group_text = "\n".join((note.topic, note.interventions, note.themes))
+        hits = {m.group(0) for m in group_pattern.finditer(group_text)}
+        if hits:
+            found.append(Mention("Group part", "", tuple(sorted(hits, key=str.lower))))
+    for entry in entries:
+        own = {n.lower() for n in names_of[entry.pk]}
+        others = {n for n in everyone if n.lower() not in own}
+        pattern = _pattern(others)
+        if pattern is None:
+            continue
+        text = "\n".join(getattr(entry, f) for f in ENTRY_TEXT_FIELDS)
+        hits = {m.group(0) for m in pattern.finditer(text)}
+        if hits:
+            found.append(
+                Mention(
+                    entry.episode.participant.display_name,
+                    str(entry.public_id),
+                    tuple(sorted(hits, key=str.lower)),
+                )
+            )
+    return found
+
+
+def check_sign_group_note(
+    actor: User,
+    note: GroupNote,
+    slot: Slot,
+    *,
+    typed_name: str,
+    password: str,
+    revision: int,
+    mentions_confirmed: bool,
+) -> GroupNote:
+    """Sign the group note and with it every entry. Mentions of other members are a warning
+    the signer must confirm, not a refusal (a name may be a word, "Will" or "Hope")."""
+    _check_editable(actor, note, slot)
+    if note.revision != revision:
+        raise ValidationError(
+            {"revision": "The group part changed since you opened it: read it again, then sign."}
+        )
+    entries = list(note.entries.select_related("episode__participant"))
+    missing = missing_for_signing(note, entries)
+    if missing:
+        raise ValidationError(missing)
+    if name_mentions(note, entries) and not mentions_confirmed:
+        raise ValidationError(
+            {
+                "mentions": "Some text mentions another member's name: each participant's "
+                "chart gets this note. Edit it, or confirm that the words are not names."
+            }
+        )
+    check_signature(actor, typed_name=typed_name, password=password)
+    return do_sign_group_note(actor, note, entries)
+
+
+@transaction.atomic
+def do_sign_group_note(
+    actor: User, note: GroupNote, entries: list[GroupNoteEntry], *, now: datetime | None = None
+) -> GroupNote:
+    now = now or timezone.now()
+    locked = GroupNote.objects.select_for_update().get(pk=note.pk)
+    if locked.is_signed or locked.revision != note.revision:
+        raise ValidationError(
+            {"revision": "The group note changed since you opened it: read it again, then sign."}
+        )
+    plans = latest_signed_versions([e.episode_id for e in entries if e.objectives])
+    for entry in entries:
+        # The plan version the chosen objective keys belong to, frozen with the signature.
+        entry.plan_version = plans.get(entry.episode_id) if entry.objectives else None
+        entry.locked = True
+        entry.save(update_fields=["plan_version", "locked"])
+    note.status = GroupNoteStatus.SIGNED
+    note.signed_at = now
+    note.signer_name = actor.name
+    note.signer_credentials = credentials_of(actor)
+    note.number_present = sum(1 for e in entries if e.attended)
+    note.late_entry = late.is_late_for_series(note.series_id, note.session_end, now)
+    note.revision += 1
+    note.save()
+    record(
+        actor,
+        Action.SIGN,
+        obj=note,
+        purpose=Purpose.TREAT,
+        detail={"entries": len(entries), "late_entry": note.late_entry},
+    )
+    for entry in entries:
+        # The signature writes into each member's record: one event per chart touched.
+        record(
+            actor,
+            Action.SIGN,
+            participant=entry.episode.participant,
+            obj=entry,
+            purpose=Purpose.TREAT,
+            detail={"group_note": str(note.public_id)},
+        )
+    return note
+
+
+def latest_signed_versions(episode_ids: list[int]) -> dict[int, PlanVersion]:
+    """Each episode's latest signed plan version, in one query (for a page of attendees)."""
+    if not episode_ids:
+        return {}
+    found: dict[int, PlanVersion] = {}
+    for version in (
+        PlanVersion.objects.filter(plan__episode_id__in=episode_ids, status=VersionStatus.SIGNED)
+        .select_related("plan")
+        .order_by("plan__episode_id", "-number")
+    ):
+        found.setdefault(version.plan.episode_id, version)
+    return found

@@ -1,0 +1,415 @@
+"""Group-note pages.
+
+- the facilitator's editor (`/notes/group/<id>/`): the group part once, then one short form
+  per attendee, top to bottom in roster order, each autosaving on its own (htmx) so a
+  conflict or an error in one never holds up the others;
+- the signing page, which warns about names of other members and needs a confirmation;
+- the standalone note in a participant's chart and in the participant's own pages: the
+  group part and that person's entry only.
+
+Who opens the whole group note (every entry): the occurrence's facilitators (or its
+substitute) and the program's directors. Anyone else gets the same audited 404 as a note
+that does not exist. Care teams read their participants' standalone notes in the chart.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from trellis.accounts.http import AuthedRequest
+from trellis.audit.models import Action, Outcome, Purpose
+from trellis.audit.trail import record
+from trellis.notes import group_actions as ga
+from trellis.notes.models import GroupNote, GroupNoteEntry, Participation, RiskLevel
+from trellis.participants.chart import chart_context
+from trellis.plans import content as plan_content
+from trellis.plans.access import clinical_episode
+from trellis.plans.queries import latest_signed
+from trellis.privacy.access import Scope, access_participant
+from trellis.privacy.decorators import staff_required
+from trellis.privacy.policy import grants_for
+from trellis.scheduling.access import facilitates
+from trellis.scheduling.queries import Slot, find_slot
+
+STANDALONE_PAGE = 50
+
+
+def _deny(user: Any, object_id: str) -> Http404:
+    record(
+        user,
+        Action.DENY,
+        object_type="notes.groupnote",
+        object_id=object_id[:64],
+        outcome=Outcome.DENIED,
+        purpose=Purpose.TREAT,
+    )
+    return Http404("Not found.")
+
+
+def _parse_uuid(value: Any) -> uuid.UUID:
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except ValueError:
+        return uuid.UUID(int=0)  # matches nothing
+
+
+def _role(user: Any, note: GroupNote, slot: Slot) -> str:
+    if facilitates(user, slot):
+        return "facilitator"
+    grants = grants_for(user)
+    if (
+        note.program_id in grants.clinical_programs
+        or note.program.organization_id in grants.clinical_orgs
+    ):
+        return "program_director"
+    return ""
+
+
+def open_group_note(
+    user: Any, group_note_id: Any, *, action: str = Action.VIEW
+) -> tuple[GroupNote, Slot, str]:
+    """The whole group note, for its facilitators and the program's directors; else an
+    audited 404. One audit event for the note (entries are listed by id in the detail)."""
+    note = (
+        GroupNote.objects.filter(public_id=_parse_uuid(group_note_id))
+        .select_related("series", "program__organization")
+        .first()
+    )
+    slot = find_slot(note.series.public_id, note.original_date) if note is not None else None
+    role = _role(user, note, slot) if note is not None and slot is not None else ""
+    if note is None or slot is None or not role:
+        raise _deny(user, str(group_note_id))
+    record(user, action, obj=note, purpose=Purpose.TREAT, role=role)
+    return note, slot, role
+
+
+def _entries(note: GroupNote) -> list[GroupNoteEntry]:
+    return list(
+        note.entries.select_related("episode__participant", "episode__program").order_by(
+            "position", "pk"
+        )
+    )
+
+
+def _objective_choices(entries: list[GroupNoteEntry]) -> dict[int, list[tuple[str, str]]]:
+    """Each attendee's current signed plan objectives (one query for the whole page)."""
+    versions = ga.latest_signed_versions([e.episode_id for e in entries])
+    return {
+        episode_id: [(o.key, o.description) for o in plan_content.load(v.content).objectives]
+        for episode_id, v in versions.items()
+    }
+
+
+@staff_required()
+@require_POST
+def group_start(request: AuthedRequest, series_id: uuid.UUID, occurrence_date: str) -> HttpResponse:
+    """From the attendance sheet: open the occurrence's group note, starting it if needed."""
+    try:
+        original = date.fromisoformat(occurrence_date)
+    except ValueError:
+        raise _deny(request.user, f"{series_id}/{occurrence_date}") from None
+    slot = find_slot(series_id, original)
+    if slot is None or not facilitates(request.user, slot):
+        raise _deny(request.user, f"{series_id}/{occurrence_date}")
+    try:
+        note = ga.check_start_group_note(request.user, slot)
+    except ValidationError as error:
+        for texts in error.message_dict.values():
+            for text in texts:
+                messages.error(request, text)
+        return redirect(
+            "scheduling:occurrence", series_id=series_id, occurrence_date=occurrence_date
+        )
+    return redirect("notes:group", group_note_id=note.public_id)
+
+
+def _group_context(note: GroupNote, slot: Slot, entries: list[GroupNoteEntry]) -> dict[str, Any]:
+    tz = note.program.organization.tz
+    return {
+        "note": note,
+        "slot": slot,
+        "entries": entries,
+        "start": timezone.localtime(note.session_start, tz),
+        "end": timezone.localtime(note.session_end, tz),
+    }
+
+
+@staff_required()
+def group_note(request: AuthedRequest, group_note_id: uuid.UUID) -> HttpResponse:
+    """The editor while a draft (for facilitators); the whole note to read otherwise."""
+    note, slot, role = open_group_note(request.user, group_note_id)
+    entries = _entries(note)
+    context = _group_context(note, slot, entries)
+    if note.is_signed or role != "facilitator":
+        choices = _objective_choices(entries)
+        context["whole_rows"] = [
+            (e, _objectives_addressed(e, choices.get(e.episode_id, []))) for e in entries
+        ]
+        return render(request, "notes/group_view.html", context)
+    choices = _objective_choices(entries)
+    context |= {
+        "rows": [(e, choices.get(e.episode_id, [])) for e in entries],
+        "participation": Participation.choices,
+        "risk_levels": RiskLevel.choices,
+    }
+    return render(request, "notes/group_edit.html", context)
+
+
+def _objectives_addressed(entry: GroupNoteEntry, choices: list[tuple[str, str]]) -> list[str]:
+    labels = dict(choices)
+    return [labels.get(k, "(objective no longer in the plan)") for k in entry.objectives]
+
+
+def _revision(request: AuthedRequest) -> int:
+    try:
+        return int(request.POST.get("revision", ""))
+    except ValueError:
+        return -1
+
+
+def _is_htmx(request: AuthedRequest) -> bool:
+    return bool(request.headers.get("HX-Request"))
+
+
+def _saved(request: AuthedRequest, note: GroupNote, context: dict[str, Any]) -> HttpResponse:
+    """htmx gets the status fragment (200 even on conflict, so it is swapped in; the typed
+    text stays in the page); a plain form post goes back to the editor with a message."""
+    if _is_htmx(request):
+        return render(request, "notes/group_edit.html#status", context)
+    if context["state"] == "saved":
+        messages.success(request, "Saved.")
+    else:
+        messages.error(request, " ".join(context.get("errors", [])) or "Not saved.")
+    return redirect("notes:group", group_note_id=note.public_id)
+
+
+@staff_required()
+@require_POST
+def group_part_save(request: AuthedRequest, group_note_id: uuid.UUID) -> HttpResponse:
+    note, slot, _ = open_group_note(request.user, group_note_id, action=Action.UPDATE)
+    part = ga.GroupPart(
+        topic=request.POST.get("topic", ""),
+        interventions=request.POST.get("interventions", ""),
+        themes=request.POST.get("themes", ""),
+    )
+    context: dict[str, Any] = {"target": "group"}
+    try:
+        saved = ga.check_save_group_part(
+            request.user, note, slot, part, revision=_revision(request)
+        )
+    except ga.GroupConflict:
+        context["state"] = "conflict"
+    except ValidationError as error:
+        context |= {"state": "invalid", "errors": _flat(error)}
+    else:
+        context |= {"state": "saved", "revision": saved.revision, "saved_at": _now(note)}
+    return _saved(request, note, context)
+
+
+@staff_required()
+@require_POST
+def group_entry_save(
+    request: AuthedRequest, group_note_id: uuid.UUID, entry_id: uuid.UUID
+) -> HttpResponse:
+    note, slot, _ = open_group_note(request.user, group_note_id, action=Action.UPDATE)
+    entry = (
+        note.entries.filter(public_id=_parse_uuid(entry_id))
+        .select_related("episode__participant")
+        .first()
+    )
+    if entry is None:
+        raise _deny(request.user, str(entry_id))
+    entry.group_note = note
+    version = latest_signed(entry.episode)
+    keys = {o.key for o in plan_content.load(version.content).objectives} if version else set()
+    post = request.POST
+    risk = post.get("risk_level", "")
+    draft = ga.EntryDraft(
+        participation=post.get("participation", ""),
+        response=post.get("response", ""),
+        objectives=[str(k)[:24] for k in post.getlist("objectives")][:50],
+        practice_reviewed=post.get("practice_reviewed", ""),
+        practice_assigned=post.get("practice_assigned", ""),
+        risk_level=risk if risk in RiskLevel.values else "",
+        risk_notes=post.get("risk_notes", ""),
+        plan=post.get("plan", ""),
+    )
+    context: dict[str, Any] = {"target": str(entry.public_id)}
+    try:
+        saved = ga.check_save_entry(
+            request.user,
+            note,
+            slot,
+            entry,
+            draft,
+            revision=_revision(request),
+            objective_keys=keys,
+        )
+    except ga.GroupConflict:
+        context["state"] = "conflict"
+    except ValidationError as error:
+        context |= {"state": "invalid", "errors": _flat(error)}
+    else:
+        context |= {"state": "saved", "revision": saved.revision, "saved_at": _now(note)}
+    return _saved(request, note, context)
+
+
+def _flat(error: ValidationError) -> list[str]:
+    return [t for texts in error.message_dict.values() for t in texts]
+
+
+def _now(note: GroupNote) -> Any:
+    return timezone.localtime(timezone.now(), note.program.organization.tz)
+
+
+@staff_required()
+def group_sign(request: AuthedRequest, group_note_id: uuid.UUID) -> HttpResponse:
+    note, slot, role = open_group_note(request.user, group_note_id)
+    if note.is_signed or role != "facilitator":
+        return redirect("notes:group", group_note_id=note.public_id)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        try:
+            ga.check_sign_group_note(
+                request.user,
+                note,
+                slot,
+                typed_name=request.POST.get("typed_name", ""),
+                password=request.POST.get("password", ""),
+                revision=_revision(request),
+                mentions_confirmed=request.POST.get("confirm_mentions") == "yes",
+            )
+        except ValidationError as error:
+            errors = error.message_dict
+        else:
+            messages.success(request, "Group note signed: each member's chart now has it.")
+            return redirect("notes:group", group_note_id=note.public_id)
+    entries = _entries(note)
+    choices = _objective_choices(entries)
+    context = _group_context(note, slot, entries) | {
+        "errors": errors,
+        "missing": ga.missing_for_signing(note, entries),
+        "mentions": ga.name_mentions(note, entries),
+        "whole_rows": [
+            (e, _objectives_addressed(e, choices.get(e.episode_id, []))) for e in entries
+        ],
+    }
+    return render(request, "notes/group_sign.html", context, status=422 if errors else 200)
+
+
+# --- The standalone note: the group part and one person's entry -----------------------------
+
+
+def standalone_entries(episode_ids: list[int]) -> QuerySet[GroupNoteEntry]:
+    """Signed entries of these episodes, with their group note (never another entry)."""
+    return (
+        GroupNoteEntry.objects.filter(episode_id__in=episode_ids, locked=True)
+        .select_related("group_note")
+        .order_by("-group_note__session_start", "-pk")
+    )
+
+
+def _standalone_context(entry: GroupNoteEntry) -> dict[str, Any]:
+    note = entry.group_note
+    tz = entry.episode.program.organization.tz
+    version = entry.plan_version
+    document = plan_content.load(version.content) if version is not None else None
+    objectives = (
+        [
+            (o.description if (o := document.objective(k)) else "(objective no longer in the plan)")
+            for k in entry.objectives
+        ]
+        if document is not None
+        else []
+    )
+    return {
+        "gnote": note,
+        "entry": entry,
+        "start": timezone.localtime(note.session_start, tz),
+        "end": timezone.localtime(note.session_end, tz),
+        "objectives_addressed": objectives,
+    }
+
+
+def _open_entry(user: Any, episode_ids: list[int], entry_id: Any) -> GroupNoteEntry | None:
+    return (
+        standalone_entries(episode_ids)
+        .filter(public_id=_parse_uuid(entry_id))
+        .select_related("episode__program__organization", "plan_version")
+        .first()
+    )
+
+
+@staff_required()
+def chart_group_entry(
+    request: AuthedRequest, public_id: uuid.UUID, entry_id: uuid.UUID
+) -> HttpResponse:
+    """A group note as it stands in this participant's chart (care team, directors)."""
+    ca = clinical_episode(request.user, public_id)
+    entry = _open_entry(request.user, [ca.episode.pk], entry_id)
+    if entry is None:
+        raise _deny(request.user, str(entry_id))
+    record(
+        request.user,
+        Action.VIEW,
+        participant=ca.access.participant,
+        obj=entry,
+        purpose=Purpose.TREAT,
+        role=ca.access.role,
+    )
+    context = chart_context(ca.access, "notes") | _standalone_context(entry)
+    return render(request, "notes/group_entry.html", context)
+
+
+def _own_access(request: AuthedRequest) -> Any:
+    participant = getattr(request.user, "participant", None)
+    if participant is None:
+        raise Http404
+    return access_participant(
+        request.user, participant.public_id, purpose=Purpose.PATRQT, minimum=Scope.CLINICAL
+    )
+
+
+@login_required
+def my_group_notes(request: AuthedRequest) -> HttpResponse:
+    """The participant's own signed group notes (never restricted notes: those are never
+    shown to the participant)."""
+    access = _own_access(request)
+    entries = list(standalone_entries([e.pk for e in access.episodes])[:STANDALONE_PAGE])
+    record(
+        request.user,
+        Action.LIST,
+        participant=access.participant,
+        object_type="notes.groupnoteentry",
+        purpose=Purpose.PATRQT,
+        detail={"results": len(entries)},
+    )
+    return render(request, "notes/group_mine.html", {"entries": entries})
+
+
+@login_required
+def my_group_note(request: AuthedRequest, entry_id: uuid.UUID) -> HttpResponse:
+    access = _own_access(request)
+    entry = _open_entry(request.user, [e.pk for e in access.episodes], entry_id)
+    if entry is None:
+        raise _deny(request.user, str(entry_id))
+    record(
+        request.user,
+        Action.VIEW,
+        participant=access.participant,
+        obj=entry,
+        purpose=Purpose.PATRQT,
+        role="participant",
+    )
+    return render(request, "notes/group_mine_entry.html", _standalone_context(entry))
