@@ -12,6 +12,8 @@ class PlansConfig(AppConfig):
         # Clinical content: front desk never gets the tab (and the pages answer them 404).
         chart.register_tab(chart.ChartTab("plan", "Plan", "plans:tab", Scope.CLINICAL, order=25))
         # Objective progress from measures and scheduling: plans reads them, never the reverse.
-        from trellis.plans import providers
+        from trellis.plans import providers, sweeps
 
         providers.register()
+        # Reliable deterioration and not-on-track alerts make the plan's review due now.
+        sweeps.register()
