@@ -100,6 +100,7 @@ class AgendaRule(models.TextChoices):
     UNEXCUSED = "unexcused", "Unexcused absences"
     REVIEW_DUE = "review_due", "Plan review due within 7 days"
     UNSIGNED_PLAN = "unsigned_plan", "No signed treatment plan"
+    DISCHARGE_PLANNED = "discharge_planned", "Discharge planned within 7 days"
     MANUAL = "manual", "Added by hand"
 
 

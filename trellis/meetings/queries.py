@@ -47,6 +47,7 @@ UNEXCUSED_WINDOW_DAYS = 14
 SIGNAL_DAYS = 14
 RUNNING_ROLES = (Role.PROGRAM_DIRECTOR, Role.CLINICIAN)
 RULE_ORDER = {rule: n for n, rule in enumerate(AgendaRule.values)}
+DISCHARGE_WITHIN_DAYS = 7
 
 
 # --- who may run meetings -------------------------------------------------------------
@@ -150,11 +151,7 @@ def _chart(name: str, episode: Episode) -> str:
 
 def agenda_for(program: Program, *, today: date | None = None) -> list[AgendaEntry]:
     """Every generated agenda item for the program's open episodes, with its reason and a
-    link to the evidence. A fixed number of queries whatever the program's size.
-
-    Discharge planned within 7 days is not a rule: episodes have no planned-discharge
-    date yet (docs/meetings.md).
-    """
+    link to the evidence. A fixed number of queries whatever the program's size."""
     zone = program.organization.tz
     today = today or timezone.now().astimezone(zone).date()
     episodes = list(
@@ -274,6 +271,21 @@ def agenda_for(program: Program, *, today: date | None = None) -> list[AgendaEnt
         entries.append(
             AgendaEntry(episode, AgendaRule.UNSIGNED_PLAN, reason, _chart("plans:tab", episode))
         )
+
+    # Discharge planned within 7 days (transition and aftercare planning).
+    for episode in episodes:
+        planned = episode.planned_discharge_on
+        if planned is not None and today <= planned <= today + timedelta(
+            days=DISCHARGE_WITHIN_DAYS
+        ):
+            entries.append(
+                AgendaEntry(
+                    episode,
+                    AgendaRule.DISCHARGE_PLANNED,
+                    f"Discharge planned {_day(planned)}: review aftercare and transition",
+                    _chart("participants:chart", episode),
+                )
+            )
 
     entries.sort(
         key=lambda e: (

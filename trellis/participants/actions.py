@@ -493,3 +493,33 @@ def do_end_care_team_member(
         detail={"end_date": end_date.isoformat()},
     )
     return membership
+
+
+def check_set_planned_discharge(actor: User, episode: Episode, planned: date | None) -> Episode:
+    """Set or clear the date the team plans to discharge; validated against the episode."""
+    errors: dict[str, str] = {}
+    if not episode.is_open:
+        errors["planned_discharge_on"] = "This episode is already discharged."
+    elif planned is not None:
+        if episode.admitted_on is not None and planned < episode.admitted_on:
+            errors["planned_discharge_on"] = "The planned discharge is before the admission."
+        elif planned < timezone.localdate():
+            errors["planned_discharge_on"] = "That date has passed: choose a later one."
+    if errors:
+        raise ValidationError(errors)
+    return do_set_planned_discharge(actor, episode, planned)
+
+
+@transaction.atomic
+def do_set_planned_discharge(actor: User | None, episode: Episode, planned: date | None) -> Episode:
+    episode.planned_discharge_on = planned
+    episode.save(update_fields=["planned_discharge_on"])
+    record(
+        actor,
+        Action.UPDATE,
+        participant=episode.participant,
+        obj=episode,
+        purpose=Purpose.TREAT,
+        detail={"planned_discharge_on": planned.isoformat() if planned else ""},
+    )
+    return episode

@@ -159,6 +159,11 @@ class Episode(models.Model):
     admitted_on = models.DateField(null=True, blank=True)
     discharged_on = models.DateField(null=True, blank=True)
     discharge_reason = models.CharField(max_length=20, choices=DischargeReason.choices, blank=True)
+    planned_discharge_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When the team plans to discharge (transition planning, team meetings).",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = EpisodeQuerySet.as_manager()

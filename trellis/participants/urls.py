@@ -9,4 +9,9 @@ urlpatterns = [
     path("me/", views.my_record, name="me"),
     path("<uuid:public_id>/", views.participant_chart, name="chart"),
     path("<uuid:public_id>/care-team/", views.care_team_tab, name="care-team"),
+    path(
+        "<uuid:public_id>/planned-discharge/",
+        views.planned_discharge,
+        name="planned-discharge",
+    ),
 ]

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from trellis.accounts.http import AuthedRequest
-from trellis.audit.models import Purpose
+from trellis.audit.models import Action, Purpose
 from trellis.participants import care_team as team
 from trellis.participants.actions import (
     check_add_care_team_member,
@@ -19,6 +21,7 @@ from trellis.participants.actions import (
     check_change_primary,
     check_create_participant,
     check_end_care_team_member,
+    check_set_planned_discharge,
     do_record_participant_search,
 )
 from trellis.participants.chart import chart_context, overview_panels
@@ -95,6 +98,9 @@ def participant_chart(request: AuthedRequest, public_id: str) -> HttpResponse:
         "other_episodes": [e for e in access.episodes if e != episode],
         "care_team": care_team,
         "overview_panels": overview_panels(access),
+        "can_plan_discharge": episode is not None
+        and episode.is_open
+        and team.can_manage_care_team(access, episode),
     }
     return render(request, "participants/chart.html", context)
 
@@ -238,3 +244,38 @@ def _after_team_change(
         # Once a care team exists the chart belongs to it: intake no longer sees it.
         return redirect("participants:list")
     return redirect("participants:care-team", public_id=public_id)
+
+
+class PlannedDischargeForm(forms.Form):
+    planned_discharge_on = forms.DateField(
+        label="Planned discharge", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+@staff_required()
+@require_POST
+def planned_discharge(request: AuthedRequest, public_id: str) -> HttpResponse:
+    """Set or clear the planned discharge date of the current episode (the care team or the
+    director: the same people who manage the care team)."""
+    access = access_participant(
+        request.user, public_id, purpose=Purpose.TREAT, minimum=Scope.CLINICAL,
+        action=Action.UPDATE,
+    )  # fmt: skip
+    episode = access.current_episode
+    if episode is None or not team.can_manage_care_team(access, episode):
+        raise Http404("No such participant.")
+    form = PlannedDischargeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Enter the planned discharge as a date, or leave it empty.")
+    else:
+        try:
+            check_set_planned_discharge(
+                request.user, episode, form.cleaned_data["planned_discharge_on"]
+            )
+        except ValidationError as error:
+            for texts in error.message_dict.values():
+                for text in texts:
+                    messages.error(request, text)
+        else:
+            messages.success(request, "Planned discharge saved.")
+    return redirect("participants:chart", public_id=public_id)

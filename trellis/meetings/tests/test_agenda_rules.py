@@ -9,6 +9,7 @@ from decimal import Decimal
 from tests.personas import PASSWORD, World
 from trellis.meetings.models import AgendaRule
 from trellis.meetings.queries import AgendaEntry, agenda_for
+from trellis.participants.actions import check_set_planned_discharge
 from trellis.participants.models import Participant
 from trellis.plans.actions import do_request_plan_review
 from trellis.plans.tests.factory import complete_content, draft_with, signed_plan
@@ -114,3 +115,15 @@ def test_signed_plan_is_not_unsigned(world: World) -> None:
 def test_discharged_and_other_programs_are_never_on_the_agenda(world: World) -> None:
     alert(world.sud_participant, AlertKind.RELIABLE_DETERIORATION)
     assert all(e.participant.pk != world.sud_participant.pk for e in agenda_for(world.program))
+
+
+def test_discharge_planned_within_seven_days(world: World) -> None:
+    episode = world.participant.episodes.get()
+    assert items(world, world.participant, AgendaRule.DISCHARGE_PLANNED) == []
+    today = local_today(world)
+    check_set_planned_discharge(world.clinician, episode, today + timedelta(days=12))
+    assert items(world, world.participant, AgendaRule.DISCHARGE_PLANNED) == []
+    check_set_planned_discharge(world.clinician, episode, today + timedelta(days=5))
+    [entry] = items(world, world.participant, AgendaRule.DISCHARGE_PLANNED)
+    assert "Discharge planned" in entry.reason
+    assert entry.evidence_url == f"/participants/{world.participant.public_id}/"
