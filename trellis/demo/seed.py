@@ -60,6 +60,7 @@ from trellis.demo.cast import (
 from trellis.measures.demo import seed_measure_history
 from trellis.meetings.demo import seed_meetings
 from trellis.notes.demo import seed_group_notes, seed_notes
+from trellis.participants.actions import do_set_planned_discharge
 from trellis.participants.models import (
     CareTeamMember,
     DischargeReason,
@@ -311,6 +312,21 @@ class SeedResult:
 DEFAULT_WEEKS = 12
 
 
+def _plan_discharges(organization: Organization, *, seed: int, today: date) -> None:
+    """A few people who have been in care for a month or more get a discharge date in the
+    coming week, so transition planning shows up on the team-meeting agenda."""
+    rng = random.Random(f"{seed}:planned discharges")
+    settled = list(
+        Episode.objects.filter(
+            program__organization=organization,
+            status=EpisodeStatus.ACTIVE,
+            admitted_on__lte=today - timedelta(days=28),
+        ).order_by("pk")
+    )
+    for episode in rng.sample(settled, min(4, len(settled))):
+        do_set_planned_discharge(None, episode, today + timedelta(days=rng.randint(2, 6)))
+
+
 def _load_history(
     organization: Organization, *, seed: int, weeks: int, today: date, progress: Progress
 ) -> None:
@@ -360,6 +376,7 @@ def load_demo(
     organization, programs, tracks = _load_organization()
     users = _load_staff(organization, programs, today, progress)
     counts = _load_participants(organization, programs, tracks, users, plans, progress)
+    _plan_discharges(organization, seed=seed, today=today)
     if weeks:
         _load_history(organization, seed=seed, weeks=weeks, today=today, progress=progress)
     record(
