@@ -1,0 +1,166 @@
+"""Rosters: who is expected at a series, from when to when (rolling admission)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+
+from trellis.audit.models import Action
+from trellis.audit.trail import record
+from trellis.participants.models import Episode, EpisodeStatus
+from trellis.scheduling import conflicts as conflict_checks
+from trellis.scheduling.models import (
+    RosterMembership,
+    SessionSeries,
+)
+from trellis.scheduling.queries import occurrences_between, series_queryset
+
+if TYPE_CHECKING:
+    from trellis.accounts.models import User
+from trellis.scheduling.actions._shared import (
+    _override_detail,
+)
+
+# --- rosters ------------------------------------------------------------------------------
+
+
+def check_add_to_roster(
+    actor: User,
+    episode: Episode,
+    series: SessionSeries,
+    start: date,
+    end: date | None = None,
+    *,
+    override_reason: str = "",
+) -> RosterMembership:
+    errors: dict[str, str] = {}
+    if episode.program_id != series.track.program_id:
+        errors["series"] = "That session belongs to another program."
+    if episode.status == EpisodeStatus.DISCHARGED:
+        errors["episode"] = "The episode is discharged."
+    if end is not None and end < start:
+        errors["end_date"] = "The end date is before the start date."
+    if series.last_date is not None and start > series.last_date:
+        errors["start_date"] = "The series has ended by then."
+    overlapping = RosterMembership.objects.filter(episode=episode, series=series).overlapping(
+        start, end or date.max
+    )
+    if overlapping.exists():
+        errors["start_date"] = "Already on this session's roster for part of that period."
+    if errors:
+        raise ValidationError(errors)
+    found = roster_conflicts(episode, series, start, end)
+    conflict_checks.refuse_unless_overridden(found, override_reason)
+    return do_add_to_roster(
+        actor, episode, series, start, end, detail=_override_detail(found, override_reason)
+    )
+
+
+def roster_conflicts(
+    episode: Episode, series: SessionSeries, start: date, end: date | None
+) -> list[conflict_checks.Conflict]:
+    """Over capacity on the first day, or the person already in an overlapping session."""
+    expected = RosterMembership.objects.filter(series=series).active_on(start).count() + 1
+    found = conflict_checks.capacity_conflicts(series.capacity, None, expected)
+    window_end = start + timedelta(weeks=conflict_checks.CONFLICT_HORIZON_WEEKS)
+    if end is not None:
+        window_end = min(window_end, end)
+    others = series_queryset().filter(
+        pk__in=RosterMembership.objects.filter(episode=episode)
+        .overlapping(start, window_end)
+        .values("series_id")
+    )
+    other_slots = [s for s in occurrences_between(others, start, window_end) if not s.cancelled]
+    mine = [s for s in occurrences_between([series], start, window_end) if not s.cancelled]
+    for slot in mine:
+        for other in other_slots:
+            if other.series.pk != series.pk and (
+                other.starts_at < slot.ends_at and slot.starts_at < other.ends_at
+            ):
+                found.append(
+                    conflict_checks.Conflict(
+                        "participant",
+                        f"Already expected at {other.series.name} on "
+                        f"{other.date:%a %Y-%m-%d} at {other.start_time:%H:%M}.",
+                    )
+                )
+                break
+        if len(found) > 5:
+            break
+    return found
+
+
+@transaction.atomic
+def do_add_to_roster(
+    actor: User | None,
+    episode: Episode,
+    series: SessionSeries,
+    start: date,
+    end: date | None = None,
+    *,
+    detail: dict[str, Any] | None = None,
+    audit: bool = True,
+) -> RosterMembership:
+    membership = RosterMembership.objects.create(
+        episode=episode, series=series, start_date=start, end_date=end
+    )
+    if audit:
+        record(
+            actor,
+            Action.CREATE,
+            participant=episode.participant,
+            obj=membership,
+            detail={
+                "series": str(series.public_id),
+                "start": f"{start:%Y-%m-%d}",
+                **(detail or {}),
+            },
+        )
+    return membership
+
+
+@transaction.atomic
+def do_end_roster_membership(
+    actor: User | None, membership: RosterMembership, end: date
+) -> RosterMembership:
+    if end < membership.start_date:
+        raise ValidationError({"end_date": "The end date is before the start date."})
+    membership.end_date = end
+    membership.save(update_fields=["end_date"])
+    record(
+        actor,
+        Action.UPDATE,
+        participant=membership.episode.participant,
+        obj=membership,
+        detail={"end": f"{end:%Y-%m-%d}"},
+    )
+    return membership
+
+
+@transaction.atomic
+def do_join_track_series(
+    actor: User | None, episode: Episode, start: date, *, audit: bool = True
+) -> list[RosterMembership]:
+    """Put an episode on every group series of its track from `start` (admission to a track
+    means its groups). Series already joined for that date are skipped."""
+    if episode.track_id is None:
+        return []
+    joined = []
+    series_list = SessionSeries.objects.filter(
+        track_id=episode.track_id, participant_specific=False
+    ).filter(Q(last_date__isnull=True) | Q(last_date__gte=start))
+    for series in series_list:
+        if (
+            RosterMembership.objects.filter(episode=episode, series=series)
+            .active_on(max(start, series.dtstart))
+            .exists()
+        ):
+            continue
+        joined.append(
+            do_add_to_roster(actor, episode, series, max(start, series.dtstart), audit=audit)
+        )
+    return joined
