@@ -265,6 +265,13 @@ LOGGING = {
 
 TRELLIS_PAGE_SIZE = 25
 
+# Clinical thresholds a program may tune (docs/configuration.md).
+TRELLIS_BASE_URL = env("TRELLIS_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+TRELLIS_ALERT_ESCALATION_MINUTES = int(env("TRELLIS_ALERT_ESCALATION_MINUTES", "120"))
+TRELLIS_ATTENDANCE_CONSECUTIVE_UNEXCUSED = int(env("TRELLIS_ATTENDANCE_CONSECUTIVE_UNEXCUSED", "2"))
+TRELLIS_ATTENDANCE_ABSENCES_IN_WINDOW = int(env("TRELLIS_ATTENDANCE_ABSENCES_IN_WINDOW", "3"))
+TRELLIS_ATTENDANCE_WINDOW_DAYS = int(env("TRELLIS_ATTENDANCE_WINDOW_DAYS", "14"))
+
 # Background work: Django's task framework with the database backend (no extra server).
 # `make demo` runs `manage.py db_worker` (runs tasks) and `manage.py run_clock` (enqueues
 # periodic sweeps, see trellis/lib/periodic.py). Tests run tasks immediately.

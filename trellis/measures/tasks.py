@@ -3,8 +3,7 @@ idempotent: the state is in the database, so running twice or late does no harm.
 
 from __future__ import annotations
 
-import os
-
+from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.tasks import task
@@ -23,7 +22,7 @@ REMINDER_BODY = (
 
 
 def base_url() -> str:
-    return os.environ.get("TRELLIS_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+    return str(settings.TRELLIS_BASE_URL)
 
 
 @task
