@@ -155,6 +155,10 @@ else:
                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
                 ),
             },
+            # Tests use a file too, not Django's in-memory default: browser tests run a live
+            # server thread beside the test, and only a file database lets a second writer
+            # wait (busy timeout) as it does in production, instead of failing at once.
+            "TEST": {"NAME": str(SQLITE_PATH.parent / "test.sqlite3")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
