@@ -14,64 +14,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import shutil
-import statistics
-import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from harness import ROOT, row, setup_django, timed
+
 BENCH_DIR = ROOT / "var" / "bench-meetings"
 RESULTS = Path(__file__).resolve().parent / "results-meetings.json"
-
-
-def setup_django() -> None:
-    shutil.rmtree(BENCH_DIR, ignore_errors=True)
-    BENCH_DIR.mkdir(parents=True)
-    os.environ["TRELLIS_SQLITE_PATH"] = str(BENCH_DIR / "bench.sqlite3")
-    os.environ["TRELLIS_DEMO"] = "1"
-    os.environ["ALLOWED_HOSTS"] = "testserver"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trellis.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-
-
-def timed(fn: Any, iterations: int) -> tuple[list[float], list[int]]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    fn()  # warm up
-    times, queries = [], []
-    for _ in range(iterations):
-        # The debug query log is a bounded deque: clear it so long pages count right.
-        connection.queries_log.clear()
-        with CaptureQueriesContext(connection) as captured:
-            start = time.perf_counter()
-            fn()
-            times.append((time.perf_counter() - start) * 1000)
-        queries.append(len(captured))
-    return times, queries
-
-
-def row(operation: str, size: str, times: list[float], queries: list[int]) -> dict[str, Any]:
-    ordered = sorted(times)
-    q = sorted(set(queries))
-    return {
-        "operation": operation,
-        "size": size,
-        "median_ms": round(statistics.median(ordered), 2),
-        "p95_ms": round(ordered[max(0, int(len(ordered) * 0.95) - 1)], 2),
-        "queries": str(q[0]) if len(q) == 1 else f"{q[0]}–{q[-1]}",
-        "samples": len(times),
-    }
 
 
 def main() -> None:
@@ -80,7 +30,7 @@ def main() -> None:
     parser.add_argument("--weeks", type=int, default=12)
     parser.add_argument("--iterations", type=int, default=30)
     args = parser.parse_args()
-    setup_django()
+    setup_django(BENCH_DIR)
 
     from django.db.models import Count, Q
     from django.test import Client

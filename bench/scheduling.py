@@ -13,51 +13,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
-import shutil
 import statistics
-import sys
 import time
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from harness import ROOT, setup_django, timed
+
 BENCH_DIR = ROOT / "var" / "bench-scheduling"
 RESULTS = Path(__file__).resolve().parent / "results-scheduling.json"
 BENCH_PASSWORD = "bench-password-123"  # noqa: S105 - throwaway local database
-
-
-def setup_django() -> None:
-    shutil.rmtree(BENCH_DIR, ignore_errors=True)
-    BENCH_DIR.mkdir(parents=True)
-    os.environ["TRELLIS_SQLITE_PATH"] = str(BENCH_DIR / "bench.sqlite3")
-    os.environ["TRELLIS_DEMO"] = "1"
-    os.environ["ALLOWED_HOSTS"] = "testserver"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trellis.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-
-
-def timed(fn: Any, iterations: int) -> tuple[list[float], list[int]]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    fn()  # warm up
-    times, queries = [], []
-    for _ in range(iterations):
-        with CaptureQueriesContext(connection) as captured:
-            start = time.perf_counter()
-            fn()
-            times.append((time.perf_counter() - start) * 1000)
-        queries.append(len(captured))
-    return times, queries
 
 
 def build(participants: int, weeks: int, rng: random.Random) -> dict[str, Any]:
@@ -210,7 +177,7 @@ def main() -> None:
     parser.add_argument("--participants", type=int, default=300)
     parser.add_argument("--iterations", type=int, default=20)
     args = parser.parse_args()
-    setup_django()
+    setup_django(BENCH_DIR)
     from trellis.scheduling.models import Attendance
 
     rng = random.Random(7)

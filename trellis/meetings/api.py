@@ -17,8 +17,13 @@ from trellis.audit.trail import record
 from trellis.lib.api import error_responses, parse_public_id
 from trellis.meetings import actions
 from trellis.meetings.models import Decision, Meeting
-from trellis.meetings.queries import may_see_meetings, meeting_view, meetings_for, open_meeting
-from trellis.participants.models import Episode
+from trellis.meetings.queries import (
+    may_see_meetings,
+    meeting_view,
+    meetings_for,
+    open_meeting,
+    open_meeting_episode,
+)
 
 router = Router(tags=["meetings"])
 
@@ -172,13 +177,7 @@ def decide(request: HttpRequest, meeting_id: str, payload: DecisionIn) -> Status
     `due_on`; `plan_revision` requests the plan review and opens a draft revision."""
     user = acting_user(request)
     meeting = _meeting(request, meeting_id, Action.UPDATE)
-    episode = (
-        Episode.objects.filter(public_id=payload.episode, program=meeting.program)
-        .select_related("participant", "program")
-        .first()
-    )
-    if episode is None:
-        raise Http404
+    episode = open_meeting_episode(user, meeting, str(payload.episode))
     owner = User.objects.filter(public_id=payload.owner).first() if payload.owner else None
     decision = actions.check_decide(
         user,

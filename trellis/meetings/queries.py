@@ -29,6 +29,7 @@ from trellis.meetings.models import (
 from trellis.participants.models import Episode, EpisodeStatus, Participant
 from trellis.plans.models import PlanVersion, VersionStatus
 from trellis.plans.queries import reviews_due
+from trellis.privacy.access import access_episode
 from trellis.privacy.policy import Scope, episode_filter, grants_for
 from trellis.programs.models import Membership, Program, Role
 from trellis.scheduling.hours import flags_for
@@ -95,6 +96,19 @@ def open_meeting(user: User, public_id: str, *, action: str = Action.VIEW) -> Me
         raise Http404("No such meeting.")
     record(user, action, obj=meeting, purpose=Purpose.TREAT)
     return meeting
+
+
+def open_meeting_episode(
+    user: User, meeting: Meeting, public_id: str, *, action: str = Action.UPDATE
+) -> Episode:
+    """The episode a meeting writes about, through the access gate (audited): the user must
+    see it clinically and it must belong to the meeting's program; otherwise Http404."""
+    from django.http import Http404
+
+    opened = access_episode(user, public_id, purpose=Purpose.TREAT, action=action)
+    if not opened.clinical or opened.episode.program_id != meeting.program_id:
+        raise Http404("No such participant.")
+    return opened.episode
 
 
 def clinical_episode_ids(user: User, program: Program) -> set[int]:

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,11 +28,11 @@ from trellis.meetings.queries import (
     meeting_view,
     meetings_for,
     open_meeting,
+    open_meeting_episode,
     program_staff,
     runnable_programs,
     series_for,
 )
-from trellis.participants.models import Episode
 from trellis.privacy.decorators import staff_required
 from trellis.programs.models import Role
 
@@ -130,19 +130,6 @@ def _back(meeting: Meeting, anchor: str = "") -> HttpResponse:
     return redirect(f"{url}#{anchor}" if anchor else url)
 
 
-def _episode(meeting: Meeting, public_id: str) -> Episode:
-    episode = (
-        Episode.objects.filter(public_id=public_id, program=meeting.program)
-        .select_related("participant", "program")
-        .first()
-        if public_id
-        else None
-    )
-    if episode is None:
-        raise Http404("No such participant.")
-    return episode
-
-
 def _post_id(request: AuthedRequest, name: str) -> str:
     value = request.POST.get(name, "")
     try:
@@ -171,7 +158,7 @@ def generate(request: AuthedRequest, meeting_id: str) -> HttpResponse:
 @staff_required(*RUNNERS)
 def add_item(request: AuthedRequest, meeting_id: str) -> HttpResponse:
     meeting = open_meeting(request.user, meeting_id, action=Action.UPDATE)
-    episode = _episode(meeting, _post_id(request, "participant"))
+    episode = open_meeting_episode(request.user, meeting, _post_id(request, "participant"))
     try:
         actions.check_add_item(request.user, meeting, episode, request.POST.get("reason", ""))
     except ValidationError as error:
@@ -185,7 +172,7 @@ def add_item(request: AuthedRequest, meeting_id: str) -> HttpResponse:
 @staff_required(*RUNNERS)
 def discuss(request: AuthedRequest, meeting_id: str) -> HttpResponse:
     meeting = open_meeting(request.user, meeting_id, action=Action.UPDATE)
-    episode = _episode(meeting, _post_id(request, "participant"))
+    episode = open_meeting_episode(request.user, meeting, _post_id(request, "participant"))
     try:
         actions.check_discuss(request.user, meeting, episode, request.POST.get("text", ""))
     except ValidationError as error:
@@ -199,7 +186,7 @@ def discuss(request: AuthedRequest, meeting_id: str) -> HttpResponse:
 @staff_required(*RUNNERS)
 def decide(request: AuthedRequest, meeting_id: str) -> HttpResponse:
     meeting = open_meeting(request.user, meeting_id, action=Action.UPDATE)
-    episode = _episode(meeting, _post_id(request, "participant"))
+    episode = open_meeting_episode(request.user, meeting, _post_id(request, "participant"))
     owner_id = _post_id(request, "owner")
     owner = User.objects.filter(public_id=owner_id).first() if owner_id else None
     due_on = None

@@ -28,9 +28,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from trellis.accounts.http import AuthedRequest
-from trellis.audit.models import Action, Outcome, Purpose
+from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
 from trellis.notes import group_actions as ga
+from trellis.notes.group_access import deny_group_note, open_group_note, parse_uuid
 from trellis.notes.models import GroupNote, GroupNoteEntry, Participation, RiskLevel
 from trellis.participants.chart import chart_context
 from trellis.plans import content as plan_content
@@ -38,60 +39,10 @@ from trellis.plans.access import clinical_episode
 from trellis.plans.queries import latest_signed
 from trellis.privacy.access import Scope, access_participant
 from trellis.privacy.decorators import staff_required
-from trellis.privacy.policy import grants_for
 from trellis.scheduling.access import facilitates
 from trellis.scheduling.queries import Slot, find_slot
 
 STANDALONE_PAGE = 50
-
-
-def _deny(user: Any, object_id: str) -> Http404:
-    record(
-        user,
-        Action.DENY,
-        object_type="notes.groupnote",
-        object_id=object_id[:64],
-        outcome=Outcome.DENIED,
-        purpose=Purpose.TREAT,
-    )
-    return Http404("Not found.")
-
-
-def _parse_uuid(value: Any) -> uuid.UUID:
-    try:
-        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-    except ValueError:
-        return uuid.UUID(int=0)  # matches nothing
-
-
-def _role(user: Any, note: GroupNote, slot: Slot) -> str:
-    if facilitates(user, slot):
-        return "facilitator"
-    grants = grants_for(user)
-    if (
-        note.program_id in grants.clinical_programs
-        or note.program.organization_id in grants.clinical_orgs
-    ):
-        return "program_director"
-    return ""
-
-
-def open_group_note(
-    user: Any, group_note_id: Any, *, action: str = Action.VIEW
-) -> tuple[GroupNote, Slot, str]:
-    """The whole group note, for its facilitators and the program's directors; else an
-    audited 404. One audit event for the note (entries are listed by id in the detail)."""
-    note = (
-        GroupNote.objects.filter(public_id=_parse_uuid(group_note_id))
-        .select_related("series", "program__organization")
-        .first()
-    )
-    slot = find_slot(note.series.public_id, note.original_date) if note is not None else None
-    role = _role(user, note, slot) if note is not None and slot is not None else ""
-    if note is None or slot is None or not role:
-        raise _deny(user, str(group_note_id))
-    record(user, action, obj=note, purpose=Purpose.TREAT, role=role)
-    return note, slot, role
 
 
 def _entries(note: GroupNote) -> list[GroupNoteEntry]:
@@ -118,10 +69,10 @@ def group_start(request: AuthedRequest, series_id: uuid.UUID, occurrence_date: s
     try:
         original = date.fromisoformat(occurrence_date)
     except ValueError:
-        raise _deny(request.user, f"{series_id}/{occurrence_date}") from None
+        raise deny_group_note(request.user, f"{series_id}/{occurrence_date}") from None
     slot = find_slot(series_id, original)
     if slot is None or not facilitates(request.user, slot):
-        raise _deny(request.user, f"{series_id}/{occurrence_date}")
+        raise deny_group_note(request.user, f"{series_id}/{occurrence_date}")
     try:
         note = ga.check_start_group_note(request.user, slot)
     except ValidationError as error:
@@ -224,12 +175,12 @@ def group_entry_save(
 ) -> HttpResponse:
     note, slot, _ = open_group_note(request.user, group_note_id, action=Action.UPDATE)
     entry = (
-        note.entries.filter(public_id=_parse_uuid(entry_id))
+        note.entries.filter(public_id=parse_uuid(entry_id))
         .select_related("episode__participant")
         .first()
     )
     if entry is None:
-        raise _deny(request.user, str(entry_id))
+        raise deny_group_note(request.user, str(entry_id))
     entry.group_note = note
     version = latest_signed(entry.episode)
     keys = {o.key for o in plan_content.load(version.content).objectives} if version else set()
@@ -345,7 +296,7 @@ def _standalone_context(entry: GroupNoteEntry) -> dict[str, Any]:
 def _open_entry(user: Any, episode_ids: list[int], entry_id: Any) -> GroupNoteEntry | None:
     return (
         standalone_entries(episode_ids)
-        .filter(public_id=_parse_uuid(entry_id))
+        .filter(public_id=parse_uuid(entry_id))
         .select_related("episode__program__organization", "plan_version")
         .first()
     )
@@ -359,7 +310,7 @@ def chart_group_entry(
     ca = clinical_episode(request.user, public_id)
     entry = _open_entry(request.user, [ca.episode.pk], entry_id)
     if entry is None:
-        raise _deny(request.user, str(entry_id))
+        raise deny_group_note(request.user, str(entry_id))
     record(
         request.user,
         Action.VIEW,
@@ -403,7 +354,7 @@ def my_group_note(request: AuthedRequest, entry_id: uuid.UUID) -> HttpResponse:
     access = _own_access(request)
     entry = _open_entry(request.user, [e.pk for e in access.episodes], entry_id)
     if entry is None:
-        raise _deny(request.user, str(entry_id))
+        raise deny_group_note(request.user, str(entry_id))
     record(
         request.user,
         Action.VIEW,

@@ -120,6 +120,10 @@ def test_the_meetings_api(world: World, client_for: Clients, discussed: str) -> 
         },
         content_type="application/json",
     )
-    assert refused.status_code == 422
+    # Not their caseload: the same 404 as for a stranger's record, and the denial is audited.
+    assert refused.status_code == 404
+    assert Event.objects.filter(
+        actor=world.other_clinician, action=Action.DENY, participant=world.participant
+    ).exists()
     regenerated = client_for(world.director).post(f"/api/v1/meetings/{meeting_id}/agenda")
     assert regenerated.status_code == 200
