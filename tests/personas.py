@@ -17,11 +17,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-
-from django.utils import timezone
+from zoneinfo import ZoneInfo
 
 from trellis.accounts.actions import do_add_credential, do_create_user
 from trellis.accounts.models import User
+from trellis.lib.clock import local_today
 from trellis.participants.actions import (
     ParticipantDetails,
     do_add_care_team_member,
@@ -50,6 +50,12 @@ from trellis.programs.models import (
 )
 
 PASSWORD = "correct horse battery staple"
+TIME_ZONE = "America/Chicago"  # the test organization's zone: its dates differ from UTC's
+
+
+def org_today() -> date:
+    """Today in the test organization (never the runner's or UTC's date)."""
+    return local_today(ZoneInfo(TIME_ZONE))
 
 
 @dataclass
@@ -133,7 +139,7 @@ def make_participant(
     team: list[tuple[User, str, bool]] | None = None,
     user: User | None = None,
 ) -> Participant:
-    admitted = timezone.localdate() - timedelta(days=21)
+    admitted = organization.today() - timedelta(days=21)
     participant = do_create_participant(
         None,
         organization,
@@ -162,8 +168,10 @@ def make_participant(
     return participant
 
 
-def build_world() -> World:
-    org = do_create_organization(None, name="Riverbend Health (test)", time_zone="America/Chicago")
+def build_world(time_zone: str = TIME_ZONE) -> World:
+    """Everyone, through the real actions. Dates are the test organization's; a world in
+    another zone (`time_zone`) is for tests of the organization's clock."""
+    org = do_create_organization(None, name="Riverbend Health (test)", time_zone=time_zone)
     site = do_create_site(None, org, name="Riverbend Main", city="Springfield", state="IL")
     room = do_create_room(None, site, name="Room 2", capacity=12)
     program = do_create_program(

@@ -8,10 +8,9 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from tests.personas import PASSWORD, World
+from tests.personas import PASSWORD, World, org_today
 
 pytestmark = pytest.mark.e2e
 
@@ -32,7 +31,7 @@ def test_therapist_writes_and_signs_a_plan_in_the_participants_words(
     page.locator("textarea[name$='-words']").fill(GOAL)
     page.locator("input[name^='objectives-'][name$='-description']").fill("GAD-7 below 10")
     page.locator("select[name$='-kind']").select_option("measure_target")
-    due = timezone.localdate() + timedelta(days=45)
+    due = org_today() + timedelta(days=45)
     page.locator("input[name$='-due_on']").fill(due.isoformat())
     page.locator("input[name$='-instrument']").fill("GAD-7")
     page.locator("select[name$='-comparator']").select_option("lt")

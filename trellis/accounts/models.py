@@ -72,11 +72,12 @@ class Credential(models.Model):
     def __str__(self) -> str:
         return self.kind
 
-    def is_expired(self, on: date | None = None) -> bool:
-        return self.expires_on is not None and self.expires_on < (on or timezone.localdate())
+    def is_expired(self, on: date) -> bool:
+        """True when the credential lapsed before `on` (the organization's date)."""
+        return self.expires_on is not None and self.expires_on < on
 
-    def expires_soon(self, on: date | None = None, within_days: int = 60) -> bool:
-        today = on or timezone.localdate()
+    def expires_soon(self, on: date, within_days: int = 60) -> bool:
+        today = on
         return (
             self.expires_on is not None
             and not self.is_expired(today)

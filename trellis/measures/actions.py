@@ -418,7 +418,7 @@ def episode_change(episode: Episode, instrument: Instrument, today: date | None 
         instrument,
         episode_points(episode, instrument.code),
         admitted_on=episode.admitted_on,
-        today=today or timezone.localdate(),
+        today=today or episode.program.organization.today(),
         on_track_weeks=ON_TRACK_WEEKS,
     )
 
@@ -531,12 +531,14 @@ def due_date_for(
     return due
 
 
-def do_schedule_checkins(today: date | None = None) -> list[Administration]:
-    """Create the check-ins that are due (idempotent: one per episode, schedule and date)."""
-    today = today or timezone.localdate()
+def do_schedule_checkins(on: date | None = None) -> list[Administration]:
+    """Create the check-ins that are due (idempotent: one per episode, schedule and date).
+
+    Due dates are each program's own date (`on` overrides it, for tests and back-fills)."""
     created: list[Administration] = []
     programs = Program.objects.filter(is_active=True).select_related("organization")
     for program in programs:
+        today = on or program.organization.today()
         schedules = list(program.measure_schedules.filter(is_active=True))
         if not schedules and not program.measure_schedules.exists():
             schedules = do_create_default_schedules(None, program)

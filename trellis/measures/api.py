@@ -240,7 +240,7 @@ def import_questionnaire_response(
     with transaction.atomic():
         if administration is None:
             administration = do_create_administration(
-                user, episode, instrument.code, due_on=timezone.localdate()
+                user, episode, instrument.code, due_on=episode.program.organization.today()
             )
         response = check_submit_response(
             user,

@@ -57,7 +57,7 @@ def _trajectory(rng: random.Random, baseline: int, weeks: int, kind: str) -> lis
 def seed_measure_history(
     organization: Organization, *, rng: random.Random, weeks: int = 12, today: date | None = None
 ) -> None:
-    today = today or timezone.localdate()
+    today = today or organization.today()
     phq9, gad7 = get_instrument("PHQ-9"), get_instrument("GAD-7")
     episodes = list(
         Episode.objects.filter(

@@ -48,7 +48,7 @@ def measures_tab(access: ParticipantAccess) -> dict[str, Any]:
     """Everything the Measures tab shows, in a fixed number of queries."""
     episodes = clinical_episodes(access)
     episode = next((e for e in episodes if e.is_open), episodes[0] if episodes else None)
-    today = timezone.localdate()
+    today = access.participant.organization.today()
     scores = list(
         Score.objects.current()
         .filter(episode__in=episodes)
@@ -209,7 +209,7 @@ def program_scores(user: User, program: Program, sort: str = "name") -> list[Pro
         .filter(episode__in=[e.pk for e in episodes], kind="critical_item")
         .values_list("episode_id", flat=True)
     )
-    today = timezone.localdate()
+    today = program.organization.today()
     instruments = {code: get_instrument(code) for code in DEFAULT_CODES}
     rows = []
     for episode in episodes:

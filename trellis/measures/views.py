@@ -13,7 +13,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from trellis.accounts.http import AuthedRequest
@@ -97,7 +96,10 @@ def start_checkin(request: AuthedRequest, public_id: str) -> HttpResponse:
         messages.error(request, "Choose an instrument; the participant needs an open episode.")
         return redirect("measures:chart-tab", public_id=public_id)
     do_create_administration(
-        request.user, episode, form.cleaned_data["instrument"], due_on=timezone.localdate()
+        request.user,
+        episode,
+        form.cleaned_data["instrument"],
+        due_on=episode.program.organization.today(),
     )
     messages.success(
         request, "Check-in started: hand the tablet to the participant or send a link."

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
+from trellis.lib.clock import local_today
 from trellis.meetings.models import (
     AgendaItem,
     AgendaRule,
@@ -134,7 +135,7 @@ def do_materialize(
 ) -> list[Meeting]:
     """Create the series' meetings for the next `days` days (idempotent: one per date)."""
     zone = series.program.organization.tz
-    today = today or timezone.now().astimezone(zone).date()
+    today = today or local_today(zone)
     existing = set(series.meetings.filter(date__gte=today).values_list("date", flat=True))
     created = []
     for day in meeting_dates(series, today, days):
@@ -412,7 +413,7 @@ def do_sign(actor: User, meeting: Meeting) -> Meeting:
     locked.signed_at = timezone.now()
     locked.signed_by = actor
     locked.signer_name = actor.name
-    locked.signer_credentials = credentials_of(actor)
+    locked.signer_credentials = credentials_of(actor, on=meeting.program.organization.today())
     locked.save(update_fields=["signed_at", "signed_by", "signer_name", "signer_credentials"])
     record(actor, Action.SIGN, obj=locked, purpose=Purpose.TREAT)
     return locked

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from trellis.audit.models import Action, Outcome, Purpose
 from trellis.audit.trail import EventSpec, record, record_many
+from trellis.lib.clock import local_today
 from trellis.meetings.models import (
     AgendaItem,
     AgendaRule,
@@ -167,7 +168,7 @@ def agenda_for(program: Program, *, today: date | None = None) -> list[AgendaEnt
     """Every generated agenda item for the program's open episodes, with its reason and a
     link to the evidence. A fixed number of queries whatever the program's size."""
     zone = program.organization.tz
-    today = today or timezone.now().astimezone(zone).date()
+    today = today or local_today(zone)
     episodes = list(
         Episode.objects.filter(
             program=program, status__in=[EpisodeStatus.ACTIVE, EpisodeStatus.ON_HOLD]

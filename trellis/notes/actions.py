@@ -235,7 +235,7 @@ def do_sign_note(
         )
     note.signed_at = now
     note.signer_name = actor.name
-    note.signer_credentials = credentials_of(actor)
+    note.signer_credentials = credentials_of(actor, on=note.episode.program.organization.today())
     # Late: signed after the participant's next scheduled session (24 h when none is known).
     note.late_entry = late.is_late(note.episode, note.session_end, now)
     note.scores_snapshot = json.dumps([s.to_json() for s in snapshot.latest_scores(note.episode)])
@@ -260,7 +260,7 @@ def do_cosign_note(actor: User, note: Note) -> Note:
     note.status = NoteStatus.SIGNED
     note.cosigned_at = timezone.now()
     note.cosigner_name = actor.name
-    note.cosigner_credentials = credentials_of(actor)
+    note.cosigner_credentials = credentials_of(actor, on=note.episode.program.organization.today())
     note.save()
     _audit(actor, Action.SIGN, note, cosigned=True)
     return note
@@ -307,7 +307,7 @@ def do_add_addendum(actor: User, note: Note, *, text: str) -> Addendum:
         note=note,
         author=actor,
         author_name=actor.name,
-        author_credentials=credentials_of(actor),
+        author_credentials=credentials_of(actor, on=note.episode.program.organization.today()),
         text=text,
     )
     _audit(actor, Action.CREATE, note, addendum=str(addendum.public_id))

@@ -100,8 +100,10 @@ def check_start_group_note(actor: User, slot: Slot, *, today: datetime | None = 
 
 
 def do_start_group_note(actor: User, slot: Slot, rows: list[tuple[Episode, str]]) -> GroupNote:
+    today = slot.series.track.program.organization.today()
     facilitators = "; ".join(
-        ", ".join(part for part in (f.name, credentials_of(f)) if part) for f in slot.facilitators
+        ", ".join(part for part in (f.name, credentials_of(f, on=today)) if part)
+        for f in slot.facilitators
     )
     try:
         with transaction.atomic():
@@ -375,7 +377,7 @@ def do_sign_group_note(
     note.status = GroupNoteStatus.SIGNED
     note.signed_at = now
     note.signer_name = actor.name
-    note.signer_credentials = credentials_of(actor)
+    note.signer_credentials = credentials_of(actor, on=note.program.organization.today())
     note.number_present = sum(1 for e in entries if e.attended)
     note.late_entry = late.is_late_for_series(note.series_id, note.session_end, now)
     note.revision += 1

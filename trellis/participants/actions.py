@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
@@ -62,7 +61,7 @@ def _validate_details(details: ParticipantDetails, organization: Organization) -
         errors["given_name"] = "Enter the legal given name."
     if not details.family_name.strip():
         errors["family_name"] = "Enter the legal family name."
-    today = timezone.localdate()
+    today = organization.today()
     if details.date_of_birth > today:
         errors["date_of_birth"] = "Date of birth cannot be in the future."
     elif details.date_of_birth < EARLIEST_BIRTH_DATE:
@@ -93,7 +92,7 @@ def _validate_enrollment(
     if admitted_on is not None:
         if date_of_birth is not None and admitted_on < date_of_birth:
             errors["admitted_on"] = "Admission cannot be before the date of birth."
-        elif admitted_on > timezone.localdate() + timedelta(days=365):
+        elif admitted_on > organization.today() + timedelta(days=365):
             errors["admitted_on"] = "Admission is more than a year away: check the date."
     if errors:
         raise ValidationError(errors)
@@ -239,7 +238,7 @@ def check_discharge(actor: User, episode: Episode, *, discharged_on: date, reaso
         errors["discharged_on"] = "The episode has no admission date: record the admission first."
     elif discharged_on < episode.admitted_on:
         errors["discharged_on"] = "Discharge cannot be before admission."
-    if discharged_on > timezone.localdate():
+    if discharged_on > episode.program.organization.today():
         errors["discharged_on"] = "Discharge cannot be in the future."
     if errors:
         raise ValidationError(errors)
@@ -314,7 +313,7 @@ def do_add_care_team_member(
         user=member,
         role=role,
         is_primary=is_primary,
-        start_date=start_date or timezone.localdate(),
+        start_date=start_date or episode.program.organization.today(),
     )
     if audit:
         record(
@@ -393,7 +392,10 @@ def check_change_care_team_member(
 ) -> CareTeamMember:
     if role not in ClinicianKind.values:
         raise ValidationError({"role": "Choose the member's role on the care team."})
-    if membership.end_date is not None and membership.end_date < timezone.localdate():
+    if (
+        membership.end_date is not None
+        and membership.end_date < membership.episode.program.organization.today()
+    ):
         raise ValidationError({"role": "This member has left the care team."})
     return do_change_care_team_role(actor, membership, role=role)
 
@@ -503,7 +505,7 @@ def check_set_planned_discharge(actor: User, episode: Episode, planned: date | N
     elif planned is not None:
         if episode.admitted_on is not None and planned < episode.admitted_on:
             errors["planned_discharge_on"] = "The planned discharge is before the admission."
-        elif planned < timezone.localdate():
+        elif planned < episode.program.organization.today():
             errors["planned_discharge_on"] = "That date has passed: choose a later one."
     if errors:
         raise ValidationError(errors)

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 from django import forms
 from django.db.models import Prefetch
-from django.utils import timezone
 
 from trellis.accounts.models import Credential, User
 from trellis.participants.models import CareTeamMember, Episode
@@ -29,7 +28,7 @@ def can_manage_care_team(access: ParticipantAccess, episode: Episode) -> bool:
 
 def eligible_staff(episode: Episode) -> list[User]:
     """Clinicians and directors of the episode's organization, with their credentials."""
-    today = timezone.localdate()
+    today = episode.program.organization.today()
     user_ids = (
         Membership.objects.active()
         .filter(organization_id=episode.program.organization_id)
@@ -57,13 +56,16 @@ class TeamRows:
 
 def team_rows(episode: Episode) -> TeamRows:
     """Everyone who is or was on the team, with credentials, in two fixed queries."""
-    today = timezone.localdate()
+    today = episode.program.organization.today()
     members = list(
         CareTeamMember.objects.filter(episode=episode)
         .select_related("user")
         .prefetch_related("user__credentials")
         .order_by("-is_primary", "role", "start_date", "pk")
     )
+    for member in members:
+        for credential in member.user.credentials.all():
+            credential.lapsed = credential.is_expired(today)  # type: ignore[attr-defined]  # for the template
     current = [m for m in members if m.end_date is None or m.end_date >= today]
     past = [m for m in members if m.end_date is not None and m.end_date < today]
     return TeamRows(current=current, past=past)
@@ -101,13 +103,13 @@ class AddMemberForm(forms.Form):
     )
     start_date = forms.DateField(label="Starts", widget=DateInput)
 
-    def __init__(self, staff: list[User], *args: object, **kwargs: object) -> None:
+    def __init__(self, staff: list[User], today: date, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # Form's loose signature
         self.staff = {str(u.public_id): u for u in staff}
         self.fields["member"].choices = [("", "Choose…")] + [  # type: ignore[attr-defined]
             (key, _staff_label(user)) for key, user in self.staff.items()
         ]
-        self.fields["start_date"].initial = timezone.localdate()
+        self.fields["start_date"].initial = today
 
     def chosen_user(self) -> User:
         return self.staff[self.cleaned_data["member"]]
@@ -122,5 +124,6 @@ class EndMemberForm(forms.Form):
     end_date = forms.DateField(label="Last day on the team", widget=DateInput)
 
 
-def default_end_date() -> date:
-    return timezone.localdate()
+def default_end_date(episode: Episode) -> date:
+    """Today in the episode's organization: the usual last day on the team."""
+    return episode.program.organization.today()

@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from django.urls import reverse
-from django.utils import timezone
 
 from trellis.privacy.access import ParticipantAccess, Scope
 
@@ -94,7 +93,7 @@ def chart_context(access: ParticipantAccess, active_tab: str) -> dict[str, Any]:
         "access": access,
         "participant": access.participant,
         "episode": access.current_episode,
-        "age": access.participant.age_on(timezone.localdate()),
+        "age": access.participant.age_on(access.participant.organization.today()),
         "tabs": tabs,
         "active_tab": active_tab,
         "header_panels": _panels(access, "header"),

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, Prefetch, QuerySet
-from django.utils import timezone
 
 from trellis.participants.models import (
     OPEN_STATUSES,
@@ -15,7 +14,7 @@ from trellis.participants.models import (
     EpisodeStatus,
     Participant,
 )
-from trellis.privacy.policy import episode_filter
+from trellis.privacy.policy import episode_filter, on_care_team_today
 from trellis.programs.models import Program
 
 if TYPE_CHECKING:
@@ -66,7 +65,7 @@ def current_episode_of(participant: Participant) -> Episode | None:
 
 
 def care_team_of(episode: Episode) -> list[CareTeamMember]:
-    today = timezone.localdate()
+    today = episode.program.organization.today()
     return list(
         CareTeamMember.objects.filter(episode=episode)
         .active_on(today)
@@ -90,11 +89,10 @@ def today_summary(user: User) -> TodaySummary:
     counts = dict.fromkeys(EpisodeStatus.values, 0)
     for row in episodes.values("status").annotate(n=Count("pk")).order_by():
         counts[row["status"]] = row["n"]
-    today = timezone.localdate()
     caseload = (
-        CareTeamMember.objects.active_on(today)
-        .filter(user=user, episode__status=EpisodeStatus.ACTIVE)
-        .values("episode__participant_id")
+        Episode.objects.filter(status=EpisodeStatus.ACTIVE)
+        .filter(on_care_team_today(user))
+        .values("participant_id")
         .distinct()
         .count()
     )

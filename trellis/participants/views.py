@@ -174,13 +174,13 @@ def care_team_tab(request: AuthedRequest, public_id: str) -> HttpResponse:
     if episode is None or not team.can_manage_care_team(access, episode):
         raise Http404("No such participant.")
     staff = team.eligible_staff(episode)
-    add_form = team.AddMemberForm(staff)
+    add_form = team.AddMemberForm(staff, team.default_end_date(episode))
     errors: list[str] = []
     if request.method == "POST":
         operation = request.POST.get("operation", "")
         try:
             if operation == "add":
-                add_form = team.AddMemberForm(staff, request.POST)
+                add_form = team.AddMemberForm(staff, team.default_end_date(episode), request.POST)
                 if add_form.is_valid():
                     _add_member(request, episode, add_form)
                     return _after_team_change(request, access, public_id)
@@ -215,7 +215,7 @@ def care_team_tab(request: AuthedRequest, public_id: str) -> HttpResponse:
         "add_form": add_form,
         "errors": errors,
         "roles": ClinicianKind.choices,
-        "today": team.default_end_date(),
+        "today": team.default_end_date(episode),
     }
     status = 422 if request.method == "POST" else 200
     return render(request, "participants/care_team.html", context, status=status)

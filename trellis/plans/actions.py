@@ -170,7 +170,7 @@ def check_sign_plan(
         raise ValidationError(
             {"signer": "A plan is signed by a licensed clinician, not a trainee."}
         )
-    if not credentials_of(actor):
+    if not credentials_of(actor, on=version.plan.episode.program.organization.today()):
         raise ValidationError(
             {"signer": "Signing a plan needs a current credential on your profile."}
         )
@@ -210,11 +210,13 @@ def do_sign_plan(
     version.signed_at = now
     version.signed_by = actor
     version.signer_name = actor.name
-    version.signer_credentials = credentials_of(actor)
+    version.signer_credentials = credentials_of(
+        actor, on=version.plan.episode.program.organization.today()
+    )
     version.unchanged_from_template = unchanged_from_template
     version.save()
     plan = version.plan
-    plan.review_due_on = timezone.localdate() + timedelta(
+    plan.review_due_on = plan.episode.program.organization.today() + timedelta(
         days=review_interval_for(plan.episode.program)
     )
     plan.review_reason = ""
@@ -270,7 +272,7 @@ def do_request_plan_review(
     plan = TreatmentPlan.objects.filter(episode=episode).select_related("episode").first()
     if plan is None:
         return None
-    today = timezone.localdate()
+    today = episode.program.organization.today()
     plan.review_due_on = min(plan.review_due_on or today, today)
     plan.review_reason = reason.strip()[:200]
     plan.review_requested_at = timezone.now()

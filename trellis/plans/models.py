@@ -83,9 +83,9 @@ class TreatmentPlan(models.Model):
     def __str__(self) -> str:
         return f"Plan {self.public_id}"
 
-    def review_is_due(self, on: date | None = None) -> bool:
-        today = on or timezone.localdate()
-        return self.review_due_on is not None and self.review_due_on <= today
+    def review_is_due(self, on: date) -> bool:
+        """True when the review is due by `on` (the program's date)."""
+        return self.review_due_on is not None and self.review_due_on <= on
 
 
 class VersionStatus(models.TextChoices):

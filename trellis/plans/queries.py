@@ -8,7 +8,6 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from trellis.plans import content as plan_content
 from trellis.plans.models import PlanTemplate, PlanVersion, TreatmentPlan, VersionStatus
@@ -75,6 +74,7 @@ class PlanTab:
     current: PlanDocument | None  # the latest signed version, with live progress
     draft: PlanVersion | None
     templates: list[PlanTemplate]
+    review_is_due: bool = False  # by the program's date today
 
 
 def plan_tab(episode: Episode) -> PlanTab:
@@ -91,7 +91,8 @@ def plan_tab(episode: Episode) -> PlanTab:
     if signed is not None:
         document = plan_content.load(signed.content)
         current = arrange(signed, progress_for(episode, document.objectives))
-    return PlanTab(plan, versions, current, draft, templates)
+    due = plan.review_is_due(episode.program.organization.today())
+    return PlanTab(plan, versions, current, draft, templates, review_is_due=due)
 
 
 def latest_signed(episode: Episode) -> PlanVersion | None:
@@ -125,11 +126,11 @@ def compare(older: PlanVersion, newer: PlanVersion) -> list[DiffLine]:
 
 
 def reviews_due(
-    episodes: QuerySet[Episode], *, within_days: int = 0, on: date | None = None
+    episodes: QuerySet[Episode], *, on: date, within_days: int = 0
 ) -> QuerySet[TreatmentPlan]:
-    """Plans of these episodes whose review is due by `on + within_days` (for the worklist
-    and the team-meeting agenda)."""
-    today = on or timezone.localdate()
+    """Plans of these episodes whose review is due by `on + within_days` (`on`: the program's
+    date; for the worklist and the team-meeting agenda)."""
+    today = on
     return TreatmentPlan.objects.filter(
         episode__in=episodes, review_due_on__lte=today + timedelta(days=within_days)
     ).select_related("episode__participant")

@@ -7,10 +7,10 @@ signed-in screen cannot sign); the typed name is the signer's act of adopting th
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 if TYPE_CHECKING:
     from trellis.accounts.models import User
@@ -30,8 +30,8 @@ def check_signature(signer: User, *, typed_name: str, password: str) -> None:
         raise ValidationError(errors)
 
 
-def credentials_of(user: User) -> str:
-    """Current credentials as a signature shows them: "LCSW, CADC" (expired ones left out)."""
-    today = timezone.localdate()
-    kinds = [c.kind for c in user.credentials.all() if not c.is_expired(today)]
+def credentials_of(user: User, *, on: date) -> str:
+    """Current credentials as a signature shows them: "LCSW, CADC" (those expired by `on`,
+    the signing organization's date, left out)."""
+    kinds = [c.kind for c in user.credentials.all() if not c.is_expired(on)]
     return ", ".join(kinds)

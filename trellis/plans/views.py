@@ -218,7 +218,9 @@ def plan_sign(request: AuthedRequest, public_id: str) -> HttpResponse:
         "errors": errors,
         "missing": plan_content.missing_for_signing(plan_content.load(draft.content)),
         "unchanged_from_template": unchanged,
-        "signer_credentials": credentials_of(request.user),
+        "signer_credentials": credentials_of(
+            request.user, on=ca.episode.program.organization.today()
+        ),
     }
     return render(request, "plans/sign.html", context, status=422 if errors else 200)
 

@@ -20,12 +20,15 @@ episode in the substance-use program (42 CFR Part 2) even though both are in one
 from __future__ import annotations
 
 import enum
+import zoneinfo
+from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.utils import timezone
 
+from trellis.lib.clock import local_today
 from trellis.participants.models import CareTeamMember, Episode
 from trellis.programs.models import Membership, Program, Role
 
@@ -54,6 +57,7 @@ class Grants:
     intake_orgs: set[int] = field(default_factory=set)
     is_clinician: bool = False
     roles: set[str] = field(default_factory=set)
+    zones: dict[int, str] = field(default_factory=dict)  # organization id -> IANA time zone
 
     @property
     def is_staff_member(self) -> bool:
@@ -68,10 +72,11 @@ def grants_for(user: User) -> Grants:
     grants = Grants(user_id=user.pk or 0)
     if user.is_authenticated and user.is_active:
         memberships = Membership.objects.active().filter(user=user)
-        for org_id, program_id, role in memberships.values_list(
-            "organization_id", "program_id", "role"
+        for org_id, zone, program_id, role in memberships.values_list(
+            "organization_id", "organization__time_zone", "program_id", "role"
         ):
             grants.roles.add(role)
+            grants.zones[org_id] = zone
             if role == Role.PROGRAM_DIRECTOR:
                 _add(grants.clinical_programs, grants.clinical_orgs, org_id, program_id)
             elif role == Role.FRONT_DESK:
@@ -97,24 +102,45 @@ def _program_q(programs: set[int], orgs: set[int], prefix: str = "") -> Q:
     )
 
 
+def _care_team_today(grants: Grants, user_id: int | None = None) -> Q:
+    """Episodes, in the organizations the user works in, with a care team active on that
+    organization's date today (of which `user_id` is a member, when given).
+
+    "Today" is each organization's own date, never the request's time zone: a token request
+    at 00:30 UTC sees what the browser sees at 6:30 pm in Chicago."""
+    orgs_by_day: dict[date, list[int]] = defaultdict(list)
+    for org_id, zone in grants.zones.items():
+        orgs_by_day[local_today(zoneinfo.ZoneInfo(zone))].append(org_id)
+    matched = Q(pk__in=[])
+    for day, org_ids in orgs_by_day.items():
+        members = CareTeamMember.objects.active_on(day)
+        if user_id is not None:
+            members = members.filter(user_id=user_id)
+        matched |= Q(program__organization_id__in=org_ids) & Q(pk__in=members.values("episode_id"))
+    return matched
+
+
+def on_care_team_today(user: User) -> Q:
+    """A filter on Episode: episodes whose care team `user` is on today (each organization's
+    date)."""
+    if not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    return _care_team_today(grants_for(user), user_id=user.pk)
+
+
 def episode_filter(user: User, minimum: Scope = Scope.DEMOGRAPHIC) -> Q:
     """A filter on Episode for the episodes `user` may see at `minimum` scope or more."""
     if not user.is_authenticated or not user.is_active:
         return Q(pk__in=[])
     grants = grants_for(user)
-    today = timezone.localdate()
     allowed = Q(participant__user_id=user.pk)
     if grants.clinical_programs or grants.clinical_orgs:
         allowed |= _program_q(grants.clinical_programs, grants.clinical_orgs)
     if grants.is_clinician:
-        allowed |= Q(
-            pk__in=CareTeamMember.objects.active_on(today)
-            .filter(user_id=user.pk)
-            .values("episode_id")
-        )
+        allowed |= _care_team_today(grants, user_id=user.pk)
     if grants.intake_programs or grants.intake_orgs:
-        allowed |= _program_q(grants.intake_programs, grants.intake_orgs) & ~Q(
-            pk__in=CareTeamMember.objects.active_on(today).values("episode_id")
+        allowed |= _program_q(grants.intake_programs, grants.intake_orgs) & ~_care_team_today(
+            grants
         )
     if minimum <= Scope.DEMOGRAPHIC and (grants.demographic_programs or grants.demographic_orgs):
         allowed |= _program_q(grants.demographic_programs, grants.demographic_orgs)

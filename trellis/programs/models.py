@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 import zoneinfo
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 
 from trellis.accounts.models import User
+from trellis.lib.clock import local_now, local_today
 from trellis.programs import levels
 
 
@@ -36,6 +38,14 @@ class Organization(models.Model):
     @property
     def tz(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
+
+    def now(self) -> datetime:
+        """The current instant as the organization's wall-clock time."""
+        return local_now(self.tz)
+
+    def today(self) -> date:
+        """The organization's business date now (see lib/clock.py)."""
+        return local_today(self.tz)
 
 
 class Site(models.Model):
@@ -136,6 +146,15 @@ class Program(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        """Programs keep their organization's clock."""
+        return self.organization.tz
+
+    def today(self) -> date:
+        """The program's business date now (its organization's zone)."""
+        return self.organization.today()
 
     @property
     def level_of_care_label(self) -> str:

@@ -497,7 +497,7 @@ def participant_hours(request: HttpRequest, public_id: str, week: str = "") -> H
     episode = access.current_episode
     if episode is None or not access.is_clinical_for(episode):
         raise Http404
-    today = datetime.now(episode.program.organization.tz).date()
+    today = episode.program.organization.today()
     monday = recurrence.parse_iso_week(week) if week else recurrence.iso_week_start(today)
     if monday is None:
         raise ValidationError({"week": "Use an ISO week such as 2026-W45."})

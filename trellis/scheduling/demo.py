@@ -13,7 +13,6 @@ import random
 from datetime import date, time, timedelta
 
 from django.db import transaction
-from django.utils import timezone
 
 from trellis.participants.models import Episode
 from trellis.programs.models import Membership, Organization, Role, Room, Track
@@ -68,7 +67,7 @@ def seed_schedule_history(
     weeks: int = 12,
     today: date | None = None,
 ) -> None:
-    today = today or timezone.now().astimezone(organization.tz).date()
+    today = today or organization.today()
     first = recurrence.iso_week_start(today) - timedelta(weeks=weeks)
     rooms = list(Room.objects.filter(site__organization=organization).order_by("pk"))
     with transaction.atomic():

@@ -251,7 +251,7 @@ def flags_for(
 
 
 def program_today(episode_or_zone_source: Episode) -> date:
-    return timezone.now().astimezone(episode_or_zone_source.program.organization.tz).date()
+    return episode_or_zone_source.program.organization.today()
 
 
 def totals(entries: Iterable[WeekHours]) -> Decimal:

@@ -9,8 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.utils import timezone
-
+from trellis.lib.clock import local_today
 from trellis.scheduling import recurrence
 from trellis.scheduling.access import can_manage_schedule, facilitates, schedule_programs
 from trellis.scheduling.hours import flags_for, week_hours
@@ -32,7 +31,7 @@ def chart_hours(access: ParticipantAccess) -> dict[str, Any]:
     episode = access.current_episode
     if episode is None or not access.is_clinical_for(episode) or not episode.is_open:
         return {"show": False}
-    today = timezone.now().astimezone(episode.program.organization.tz).date()
+    today = episode.program.organization.today()
     monday = recurrence.iso_week_start(today)
     entry = week_hours([episode], monday)[episode.pk]
     flags = flags_for([episode], today).get(episode.pk, [])
@@ -67,7 +66,7 @@ def todays_sessions(user: User) -> dict[str, Any] | None:
     if not programs:
         return None
     zone = programs[0].organization.tz
-    today = timezone.now().astimezone(zone).date()
+    today = local_today(zone)
     managed = [p for p in programs if can_manage_schedule(user, p)]
     series = series_queryset().filter(track__program__in=programs).overlapping(today, today)
     slots = occurrences_between(series, today, today)

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from trellis.accounts.http import AuthedRequest
 from trellis.audit.models import Action, Outcome, Purpose
 from trellis.audit.trail import record
+from trellis.lib.clock import local_today
 from trellis.participants.chart import chart_context
 from trellis.participants.models import EpisodeStatus
 from trellis.privacy.access import ParticipantAccess, Scope, access_participant
@@ -41,7 +42,7 @@ def _participant_schedule(access: ParticipantAccess) -> dict[str, Any]:
     """Upcoming sessions and recent attendance of the episodes this user may see."""
     episodes = [e for e in access.episodes if e.status != EpisodeStatus.DISCHARGED]
     zone = access.participant.organization.tz
-    today = timezone.now().astimezone(zone).date()
+    today = local_today(zone)
     start, end = today - timedelta(days=PAST_DAYS), today + timedelta(days=UPCOMING_DAYS)
     ids = [e.pk for e in episodes]
     slots = occurrences_between(series_for_episodes(ids, start, end), start, end)
@@ -197,7 +198,7 @@ def feed(request: HttpRequest, feed_token: str) -> HttpResponse:
     else:
         programs = list(schedule_programs(found.user)) if found.user else []
         zone = programs[0].organization.tz if programs else timezone.get_current_timezone()
-    today = timezone.now().astimezone(zone).date()
+    today = local_today(zone)
     slots, detailed = ical.feed_slots(found, today)
     record(
         None,

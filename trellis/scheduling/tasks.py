@@ -12,7 +12,6 @@ from datetime import timedelta
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.tasks import task
-from django.utils import timezone
 
 from trellis.participants.models import EpisodeStatus
 from trellis.programs.models import Organization
@@ -35,7 +34,7 @@ def send_due_reminders() -> int:
         pk__in=series_queryset().values("track__program__organization_id")
     )
     for organization in organizations:
-        tomorrow = timezone.now().astimezone(organization.tz).date() + timedelta(days=1)
+        tomorrow = organization.today() + timedelta(days=1)
         series = series_queryset().filter(track__program__organization=organization)
         slots = [
             s

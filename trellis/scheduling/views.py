@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from trellis.accounts.http import AuthedRequest
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
+from trellis.lib.clock import local_today
 from trellis.participants.models import Episode, EpisodeStatus
 from trellis.privacy.decorators import staff_required
 from trellis.programs.models import Program, Room, Track
@@ -77,7 +78,7 @@ def _week_start(request: AuthedRequest, today: date) -> date:
 
 
 def _local_today(program: Program) -> date:
-    return timezone.now().astimezone(program.organization.tz).date()
+    return program.organization.today()
 
 
 def _program_or_404(user: Any, program_id: uuid.UUID | str) -> Program:
@@ -166,7 +167,7 @@ def room_week(request: AuthedRequest, room_id: uuid.UUID) -> HttpResponse:
     )
     if room is None:
         raise Http404("No such room.")
-    today = timezone.now().astimezone(room.site.organization.tz).date()
+    today = room.site.organization.today()
     monday = _week_start(request, today)
     nav = _week_nav(monday)
     series = series_queryset().filter(track__program__organization=room.site.organization)
@@ -194,7 +195,7 @@ def my_week(request: AuthedRequest) -> HttpResponse:
     """The sessions a clinician facilitates (or covers as a substitute) this week."""
     programs = list(schedule_programs(request.user))
     zone = programs[0].organization.tz if programs else timezone.get_current_timezone()
-    today = timezone.now().astimezone(zone).date()
+    today = local_today(zone)
     monday = _week_start(request, today)
     nav = _week_nav(monday)
     slots = [

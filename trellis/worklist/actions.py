@@ -53,7 +53,7 @@ def escalation_delay() -> timedelta:
 
 def primary_clinicians(episode: Episode, on: datetime) -> list[User]:
     members = (
-        CareTeamMember.objects.active_on(timezone.localdate(on))
+        CareTeamMember.objects.active_on(on.astimezone(episode.program.organization.tz).date())
         .filter(episode=episode, is_primary=True)
         .select_related("user")
     )

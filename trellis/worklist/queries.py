@@ -150,7 +150,7 @@ def assignable_owners(alert: Alert) -> list[User]:
         .select_related("user")
     )
     team = set(
-        CareTeamMember.objects.active_on(timezone.localdate())
+        CareTeamMember.objects.active_on(alert.program.organization.today())
         .filter(episode_id=alert.episode_id)
         .values_list("user_id", flat=True)
     )

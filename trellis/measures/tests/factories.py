@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
+from tests.personas import org_today
 from trellis.measures.actions import check_submit_response, do_create_administration
 from trellis.measures.models import Administration, Channel, Response
 from trellis.measures.registry import get_instrument
@@ -39,7 +40,7 @@ def open_checkin(
 ) -> Administration:
     episode = participant.episodes.get()
     return do_create_administration(
-        None, episode, code, due_on=due_on or timezone.localdate(), window_days=3
+        None, episode, code, due_on=due_on or org_today(), window_days=3
     )
 
 
@@ -53,7 +54,7 @@ def complete_checkin(
 ) -> Response:
     """A check-in answered `days_ago` days ago (submitted_at is back-dated via freezing the
     administration window; scores are observed on the submission day)."""
-    due_on = timezone.localdate() - timedelta(days=days_ago)
+    due_on = org_today() - timedelta(days=days_ago)
     administration = open_checkin(participant, code, due_on=due_on)
     instrument = get_instrument(code)
     if days_ago:

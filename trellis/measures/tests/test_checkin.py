@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 
-from tests.personas import World
+from tests.personas import World, org_today
 from trellis.accounts.models import User
 from trellis.audit.models import Event
 from trellis.measures.actions import check_correct_response, check_submit_response, do_issue_link
@@ -121,9 +121,7 @@ def test_a_response_for_another_instrument_version_is_refused(world: World) -> N
 
 
 def test_an_expired_link_shows_a_clear_page_and_stores_nothing(world: World) -> None:
-    administration = open_checkin(
-        world.participant, due_on=timezone.localdate() - timedelta(days=5)
-    )
+    administration = open_checkin(world.participant, due_on=org_today() - timedelta(days=5))
     token = do_issue_link(None, administration)
     page = Client().get(f"/measures/c/{token}/")
     assert page.status_code == 410
@@ -231,5 +229,5 @@ def test_tablet_hand_over_signs_staff_out_until_they_reenter_their_password(
 
 
 def test_open_now_only_offers_checkins_inside_their_window(world: World) -> None:
-    future = open_checkin(world.participant, due_on=timezone.localdate() + timedelta(days=2))
+    future = open_checkin(world.participant, due_on=org_today() + timedelta(days=2))
     assert not Administration.objects.open_now().filter(pk=future.pk).exists()

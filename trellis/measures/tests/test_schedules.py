@@ -6,9 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.core import mail
-from django.utils import timezone
 
-from tests.personas import World
+from tests.personas import World, org_today
 from trellis.measures.actions import do_mark_missed, do_schedule_checkins
 from trellis.measures.models import Administration, AdministrationStatus, Schedule
 from trellis.measures.tasks import schedule_checkins, send_reminders
@@ -17,7 +16,7 @@ from trellis.worklist.models import Alert, AlertKind
 
 
 def test_the_sweep_creates_weekly_checkins_once(world: World) -> None:
-    today = timezone.localdate()
+    today = org_today()
     first = do_schedule_checkins(today)
     assert Schedule.objects.filter(program=world.program).count() == 10  # PHQ-9 and GAD-7 × 5
     weekly = [a for a in first if a.schedule and a.schedule.kind == "weekly"]
@@ -42,12 +41,12 @@ def test_reminders_carry_a_link_and_no_clinical_content(world: World) -> None:
 
 
 def test_two_missed_checkins_in_a_row_raise_an_alert(world: World) -> None:
-    old = open_checkin(world.participant, due_on=timezone.localdate() - timedelta(days=14))
+    old = open_checkin(world.participant, due_on=org_today() - timedelta(days=14))
     do_mark_missed()
     old.refresh_from_db()
     assert old.status == AdministrationStatus.MISSED
     assert not Alert.objects.exists()
-    open_checkin(world.participant, due_on=timezone.localdate() - timedelta(days=7))
+    open_checkin(world.participant, due_on=org_today() - timedelta(days=7))
     do_mark_missed()
     assert Alert.objects.get().kind == AlertKind.MISSED_CHECKINS
     do_mark_missed()

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import random
 
-from django.utils import timezone
-
-from tests.personas import PASSWORD, World
+from tests.personas import PASSWORD, World, org_today
 from trellis.meetings.demo import seed_meetings
 from trellis.meetings.models import Decision, Meeting
 from trellis.meetings.tests.factory import alert
@@ -18,7 +16,7 @@ from trellis.worklist.models import Alert, AlertKind
 def test_seed_meetings(world: World) -> None:
     signed_plan(world.clinician, world.participant.episodes.get(), PASSWORD)
     alert(world.participant, AlertKind.RELIABLE_DETERIORATION)
-    today = timezone.localdate()
+    today = org_today()
     made = seed_meetings(world.organization, rng=random.Random(1), today=today)
     held = Meeting.objects.filter(program=world.program, date__lt=today).get()
     assert held.signed_at is not None

@@ -2,9 +2,7 @@ from __future__ import annotations
 
 import random
 
-from django.utils import timezone
-
-from tests.personas import World
+from tests.personas import World, org_today
 from trellis.notes.demo import seed_notes
 from trellis.notes.models import Note, NoteStatus
 from trellis.plans.demo import seed_plans
@@ -13,7 +11,7 @@ from trellis.plans.models import PlanVersion
 
 def test_demo_seeds_signed_plans_and_notes(world: World) -> None:
     rng = random.Random(7)
-    today = timezone.localdate()
+    today = org_today()
     plans = seed_plans(world.organization, rng=rng, today=today)
     assert plans == 3  # the three active participants with a primary clinician
     assert PlanVersion.objects.filter(status="signed").count() == 3

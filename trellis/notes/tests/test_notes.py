@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 
-from tests.personas import PASSWORD, World, make_staff
+from tests.personas import PASSWORD, World, make_staff, org_today
 from trellis.accounts.actions import do_set_supervisor
 from trellis.accounts.models import StaffProfile, User
 from trellis.notes import actions, snapshot
@@ -153,7 +153,7 @@ def trainee(world: World) -> User:
         world.participant.episodes.get(),
         user,
         role=ClinicianKind.COUNSELOR,
-        start_date=timezone.localdate() - timedelta(days=1),
+        start_date=org_today() - timedelta(days=1),
     )
     return User.objects.get(pk=user.pk)
 

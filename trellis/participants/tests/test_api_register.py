@@ -10,9 +10,8 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
-from tests.personas import World
+from tests.personas import World, org_today
 from trellis.accounts.models import User
 from trellis.audit.models import Action, Event
 from trellis.participants.models import Episode, Participant
@@ -172,7 +171,7 @@ def test_discharged_is_not_a_status_for_a_new_episode(
 def test_admission_far_in_the_future_gets_422(
     world: World, client_for: Callable[[User], Client]
 ) -> None:
-    far = (timezone.localdate() + timedelta(days=400)).isoformat()
+    far = (org_today() + timedelta(days=400)).isoformat()
     response = post(
         client_for(world.director),
         valid(program=str(world.program.public_id), status="planned", admitted_on=far),

@@ -6,9 +6,8 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
-from django.utils import timezone
 
-from tests.personas import World
+from tests.personas import World, org_today
 from trellis.accounts.models import User
 from trellis.participants.actions import (
     check_change_primary,
@@ -53,7 +52,7 @@ def test_add_a_member_then_swap_the_primary_atomically(
     world: World, client_for: Callable[[User], Client]
 ) -> None:
     client = client_for(world.director)
-    today = timezone.localdate().isoformat()
+    today = org_today().isoformat()
     added = client.post(
         url(world),
         {
@@ -84,7 +83,7 @@ def test_change_role_and_end_with_a_date(
         episode,
         world.other_clinician,
         role="nurse",
-        start_date=timezone.localdate() - timedelta(days=3),
+        start_date=org_today() - timedelta(days=3),
     )
     client = client_for(world.clinician)
     client.post(
@@ -102,27 +101,27 @@ def test_change_role_and_end_with_a_date(
         {
             "operation": "end",
             "member": key(world.other_clinician, "case_manager"),
-            "end_date": timezone.localdate().isoformat(),
+            "end_date": org_today().isoformat(),
         },
     )
     assert ended.status_code == 302
     member.refresh_from_db()
-    assert member.end_date == timezone.localdate()
+    assert member.end_date == org_today()
 
 
 def test_the_primary_cannot_leave_while_others_remain(world: World) -> None:
     episode = world.participant.episodes.get()
     do_add_care_team_member(
-        None, episode, world.other_clinician, role="nurse", start_date=timezone.localdate()
+        None, episode, world.other_clinician, role="nurse", start_date=org_today()
     )
     primary = CareTeamMember.objects.get(episode=episode, is_primary=True)
     with pytest.raises(ValidationError) as caught:
-        check_end_care_team_member(world.director, primary, end_date=timezone.localdate())
+        check_end_care_team_member(world.director, primary, end_date=org_today())
     assert "make another member primary first" in caught.value.message_dict["end_date"][0]
     other = CareTeamMember.objects.get(episode=episode, user=world.other_clinician)
     check_change_primary(world.director, other)
     primary.refresh_from_db()
-    check_end_care_team_member(world.director, primary, end_date=timezone.localdate())
+    check_end_care_team_member(world.director, primary, end_date=org_today())
 
 
 def test_an_end_before_the_start_is_refused_on_the_page(
@@ -153,7 +152,7 @@ def test_intake_sets_up_the_first_care_team(
             "operation": "add",
             "member": str(world.clinician.public_id),
             "role": "therapist",
-            "start_date": timezone.localdate().isoformat(),
+            "start_date": org_today().isoformat(),
             "is_primary": "on",
         },
     )

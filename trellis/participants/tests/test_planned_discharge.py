@@ -7,9 +7,8 @@ from datetime import timedelta
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
-from tests.personas import World
+from tests.personas import World, org_today
 from trellis.accounts.models import User
 from trellis.audit.models import Action, Event
 from trellis.participants.models import Episode
@@ -23,7 +22,7 @@ def test_primary_clinician_sets_and_clears_the_date(
     world: World, client_for: Callable[[User], Client]
 ) -> None:
     client = client_for(world.clinician)
-    day = timezone.localdate() + timedelta(days=10)
+    day = org_today() + timedelta(days=10)
     response = client.post(url(world), {"planned_discharge_on": day.isoformat()})
     assert response.status_code == 302
     episode = Episode.objects.get(participant=world.participant)
@@ -46,7 +45,7 @@ def test_bad_dates_are_refused_and_nothing_changes(
     world: World, client_for: Callable[[User], Client], days: int, message: str
 ) -> None:
     client = client_for(world.clinician)
-    day = timezone.localdate() + timedelta(days=days)
+    day = org_today() + timedelta(days=days)
     response = client.post(url(world), {"planned_discharge_on": day.isoformat()}, follow=True)
     assert message in response.content.decode()
     assert Episode.objects.get(participant=world.participant).planned_discharge_on is None
@@ -56,7 +55,7 @@ def test_bad_dates_are_refused_and_nothing_changes(
 def test_others_cannot_set_it(
     world: World, client_for: Callable[[User], Client], persona: str
 ) -> None:
-    day = timezone.localdate() + timedelta(days=10)
+    day = org_today() + timedelta(days=10)
     response = client_for(world.personas[persona]).post(
         url(world), {"planned_discharge_on": day.isoformat()}
     )

@@ -8,9 +8,8 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
-from tests.personas import World
+from tests.personas import World, org_today
 from trellis.accounts.models import User
 from trellis.audit.models import Action, Event
 from trellis.participants.models import Episode, EpisodeStatus, Participant
@@ -29,7 +28,7 @@ def form_data(world: World, **overrides: Any) -> dict[str, Any]:
         "program": str(world.program.public_id),
         "track": str(world.evening.public_id),
         "status": EpisodeStatus.ACTIVE,
-        "admitted_on": timezone.localdate().isoformat(),
+        "admitted_on": org_today().isoformat(),
     }
     data.update(overrides)
     return data
@@ -112,7 +111,7 @@ def test_track_of_another_program_is_refused(
 def test_admission_far_in_the_future_is_refused(
     world: World, client_for: Callable[[User], Client]
 ) -> None:
-    later = (timezone.localdate() + timedelta(days=400)).isoformat()
+    later = (org_today() + timedelta(days=400)).isoformat()
     response = client_for(world.intake).post(
         "/participants/new/", form_data(world, admitted_on=later)
     )

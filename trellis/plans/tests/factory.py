@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.utils import timezone
-
+from tests.personas import org_today
 from trellis.accounts.models import User
 from trellis.participants.models import Episode
 from trellis.plans import actions
@@ -18,7 +17,7 @@ GOAL_WORDS = "I want to get back to work without panicking"
 def complete_content(responsible: User, *, goal: str = GOAL_WORDS) -> c.PlanContent:
     problem = c.Problem(description="Panic attacks keep them from work", diagnosis="F41.0")
     goal_row = c.Goal(problem=problem.key, words=goal)
-    due = timezone.localdate() + timedelta(days=45)
+    due = org_today() + timedelta(days=45)
     objectives = [
         c.Objective(
             goal=goal_row.key,

@@ -6,9 +6,8 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
-from django.utils import timezone
 
-from tests.personas import PASSWORD, World
+from tests.personas import PASSWORD, World, org_today
 from trellis.accounts.models import User
 from trellis.plans import actions
 from trellis.plans import content as c
@@ -94,13 +93,13 @@ def test_compare_page_shows_added_and_removed_lines(
 def test_signing_sets_the_review_from_the_program_cycle(world: World) -> None:
     actions.do_set_review_interval(None, world.program, 14)
     version = signed_plan(world.clinician, world.participant.episodes.get(), PASSWORD)
-    assert version.plan.review_due_on == timezone.localdate() + timedelta(days=14)
-    assert not version.plan.review_is_due()
+    assert version.plan.review_due_on == org_today() + timedelta(days=14)
+    assert not version.plan.review_is_due(org_today())
 
 
 def test_the_default_review_cycle_is_30_days(world: World) -> None:
     version = signed_plan(world.clinician, world.participant.episodes.get(), PASSWORD)
-    assert version.plan.review_due_on == timezone.localdate() + timedelta(days=30)
+    assert version.plan.review_due_on == org_today() + timedelta(days=30)
 
 
 def test_a_trigger_makes_the_review_due_now(world: World) -> None:
@@ -108,7 +107,7 @@ def test_a_trigger_makes_the_review_due_now(world: World) -> None:
     signed_plan(world.clinician, episode, PASSWORD)
     plan = actions.do_request_plan_review(episode, "reliable deterioration")
     assert plan is not None
-    assert plan.review_is_due()
+    assert plan.review_is_due(org_today())
     assert plan.review_reason == "reliable deterioration"
     assert actions.do_request_plan_review(world.other_participant.episodes.get(), "x") is None
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from django.utils import timezone
 
-from tests.personas import PASSWORD, World
+from tests.personas import PASSWORD, World, org_today
 from trellis.lib import periodic
 from trellis.plans.models import TreatmentPlan
 from trellis.plans.sweeps import do_request_reviews_from_alerts
@@ -41,7 +40,7 @@ def test_a_trigger_alert_makes_the_review_due_once(world: World, kind: str, reas
     assert do_request_reviews_from_alerts() == 1
     plan = TreatmentPlan.objects.get(episode=episode)
     assert plan.review_reason == reason
-    assert plan.review_is_due(timezone.localdate())
+    assert plan.review_is_due(org_today())
     assert do_request_reviews_from_alerts() == 0
 
 

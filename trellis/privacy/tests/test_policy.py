@@ -6,9 +6,8 @@ from datetime import timedelta
 
 import pytest
 from django.http import Http404
-from django.utils import timezone
 
-from tests.personas import World, make_participant, make_staff
+from tests.personas import World, make_participant, make_staff, org_today
 from trellis.accounts.models import User
 from trellis.audit.models import Action, Event, Purpose
 from trellis.participants.actions import do_add_care_team_member, do_open_episode
@@ -37,7 +36,7 @@ def test_clinician_sees_care_team_participants_only(world: World) -> None:
 
 def test_clinician_no_longer_sees_after_leaving_the_care_team(world: World) -> None:
     member = world.participant.episodes.get().care_team.get(user=world.clinician)
-    member.end_date = timezone.localdate() - timedelta(days=1)
+    member.end_date = org_today() - timedelta(days=1)
     member.save(update_fields=["end_date"])
     assert visible(world.clinician) == set()
 
@@ -49,7 +48,7 @@ def test_future_care_team_member_does_not_see_yet(world: World) -> None:
         episode,
         world.clinician,
         role=ClinicianKind.THERAPIST,
-        start_date=timezone.localdate() + timedelta(days=3),
+        start_date=org_today() + timedelta(days=3),
     )
     assert "MRN-1002" not in visible(world.clinician)
 

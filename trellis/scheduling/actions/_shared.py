@@ -6,8 +6,6 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from django.utils import timezone
-
 from trellis.audit.models import Action
 from trellis.audit.trail import record
 from trellis.programs.models import Program
@@ -25,7 +23,7 @@ MAX_TOPICS = 52
 
 
 def program_today(program: Program) -> date:
-    return timezone.now().astimezone(program.organization.tz).date()
+    return program.organization.today()
 
 
 def _override_detail(found: list[conflict_checks.Conflict], reason: str) -> dict[str, Any]:

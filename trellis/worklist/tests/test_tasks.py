@@ -12,7 +12,7 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from tests.personas import World
+from tests.personas import World, org_today
 from trellis.accounts.models import User
 from trellis.audit.models import Event
 from trellis.worklist import actions
@@ -125,7 +125,7 @@ def test_my_work_page_filters_reassigns_and_comments(world: World, client_for: C
         {
             "participant": str(world.participant.episodes.get().public_id),
             "title": "Book the family session",
-            "due_on": (timezone.localdate() + timedelta(days=3)).isoformat(),
+            "due_on": (org_today() + timedelta(days=3)).isoformat(),
             "priority": "high",
         },
     )
