@@ -66,7 +66,9 @@ from trellis.participants.models import (
     DischargeReason,
     Episode,
     EpisodeStatus,
+    EpisodeStatusChange,
     Participant,
+    initial_status_changes,
 )
 from trellis.plans.demo import seed_plans
 from trellis.programs.actions import (
@@ -536,6 +538,7 @@ def _load_participants(
             for e in plan.episodes
         ]
         saved = Episode.objects.bulk_create([row for row, _ in episode_rows])
+        EpisodeStatusChange.objects.bulk_create(_status_history(saved, organization.today()))
         members = [
             CareTeamMember(
                 episode=episode,
@@ -553,6 +556,20 @@ def _load_participants(
         care_team += len(members)
         progress("participants", start + len(batch), total)
     return episodes, care_team
+
+
+def _status_history(episodes: list[Episode], today: date) -> list[EpisodeStatusChange]:
+    """Each episode's history as do_open_episode writes it, except that the demo's people on
+    hold went on hold ten days ago (after at least a week in the program), so last week
+    shows the hold."""
+    changes = []
+    for episode in episodes:
+        for change in initial_status_changes(episode, today):
+            if change.status == EpisodeStatus.ON_HOLD and episode.admitted_on is not None:
+                week_in = episode.admitted_on + timedelta(days=7)
+                change.effective_on = min(today, max(week_in, today - timedelta(days=10)))
+            changes.append(change)
+    return changes
 
 
 def _admitted(plan: EpisodePlan) -> date:

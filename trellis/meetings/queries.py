@@ -172,7 +172,9 @@ def agenda_for(program: Program, *, today: date | None = None) -> list[AgendaEnt
     episodes = list(
         Episode.objects.filter(
             program=program, status__in=[EpisodeStatus.ACTIVE, EpisodeStatus.ON_HOLD]
-        ).select_related("participant", "program", "program__organization")
+        )
+        .select_related("participant", "program", "program__organization")
+        .prefetch_related("status_changes")
     )
     if not episodes:
         return []
@@ -222,11 +224,12 @@ def agenda_for(program: Program, *, today: date | None = None) -> list[AgendaEnt
                     )
                 )
 
-    # Two or more unexcused absences in the last two weeks.
+    # Two or more unexcused absences in the last two weeks, for people in the program today
+    # (attendance rules follow scheduling's: nobody on hold is chased for absences).
     since = today - timedelta(days=UNEXCUSED_WINDOW_DAYS - 1)
     for row in (
         Attendance.objects.filter(
-            episode_id__in=ids,
+            episode_id__in=[e.pk for e in episodes if e.in_program_on(today)],
             status=AttendanceStatus.ABSENT_UNEXCUSED,
             session_date__range=(since, today),
         )

@@ -16,7 +16,9 @@ from trellis.participants.models import (
     DischargeReason,
     Episode,
     EpisodeStatus,
+    EpisodeStatusChange,
     Participant,
+    initial_status_changes,
 )
 from trellis.programs.models import ClinicianKind, Membership, Organization, Program, Role, Track
 
@@ -216,6 +218,9 @@ def do_open_episode(
         status=status,
         admitted_on=admitted_on,
     )
+    EpisodeStatusChange.objects.bulk_create(
+        initial_status_changes(episode, program.organization.today())
+    )
     if audit:
         record(
             actor,
@@ -253,6 +258,9 @@ def do_discharge(
     episode.discharged_on = discharged_on
     episode.discharge_reason = reason
     episode.save(update_fields=["status", "discharged_on", "discharge_reason"])
+    EpisodeStatusChange.objects.create(
+        episode=episode, status=EpisodeStatus.DISCHARGED, effective_on=discharged_on
+    )
     CareTeamMember.objects.filter(episode=episode, end_date__isnull=True).update(
         end_date=discharged_on
     )
@@ -265,6 +273,66 @@ def do_discharge(
             purpose=Purpose.HOPERAT,
             detail={"status": "discharged", "reason": reason},
         )
+    return episode
+
+
+# Changes between admission and discharge: active, on hold, and back (discharge has its own).
+CHANGEABLE_STATUSES = {
+    EpisodeStatus.PLANNED: {EpisodeStatus.WAITLIST, EpisodeStatus.ACTIVE},
+    EpisodeStatus.WAITLIST: {EpisodeStatus.PLANNED, EpisodeStatus.ACTIVE},
+    EpisodeStatus.ACTIVE: {EpisodeStatus.ON_HOLD},
+    EpisodeStatus.ON_HOLD: {EpisodeStatus.ACTIVE},
+}
+
+
+def check_change_status(
+    actor: User, episode: Episode, *, status: str, effective_on: date
+) -> Episode:
+    """Put an episode on hold, resume it, or admit a planned or waitlisted one, from a date
+    that is not in the future and not before its last change."""
+    errors: dict[str, str] = {}
+    allowed = CHANGEABLE_STATUSES.get(EpisodeStatus(episode.status), set())
+    if status not in allowed:
+        errors["status"] = (
+            f"An episode that is {episode.get_status_display().lower()} cannot become "
+            f"“{status}” here."
+        )
+    last = episode.status_changes.order_by("-effective_on").values_list("effective_on", flat=True)
+    latest = last.first()
+    if effective_on > episode.program.organization.today():
+        errors["effective_on"] = "The change cannot take effect in the future."
+    elif latest is not None and effective_on < latest:
+        errors["effective_on"] = (
+            f"The last change took effect on {latest:%Y-%m-%d}: choose a later date."
+        )
+    elif episode.admitted_on is not None and effective_on < episode.admitted_on:
+        errors["effective_on"] = "The change cannot take effect before admission."
+    if errors:
+        raise ValidationError(errors)
+    return do_change_status(actor, episode, status=status, effective_on=effective_on)
+
+
+@transaction.atomic
+def do_change_status(
+    actor: User | None, episode: Episode, *, status: str, effective_on: date
+) -> Episode:
+    """Record a status change in the history and make it the episode's status now."""
+    _lock_episode(episode)
+    EpisodeStatusChange.objects.create(episode=episode, status=status, effective_on=effective_on)
+    episode.status = status
+    fields = ["status"]
+    if status == EpisodeStatus.ACTIVE and episode.admitted_on is None:
+        episode.admitted_on = effective_on
+        fields.append("admitted_on")
+    episode.save(update_fields=fields)
+    record(
+        actor,
+        Action.UPDATE,
+        participant=episode.participant,
+        obj=episode,
+        purpose=Purpose.HOPERAT,
+        detail={"status": status, "effective_on": effective_on.isoformat()},
+    )
     return episode
 
 

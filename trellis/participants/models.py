@@ -202,6 +202,77 @@ class Episode(models.Model):
         end = self.discharged_on or on
         return (end - self.admitted_on).days
 
+    def status_history(self) -> list[tuple[date, str]]:
+        """(effective date, status) pairs, oldest first; prefetch `status_changes` for lists."""
+        return [(c.effective_on, c.status) for c in self.status_changes.all()]
+
+    def status_on(self, day: date) -> str | None:
+        """The status in force on `day` by the episode's history (None before its first)."""
+        return status_on(self.status_history(), day)
+
+    def in_program_on(self, day: date) -> bool:
+        """Active on `day`: expected at sessions, counted for hours, raising attendance alerts.
+        Planned, waitlisted, on hold and discharged people are not in the program that day."""
+        return self.status_on(day) == EpisodeStatus.ACTIVE
+
+    def in_program_throughout(self, start: date, end: date) -> bool:
+        """Active on every day from `start` to `end` inclusive."""
+        history = self.status_history()
+        if status_on(history, start) != EpisodeStatus.ACTIVE:
+            return False
+        return all(status == EpisodeStatus.ACTIVE for day, status in history if start < day <= end)
+
+
+def status_on(history: list[tuple[date, str]], day: date) -> str | None:
+    """The status of the latest change effective on or before `day` (history oldest first;
+    changes recorded later on the same date win)."""
+    current = None
+    for effective_on, status in history:
+        if effective_on > day:
+            break
+        current = status
+    return current
+
+
+class EpisodeStatusChange(models.Model):
+    """One entry of an episode's status history: `status` from `effective_on` on.
+
+    The history, not `Episode.status` (the status now), decides who was in the program on a
+    given day: expected at a session, counted for hours, raising attendance alerts."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="status_changes")
+    status = models.CharField(max_length=20, choices=EpisodeStatus.choices)
+    effective_on = models.DateField()
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["effective_on", "recorded_at", "pk"]
+        indexes = [models.Index(fields=["episode", "effective_on"])]
+
+    def __str__(self) -> str:
+        return f"Status change {self.pk}"
+
+
+def initial_status_changes(episode: Episode, today: date) -> list[EpisodeStatusChange]:
+    """The history an episode starts with (`today`: the organization's date): active from
+    admission, then on hold from today when it is created on hold; planned or waitlisted from
+    today; discharged from its discharge date."""
+    status = episode.status
+    changes: list[tuple[date, str]] = []
+    admitted = status in (EpisodeStatus.ACTIVE, EpisodeStatus.ON_HOLD, EpisodeStatus.DISCHARGED)
+    if admitted:
+        changes.append((episode.admitted_on or today, EpisodeStatus.ACTIVE))
+    if status == EpisodeStatus.ON_HOLD:
+        changes.append((max(today, episode.admitted_on or today), status))
+    elif status in (EpisodeStatus.PLANNED, EpisodeStatus.WAITLIST):
+        changes.append((today, status))
+    elif status == EpisodeStatus.DISCHARGED and episode.discharged_on is not None:
+        changes.append((episode.discharged_on, status))
+    return [
+        EpisodeStatusChange(episode=episode, status=status, effective_on=day)
+        for day, status in changes
+    ]
+
 
 class CareTeamQuerySet(models.QuerySet["CareTeamMember"]):
     def active_on(self, day: date) -> CareTeamQuerySet:

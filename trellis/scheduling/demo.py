@@ -26,7 +26,7 @@ from trellis.scheduling.models import (
     SessionSeries,
     minutes_attended,
 )
-from trellis.scheduling.queries import occurrences_between, series_queryset
+from trellis.scheduling.queries import expected_at, occurrences_between, series_queryset
 
 DBT_TOPICS = [
     "Mindfulness: wise mind",
@@ -144,7 +144,12 @@ def _attendance(
     series = list(series_queryset().filter(pk__in=[s.pk for s in series_list]))
     slots = [s for s in occurrences_between(series, first, last) if not s.cancelled]
     roster: dict[int, list[RosterMembership]] = {}
-    for membership in RosterMembership.objects.filter(series__in=series).select_related("episode"):
+    memberships = (
+        RosterMembership.objects.filter(series__in=series)
+        .select_related("episode")
+        .prefetch_related("episode__status_changes")
+    )
+    for membership in memberships:
         roster.setdefault(membership.series_id, []).append(membership)
     # Each person has a steady reliability; about one in twelve drifts away in their last
     # three weeks (the "dropping out" pattern the flags are for).
@@ -163,8 +168,8 @@ def _attendance(
     for slot in slots:
         occurrence = saved[(slot.series.pk, slot.original_date)]
         for membership in roster.get(slot.series.pk, []):
-            if not membership.active_on(slot.date):
-                continue
+            if not expected_at(membership, membership.episode, slot.date):
+                continue  # nobody marks people on hold: they are not expected
             episode_id = membership.episode_id
             if episode_id not in reliability:
                 reliability[episode_id] = rng.uniform(0.78, 0.97)

@@ -23,6 +23,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from trellis.participants.models import Episode
@@ -35,6 +36,7 @@ from trellis.scheduling.models import (
 )
 from trellis.scheduling.queries import (
     Slot,
+    expected_at,
     occurrences_between,
     roster_for,
     series_for_episodes,
@@ -137,6 +139,7 @@ def week_hours(
     ledger = {e.pk: WeekHours(e, week_start, *limits[e.pk]) for e in episodes}
     if not episodes:
         return ledger
+    prefetch_related_objects(list(episodes), "status_changes")
     if slots is None:
         slots = occurrences_between(
             series_for_episodes(episode_ids, week_start, week_end), week_start, week_end
@@ -176,15 +179,15 @@ def week_hours(
         if slot.cancelled:
             continue
         for membership in roster.get(slot.series.pk, []):
-            if membership.episode_id not in ledger or not membership.active_on(slot.date):
+            expected = ledger.get(membership.episode_id)
+            if expected is None or not expected_at(membership, expected.episode, slot.date):
                 continue
             mark = marks.get((slot.row.pk, membership.episode_id)) if slot.row else None
             if mark == AttendanceStatus.CANCELLED_BY_PROGRAM:
                 continue
-            entry = ledger[membership.episode_id]
-            entry.scheduled_minutes += slot.duration_minutes
+            expected.scheduled_minutes += slot.duration_minutes
             if mark is None and slot.ends_at > now:
-                entry.remaining_minutes += slot.duration_minutes
+                expected.remaining_minutes += slot.duration_minutes
     return ledger
 
 
@@ -208,10 +211,15 @@ def flags_for(
     last_monday = recurrence.iso_week_start(today) - timedelta(days=7)
     if last_week is None:
         last_week = week_hours(episodes, last_monday, now=now)
+    prefetch_related_objects(list(episodes), "status_changes")
+    # People on hold, planned, waitlisted or discharged today raise no attendance flags: the
+    # same status history that decides who is expected at a session (queries.expected_at).
+    episodes = [e for e in episodes if e.in_program_on(today)]
     for episode in episodes:
         entry = last_week[episode.pk]
-        # Someone admitted part-way through last week was never expected to reach it.
-        whole_week = episode.admitted_on is not None and episode.admitted_on <= last_monday
+        # Someone admitted, on hold or back part-way through last week was never expected to
+        # reach the minimum.
+        whole_week = episode.in_program_throughout(last_monday, last_monday + timedelta(days=6))
         if whole_week and entry.attended < entry.min_hours:
             flags[episode.pk].append(
                 Flag("below_minimum", f"Below minimum last week ({entry.attended} h)")

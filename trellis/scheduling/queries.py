@@ -242,8 +242,10 @@ def roster_for(
     if episode_ids is not None:
         memberships = memberships.filter(episode_id__in=list(episode_ids))
     if with_people:
-        memberships = memberships.select_related("episode", "episode__participant").order_by(
-            "episode__participant__family_name", "episode__participant__given_name", "pk"
+        memberships = (
+            memberships.select_related("episode", "episode__participant")
+            .prefetch_related("episode__status_changes")
+            .order_by("episode__participant__family_name", "episode__participant__given_name", "pk")
         )
     else:
         memberships = memberships.only("series_id", "episode_id", "start_date", "end_date")
@@ -253,9 +255,21 @@ def roster_for(
     return by_series
 
 
+def expected_at(membership: RosterMembership, episode: Episode, day: date) -> bool:
+    """Whether a person is expected at a session of the membership's series on `day`: on its
+    roster that day (rolling admission) and in the program by the episode's status history
+    (not planned, waitlisted, on hold or discharged that day).
+
+    The one rule for rosters and the attendance page, the hours ledger (scheduled hours) and
+    attendance flags and alerts; `episode` needs its `status_changes` prefetched in lists."""
+    return membership.active_on(day) and episode.in_program_on(day)
+
+
 def expected_episodes(slot: Slot, roster: dict[int, list[RosterMembership]]) -> list[Episode]:
-    """Episodes on the roster of this occurrence's series on its date (rolling admission)."""
-    return [m.episode for m in roster.get(slot.series.pk, []) if m.active_on(slot.date)]
+    """Episodes expected at this occurrence (`expected_at`), from a roster with people."""
+    return [
+        m.episode for m in roster.get(slot.series.pk, []) if expected_at(m, m.episode, slot.date)
+    ]
 
 
 def attendance_for(slots: Iterable[Slot]) -> None:

@@ -38,6 +38,7 @@ from trellis.scheduling.actions.rosters import (
     check_add_to_roster,
     do_add_to_roster,
     do_end_roster_membership,
+    do_end_rosters_at_discharge,
     do_join_track_series,
     roster_conflicts,
 )
@@ -74,6 +75,7 @@ __all__ = [
     "do_create_feed",
     "do_create_series",
     "do_end_roster_membership",
+    "do_end_rosters_at_discharge",
     "do_join_track_series",
     "do_record_attendance",
     "do_reschedule_occurrence",

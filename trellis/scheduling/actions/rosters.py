@@ -142,6 +142,32 @@ def do_end_roster_membership(
 
 
 @transaction.atomic
+def do_end_rosters_at_discharge(actor: User | None, episode: Episode) -> int:
+    """End every roster membership of a discharged episode on its discharge date (or drop
+    those that would only have started after it). For the discharge workflow to call right
+    after `participants.actions.do_discharge`: participants cannot import scheduling."""
+    last_day = episode.discharged_on
+    if episode.status != EpisodeStatus.DISCHARGED or last_day is None:
+        raise ValidationError({"status": "The episode is not discharged."})
+    open_ones = RosterMembership.objects.filter(episode=episode).filter(
+        Q(end_date__isnull=True) | Q(end_date__gt=last_day)
+    )
+    never_started = open_ones.filter(start_date__gt=last_day)
+    dropped = list(never_started.values_list("public_id", flat=True))
+    never_started.delete()
+    ended = open_ones.update(end_date=last_day)
+    if ended or dropped:
+        record(
+            actor,
+            Action.UPDATE,
+            participant=episode.participant,
+            obj=episode,
+            detail={"rosters_ended": ended, "rosters_dropped": len(dropped)},
+        )
+    return ended + len(dropped)
+
+
+@transaction.atomic
 def do_join_track_series(
     actor: User | None, episode: Episode, start: date, *, audit: bool = True
 ) -> list[RosterMembership]:

@@ -7,7 +7,7 @@ from datetime import date, time, timedelta
 from django.utils import timezone
 
 from tests.personas import World
-from trellis.participants.models import Participant
+from trellis.participants.models import EpisodeStatusChange, Participant
 from trellis.scheduling import actions
 from trellis.scheduling.models import Mode, SessionSeries
 from trellis.scheduling.queries import Slot, find_slot
@@ -86,6 +86,14 @@ def process_telehealth(world: World) -> SessionSeries:
             facilitators=[world.clinician],
         ),
     )
+
+
+def admitted_since(participant: Participant, day: date) -> None:
+    """Move the persona's admission (and the start of its status history) back to `day`, for
+    tests that live on fixed dates before the personas' real admission (test data, not an
+    action)."""
+    participant.episodes.update(admitted_on=day)
+    EpisodeStatusChange.objects.filter(episode__participant=participant).update(effective_on=day)
 
 
 def enroll(series: SessionSeries, participant: Participant, start: date | None = None) -> None:

@@ -15,7 +15,14 @@ from trellis.accounts.models import User
 from trellis.scheduling import actions
 from trellis.scheduling.hours import flags_for, week_hours
 from trellis.scheduling.models import SessionSeries
-from trellis.scheduling.tests.factory import daily_group, enroll, evening_dbt, local_today, slot
+from trellis.scheduling.tests.factory import (
+    admitted_since,
+    daily_group,
+    enroll,
+    evening_dbt,
+    local_today,
+    slot,
+)
 
 CHICAGO = ZoneInfo("America/Chicago")
 MONDAY = date(2026, 11, 2)  # ISO week 2026-W45, the first week after the DST change
@@ -25,7 +32,7 @@ MONDAY = date(2026, 11, 2)  # ISO week 2026-W45, the first week after the DST ch
 def dbt(world: World) -> SessionSeries:
     # The personas were admitted three weeks before the real today; these tests live in
     # autumn 2026, so admit the participant before it (test data, not an action).
-    world.participant.episodes.update(admitted_on=date(2026, 10, 1))
+    admitted_since(world.participant, date(2026, 10, 1))
     series = evening_dbt(world, dtstart=date(2026, 10, 5), topics=[])  # Mon/Wed 150 min
     enroll(series, world.participant)
     return series

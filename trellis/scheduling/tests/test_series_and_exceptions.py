@@ -13,7 +13,13 @@ from trellis.audit.models import Event
 from trellis.scheduling import actions
 from trellis.scheduling.models import Occurrence, RosterMembership, SessionSeries
 from trellis.scheduling.queries import occurrences_between, series_queryset
-from trellis.scheduling.tests.factory import enroll, evening_dbt, process_telehealth, slot
+from trellis.scheduling.tests.factory import (
+    admitted_since,
+    enroll,
+    evening_dbt,
+    process_telehealth,
+    slot,
+)
 
 
 def data(world: World, **changes: Any) -> actions.SeriesData:
@@ -232,6 +238,7 @@ def test_roster_periods_decide_who_is_expected(world: World) -> None:
     from trellis.scheduling.queries import expected_episodes, roster_for
 
     series = evening_dbt(world, dtstart=date(2026, 11, 2))
+    admitted_since(world.participant, date(2026, 10, 1))
     episode = world.participant.episodes.get()
     membership = actions.check_add_to_roster(world.director, episode, series, date(2026, 11, 9))
     actions.do_end_roster_membership(world.director, membership, date(2026, 11, 18))
