@@ -31,14 +31,15 @@ from trellis.accounts.http import AuthedRequest
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
 from trellis.notes import group_actions as ga
-from trellis.notes.group_access import deny_group_note, open_group_note, parse_uuid
+from trellis.notes.group_access import access_group_note, deny_group_note
 from trellis.notes.models import GroupNote, GroupNoteEntry, Participation, RiskLevel
 from trellis.participants.chart import chart_context
 from trellis.plans import content as plan_content
-from trellis.plans.access import clinical_episode
+from trellis.plans.access import access_clinical_episode
 from trellis.plans.queries import latest_signed
 from trellis.privacy.access import Scope, access_participant
 from trellis.privacy.decorators import staff_required
+from trellis.privacy.ids import lookup_id
 from trellis.scheduling.access import facilitates
 from trellis.scheduling.queries import Slot, find_slot
 
@@ -99,7 +100,7 @@ def _group_context(note: GroupNote, slot: Slot, entries: list[GroupNoteEntry]) -
 @staff_required()
 def group_note(request: AuthedRequest, group_note_id: uuid.UUID) -> HttpResponse:
     """The editor while a draft (for facilitators); the whole note to read otherwise."""
-    note, slot, role = open_group_note(request.user, group_note_id)
+    note, slot, role = access_group_note(request.user, group_note_id)
     entries = _entries(note)
     context = _group_context(note, slot, entries)
     if note.is_signed or role != "facilitator":
@@ -148,7 +149,7 @@ def _saved(request: AuthedRequest, note: GroupNote, context: dict[str, Any]) -> 
 @staff_required()
 @require_POST
 def group_part_save(request: AuthedRequest, group_note_id: uuid.UUID) -> HttpResponse:
-    note, slot, _ = open_group_note(request.user, group_note_id, action=Action.UPDATE)
+    note, slot, _ = access_group_note(request.user, group_note_id, action=Action.UPDATE)
     part = ga.GroupPart(
         topic=request.POST.get("topic", ""),
         interventions=request.POST.get("interventions", ""),
@@ -173,9 +174,9 @@ def group_part_save(request: AuthedRequest, group_note_id: uuid.UUID) -> HttpRes
 def group_entry_save(
     request: AuthedRequest, group_note_id: uuid.UUID, entry_id: uuid.UUID
 ) -> HttpResponse:
-    note, slot, _ = open_group_note(request.user, group_note_id, action=Action.UPDATE)
+    note, slot, _ = access_group_note(request.user, group_note_id, action=Action.UPDATE)
     entry = (
-        note.entries.filter(public_id=parse_uuid(entry_id))
+        note.entries.filter(public_id=lookup_id(entry_id))
         .select_related("episode__participant")
         .first()
     )
@@ -226,7 +227,7 @@ def _now(note: GroupNote) -> Any:
 
 @staff_required()
 def group_sign(request: AuthedRequest, group_note_id: uuid.UUID) -> HttpResponse:
-    note, slot, role = open_group_note(request.user, group_note_id)
+    note, slot, role = access_group_note(request.user, group_note_id)
     if note.is_signed or role != "facilitator":
         return redirect("notes:group", group_note_id=note.public_id)
     errors: dict[str, list[str]] = {}
@@ -296,7 +297,7 @@ def _standalone_context(entry: GroupNoteEntry) -> dict[str, Any]:
 def _open_entry(user: Any, episode_ids: list[int], entry_id: Any) -> GroupNoteEntry | None:
     return (
         standalone_entries(episode_ids)
-        .filter(public_id=parse_uuid(entry_id))
+        .filter(public_id=lookup_id(entry_id))
         .select_related("episode__program__organization", "plan_version")
         .first()
     )
@@ -307,7 +308,7 @@ def chart_group_entry(
     request: AuthedRequest, public_id: uuid.UUID, entry_id: uuid.UUID
 ) -> HttpResponse:
     """A group note as it stands in this participant's chart (care team, directors)."""
-    ca = clinical_episode(request.user, public_id)
+    ca = access_clinical_episode(request.user, public_id)
     entry = _open_entry(request.user, [ca.episode.pk], entry_id)
     if entry is None:
         raise deny_group_note(request.user, str(entry_id))
