@@ -19,6 +19,7 @@ from trellis.audit.trail import record
 from trellis.lib.api import error_responses
 from trellis.notes import actions
 from trellis.notes.access import access_note, notes_of
+from trellis.notes.group_access import standalone_entries
 from trellis.notes.models import (
     RESTRICTED_KINDS,
     Modality,
@@ -176,8 +177,6 @@ class GroupNoteOut(Schema):
     summary="Signed group notes of a participant's current episode, as their chart shows them",
 )
 def list_group_notes(request: HttpRequest, public_id: str) -> list[GroupNoteOut]:
-    from trellis.notes.group_views import standalone_entries
-
     user = acting_user(request)
     ca = access_clinical_episode(user, public_id)
     entries = list(standalone_entries([ca.episode.pk])[:500])

@@ -32,7 +32,11 @@ from trellis.measures.tests.factories import answers_for, url_walk_values
 from trellis.meetings.access import access_meeting, access_meeting_episode
 from trellis.meetings.tests.factory import meeting_walk_values
 from trellis.notes.access import access_note, access_note_to_cosign
-from trellis.notes.group_access import access_group_note
+from trellis.notes.group_access import (
+    access_chart_group_entry,
+    access_group_note,
+    access_own_group_entry,
+)
 from trellis.notes.tests.walk import group_notes_walk_values, plans_notes_walk_values
 from trellis.participants.actions import do_open_episode
 from trellis.participants.models import EpisodeStatus
@@ -116,6 +120,20 @@ CASES = [
         "group_note_id",
         "other_clinician",  # same program, does not facilitate that group
         "clinician",
+    ),
+    Case(
+        "group note entry in a chart",
+        lambda w, v, u, i: access_chart_group_entry(u, v["public_id"], i),
+        "entry_id",
+        "outsider",
+        "clinician",
+    ),
+    Case(
+        "group note entry of one's own",
+        lambda w, v, u, i: access_own_group_entry(u, i),
+        "entry_id",
+        "clinician",  # not their own
+        "participant",
     ),
     Case(
         "alert",
@@ -252,6 +270,8 @@ PAGES = [
     Page("/participants/{public_id}/plan/", "public_id", "front_desk"),
     Page("/participants/{public_id}/notes/{id}/", "note_id", "outsider"),
     Page("/notes/group/{id}/", "group_note_id", "other_clinician"),
+    Page("/notes/group/mine/{id}/", "entry_id", "clinician"),
+    Page("/participants/{public_id}/notes/group/{id}/", "entry_id", "outsider"),
     Page("/worklist/{id}/", "alert_id", "outsider"),
     Page("/meetings/{id}/", "meeting_id", "outsider"),
     Page("/schedule/series/{id}/", "series_id", "outsider"),
