@@ -50,12 +50,17 @@ def access_note(
     *,
     purpose: str = Purpose.TREAT,
     action: str = Action.VIEW,
+    include_restricted: bool = True,
 ) -> tuple[ClinicalAccess, Note]:
-    """The note, if this user may read it in this participant's chart; else an audited 404."""
+    """The note, if this user may read it in this participant's chart; else an audited 404.
+
+    With include_restricted=False (the API), a restricted note is denied even to its author."""
     ca = access_clinical_episode(user, public_id, purpose=purpose, action=action)
+    notes = notes_of(ca, user)
+    if not include_restricted:
+        notes = notes.exclude(kind__in=list(RESTRICTED_KINDS))
     note = (
-        notes_of(ca, user)
-        .filter(public_id=lookup_id(note_id))
+        notes.filter(public_id=lookup_id(note_id))
         .select_related("author", "episode__participant", "cosigner")
         .first()
     )

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from trellis.accounts.api import acting_user
@@ -111,9 +111,9 @@ def note_out(note: Note) -> NoteOut:
 
 
 def _open(request: HttpRequest, public_id: str, note_id: str, action: str = Action.VIEW) -> Note:
-    _, note = access_note(acting_user(request), public_id, note_id, action=action)
-    if note.kind in RESTRICTED_KINDS:
-        raise Http404
+    _, note = access_note(
+        acting_user(request), public_id, note_id, action=action, include_restricted=False
+    )
     return note
 
 
