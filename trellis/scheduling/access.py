@@ -12,9 +12,10 @@
 Group rosters: a facilitator sees the names on the roster of a session they facilitate (the
 role table's "group roster for groups they facilitate"), not the rest of those charts.
 
-One series, one occurrence and one person on an attendance sheet are opened by id through
-`access_series`, `access_occurrence` and `access_attendee`, used by the pages and the API
-alike: each records the view, or the denial and the same 404 for forbidden and missing.
+A program's schedule, one series, one occurrence and one person on an attendance sheet are
+opened by id through `access_schedule_program`, `access_series`, `access_occurrence` and
+`access_attendee`, used by the pages and the API alike: each records the view, or the
+denial and the same 404 for forbidden and missing.
 """
 
 from __future__ import annotations
@@ -75,6 +76,22 @@ def facilitates(user: User, slot: Slot) -> bool:
 def can_take_attendance(user: User, slot: Slot) -> bool:
     """Schedule managers of the program, or a facilitator of this occurrence."""
     return can_manage_schedule(user, slot.series.track.program) or facilitates(user, slot)
+
+
+def access_schedule_program(
+    user: User,
+    public_id: uuid.UUID | str,
+    *,
+    purpose: str = Purpose.TREAT,
+    action: str = Action.VIEW,
+) -> Program:
+    """A program whose schedule the user may look at (one they work in); else an audited
+    404."""
+    program = schedule_programs(user).filter(public_id=lookup_id(public_id)).first()
+    if program is None:
+        raise _deny(user, "programs.program", public_id, purpose)
+    record(user, action, obj=program, purpose=purpose)
+    return program
 
 
 def access_series(

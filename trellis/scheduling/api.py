@@ -30,6 +30,7 @@ from trellis.scheduling import actions, recurrence
 from trellis.scheduling.access import (
     access_attendee,
     access_occurrence,
+    access_schedule_program,
     access_series,
     can_manage_schedule,
     can_take_attendance,
@@ -265,9 +266,7 @@ def _facilitators(ids: list[UUID]) -> list[User]:
 )
 def list_series(request: HttpRequest, program: UUID) -> list[SeriesOut]:
     user = acting_user(request)
-    found = schedule_programs(user).filter(public_id=program).first()
-    if found is None:
-        raise Http404
+    found = access_schedule_program(user, program)
     return [
         _series_out(s)
         for s in series_queryset().filter(track__program=found).select_related("split_from")
@@ -363,9 +362,7 @@ def list_occurrences(request: HttpRequest, window: Query[WindowQuery]) -> list[O
         raise ValidationError({"end": "The end is before the start."})
     if (window.end - window.start).days > MAX_WINDOW_DAYS:
         raise ValidationError({"end": f"Ask for at most {MAX_WINDOW_DAYS} days at a time."})
-    program = schedule_programs(user).filter(public_id=window.program).first()
-    if program is None:
-        raise Http404
+    program = access_schedule_program(user, window.program)
     series = series_queryset().filter(track__program=program).overlapping(window.start, window.end)
     return [_occurrence_out(s) for s in occurrences_between(series, window.start, window.end)]
 

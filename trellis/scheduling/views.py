@@ -30,6 +30,7 @@ from trellis.scheduling import actions, recurrence
 from trellis.scheduling.access import (
     access_attendee,
     access_occurrence,
+    access_schedule_program,
     access_series,
     can_manage_schedule,
     can_take_attendance,
@@ -74,13 +75,6 @@ def _week_start(request: AuthedRequest, today: date) -> date:
 
 def _local_today(program: Program) -> date:
     return timezone.now().astimezone(program.organization.tz).date()
-
-
-def _program_or_404(user: Any, program_id: uuid.UUID | str) -> Program:
-    program = schedule_programs(user).filter(public_id=lookup_id(program_id)).first()
-    if program is None:
-        raise Http404("No such program.")
-    return program
 
 
 def _week_nav(monday: date) -> dict[str, Any]:
@@ -710,7 +704,7 @@ def dashboard(request: AuthedRequest, program_id: uuid.UUID) -> HttpResponse:
     team, front desk and directors the program). Colouring and flags are shown only where
     the user sees the episode clinically.
     """
-    program = _program_or_404(request.user, program_id)
+    program = access_schedule_program(request.user, program_id)
     today = _local_today(program)
     monday = _week_start(request, today)
     nav = _week_nav(monday)
@@ -751,7 +745,8 @@ def dashboard(request: AuthedRequest, program_id: uuid.UUID) -> HttpResponse:
 
 @staff_required()
 def closures(request: AuthedRequest, program_id: uuid.UUID) -> HttpResponse:
-    program = _program_or_404(request.user, program_id)
+    action = Action.UPDATE if request.method == "POST" else Action.VIEW
+    program = access_schedule_program(request.user, program_id, action=action)
     can_manage = can_manage_schedule(request.user, program)
     form = ClosureForm(request.POST or None)
     if request.method == "POST":

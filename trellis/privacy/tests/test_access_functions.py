@@ -42,7 +42,12 @@ from trellis.participants.actions import do_open_episode
 from trellis.participants.models import EpisodeStatus
 from trellis.plans.access import access_clinical_episode
 from trellis.privacy.access import access_episode, access_participant
-from trellis.scheduling.access import access_attendee, access_occurrence, access_series
+from trellis.scheduling.access import (
+    access_attendee,
+    access_occurrence,
+    access_schedule_program,
+    access_series,
+)
 from trellis.scheduling.queries import find_slot
 from trellis.scheduling.tests.walk import scheduling_walk_values
 from trellis.worklist.access import access_alert
@@ -157,6 +162,13 @@ CASES = [
         "clinician",
     ),
     Case(
+        "a program's schedule",
+        lambda w, v, u, i: access_schedule_program(u, i),
+        "program_id",
+        "outsider",
+        "front_desk",
+    ),
+    Case(
         "session series",
         lambda w, v, u, i: access_series(u, i),
         "series_id",
@@ -208,6 +220,7 @@ def values(world: World) -> dict[str, str]:
     return {
         "public_id": str(target.public_id),
         "episode_id": str(target.episodes.get().public_id),
+        "program_id": str(target.episodes.get().program.public_id),
         **scheduling_walk_values(world, target),
         **url_walk_values(target),
         **plans_notes_walk_values(world, target),
@@ -274,6 +287,7 @@ PAGES = [
     Page("/participants/{public_id}/notes/group/{id}/", "entry_id", "outsider"),
     Page("/worklist/{id}/", "alert_id", "outsider"),
     Page("/meetings/{id}/", "meeting_id", "outsider"),
+    Page("/schedule/programs/{id}/attendance/", "program_id", "outsider"),
     Page("/schedule/series/{id}/", "series_id", "outsider"),
     Page("/schedule/series/{id}/{occurrence_date}/", "series_id", "outsider"),
     Page("/api/v1/worklist/alerts/{id}", "alert_id", "outsider"),
