@@ -9,7 +9,6 @@ refused the input.
 from __future__ import annotations
 
 import logging
-import uuid
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
@@ -63,14 +62,6 @@ class PageOut(Schema):
 def error_responses(*codes: int) -> dict[int, type[Schema]]:
     """Declared error responses for an operation's OpenAPI entry: `{401: ErrorOut, ...}`."""
     return {code: ValidationErrorOut if code == 422 else ErrorOut for code in codes}
-
-
-def parse_public_id(value: str) -> uuid.UUID:
-    """A public id from a URL; anything that is not a UUID is simply not found."""
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        raise Http404(NOT_FOUND) from None
 
 
 def _field_of(loc: list[Any]) -> str:

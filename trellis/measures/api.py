@@ -18,10 +18,11 @@ from ninja import Body, Router, Schema, Status
 from trellis.accounts.api import acting_user
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
-from trellis.lib.api import NOT_FOUND, error_responses, parse_public_id
+from trellis.lib.api import NOT_FOUND, error_responses
 from trellis.measures import fhir
+from trellis.measures.access import access_response
 from trellis.measures.actions import check_submit_response, do_create_administration
-from trellis.measures.models import OPEN_ADMINISTRATION, Administration, Channel, Response, Score
+from trellis.measures.models import OPEN_ADMINISTRATION, Administration, Channel, Score
 from trellis.measures.queries import clinical_episodes, due_panel
 from trellis.measures.registry import available_codes, get_instrument
 from trellis.measures.scoring import bundled
@@ -67,26 +68,10 @@ class ScoresOut(Schema):
 
 def _clinical(request: HttpRequest, public_id: str) -> ParticipantAccess:
     user = acting_user(request)
-    access = access_participant(
-        user, parse_public_id(public_id), purpose=Purpose.TREAT, minimum=Scope.CLINICAL
-    )
-    if access.role == "participant":
+    access = access_participant(user, public_id, purpose=Purpose.TREAT, minimum=Scope.CLINICAL)
+    if access.is_own_record:  # the API is for staff; never one's own chart
         raise Http404(NOT_FOUND)
     return access
-
-
-def _response_for(request: HttpRequest, response_id: str) -> Response:
-    response = (
-        Response.objects.filter(public_id=parse_public_id(response_id))
-        .select_related("participant", "episode")
-        .first()
-    )
-    if response is None:
-        raise Http404(NOT_FOUND)
-    access = _clinical(request, str(response.participant.public_id))
-    if not access.is_clinical_for(response.episode):
-        raise Http404(NOT_FOUND)
-    return response
 
 
 @router.get("/questionnaires", response={200: list[FhirJson], **error_responses(401, 403)})
@@ -108,9 +93,7 @@ def get_questionnaire(request: HttpRequest, code: str) -> FhirJson:
 )
 def due(request: HttpRequest, public_id: str) -> DueOut:
     """How many check-ins are open now: all front desk may know (no instrument, no answers)."""
-    access = access_participant(
-        acting_user(request), parse_public_id(public_id), purpose=Purpose.TREAT
-    )
+    access = access_participant(acting_user(request), public_id, purpose=Purpose.TREAT)
     return DueOut(**due_panel(access))
 
 
@@ -171,7 +154,7 @@ def scores(request: HttpRequest, public_id: str) -> ScoresOut:
     response={200: FhirJson, **error_responses(401, 403, 404)},
 )
 def get_questionnaire_response(request: HttpRequest, response_id: str) -> FhirJson:
-    response = _response_for(request, response_id)
+    response = access_response(acting_user(request), response_id)
     instrument = get_instrument(response.instrument_code, response.instrument_version)
     return fhir.questionnaire_response(response, instrument)
 
@@ -182,7 +165,7 @@ def get_questionnaire_response(request: HttpRequest, response_id: str) -> FhirJs
 )
 def get_observations(request: HttpRequest, response_id: str) -> FhirJson:
     """The score as a FHIR Bundle: total Observation with hasMember item Observations."""
-    response = _response_for(request, response_id)
+    response = access_response(acting_user(request), response_id)
     instrument = get_instrument(response.instrument_code, response.instrument_version)
     score = Score.objects.select_related("response", "participant").get(response=response)
     return fhir.observations(score, instrument)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django import forms
 from django.http import QueryDict
 
 from trellis.measures.scoring import Instrument
+from trellis.privacy.ids import parse_public_id
 
 KEY_FIELD = "submission_key"
 
@@ -24,11 +24,8 @@ def answers_from_post(instrument: Instrument, data: QueryDict) -> dict[str, str]
 
 def submission_key(data: QueryDict) -> str | None:
     """The form's one-time key (a UUID): two posts of one form store one response."""
-    value = data.get(KEY_FIELD, "")
-    try:
-        return str(uuid.UUID(value))
-    except ValueError:
-        return None
+    key = parse_public_id(data.get(KEY_FIELD))
+    return str(key) if key else None
 
 
 def form_items(

@@ -19,6 +19,7 @@ from trellis.accounts.http import AuthedRequest
 from trellis.accounts.models import User
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
+from trellis.measures.access import access_administration, access_own_administration
 from trellis.measures.actions import (
     administration_for_link,
     check_save_draft,
@@ -37,7 +38,7 @@ from trellis.measures.models import Administration, AdministrationStatus, Channe
 from trellis.measures.queries import measures_tab, program_scores
 from trellis.measures.registry import available_codes, get_instrument
 from trellis.participants.chart import chart_context
-from trellis.privacy.access import ParticipantAccess, Scope, access_participant, deny
+from trellis.privacy.access import ParticipantAccess, Scope, access_participant
 from trellis.privacy.decorators import staff_required
 from trellis.privacy.policy import grants_for
 from trellis.programs.models import Program
@@ -56,32 +57,6 @@ def chart_tab(request: AuthedRequest, public_id: str) -> HttpResponse:
     context = chart_context(access, "measures") | measures_tab(access)
     context["start_form"] = StartCheckinForm(available_codes())
     return render(request, "measures/chart_tab.html", context)
-
-
-def _staff_administration(request: AuthedRequest, administration_id: str) -> Administration:
-    administration = (
-        Administration.objects.filter(public_id=administration_id)
-        .select_related("participant", "episode")
-        .first()
-    )
-    if administration is None:
-        raise deny(
-            request.user, participant=None, object_id=str(administration_id), purpose=Purpose.TREAT
-        )
-    access = access_participant(
-        request.user,
-        administration.participant.public_id,
-        purpose=Purpose.TREAT,
-        minimum=Scope.CLINICAL,
-    )
-    if access.role == "participant" or not access.is_clinical_for(administration.episode):
-        raise deny(
-            request.user,
-            participant=administration.participant,
-            object_id=str(administration_id),
-            purpose=Purpose.TREAT,
-        )
-    return administration
 
 
 @require_POST
@@ -117,7 +92,7 @@ def _current_clinical_episode(access: ParticipantAccess) -> Any:
 def hand_over(request: AuthedRequest, administration_id: str) -> HttpResponse:
     """Hand the tablet to the participant: the staff member is signed out, so nothing of the
     chart is reachable until they sign back in with their password."""
-    administration = _staff_administration(request, administration_id)
+    administration = access_administration(request.user, administration_id)
     if not administration.is_open:
         messages.error(request, "That check-in is no longer open.")
         return redirect("measures:chart-tab", public_id=administration.participant.public_id)
@@ -142,9 +117,7 @@ def hand_over(request: AuthedRequest, administration_id: str) -> HttpResponse:
 def program_page(request: AuthedRequest, program_id: str) -> HttpResponse:
     grants = grants_for(request.user)
     program = Program.objects.filter(public_id=program_id).select_related("organization").first()
-    if program is None or not (
-        grants.is_clinician or grants.clinical_programs or grants.clinical_orgs
-    ):
+    if program is None or not (grants.is_clinician or grants.is_director_anywhere):
         raise Http404
     if not Program.objects.for_user(request.user).filter(pk=program.pk).exists():
         raise Http404
@@ -294,19 +267,8 @@ def my_checkins(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def my_checkin(request: AuthedRequest, administration_id: str) -> HttpResponse:
-    participant = _own_participant(request)
-    administration = (
-        Administration.objects.filter(public_id=administration_id, participant=participant)
-        .select_related("participant")
-        .first()
-    )
-    if administration is None:
-        raise deny(
-            request.user,
-            participant=participant,
-            object_id=str(administration_id),
-            purpose=Purpose.PATRQT,
-        )
+    action = Action.UPDATE if request.method == "POST" else Action.VIEW
+    administration = access_own_administration(request.user, administration_id, action=action)
     if administration.status == AdministrationStatus.COMPLETED:
         return redirect("measures:done")
     if not administration.is_open:
@@ -314,14 +276,6 @@ def my_checkin(request: AuthedRequest, administration_id: str) -> HttpResponse:
     url = request.path
     if request.method == "POST":
         return _handle_post(request, administration, request.user, Channel.PORTAL, url, _done_url())
-    record(
-        request.user,
-        Action.VIEW,
-        participant=participant,
-        obj=administration,
-        purpose=Purpose.PATRQT,
-        role="participant",
-    )
     return _render_form(request, administration, action_url=url)
 
 

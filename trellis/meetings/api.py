@@ -7,22 +7,20 @@ from __future__ import annotations
 from datetime import date, datetime
 from uuid import UUID
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from trellis.accounts.api import acting_user
 from trellis.accounts.models import User
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
-from trellis.lib.api import error_responses, parse_public_id
+from trellis.lib.api import error_responses
 from trellis.meetings import actions
+from trellis.meetings.access import access_meeting, access_meeting_episode
 from trellis.meetings.models import Decision, Meeting
 from trellis.meetings.queries import (
-    may_see_meetings,
     meeting_view,
     meetings_for,
-    open_meeting,
-    open_meeting_episode,
 )
 
 router = Router(tags=["meetings"])
@@ -102,10 +100,7 @@ def decision_out(decision: Decision) -> DecisionOut:
 
 
 def _meeting(request: HttpRequest, meeting_id: str, action: str = Action.VIEW) -> Meeting:
-    user = acting_user(request)
-    if not may_see_meetings(user):
-        raise Http404
-    return open_meeting(user, str(parse_public_id(meeting_id)), action=action)
+    return access_meeting(acting_user(request), meeting_id, action=action)
 
 
 @router.get("/", response={200: list[MeetingOut], **error_responses(401, 403)})
@@ -177,7 +172,7 @@ def decide(request: HttpRequest, meeting_id: str, payload: DecisionIn) -> Status
     `due_on`; `plan_revision` requests the plan review and opens a draft revision."""
     user = acting_user(request)
     meeting = _meeting(request, meeting_id, Action.UPDATE)
-    episode = open_meeting_episode(user, meeting, str(payload.episode))
+    episode = access_meeting_episode(user, meeting, payload.episode)
     owner = User.objects.filter(public_id=payload.owner).first() if payload.owner else None
     decision = actions.check_decide(
         user,

@@ -16,8 +16,8 @@ from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from trellis.audit.models import Action, Outcome, Purpose
-from trellis.audit.trail import EventSpec, record, record_many
+from trellis.audit.models import Action, Purpose
+from trellis.audit.trail import EventSpec, record_many
 from trellis.lib.clock import local_today
 from trellis.meetings.models import (
     AgendaItem,
@@ -30,8 +30,7 @@ from trellis.meetings.models import (
 from trellis.participants.models import Episode, EpisodeStatus, Participant
 from trellis.plans.models import PlanVersion, VersionStatus
 from trellis.plans.queries import reviews_due
-from trellis.privacy.access import access_episode
-from trellis.privacy.policy import Scope, episode_filter, grants_for
+from trellis.privacy.policy import Scope, episode_filter
 from trellis.programs.models import Membership, Program, Role
 from trellis.scheduling.hours import flags_for
 from trellis.scheduling.models import Attendance, AttendanceStatus
@@ -69,47 +68,6 @@ def runnable_programs(user: User) -> QuerySet[Program]:
 
 def may_run(user: User, program: Program) -> bool:
     return runnable_programs(user).filter(pk=program.pk).exists()
-
-
-def may_see_meetings(user: User) -> bool:
-    grants = grants_for(user)
-    return bool(grants.roles.intersection(RUNNING_ROLES))
-
-
-def open_meeting(user: User, public_id: str, *, action: str = Action.VIEW) -> Meeting:
-    """One meeting for someone who runs its program, audited; otherwise Http404 (audited)."""
-    from django.http import Http404
-
-    meeting = (
-        Meeting.objects.filter(public_id=public_id)
-        .select_related("series", "program", "program__organization", "signed_by")
-        .first()
-    )
-    if meeting is None or not may_run(user, meeting.program):
-        record(
-            user,
-            Action.DENY,
-            object_type="meetings.meeting",
-            object_id=str(public_id)[:64],
-            outcome=Outcome.DENIED,
-            purpose=Purpose.TREAT,
-        )
-        raise Http404("No such meeting.")
-    record(user, action, obj=meeting, purpose=Purpose.TREAT)
-    return meeting
-
-
-def open_meeting_episode(
-    user: User, meeting: Meeting, public_id: str, *, action: str = Action.UPDATE
-) -> Episode:
-    """The episode a meeting writes about, through the access gate (audited): the user must
-    see it clinically and it must belong to the meeting's program; otherwise Http404."""
-    from django.http import Http404
-
-    opened = access_episode(user, public_id, purpose=Purpose.TREAT, action=action)
-    if not opened.clinical or opened.episode.program_id != meeting.program_id:
-        raise Http404("No such participant.")
-    return opened.episode
 
 
 def clinical_episode_ids(user: User, program: Program) -> set[int]:

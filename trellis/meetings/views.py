@@ -4,7 +4,6 @@ participant's part is shown only to those who see that participant clinically.""
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
 from typing import Any
 
@@ -21,19 +20,19 @@ from trellis.accounts.models import User
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
 from trellis.meetings import actions
+from trellis.meetings.access import access_meeting, access_meeting_episode
 from trellis.meetings.forms import AddendumForm, AttendanceForm, SeriesForm, SignForm
 from trellis.meetings.models import DecisionKind, Meeting, Weekday
 from trellis.meetings.queries import (
     discussable_episodes,
     meeting_view,
     meetings_for,
-    open_meeting,
-    open_meeting_episode,
     program_staff,
     runnable_programs,
     series_for,
 )
 from trellis.privacy.decorators import staff_required
+from trellis.privacy.ids import parse_public_id
 from trellis.programs.models import Role
 
 RUNNERS = (Role.PROGRAM_DIRECTOR, Role.CLINICIAN)
@@ -122,7 +121,7 @@ def _page(request: AuthedRequest, meeting: Meeting, **extra: Any) -> HttpRespons
 
 @staff_required(*RUNNERS)
 def meeting_detail(request: AuthedRequest, meeting_id: str) -> HttpResponse:
-    return _page(request, open_meeting(request.user, meeting_id))
+    return _page(request, access_meeting(request.user, meeting_id))
 
 
 def _back(meeting: Meeting, anchor: str = "") -> HttpResponse:
@@ -130,18 +129,10 @@ def _back(meeting: Meeting, anchor: str = "") -> HttpResponse:
     return redirect(f"{url}#{anchor}" if anchor else url)
 
 
-def _post_id(request: AuthedRequest, name: str) -> str:
-    value = request.POST.get(name, "")
-    try:
-        return str(uuid.UUID(value))
-    except ValueError:
-        return ""
-
-
 @require_POST
 @staff_required(*RUNNERS)
 def generate(request: AuthedRequest, meeting_id: str) -> HttpResponse:
-    meeting = open_meeting(request.user, meeting_id, action=Action.UPDATE)
+    meeting = access_meeting(request.user, meeting_id, action=Action.UPDATE)
     try:
         added = actions.do_generate_agenda(request.user, meeting) if not meeting.is_signed else None
     except ValidationError as error:
@@ -157,8 +148,8 @@ def generate(request: AuthedRequest, meeting_id: str) -> HttpResponse:
 @require_POST
 @staff_required(*RUNNERS)
 def add_item(request: AuthedRequest, meeting_id: str) -> HttpResponse:
-    meeting = open_meeting(request.user, meeting_id, action=Action.UPDATE)
-    episode = open_meeting_episode(request.user, meeting, _post_id(request, "participant"))
+    meeting = access_meeting(request.user, meeting_id, action=Action.UPDATE)
+    episode = access_meeting_episode(request.user, meeting, request.POST.get("participant", ""))
     try:
         actions.check_add_item(request.user, meeting, episode, request.POST.get("reason", ""))
     except ValidationError as error:
@@ -171,8 +162,8 @@ def add_item(request: AuthedRequest, meeting_id: str) -> HttpResponse:
 @require_POST
 @staff_required(*RUNNERS)
 def discuss(request: AuthedRequest, meeting_id: str) -> HttpResponse:
-    meeting = open_meeting(request.user, meeting_id, action=Action.UPDATE)
-    episode = open_meeting_episode(request.user, meeting, _post_id(request, "participant"))
+    meeting = access_meeting(request.user, meeting_id, action=Action.UPDATE)
+    episode = access_meeting_episode(request.user, meeting, request.POST.get("participant", ""))
     try:
         actions.check_discuss(request.user, meeting, episode, request.POST.get("text", ""))
     except ValidationError as error:
@@ -185,9 +176,9 @@ def discuss(request: AuthedRequest, meeting_id: str) -> HttpResponse:
 @require_POST
 @staff_required(*RUNNERS)
 def decide(request: AuthedRequest, meeting_id: str) -> HttpResponse:
-    meeting = open_meeting(request.user, meeting_id, action=Action.UPDATE)
-    episode = open_meeting_episode(request.user, meeting, _post_id(request, "participant"))
-    owner_id = _post_id(request, "owner")
+    meeting = access_meeting(request.user, meeting_id, action=Action.UPDATE)
+    episode = access_meeting_episode(request.user, meeting, request.POST.get("participant", ""))
+    owner_id = parse_public_id(request.POST.get("owner"))
     owner = User.objects.filter(public_id=owner_id).first() if owner_id else None
     due_on = None
     if request.POST.get("due_on"):
@@ -221,7 +212,7 @@ def decide(request: AuthedRequest, meeting_id: str) -> HttpResponse:
 @require_POST
 @staff_required(*RUNNERS)
 def attendance(request: AuthedRequest, meeting_id: str) -> HttpResponse:
-    meeting = open_meeting(request.user, meeting_id, action=Action.UPDATE)
+    meeting = access_meeting(request.user, meeting_id, action=Action.UPDATE)
     staff = {str(u.public_id): u for u in program_staff(meeting.program)}
     form = AttendanceForm(request.POST, staff=[(k, u.name) for k, u in staff.items()])
     if form.is_valid():
@@ -239,7 +230,7 @@ def attendance(request: AuthedRequest, meeting_id: str) -> HttpResponse:
 @require_POST
 @staff_required(*RUNNERS)
 def sign(request: AuthedRequest, meeting_id: str) -> HttpResponse:
-    meeting = open_meeting(request.user, meeting_id, action=Action.SIGN)
+    meeting = access_meeting(request.user, meeting_id, action=Action.SIGN)
     form = SignForm(request.POST)
     if form.is_valid():
         try:
@@ -261,7 +252,7 @@ def sign(request: AuthedRequest, meeting_id: str) -> HttpResponse:
 @require_POST
 @staff_required(*RUNNERS)
 def addendum(request: AuthedRequest, meeting_id: str) -> HttpResponse:
-    meeting = open_meeting(request.user, meeting_id, action=Action.UPDATE)
+    meeting = access_meeting(request.user, meeting_id, action=Action.UPDATE)
     try:
         actions.check_addendum(request.user, meeting, request.POST.get("text", ""))
     except ValidationError as error:

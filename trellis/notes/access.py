@@ -16,12 +16,13 @@ import uuid
 from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
-from trellis.audit.models import Action, Outcome, Purpose
+from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
 from trellis.notes.models import RESTRICTED_KINDS, Note, NoteStatus
-from trellis.plans.access import ClinicalAccess, clinical_episode
+from trellis.plans.access import ClinicalAccess, access_clinical_episode
+from trellis.privacy.access import deny_object
+from trellis.privacy.ids import lookup_id
 
 if TYPE_CHECKING:
     from trellis.accounts.models import User
@@ -36,30 +37,41 @@ def visible_notes_filter(user: User) -> Q:
 
 
 def notes_of(ca: ClinicalAccess, user: User) -> QuerySet[Note]:
-    if ca.access.role == "participant":
+    if ca.access.is_own_record:
         # The participant's view of notes comes with group notes (portal); never restricted.
         return Note.objects.none()
     return Note.objects.filter(episode=ca.episode).filter(visible_notes_filter(user))
 
 
-def open_note(
+def access_note(
     user: User,
     public_id: uuid.UUID | str,
     note_id: uuid.UUID | str,
     *,
     purpose: str = Purpose.TREAT,
     action: str = Action.VIEW,
+    include_restricted: bool = True,
 ) -> tuple[ClinicalAccess, Note]:
-    """The note, if this user may read it in this participant's chart; else an audited 404."""
-    ca = clinical_episode(user, public_id, purpose=purpose, action=action)
+    """The note, if this user may read it in this participant's chart; else an audited 404.
+
+    With include_restricted=False (the API), a restricted note is denied even to its author."""
+    ca = access_clinical_episode(user, public_id, purpose=purpose, action=action)
+    notes = notes_of(ca, user)
+    if not include_restricted:
+        notes = notes.exclude(kind__in=list(RESTRICTED_KINDS))
     note = (
-        notes_of(ca, user)
-        .filter(public_id=_parse(note_id))
+        notes.filter(public_id=lookup_id(note_id))
         .select_related("author", "episode__participant", "cosigner")
         .first()
     )
     if note is None:
-        raise _deny(user, ca, note_id, purpose)
+        raise deny_object(
+            user,
+            object_type="notes.note",
+            object_id=note_id,
+            participant=ca.access.participant,
+            purpose=purpose,
+        )
     note.episode = ca.episode
     record(
         user,
@@ -73,53 +85,32 @@ def open_note(
     return ca, note
 
 
-def open_note_to_cosign(user: User, note_id: uuid.UUID | str) -> Note:
+def access_note_to_cosign(
+    user: User,
+    note_id: uuid.UUID | str,
+    *,
+    purpose: str = Purpose.HOPERAT,
+    action: str = Action.VIEW,
+) -> Note:
     """A note waiting for this supervisor's co-signature (the co-sign queue)."""
     note = (
         Note.objects.filter(
-            public_id=_parse(note_id), cosigner_id=user.pk, status=NoteStatus.AWAITING_COSIGN
+            public_id=lookup_id(note_id),
+            cosigner_id=user.pk,
+            status=NoteStatus.AWAITING_COSIGN,
         )
         .select_related("author", "episode__participant", "episode__program")
         .first()
     )
     if note is None:
-        record(
-            user,
-            Action.DENY,
-            object_type="notes.note",
-            object_id=str(note_id)[:64],
-            outcome=Outcome.DENIED,
-            purpose=Purpose.HOPERAT,
-        )
-        raise Http404("Not found.")
+        raise deny_object(user, object_type="notes.note", object_id=note_id, purpose=purpose)
     record(
         user,
-        Action.VIEW,
+        action,
         participant=note.episode.participant,
         obj=note,
-        purpose=Purpose.HOPERAT,
+        purpose=purpose,
         role="supervisor",
         detail={"kind": note.kind},
     )
     return note
-
-
-def _parse(value: uuid.UUID | str) -> uuid.UUID:
-    """A UUID; anything else becomes the nil UUID, which matches no note."""
-    try:
-        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-    except ValueError:
-        return uuid.UUID(int=0)
-
-
-def _deny(user: User, ca: ClinicalAccess, note_id: uuid.UUID | str, purpose: str) -> Http404:
-    record(
-        user,
-        Action.DENY,
-        participant=ca.access.participant,
-        object_type="notes.note",
-        object_id=str(note_id)[:64],
-        outcome=Outcome.DENIED,
-        purpose=purpose,
-    )
-    return Http404("Not found.")

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from trellis.accounts.api import acting_user
@@ -18,7 +18,8 @@ from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
 from trellis.lib.api import error_responses
 from trellis.notes import actions
-from trellis.notes.access import notes_of, open_note
+from trellis.notes.access import access_note, notes_of
+from trellis.notes.group_access import standalone_entries
 from trellis.notes.models import (
     RESTRICTED_KINDS,
     Modality,
@@ -28,7 +29,7 @@ from trellis.notes.models import (
     RiskLevel,
     Service,
 )
-from trellis.plans.access import clinical_episode
+from trellis.plans.access import access_clinical_episode
 
 router = Router(tags=["notes"])
 
@@ -110,9 +111,9 @@ def note_out(note: Note) -> NoteOut:
 
 
 def _open(request: HttpRequest, public_id: str, note_id: str, action: str = Action.VIEW) -> Note:
-    _, note = open_note(acting_user(request), public_id, note_id, action=action)
-    if note.kind in RESTRICTED_KINDS:
-        raise Http404
+    _, note = access_note(
+        acting_user(request), public_id, note_id, action=action, include_restricted=False
+    )
     return note
 
 
@@ -124,7 +125,7 @@ def _open(request: HttpRequest, public_id: str, note_id: str, action: str = Acti
 def list_notes(request: HttpRequest, public_id: str) -> list[NoteSummaryOut]:
     """Newest first; never restricted notes; drafts only your own."""
     user = acting_user(request)
-    ca = clinical_episode(user, public_id)
+    ca = access_clinical_episode(user, public_id)
     notes = list(
         notes_of(ca, user)
         .exclude(kind__in=list(RESTRICTED_KINDS))
@@ -176,10 +177,8 @@ class GroupNoteOut(Schema):
     summary="Signed group notes of a participant's current episode, as their chart shows them",
 )
 def list_group_notes(request: HttpRequest, public_id: str) -> list[GroupNoteOut]:
-    from trellis.notes.group_views import standalone_entries
-
     user = acting_user(request)
-    ca = clinical_episode(user, public_id)
+    ca = access_clinical_episode(user, public_id)
     entries = list(standalone_entries([ca.episode.pk])[:500])
     record(
         user,
@@ -232,7 +231,7 @@ def get_note(request: HttpRequest, public_id: str, note_id: str) -> NoteOut:
 )
 def create_note(request: HttpRequest, public_id: str, payload: NoteIn) -> Status[NoteOut]:
     user = acting_user(request)
-    ca = clinical_episode(user, public_id, action=Action.UPDATE)
+    ca = access_clinical_episode(user, public_id, action=Action.UPDATE)
     ca.require_write()
     note = actions.check_create_note(
         user,

@@ -21,7 +21,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -31,11 +30,17 @@ from trellis.accounts.http import AuthedRequest
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
 from trellis.notes import group_actions as ga
-from trellis.notes.group_access import deny_group_note, open_group_note, parse_uuid
+from trellis.notes.group_access import (
+    access_chart_group_entry,
+    access_group_entry,
+    access_group_note,
+    access_own_group_entry,
+    deny_group_note,
+    standalone_entries,
+)
 from trellis.notes.models import GroupNote, GroupNoteEntry, Participation, RiskLevel
 from trellis.participants.chart import chart_context
 from trellis.plans import content as plan_content
-from trellis.plans.access import clinical_episode
 from trellis.plans.queries import latest_signed
 from trellis.privacy.access import Scope, access_participant
 from trellis.privacy.decorators import staff_required
@@ -99,7 +104,7 @@ def _group_context(note: GroupNote, slot: Slot, entries: list[GroupNoteEntry]) -
 @staff_required()
 def group_note(request: AuthedRequest, group_note_id: uuid.UUID) -> HttpResponse:
     """The editor while a draft (for facilitators); the whole note to read otherwise."""
-    note, slot, role = open_group_note(request.user, group_note_id)
+    note, slot, role = access_group_note(request.user, group_note_id)
     entries = _entries(note)
     context = _group_context(note, slot, entries)
     if note.is_signed or role != "facilitator":
@@ -148,7 +153,7 @@ def _saved(request: AuthedRequest, note: GroupNote, context: dict[str, Any]) -> 
 @staff_required()
 @require_POST
 def group_part_save(request: AuthedRequest, group_note_id: uuid.UUID) -> HttpResponse:
-    note, slot, _ = open_group_note(request.user, group_note_id, action=Action.UPDATE)
+    note, slot, _ = access_group_note(request.user, group_note_id, action=Action.UPDATE)
     part = ga.GroupPart(
         topic=request.POST.get("topic", ""),
         interventions=request.POST.get("interventions", ""),
@@ -173,15 +178,8 @@ def group_part_save(request: AuthedRequest, group_note_id: uuid.UUID) -> HttpRes
 def group_entry_save(
     request: AuthedRequest, group_note_id: uuid.UUID, entry_id: uuid.UUID
 ) -> HttpResponse:
-    note, slot, _ = open_group_note(request.user, group_note_id, action=Action.UPDATE)
-    entry = (
-        note.entries.filter(public_id=parse_uuid(entry_id))
-        .select_related("episode__participant")
-        .first()
-    )
-    if entry is None:
-        raise deny_group_note(request.user, str(entry_id))
-    entry.group_note = note
+    note, slot, _ = access_group_note(request.user, group_note_id, action=Action.UPDATE)
+    entry = access_group_entry(request.user, note, entry_id)
     version = latest_signed(entry.episode)
     keys = {o.key for o in plan_content.load(version.content).objectives} if version else set()
     post = request.POST
@@ -226,7 +224,7 @@ def _now(note: GroupNote) -> Any:
 
 @staff_required()
 def group_sign(request: AuthedRequest, group_note_id: uuid.UUID) -> HttpResponse:
-    note, slot, role = open_group_note(request.user, group_note_id)
+    note, slot, role = access_group_note(request.user, group_note_id)
     if note.is_signed or role != "facilitator":
         return redirect("notes:group", group_note_id=note.public_id)
     errors: dict[str, list[str]] = {}
@@ -262,15 +260,6 @@ def group_sign(request: AuthedRequest, group_note_id: uuid.UUID) -> HttpResponse
 # --- The standalone note: the group part and one person's entry -----------------------------
 
 
-def standalone_entries(episode_ids: list[int]) -> QuerySet[GroupNoteEntry]:
-    """Signed entries of these episodes, with their group note (never another entry)."""
-    return (
-        GroupNoteEntry.objects.filter(episode_id__in=episode_ids, locked=True)
-        .select_related("group_note")
-        .order_by("-group_note__session_start", "-pk")
-    )
-
-
 def _standalone_context(entry: GroupNoteEntry) -> dict[str, Any]:
     note = entry.group_note
     tz = entry.episode.program.organization.tz
@@ -293,32 +282,12 @@ def _standalone_context(entry: GroupNoteEntry) -> dict[str, Any]:
     }
 
 
-def _open_entry(user: Any, episode_ids: list[int], entry_id: Any) -> GroupNoteEntry | None:
-    return (
-        standalone_entries(episode_ids)
-        .filter(public_id=parse_uuid(entry_id))
-        .select_related("episode__program__organization", "plan_version")
-        .first()
-    )
-
-
 @staff_required()
 def chart_group_entry(
     request: AuthedRequest, public_id: uuid.UUID, entry_id: uuid.UUID
 ) -> HttpResponse:
     """A group note as it stands in this participant's chart (care team, directors)."""
-    ca = clinical_episode(request.user, public_id)
-    entry = _open_entry(request.user, [ca.episode.pk], entry_id)
-    if entry is None:
-        raise deny_group_note(request.user, str(entry_id))
-    record(
-        request.user,
-        Action.VIEW,
-        participant=ca.access.participant,
-        obj=entry,
-        purpose=Purpose.TREAT,
-        role=ca.access.role,
-    )
+    ca, entry = access_chart_group_entry(request.user, public_id, entry_id)
     context = chart_context(ca.access, "notes") | _standalone_context(entry)
     return render(request, "notes/group_entry.html", context)
 
@@ -351,16 +320,5 @@ def my_group_notes(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def my_group_note(request: AuthedRequest, entry_id: uuid.UUID) -> HttpResponse:
-    access = _own_access(request)
-    entry = _open_entry(request.user, [e.pk for e in access.episodes], entry_id)
-    if entry is None:
-        raise deny_group_note(request.user, str(entry_id))
-    record(
-        request.user,
-        Action.VIEW,
-        participant=access.participant,
-        obj=entry,
-        purpose=Purpose.PATRQT,
-        role="participant",
-    )
+    entry = access_own_group_entry(request.user, entry_id)
     return render(request, "notes/group_mine_entry.html", _standalone_context(entry))

@@ -17,9 +17,9 @@ from trellis.accounts.http import AuthedRequest
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
 from trellis.notes import actions, snapshot
-from trellis.notes.access import notes_of, open_note, open_note_to_cosign
+from trellis.notes.access import access_note, access_note_to_cosign, notes_of
 from trellis.notes.forms import HeaderForm, draft_from_post, header_initial
-from trellis.notes.group_views import standalone_entries
+from trellis.notes.group_access import standalone_entries
 from trellis.notes.models import (
     ALL_SECTIONS,
     FORMAT_SECTIONS,
@@ -30,7 +30,7 @@ from trellis.notes.models import (
 )
 from trellis.participants.chart import chart_context
 from trellis.plans import content as plan_content
-from trellis.plans.access import ClinicalAccess, clinical_episode
+from trellis.plans.access import ClinicalAccess, access_clinical_episode
 from trellis.plans.queries import latest_signed
 from trellis.privacy.decorators import staff_required
 
@@ -52,7 +52,7 @@ def _page(ca: ClinicalAccess) -> dict[str, Any]:
 
 @staff_required()
 def notes_tab(request: AuthedRequest, public_id: str) -> HttpResponse:
-    ca = clinical_episode(request.user, public_id)
+    ca = access_clinical_episode(request.user, public_id)
     notes = (
         notes_of(ca, request.user)
         .defer(*LIST_ONLY)
@@ -83,7 +83,7 @@ def notes_tab(request: AuthedRequest, public_id: str) -> HttpResponse:
 
 @staff_required()
 def note_new(request: AuthedRequest, public_id: str) -> HttpResponse:
-    ca = clinical_episode(request.user, public_id)
+    ca = access_clinical_episode(request.user, public_id)
     ca.require_write()
     tz = ca.episode.program.organization.tz
     form = HeaderForm(
@@ -153,7 +153,7 @@ def _editor(
 def note_edit(request: AuthedRequest, public_id: str, note_id: str) -> HttpResponse:
     """The note editor. Without JavaScript it is a form with Save; with htmx it autosaves
     every few seconds of typing (note_autosave) under the same conflict check."""
-    ca, note = open_note(request.user, public_id, note_id)
+    ca, note = access_note(request.user, public_id, note_id)
     ca.require_write()
     if note.author_id != request.user.pk or not note.is_editable:
         return redirect("notes:detail", public_id=public_id, note_id=note_id)
@@ -216,7 +216,7 @@ def note_autosave(request: AuthedRequest, public_id: str, note_id: str) -> HttpR
     """htmx autosave: answers a small status fragment (and the new revision, out of band).
     Answers 200 even on conflict so htmx swaps the message in; the typed text stays in the
     page either way."""
-    ca, note = open_note(request.user, public_id, note_id, action=Action.UPDATE)
+    ca, note = access_note(request.user, public_id, note_id, action=Action.UPDATE)
     ca.require_write()
     if note.author_id != request.user.pk or not note.is_editable:
         return render(request, "notes/edit.html#autosave", {"state": "locked"})
@@ -239,7 +239,7 @@ def note_autosave(request: AuthedRequest, public_id: str, note_id: str) -> HttpR
 
 @staff_required()
 def note_sign(request: AuthedRequest, public_id: str, note_id: str) -> HttpResponse:
-    ca, note = open_note(request.user, public_id, note_id)
+    ca, note = access_note(request.user, public_id, note_id)
     ca.require_write()
     if note.author_id != request.user.pk or not note.is_editable:
         return redirect("notes:detail", public_id=public_id, note_id=note_id)
@@ -299,7 +299,7 @@ def _detail_context(ca: ClinicalAccess | None, note: Note) -> dict[str, Any]:
 
 @staff_required()
 def note_detail(request: AuthedRequest, public_id: str, note_id: str) -> HttpResponse:
-    ca, note = open_note(request.user, public_id, note_id)
+    ca, note = access_note(request.user, public_id, note_id)
     context = _detail_context(ca, note) | {
         "can_add_addendum": ca.can_write
         and note.status == NoteStatus.SIGNED
@@ -311,7 +311,7 @@ def note_detail(request: AuthedRequest, public_id: str, note_id: str) -> HttpRes
 @staff_required()
 @require_POST
 def note_addendum(request: AuthedRequest, public_id: str, note_id: str) -> HttpResponse:
-    ca, note = open_note(request.user, public_id, note_id, action=Action.UPDATE)
+    ca, note = access_note(request.user, public_id, note_id, action=Action.UPDATE)
     ca.require_write()
     try:
         actions.check_add_addendum(request.user, note, text=request.POST.get("text", ""))
@@ -344,7 +344,7 @@ def cosign_queue(request: AuthedRequest) -> HttpResponse:
 
 @staff_required()
 def cosign(request: AuthedRequest, note_id: str) -> HttpResponse:
-    note = open_note_to_cosign(request.user, note_id)
+    note = access_note_to_cosign(request.user, note_id)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         try:

@@ -3,7 +3,6 @@ forms of the page. Writes go through the care-team actions in participants/actio
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -13,6 +12,7 @@ from django.db.models import Prefetch
 
 from trellis.accounts.models import Credential, User
 from trellis.participants.models import CareTeamMember, Episode
+from trellis.privacy.ids import parse_public_id
 from trellis.programs.models import ClinicianKind, Membership, Role
 
 if TYPE_CHECKING:
@@ -23,7 +23,7 @@ def can_manage_care_team(access: ParticipantAccess, episode: Episode) -> bool:
     """Directors of the program and the episode's own care team manage it; an intake
     coordinator sets it up while the episode has none (the only time they see the chart).
     A participant never manages their own team; front desk never sees it (scope)."""
-    return access.role != "participant" and access.is_clinical_for(episode)
+    return not access.is_own_record and access.is_clinical_for(episode)
 
 
 def eligible_staff(episode: Episode) -> list[User]:
@@ -79,9 +79,8 @@ def member_key(membership: CareTeamMember) -> str:
 
 def find_member(episode: Episode, key: str) -> CareTeamMember | None:
     user_id, _, role = key.partition(":")
-    try:
-        parsed = uuid.UUID(user_id)
-    except ValueError:
+    parsed = parse_public_id(user_id)
+    if parsed is None:
         return None
     return (
         CareTeamMember.objects.filter(episode=episode, user__public_id=parsed, role=role)

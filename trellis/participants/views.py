@@ -35,6 +35,7 @@ from trellis.participants.queries import (
 )
 from trellis.privacy.access import ParticipantAccess, Scope, access_participant
 from trellis.privacy.decorators import staff_required
+from trellis.privacy.ids import parse_public_id
 from trellis.privacy.policy import registrable_programs
 from trellis.programs.models import ClinicianKind, Program, Role, Track
 
@@ -72,13 +73,8 @@ def participant_index(request: AuthedRequest) -> HttpResponse:
 
 
 def _uuid_param(request: AuthedRequest, name: str) -> str:
-    import uuid
-
-    value = request.GET.get(name, "")
-    try:
-        return str(uuid.UUID(value)) if value else ""
-    except ValueError:
-        return ""
+    parsed = parse_public_id(request.GET.get(name))
+    return str(parsed) if parsed else ""
 
 
 def _query_string_without_page(request: AuthedRequest) -> str:

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 
 from trellis.audit.models import Action, Purpose
 from trellis.participants.models import Episode
-from trellis.privacy.access import ParticipantAccess, Scope, access_participant, deny
+from trellis.privacy.access import ParticipantAccess, Scope, access_participant, deny_object
+from trellis.privacy.ids import parse_public_id
 from trellis.programs.models import Role
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ class ClinicalAccess:
             raise PermissionDenied("Your role reads this record but does not write it.")
 
 
-def clinical_episode(
+def access_clinical_episode(
     user: User,
     public_id: uuid.UUID | str,
     *,
@@ -58,22 +58,20 @@ def clinical_episode(
         user, public_id, purpose=purpose, minimum=Scope.CLINICAL, action=action
     )
     if episode_id:
-        episode = next((e for e in access.episodes if str(e.public_id) == str(episode_id)), None)
+        wanted = parse_public_id(episode_id)
+        episode = next((e for e in access.episodes if e.public_id == wanted), None)
     else:
         clinical = [e for e in access.episodes if access.is_clinical_for(e)]
         open_ones = [e for e in clinical if e.is_open]
         candidates = open_ones or clinical
         episode = candidates[0] if candidates else None
     if episode is None or not access.is_clinical_for(episode):
-        raise deny(
+        raise deny_object(
             user,
+            object_type="participants.participant",
+            object_id=access.participant.public_id,
             participant=access.participant,
-            object_id=str(access.participant.public_id),
             purpose=purpose,
         )
     episode.participant = access.participant
     return ClinicalAccess(access=access, episode=episode)
-
-
-def not_found() -> Http404:
-    return Http404("Not found.")

@@ -15,7 +15,7 @@ from trellis.audit.models import Action
 from trellis.lib.api import error_responses
 from trellis.plans import actions, diagnoses, queries
 from trellis.plans import content as plan_content
-from trellis.plans.access import clinical_episode
+from trellis.plans.access import access_clinical_episode
 from trellis.plans.models import PlanTemplate, PlanVersion, TreatmentPlan
 
 router = Router(tags=["plans"])
@@ -110,7 +110,7 @@ def search_diagnoses(request: HttpRequest, filters: Query[DiagnosisQuery]) -> li
 def get_plan(request: HttpRequest, public_id: str) -> PlanOut:
     """The plan of the participant's current episode you may open clinically: versions,
     the latest signed version and its objectives' progress."""
-    ca = clinical_episode(acting_user(request), public_id)
+    ca = access_clinical_episode(acting_user(request), public_id)
     tab = queries.plan_tab(ca.episode)
     if tab.plan is None:
         raise_not_found()
@@ -153,7 +153,7 @@ def raise_not_found() -> None:
     response={200: VersionOut, **error_responses(401, 403, 404)},
 )
 def get_version(request: HttpRequest, public_id: str, number: int) -> VersionOut:
-    ca = clinical_episode(acting_user(request), public_id)
+    ca = access_clinical_episode(acting_user(request), public_id)
     version = PlanVersion.objects.filter(plan__episode=ca.episode, number=number).first()
     if version is None:
         raise_not_found()
@@ -168,7 +168,7 @@ def get_version(request: HttpRequest, public_id: str, number: int) -> VersionOut
 )
 def start_draft(request: HttpRequest, public_id: str, payload: StartIn) -> Status[VersionOut]:
     user = acting_user(request)
-    ca = clinical_episode(user, public_id, action=Action.UPDATE)
+    ca = access_clinical_episode(user, public_id, action=Action.UPDATE)
     ca.require_write()
     template = None
     if payload.template is not None:
@@ -189,7 +189,7 @@ def save_draft(
     """Replace the draft's content. `revision` must be the one you read: if someone saved in
     between, nothing is written and 409 returns what is saved now."""
     user = acting_user(request)
-    ca = clinical_episode(user, public_id, action=Action.UPDATE)
+    ca = access_clinical_episode(user, public_id, action=Action.UPDATE)
     ca.require_write()
     plan = TreatmentPlan.objects.filter(episode=ca.episode).first()
     draft = plan.versions.filter(status="draft").first() if plan else None

@@ -18,10 +18,11 @@ from trellis.participants.care_team import eligible_staff
 from trellis.participants.chart import chart_context
 from trellis.plans import actions, diagnoses, queries
 from trellis.plans import content as plan_content
-from trellis.plans.access import ClinicalAccess, clinical_episode
+from trellis.plans.access import ClinicalAccess, access_clinical_episode
 from trellis.plans.models import PlanTemplate, PlanVersion, VersionStatus
 from trellis.privacy.access import Scope, access_participant
 from trellis.privacy.decorators import staff_required
+from trellis.privacy.ids import lookup_id
 
 
 def _versions(ca: ClinicalAccess) -> list[PlanVersion]:
@@ -49,7 +50,7 @@ def _page(ca: ClinicalAccess, tab: str = "plan") -> dict[str, Any]:
 
 @staff_required()
 def plan_tab(request: AuthedRequest, public_id: str) -> HttpResponse:
-    ca = clinical_episode(request.user, public_id)
+    ca = access_clinical_episode(request.user, public_id)
     tab = queries.plan_tab(ca.episode)
     return render(request, "plans/tab.html", _page(ca) | {"tab": tab})
 
@@ -57,12 +58,12 @@ def plan_tab(request: AuthedRequest, public_id: str) -> HttpResponse:
 @staff_required()
 @require_POST
 def plan_start(request: AuthedRequest, public_id: str) -> HttpResponse:
-    ca = clinical_episode(request.user, public_id, action=Action.UPDATE)
+    ca = access_clinical_episode(request.user, public_id, action=Action.UPDATE)
     ca.require_write()
     template = None
     if request.POST.get("template"):
         template = PlanTemplate.objects.filter(
-            public_id=_uuid_or_none(request.POST["template"]), program_id=ca.episode.program_id
+            public_id=lookup_id(request.POST["template"]), program_id=ca.episode.program_id
         ).first()
     try:
         actions.check_start_plan(request.user, ca.episode, template=template)
@@ -72,15 +73,6 @@ def plan_start(request: AuthedRequest, public_id: str) -> HttpResponse:
                 messages.error(request, text)
         return redirect("plans:tab", public_id=public_id)
     return redirect("plans:draft", public_id=public_id)
-
-
-def _uuid_or_none(value: str) -> str:
-    import uuid
-
-    try:
-        return str(uuid.UUID(value))
-    except ValueError:
-        return str(uuid.UUID(int=0))  # matches nothing
 
 
 def _staff_choices(ca: ClinicalAccess) -> tuple[list[tuple[str, str]], dict[str, str]]:
@@ -122,7 +114,7 @@ def plan_draft(request: AuthedRequest, public_id: str) -> HttpResponse:
     """The draft editor. A plain form (works without JavaScript): "add" buttons save and
     come back with an empty row; a save naming an old revision is a conflict that keeps both
     texts on screen."""
-    ca = clinical_episode(request.user, public_id)
+    ca = access_clinical_episode(request.user, public_id)
     ca.require_write()
     draft = _draft(ca)
     if request.method != "POST":
@@ -182,7 +174,7 @@ def plan_draft(request: AuthedRequest, public_id: str) -> HttpResponse:
 
 @staff_required()
 def plan_sign(request: AuthedRequest, public_id: str) -> HttpResponse:
-    ca = clinical_episode(request.user, public_id)
+    ca = access_clinical_episode(request.user, public_id)
     ca.require_write()
     draft = _draft(ca)
     errors: dict[str, list[str]] = {}
@@ -227,7 +219,7 @@ def plan_sign(request: AuthedRequest, public_id: str) -> HttpResponse:
 
 @staff_required()
 def plan_version(request: AuthedRequest, public_id: str, number: int) -> HttpResponse:
-    ca = clinical_episode(request.user, public_id)
+    ca = access_clinical_episode(request.user, public_id)
     version = next((v for v in _versions(ca) if v.number == number), None)
     if version is None:
         raise Http404("No such version.")
@@ -240,7 +232,7 @@ def plan_version(request: AuthedRequest, public_id: str, number: int) -> HttpRes
 
 @staff_required()
 def plan_compare(request: AuthedRequest, public_id: str) -> HttpResponse:
-    ca = clinical_episode(request.user, public_id)
+    ca = access_clinical_episode(request.user, public_id)
     versions = _versions(ca)
     by_number = {v.number: v for v in versions}
 
@@ -265,7 +257,7 @@ def plan_compare(request: AuthedRequest, public_id: str) -> HttpResponse:
 def plan_acknowledge(request: AuthedRequest, public_id: str) -> HttpResponse:
     """Hand-to-participant: a plain-language page on the clinician's tablet where the
     participant types their name and ticks that they took part and received the plan."""
-    ca = clinical_episode(request.user, public_id)
+    ca = access_clinical_episode(request.user, public_id)
     ca.require_write()
     version = queries.latest_signed(ca.episode)
     if version is None:
@@ -295,7 +287,7 @@ def plan_acknowledge(request: AuthedRequest, public_id: str) -> HttpResponse:
 @staff_required()
 @require_POST
 def plan_request_review(request: AuthedRequest, public_id: str) -> HttpResponse:
-    ca = clinical_episode(request.user, public_id, action=Action.UPDATE)
+    ca = access_clinical_episode(request.user, public_id, action=Action.UPDATE)
     ca.require_write()
     reason = request.POST.get("reason", "").strip() or "requested by the care team"
     actions.do_request_plan_review(ca.episode, reason, actor=request.user)

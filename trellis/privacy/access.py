@@ -16,6 +16,7 @@ from django.http import Http404
 from trellis.audit.models import Action, Outcome, Purpose
 from trellis.audit.trail import record
 from trellis.participants.models import Episode, Participant
+from trellis.privacy.ids import parse_public_id
 from trellis.privacy.policy import Scope, episode_filter, grants_for, participant_filter
 from trellis.programs.models import Role
 
@@ -28,9 +29,13 @@ __all__ = [
     "Scope",
     "access_episode",
     "access_participant",
-    "deny",
+    "deny_object",
     "is_staff_member",
+    "staff_clinical_access",
 ]
+
+# The participant's own sign-in, as the role of a ParticipantAccess.
+SELF = "participant"
 
 
 @dataclass(frozen=True)
@@ -43,9 +48,12 @@ class ParticipantAccess:
 
     def is_clinical_for(self, episode: Episode) -> bool:
         """True when the user may see this episode's clinical content."""
-        return self.clinical and (
-            self.role == "participant" or episode.pk in self.clinical_episode_ids
-        )
+        return self.clinical and (self.is_own_record or episode.pk in self.clinical_episode_ids)
+
+    @property
+    def is_own_record(self) -> bool:
+        """The participant opening their own record (not staff)."""
+        return self.role == SELF
 
     @property
     def clinical(self) -> bool:
@@ -62,27 +70,41 @@ def is_staff_member(user: User) -> bool:
     return user.is_authenticated and grants_for(user).is_staff_member
 
 
-def _parse(public_id: uuid.UUID | str) -> uuid.UUID | None:
-    if isinstance(public_id, uuid.UUID):
-        return public_id
-    try:
-        return uuid.UUID(str(public_id))
-    except ValueError:
-        return None
+def deny_object(
+    user: User,
+    *,
+    object_type: str,
+    object_id: object,
+    participant: Participant | None = None,
+    purpose: str,
+) -> Http404:
+    """Record a denial (action deny, outcome denied) and return the 404 to raise.
 
-
-def deny(user: User, *, participant: Participant | None, object_id: str, purpose: str) -> Http404:
-    """Record a denial and return the 404 to raise."""
+    Every access function answers forbidden and missing alike with this one 404, so a user
+    cannot tell another person's record from no record. `object_id` is the id as asked for,
+    cut to the audit column's length (it may be malformed input)."""
     record(
         user,
         Action.DENY,
         participant=participant,
-        object_type="participants.participant",
-        object_id=object_id,
+        object_type=object_type,
+        object_id=str(object_id)[:64],
         outcome=Outcome.DENIED,
         purpose=purpose,
     )
-    return Http404("No such participant.")
+    return Http404("Not found.")
+
+
+def _deny_participant(
+    user: User, participant: Participant | None, object_id: object, purpose: str
+) -> Http404:
+    return deny_object(
+        user,
+        object_type="participants.participant",
+        object_id=object_id,
+        participant=participant,
+        purpose=purpose,
+    )
 
 
 def _granting_role(
@@ -93,14 +115,11 @@ def _granting_role(
         return Role.FRONT_DESK
     clinical = [e for e in episodes if e.pk in clinical_ids]
     for episode in clinical:
-        if (
-            episode.program_id in grants.clinical_programs
-            or episode.program.organization_id in grants.clinical_orgs
-        ):
+        if grants.directs(episode.program):
             return Role.PROGRAM_DIRECTOR
     if grants.is_clinician and clinical:
         return Role.CLINICIAN
-    if grants.intake_programs or grants.intake_orgs:
+    if grants.does_intake_anywhere:
         return Role.INTAKE_COORDINATOR
     return Role.PROGRAM_DIRECTOR
 
@@ -120,7 +139,7 @@ def access_participant(
     front-desk user then gets the same 404 as for a stranger's record. With audit=False the
     caller records the view or denial itself (access_episode does, against the episode).
     """
-    parsed = _parse(public_id)
+    parsed = parse_public_id(public_id)
     participant = (
         Participant.objects.filter(public_id=parsed).select_related("organization").first()
         if parsed
@@ -128,8 +147,8 @@ def access_participant(
     )
     if participant is None:
         if not audit:
-            raise Http404("No such participant.")
-        raise deny(user, participant=None, object_id=str(public_id)[:64], purpose=purpose)
+            raise Http404("Not found.")
+        raise _deny_participant(user, None, public_id, purpose)
 
     episodes = list(
         Episode.objects.filter(participant=participant)
@@ -143,7 +162,7 @@ def access_participant(
         .values_list("pk", flat=True)
     )
     if participant.user_id is not None and participant.user_id == user.pk:
-        scope, role = Scope.CLINICAL, "participant"
+        scope, role = Scope.CLINICAL, SELF
     elif clinical_ids:
         scope = Scope.CLINICAL
         role = _granting_role(user, scope, episodes, clinical_ids)
@@ -163,10 +182,8 @@ def access_participant(
 
     if scope < minimum or scope == Scope.NONE:
         if not audit:  # the caller records its own event (e.g. against an episode)
-            raise Http404("No such participant.")
-        raise deny(
-            user, participant=participant, object_id=str(participant.public_id), purpose=purpose
-        )
+            raise Http404("Not found.")
+        raise _deny_participant(user, participant, participant.public_id, purpose)
 
     if audit:
         record(
@@ -187,6 +204,27 @@ def access_participant(
     )
 
 
+def staff_clinical_access(
+    user: User, participant: Participant, episode: Episode | None, *, purpose: Purpose | str
+) -> ParticipantAccess | None:
+    """The user's access to `participant` when they see it clinically as staff (and see
+    `episode` clinically, when given); None otherwise, including the participant's own record.
+
+    Records nothing: per-object gates (an alert, a check-in) call it, then record the view of
+    their own object or the denial."""
+    try:
+        access = access_participant(
+            user, participant.public_id, purpose=purpose, minimum=Scope.CLINICAL, audit=False
+        )
+    except Http404:
+        return None
+    if access.is_own_record:
+        return None
+    if episode is not None and not access.is_clinical_for(episode):
+        return None
+    return access
+
+
 @dataclass(frozen=True)
 class EpisodeAccess:
     episode: Episode
@@ -203,26 +241,23 @@ def access_episode(
     *,
     purpose: Purpose | str,
     action: Action | str = Action.VIEW,
+    minimum: Scope = Scope.DEMOGRAPHIC,
+    program_id: int | None = None,
 ) -> EpisodeAccess:
     """Open one episode, or raise Http404; the view or the denial is audited against the
-    episode and, when it exists, its participant."""
-    parsed = _parse(public_id)
+    episode and, when it exists, its participant. With minimum=Scope.CLINICAL an episode the
+    user sees only at demographic scope is denied like a missing one; with `program_id`, an
+    episode of another program is too (a page about one program opens only its episodes)."""
+    parsed = parse_public_id(public_id)
     episode = (
         Episode.objects.filter(public_id=parsed).select_related("participant").first()
         if parsed
         else None
     )
-    denied = Http404("No such episode.")
     if episode is None:
-        record(
-            user,
-            Action.DENY,
-            object_type="participants.episode",
-            object_id=str(public_id)[:64],
-            outcome=Outcome.DENIED,
-            purpose=purpose,
+        raise deny_object(
+            user, object_type="participants.episode", object_id=public_id, purpose=purpose
         )
-        raise denied
     try:
         access = access_participant(
             user, episode.participant.public_id, purpose=purpose, audit=False
@@ -230,16 +265,19 @@ def access_episode(
     except Http404:
         access = None
     visible = next((e for e in access.episodes if e.pk == episode.pk), None) if access else None
-    if access is None or visible is None:
-        record(
+    if (
+        access is None
+        or visible is None
+        or (minimum >= Scope.CLINICAL and not access.is_clinical_for(visible))
+        or (program_id is not None and visible.program_id != program_id)
+    ):
+        raise deny_object(
             user,
-            Action.DENY,
+            object_type="participants.episode",
+            object_id=episode.public_id,
             participant=episode.participant,
-            obj=episode,
-            outcome=Outcome.DENIED,
             purpose=purpose,
         )
-        raise denied
     visible.participant = access.participant
     record(
         user,

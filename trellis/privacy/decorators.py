@@ -27,7 +27,7 @@ def staff_required(*roles: str) -> Callable[[View], View]:
             grants = grants_for(request.user)
             if not grants.is_staff_member:
                 raise PermissionDenied("This page is for program staff.")
-            if roles and not grants.roles.intersection(roles):
+            if roles and not grants.holds_any(roles):
                 raise PermissionDenied("Your role does not include this page.")
             return view(request, *args, **kwargs)
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import enum
 import zoneinfo
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
@@ -62,6 +63,37 @@ class Grants:
     @property
     def is_staff_member(self) -> bool:
         return bool(self.roles)
+
+    def directs(self, program: Program) -> bool:
+        """Program director of `program`, or of its whole organization."""
+        return program.pk in self.clinical_programs or program.organization_id in self.clinical_orgs
+
+    def works_front_desk(self, program: Program) -> bool:
+        """Front desk of `program`, or of its whole organization."""
+        return (
+            program.pk in self.demographic_programs
+            or program.organization_id in self.demographic_orgs
+        )
+
+    def does_intake(self, program: Program) -> bool:
+        """Intake coordinator of `program`, or of its whole organization."""
+        return program.pk in self.intake_programs or program.organization_id in self.intake_orgs
+
+    @property
+    def is_director_anywhere(self) -> bool:
+        return bool(self.clinical_programs or self.clinical_orgs)
+
+    @property
+    def does_intake_anywhere(self) -> bool:
+        return bool(self.intake_programs or self.intake_orgs)
+
+    @property
+    def works_front_desk_anywhere(self) -> bool:
+        return bool(self.demographic_programs or self.demographic_orgs)
+
+    def holds_any(self, roles: Iterable[str]) -> bool:
+        """Holds at least one of these roles somewhere."""
+        return not self.roles.isdisjoint(roles)
 
 
 def grants_for(user: User) -> Grants:

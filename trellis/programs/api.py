@@ -7,7 +7,8 @@ from django.http import Http404, HttpRequest
 from ninja import Router
 
 from trellis.accounts.api import acting_user
-from trellis.lib.api import error_responses, parse_public_id
+from trellis.lib.api import error_responses
+from trellis.privacy.ids import lookup_id
 from trellis.programs.models import Program, ProgramQuerySet, Track
 from trellis.programs.schemas import ProgramOut, TrackOut, program_out, track_out
 
@@ -19,7 +20,7 @@ def _programs(request: HttpRequest) -> ProgramQuerySet:
 
 
 def _program(request: HttpRequest, public_id: str) -> Program:
-    program = _programs(request).filter(public_id=parse_public_id(public_id)).first()
+    program = _programs(request).filter(public_id=lookup_id(public_id)).first()
     if program is None:
         raise Http404
     return program
@@ -60,7 +61,7 @@ def list_program_tracks(request: HttpRequest, public_id: str) -> list[TrackOut]:
 )
 def get_track(request: HttpRequest, public_id: str) -> TrackOut:
     track = (
-        Track.objects.filter(public_id=parse_public_id(public_id))
+        Track.objects.filter(public_id=lookup_id(public_id))
         .filter(program__in=_programs(request))
         .select_related("program")
         .first()

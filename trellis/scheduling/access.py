@@ -11,20 +11,34 @@
 
 Group rosters: a facilitator sees the names on the roster of a session they facilitate (the
 role table's "group roster for groups they facilitate"), not the rest of those charts.
+
+A program's schedule, one series, one occurrence and one person on an attendance sheet are
+opened by id through `access_schedule_program`, `access_series`, `access_occurrence` and
+`access_attendee`, used by the pages and the API alike: each records the view, or the
+denial and the same 404 for forbidden and missing.
 """
 
 from __future__ import annotations
 
+import uuid
+from datetime import date
 from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
+from django.http import Http404
 
+from trellis.audit.models import Action, Purpose
+from trellis.audit.trail import record
+from trellis.participants.models import Episode, Participant
+from trellis.privacy.access import deny_object
+from trellis.privacy.ids import lookup_id, parse_public_id
 from trellis.privacy.policy import grants_for
-from trellis.programs.models import Program
+from trellis.programs.models import Program, Role
+from trellis.scheduling.models import SessionSeries
+from trellis.scheduling.queries import Slot, find_slot, series_queryset
 
 if TYPE_CHECKING:
     from trellis.accounts.models import User
-    from trellis.scheduling.queries import Slot
 
 
 def can_manage_schedule(user: User, program: Program) -> bool:
@@ -32,9 +46,7 @@ def can_manage_schedule(user: User, program: Program) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     grants = grants_for(user)
-    programs = grants.clinical_programs | grants.demographic_programs
-    orgs = grants.clinical_orgs | grants.demographic_orgs
-    return program.pk in programs or program.organization_id in orgs
+    return grants.directs(program) or grants.works_front_desk(program)
 
 
 def sees_clinical_attendance(user: User, program: Program) -> bool:
@@ -43,8 +55,7 @@ def sees_clinical_attendance(user: User, program: Program) -> bool:
     Clinicians see them for their own care-team participants on the chart (clinical scope)."""
     if not user.is_authenticated or not user.is_active:
         return False
-    grants = grants_for(user)
-    return program.pk in grants.clinical_programs or program.organization_id in grants.clinical_orgs
+    return grants_for(user).directs(program)
 
 
 def schedule_programs(user: User) -> QuerySet[Program]:
@@ -65,3 +76,122 @@ def facilitates(user: User, slot: Slot) -> bool:
 def can_take_attendance(user: User, slot: Slot) -> bool:
     """Schedule managers of the program, or a facilitator of this occurrence."""
     return can_manage_schedule(user, slot.series.track.program) or facilitates(user, slot)
+
+
+def access_schedule_program(
+    user: User,
+    public_id: uuid.UUID | str,
+    *,
+    purpose: str = Purpose.TREAT,
+    action: str = Action.VIEW,
+) -> Program:
+    """A program whose schedule the user may look at (one they work in); else an audited
+    404."""
+    program = schedule_programs(user).filter(public_id=lookup_id(public_id)).first()
+    if program is None:
+        raise _deny(user, "programs.program", public_id, purpose)
+    record(user, action, obj=program, purpose=purpose)
+    return program
+
+
+def access_series(
+    user: User,
+    public_id: uuid.UUID | str,
+    *,
+    purpose: str = Purpose.TREAT,
+    action: str = Action.VIEW,
+) -> SessionSeries:
+    """One session series of a program the user works in; else an audited 404."""
+    series = series_queryset().filter(public_id=lookup_id(public_id)).first()
+    if series is None:
+        raise _deny(user, "scheduling.sessionseries", public_id, purpose)
+    if not can_view_program(user, series.track.program):
+        raise _deny(user, "scheduling.sessionseries", public_id, purpose)
+    record(user, action, obj=series, purpose=purpose)
+    return series
+
+
+def access_occurrence(
+    user: User,
+    series_id: uuid.UUID | str,
+    occurrence_date: str,
+    *,
+    purpose: str = Purpose.TREAT,
+    action: str = Action.VIEW,
+) -> Slot:
+    """One occurrence (series and original date, `YYYY-MM-DD`) of a program the user works
+    in; else an audited 404. Who may take its attendance is `can_take_attendance`."""
+    asked = f"{series_id}/{occurrence_date}"
+    parsed = parse_public_id(series_id)
+    try:
+        original = date.fromisoformat(occurrence_date)
+    except ValueError:
+        original = None
+    slot = find_slot(parsed, original) if parsed is not None and original is not None else None
+    if slot is None:
+        raise _deny(user, "scheduling.occurrence", asked, purpose)
+    if not can_view_program(user, slot.series.track.program):
+        raise _deny(user, "scheduling.occurrence", asked, purpose)
+    record(user, action, object_type="scheduling.occurrence", object_id=slot.key, purpose=purpose)
+    return slot
+
+
+def access_attendee(
+    user: User,
+    slot: Slot,
+    episode_id: uuid.UUID | str,
+    *,
+    purpose: str = Purpose.TREAT,
+    action: str = Action.VIEW,
+) -> Episode:
+    """An episode of the occurrence's program, for someone who takes this occurrence's
+    attendance; else an audited 404.
+
+    Not `privacy.access.access_episode`: a group's facilitator (or the night's substitute)
+    marks everyone on the sheet, including people whose care team they are not on, and
+    sees no more of them than the sheet shows."""
+    program = slot.series.track.program
+    episode = (
+        Episode.objects.filter(public_id=lookup_id(episode_id), program_id=program.pk)
+        .select_related("participant", "program")
+        .first()
+    )
+    if episode is None:
+        raise _deny(user, "participants.episode", episode_id, purpose)
+    if not can_take_attendance(user, slot):
+        raise _deny(user, "participants.episode", episode_id, purpose, episode.participant)
+    record(
+        user,
+        action,
+        participant=episode.participant,
+        obj=episode,
+        purpose=purpose,
+        role=_attendance_role(user, slot),
+        detail={"occurrence": slot.key},
+    )
+    return episode
+
+
+def _attendance_role(user: User, slot: Slot) -> str:
+    grants = grants_for(user)
+    if grants.directs(slot.series.track.program):
+        return Role.PROGRAM_DIRECTOR
+    if grants.works_front_desk(slot.series.track.program):
+        return Role.FRONT_DESK
+    return "facilitator"
+
+
+def _deny(
+    user: User,
+    object_type: str,
+    object_id: object,
+    purpose: str,
+    participant: Participant | None = None,
+) -> Http404:
+    return deny_object(
+        user,
+        object_type=object_type,
+        object_id=object_id,
+        participant=participant,
+        purpose=purpose,
+    )

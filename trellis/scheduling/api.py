@@ -21,12 +21,17 @@ from trellis.accounts.api import acting_user
 from trellis.accounts.models import User
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
-from trellis.lib.api import error_responses, parse_public_id
+from trellis.lib.api import error_responses
 from trellis.participants.models import Episode
 from trellis.privacy.access import Scope, access_participant
+from trellis.privacy.ids import lookup_id
 from trellis.programs.models import Room, Track
 from trellis.scheduling import actions, recurrence
 from trellis.scheduling.access import (
+    access_attendee,
+    access_occurrence,
+    access_schedule_program,
+    access_series,
     can_manage_schedule,
     can_take_attendance,
     schedule_programs,
@@ -233,13 +238,6 @@ def _occurrence_out(slot: Slot) -> OccurrenceOut:
     )
 
 
-def _visible_series(user: User, public_id: str) -> SessionSeries:
-    series = series_queryset().filter(public_id=parse_public_id(public_id)).first()
-    if series is None or not schedule_programs(user).filter(pk=series.track.program_id).exists():
-        raise Http404
-    return series
-
-
 def _managed(user: User, series: SessionSeries) -> None:
     if not can_manage_schedule(user, series.track.program):
         raise PermissionDenied("Only program directors and front desk manage the schedule.")
@@ -268,9 +266,7 @@ def _facilitators(ids: list[UUID]) -> list[User]:
 )
 def list_series(request: HttpRequest, program: UUID) -> list[SeriesOut]:
     user = acting_user(request)
-    found = schedule_programs(user).filter(public_id=program).first()
-    if found is None:
-        raise Http404
+    found = access_schedule_program(user, program)
     return [
         _series_out(s)
         for s in series_queryset().filter(track__program=found).select_related("split_from")
@@ -320,7 +316,7 @@ def create_series(request: HttpRequest, payload: SeriesIn) -> Status[SeriesOut]:
     summary="One series",
 )
 def get_series(request: HttpRequest, series_id: str) -> SeriesOut:
-    return _series_out(_visible_series(acting_user(request), series_id))
+    return _series_out(access_series(acting_user(request), series_id))
 
 
 @router.patch(
@@ -331,7 +327,7 @@ def get_series(request: HttpRequest, series_id: str) -> SeriesOut:
 def update_series(request: HttpRequest, series_id: str, payload: SeriesPatch) -> SeriesOut:
     """Returns the series that carries the change: a new one when `from_date` splits it."""
     user = acting_user(request)
-    series = _visible_series(user, series_id)
+    series = access_series(user, series_id, action=Action.UPDATE)
     _managed(user, series)
     data = actions.SeriesData.of(series)
     for name in ("name", "kind", "start_time", "duration_minutes", "rrule", "capacity", "mode",
@@ -366,21 +362,13 @@ def list_occurrences(request: HttpRequest, window: Query[WindowQuery]) -> list[O
         raise ValidationError({"end": "The end is before the start."})
     if (window.end - window.start).days > MAX_WINDOW_DAYS:
         raise ValidationError({"end": f"Ask for at most {MAX_WINDOW_DAYS} days at a time."})
-    program = schedule_programs(user).filter(public_id=window.program).first()
-    if program is None:
-        raise Http404
+    program = access_schedule_program(user, window.program)
     series = series_queryset().filter(track__program=program).overlapping(window.start, window.end)
     return [_occurrence_out(s) for s in occurrences_between(series, window.start, window.end)]
 
 
-def _slot_for(user: User, series_id: str, occurrence_date: str) -> Slot:
-    try:
-        original = date.fromisoformat(occurrence_date)
-    except ValueError:
-        raise Http404 from None
-    slot = find_slot(parse_public_id(series_id), original)
-    if slot is None or not schedule_programs(user).filter(pk=slot.series.track.program_id).exists():
-        raise Http404
+def _slot_for(user: User, series_id: str, occurrence_date: str, action: str) -> Slot:
+    slot = access_occurrence(user, series_id, occurrence_date, action=action)
     if not can_take_attendance(user, slot):
         raise PermissionDenied(
             "Only this session's facilitators and the front desk see its roster."
@@ -428,7 +416,7 @@ def get_attendance(
     request: HttpRequest, series_id: str, occurrence_date: str
 ) -> list[AttendanceOut]:
     user = acting_user(request)
-    slot = _slot_for(user, series_id, occurrence_date)
+    slot = _slot_for(user, series_id, occurrence_date, Action.VIEW)
     rows = _attendance_rows(slot)
     record(
         user,
@@ -457,16 +445,8 @@ def put_attendance(
     someone not on the roster without `walk_in_reason`, and on a locked sheet without
     `reason`."""
     user = acting_user(request)
-    slot = _slot_for(user, series_id, occurrence_date)
-    episode = (
-        Episode.objects.filter(
-            public_id=parse_public_id(episode_id), program_id=slot.series.track.program_id
-        )
-        .select_related("participant", "program")
-        .first()
-    )
-    if episode is None:
-        raise Http404
+    slot = _slot_for(user, series_id, occurrence_date, Action.UPDATE)
+    episode = access_attendee(user, slot, episode_id, action=Action.UPDATE)
     actions.check_record_attendance(
         user,
         slot,
@@ -561,7 +541,7 @@ def create_feed(request: HttpRequest, payload: FeedIn) -> Status[FeedOut]:
 def revoke_feed(request: HttpRequest, feed_id: str) -> Status[None]:
     user = acting_user(request)
     feed = CalendarFeed.objects.filter(
-        public_id=parse_public_id(feed_id), created_by=user, revoked_at__isnull=True
+        public_id=lookup_id(feed_id), created_by=user, revoked_at__isnull=True
     ).first()
     if feed is None:
         raise Http404

@@ -23,6 +23,7 @@ from trellis.participants.chart import chart_context
 from trellis.participants.models import EpisodeStatus
 from trellis.privacy.access import ParticipantAccess, Scope, access_participant
 from trellis.privacy.decorators import staff_required
+from trellis.privacy.ids import lookup_id
 from trellis.programs.models import Room
 from trellis.scheduling import actions, ical
 from trellis.scheduling.access import can_manage_schedule, schedule_programs
@@ -104,7 +105,7 @@ def _feed_change(request: AuthedRequest, kind: str, **target: Any) -> None:
     if change == "create":
         _, token = actions.do_create_feed(request.user, kind, **target)
     elif change in {"rotate", "revoke"}:
-        feed = owned.filter(public_id=_uuid(request.POST.get("feed", ""))).first()
+        feed = owned.filter(public_id=lookup_id(request.POST.get("feed"))).first()
         if feed is None:
             raise Http404("No such feed.")
         if change == "revoke":
@@ -119,14 +120,6 @@ def _feed_change(request: AuthedRequest, kind: str, **target: Any) -> None:
         reverse("scheduling:feed", kwargs={"feed_token": token})
     )
     messages.success(request, "New calendar link created: copy it now, it is shown once.")
-
-
-def _uuid(value: str) -> uuid.UUID:
-    """A UUID from user input; anything else becomes the nil UUID, which matches nothing."""
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        return uuid.UUID(int=0)
 
 
 @login_required

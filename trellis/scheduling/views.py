@@ -25,9 +25,14 @@ from trellis.audit.trail import record
 from trellis.lib.clock import local_today
 from trellis.participants.models import Episode, EpisodeStatus
 from trellis.privacy.decorators import staff_required
+from trellis.privacy.ids import lookup_id
 from trellis.programs.models import Program, Room, Track
 from trellis.scheduling import actions, recurrence
 from trellis.scheduling.access import (
+    access_attendee,
+    access_occurrence,
+    access_schedule_program,
+    access_series,
     can_manage_schedule,
     can_take_attendance,
     facilitates,
@@ -47,7 +52,7 @@ from trellis.scheduling.forms import (
     WalkInForm,
 )
 from trellis.scheduling.hours import flags_for, week_hours
-from trellis.scheduling.models import AttendanceStatus, ProgramClosure, SessionSeries
+from trellis.scheduling.models import AttendanceStatus, ProgramClosure
 from trellis.scheduling.queries import (
     Slot,
     attendance_for,
@@ -63,14 +68,6 @@ from trellis.scheduling.queries import (
 # --- helpers ------------------------------------------------------------------------------
 
 
-def _uuid(value: str) -> uuid.UUID:
-    """A UUID from user input; anything else becomes the nil UUID, which matches nothing."""
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        return uuid.UUID(int=0)
-
-
 def _week_start(request: AuthedRequest, today: date) -> date:
     return recurrence.parse_iso_week(request.GET.get("week", "")) or recurrence.iso_week_start(
         today
@@ -79,13 +76,6 @@ def _week_start(request: AuthedRequest, today: date) -> date:
 
 def _local_today(program: Program) -> date:
     return program.organization.today()
-
-
-def _program_or_404(user: Any, program_id: uuid.UUID | str) -> Program:
-    program = schedule_programs(user).filter(public_id=_uuid(str(program_id))).first()
-    if program is None:
-        raise Http404("No such program.")
-    return program
 
 
 def _week_nav(monday: date) -> dict[str, Any]:
@@ -224,7 +214,7 @@ def my_week(request: AuthedRequest) -> HttpResponse:
 
 def _managed_track(user: Any, track_id: str) -> Track:
     track = (
-        Track.objects.filter(public_id=_uuid(track_id))
+        Track.objects.filter(public_id=lookup_id(track_id))
         .select_related("program", "program__organization")
         .first()
     )
@@ -233,13 +223,6 @@ def _managed_track(user: Any, track_id: str) -> Track:
     if not can_manage_schedule(user, track.program):
         raise PermissionDenied("Only directors and front desk manage the schedule.")
     return track
-
-
-def _series_or_404(user: Any, series_id: uuid.UUID | str) -> SessionSeries:
-    series = series_queryset().filter(public_id=_uuid(str(series_id))).first()
-    if series is None or not schedule_programs(user).filter(pk=series.track.program_id).exists():
-        raise Http404("No such series.")
-    return series
 
 
 def _apply_errors(form: SeriesForm, error: ValidationError) -> None:
@@ -272,7 +255,7 @@ def series_new(request: AuthedRequest) -> HttpResponse:
 
 @staff_required()
 def series_detail(request: AuthedRequest, series_id: uuid.UUID) -> HttpResponse:
-    series = _series_or_404(request.user, series_id)
+    series = access_series(request.user, series_id)
     program = series.track.program
     today = _local_today(program)
     upcoming = occurrences_between([series], today, today + timedelta(days=28))
@@ -319,7 +302,7 @@ def series_detail(request: AuthedRequest, series_id: uuid.UUID) -> HttpResponse:
 @staff_required()
 @require_POST
 def series_roster_add(request: AuthedRequest, series_id: uuid.UUID) -> HttpResponse:
-    series = _series_or_404(request.user, series_id)
+    series = access_series(request.user, series_id, action=Action.UPDATE)
     if not can_manage_schedule(request.user, series.track.program):
         raise PermissionDenied("Only directors and front desk manage rosters.")
     form = RosterForm(request.POST)
@@ -355,7 +338,8 @@ def series_roster_add(request: AuthedRequest, series_id: uuid.UUID) -> HttpRespo
 
 @staff_required()
 def series_edit(request: AuthedRequest, series_id: uuid.UUID) -> HttpResponse:
-    series = _series_or_404(request.user, series_id)
+    action = Action.UPDATE if request.method == "POST" else Action.VIEW
+    series = access_series(request.user, series_id, action=action)
     program = series.track.program
     if not can_manage_schedule(request.user, program):
         raise PermissionDenied("Only directors and front desk manage the schedule.")
@@ -401,19 +385,10 @@ def series_edit(request: AuthedRequest, series_id: uuid.UUID) -> HttpResponse:
 # --- one occurrence: attendance and exceptions -----------------------------------------
 
 
-def _slot_or_404(user: Any, series_id: uuid.UUID | str, occurrence_date: str) -> Slot:
-    try:
-        original = date.fromisoformat(occurrence_date)
-    except ValueError:
-        raise Http404("No such session.") from None
-    slot = find_slot(str(series_id), original)
-    if slot is None or not schedule_programs(user).filter(pk=slot.series.track.program_id).exists():
-        raise Http404("No such session.")
-    return slot
-
-
-def _attendance_slot(user: Any, series_id: uuid.UUID, occurrence_date: str) -> Slot:
-    slot = _slot_or_404(user, series_id, occurrence_date)
+def _attendance_slot(
+    user: Any, series_id: uuid.UUID, occurrence_date: str, action: str = Action.UPDATE
+) -> Slot:
+    slot = access_occurrence(user, series_id, occurrence_date, action=action)
     if not can_take_attendance(user, slot):
         raise PermissionDenied(
             "Only this session's facilitators and the front desk take attendance."
@@ -457,7 +432,7 @@ TAP_STATUSES = [
 @staff_required()
 def occurrence(request: AuthedRequest, series_id: uuid.UUID, occurrence_date: str) -> HttpResponse:
     """The take-attendance page (and, for schedule managers, this session's exceptions)."""
-    slot = _attendance_slot(request.user, series_id, occurrence_date)
+    slot = _attendance_slot(request.user, series_id, occurrence_date, Action.VIEW)
     program = slot.series.track.program
     rows, expected = _rows(slot)
     record(
@@ -511,17 +486,6 @@ def occurrence(request: AuthedRequest, series_id: uuid.UUID, occurrence_date: st
     )
 
 
-def _episode_in_program(slot: Slot, episode_id: uuid.UUID) -> Episode:
-    episode = (
-        Episode.objects.filter(public_id=episode_id, program_id=slot.series.track.program_id)
-        .select_related("participant", "program")
-        .first()
-    )
-    if episode is None:
-        raise Http404("No such participant in this session.")
-    return episode
-
-
 def _row_response(
     request: AuthedRequest, slot: Slot, episode: Episode, error: str = ""
 ) -> HttpResponse:
@@ -548,7 +512,7 @@ def mark(
     request: AuthedRequest, series_id: uuid.UUID, occurrence_date: str, episode_id: uuid.UUID
 ) -> HttpResponse:
     slot = _attendance_slot(request.user, series_id, occurrence_date)
-    episode = _episode_in_program(slot, episode_id)
+    episode = access_attendee(request.user, slot, episode_id, action=Action.UPDATE)
     form = MarkForm(request.POST)
     if not form.is_valid():
         return _row_response(request, slot, episode, " ".join(_form_errors(form.errors)))
@@ -578,7 +542,7 @@ def undo(
     request: AuthedRequest, series_id: uuid.UUID, occurrence_date: str, episode_id: uuid.UUID
 ) -> HttpResponse:
     slot = _attendance_slot(request.user, series_id, occurrence_date)
-    episode = _episode_in_program(slot, episode_id)
+    episode = access_attendee(request.user, slot, episode_id, action=Action.UPDATE)
     form = UndoForm(request.POST)
     reason = form.cleaned_data.get("reason", "") if form.is_valid() else ""
     try:
@@ -672,7 +636,7 @@ def complete(request: AuthedRequest, series_id: uuid.UUID, occurrence_date: str)
 @require_POST
 def change(request: AuthedRequest, series_id: uuid.UUID, occurrence_date: str) -> HttpResponse:
     """One exception to one occurrence: cancel, restore, reschedule, substitute, topic."""
-    slot = _slot_or_404(request.user, series_id, occurrence_date)
+    slot = access_occurrence(request.user, series_id, occurrence_date, action=Action.UPDATE)
     program = slot.series.track.program
     if not can_manage_schedule(request.user, program):
         raise PermissionDenied("Only directors and front desk change the schedule.")
@@ -741,7 +705,7 @@ def dashboard(request: AuthedRequest, program_id: uuid.UUID) -> HttpResponse:
     team, front desk and directors the program). Colouring and flags are shown only where
     the user sees the episode clinically.
     """
-    program = _program_or_404(request.user, program_id)
+    program = access_schedule_program(request.user, program_id)
     today = _local_today(program)
     monday = _week_start(request, today)
     nav = _week_nav(monday)
@@ -782,7 +746,8 @@ def dashboard(request: AuthedRequest, program_id: uuid.UUID) -> HttpResponse:
 
 @staff_required()
 def closures(request: AuthedRequest, program_id: uuid.UUID) -> HttpResponse:
-    program = _program_or_404(request.user, program_id)
+    action = Action.UPDATE if request.method == "POST" else Action.VIEW
+    program = access_schedule_program(request.user, program_id, action=action)
     can_manage = can_manage_schedule(request.user, program)
     form = ClosureForm(request.POST or None)
     if request.method == "POST":

@@ -15,8 +15,9 @@ from trellis.accounts.api import acting_user
 from trellis.accounts.models import User
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
-from trellis.lib.api import error_responses, parse_public_id
-from trellis.privacy.access import access_episode
+from trellis.lib.api import error_responses
+from trellis.privacy.access import Scope, access_episode
+from trellis.worklist.access import access_alert
 from trellis.worklist.actions import (
     check_add_comment,
     check_complete_task,
@@ -25,7 +26,7 @@ from trellis.worklist.actions import (
     do_acknowledge_alert,
 )
 from trellis.worklist.models import Alert
-from trellis.worklist.queries import alert_list, my_open_alerts, open_alert
+from trellis.worklist.queries import alert_list, my_open_alerts
 
 router = Router(tags=["worklist"])
 
@@ -79,7 +80,7 @@ def my_alerts(request: HttpRequest) -> list[AlertOut]:
 
 @router.get("/alerts/{alert_id}", response={200: AlertOut, **error_responses(401, 403, 404)})
 def get_alert(request: HttpRequest, alert_id: str) -> AlertOut:
-    return alert_out(open_alert(acting_user(request), str(parse_public_id(alert_id))))
+    return alert_out(access_alert(acting_user(request), alert_id))
 
 
 @router.post(
@@ -87,7 +88,7 @@ def get_alert(request: HttpRequest, alert_id: str) -> AlertOut:
 )
 def acknowledge(request: HttpRequest, alert_id: str) -> AlertOut:
     user = acting_user(request)
-    alert = open_alert(user, str(parse_public_id(alert_id)))
+    alert = access_alert(user, alert_id)
     return alert_out(do_acknowledge_alert(user, alert))
 
 
@@ -158,8 +159,10 @@ def my_tasks(request: HttpRequest, filters: Query[TaskFilters]) -> list[AlertOut
 def create_task(request: HttpRequest, payload: TaskIn) -> Status[AlertOut]:
     """Create a task about a participant whose chart you may see."""
     user = acting_user(request)
-    access = access_episode(user, payload.episode, purpose=Purpose.TREAT, action=Action.UPDATE)
-    if not access.clinical or access.participant_access.role == "participant":
+    access = access_episode(
+        user, payload.episode, purpose=Purpose.TREAT, action=Action.UPDATE, minimum=Scope.CLINICAL
+    )
+    if access.participant_access.is_own_record:  # the API is for staff; never one's own chart
         raise Http404
     owner = _staff(payload.owner) if payload.owner else user
     task = check_create_task(
@@ -178,7 +181,7 @@ def create_task(request: HttpRequest, payload: TaskIn) -> Status[AlertOut]:
 )
 def reassign(request: HttpRequest, alert_id: str, payload: ReassignIn) -> AlertOut:
     user = acting_user(request)
-    alert = open_alert(user, str(parse_public_id(alert_id)))
+    alert = access_alert(user, alert_id)
     return alert_out(check_reassign(user, alert, _staff(payload.owner)))
 
 
@@ -188,7 +191,7 @@ def reassign(request: HttpRequest, alert_id: str, payload: ReassignIn) -> AlertO
 )
 def comment(request: HttpRequest, alert_id: str, payload: CommentIn) -> Status[CommentOut]:
     user = acting_user(request)
-    alert = open_alert(user, str(parse_public_id(alert_id)))
+    alert = access_alert(user, alert_id)
     made = check_add_comment(user, alert, payload.text)
     return Status(
         201,
@@ -202,7 +205,7 @@ def comment(request: HttpRequest, alert_id: str, payload: CommentIn) -> Status[C
     "/tasks/{alert_id}/comments", response={200: list[CommentOut], **error_responses(401, 403, 404)}
 )
 def comments(request: HttpRequest, alert_id: str) -> list[CommentOut]:
-    alert = open_alert(acting_user(request), str(parse_public_id(alert_id)))
+    alert = access_alert(acting_user(request), alert_id)
     return [
         CommentOut(
             public_id=c.public_id, author=c.author.name, text=c.text, created_at=c.created_at
@@ -216,5 +219,5 @@ def comments(request: HttpRequest, alert_id: str) -> list[CommentOut]:
 )
 def complete(request: HttpRequest, alert_id: str, payload: CompleteIn) -> AlertOut:
     user = acting_user(request)
-    alert = open_alert(user, str(parse_public_id(alert_id)))
+    alert = access_alert(user, alert_id)
     return alert_out(check_complete_task(user, alert, note=payload.note))

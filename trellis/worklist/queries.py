@@ -1,4 +1,4 @@
-"""Reads of the worklist: what a user should work on, and one alert through the access gate."""
+"""Reads of the worklist: what a user should work on (one alert: worklist.access)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,8 @@ from typing import TYPE_CHECKING
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from trellis.audit.models import Action, Purpose
-from trellis.audit.trail import record
 from trellis.participants.models import CareTeamMember, Episode
-from trellis.privacy.access import Scope, access_participant, deny
-from trellis.privacy.policy import episode_filter, grants_for
+from trellis.privacy.policy import Scope, episode_filter, grants_for
 from trellis.programs.models import Membership, Role
 from trellis.worklist.models import (
     OPEN_ALERT_STATUSES,
@@ -61,41 +58,6 @@ def my_open_alerts(user: User) -> QuerySet[Alert]:
 
 def open_work_count(user: User) -> int:
     return Alert.objects.for_recipient(user.pk).unresolved().count()
-
-
-def open_alert(user: User, public_id: str, *, purpose: str = Purpose.TREAT) -> Alert:
-    """One alert for `user`, audited, or Http404 (also audited).
-
-    A recipient (the on-call clinician may not be on the care team) opens the alert it was
-    sent; anyone else needs clinical access to the participant's episode.
-    """
-    alert = (
-        Alert.objects.filter(public_id=public_id)
-        .select_related("participant", "episode", "program", "owner", "acknowledged_by")
-        .first()
-    )
-    if alert is None:
-        raise deny(user, participant=None, object_id=str(public_id)[:64], purpose=purpose)
-    if not grants_for(user).is_staff_member:
-        raise deny(user, participant=alert.participant, object_id=str(public_id), purpose=purpose)
-    if alert.recipients.filter(user_id=user.pk).exists():
-        record(
-            user,
-            Action.VIEW,
-            participant=alert.participant,
-            obj=alert,
-            purpose=purpose,
-            role="alert_recipient",
-        )
-        return alert
-    access = access_participant(
-        user, alert.participant.public_id, purpose=purpose, minimum=Scope.CLINICAL
-    )
-    if access.role == "participant" or (
-        alert.episode is not None and not access.is_clinical_for(alert.episode)
-    ):
-        raise deny(user, participant=alert.participant, object_id=str(public_id), purpose=purpose)
-    return alert
 
 
 def alert_list(

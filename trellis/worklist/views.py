@@ -20,6 +20,7 @@ from trellis.participants.models import Episode, EpisodeStatus
 from trellis.privacy.decorators import staff_required
 from trellis.privacy.policy import Scope, episode_filter, grants_for
 from trellis.programs.models import Role
+from trellis.worklist.access import access_alert
 from trellis.worklist.actions import (
     check_add_comment,
     check_complete_task,
@@ -36,7 +37,7 @@ from trellis.worklist.forms import (
     TaskForm,
 )
 from trellis.worklist.models import Alert, Priority
-from trellis.worklist.queries import alert_list, assignable_owners, my_open_alerts, open_alert
+from trellis.worklist.queries import alert_list, assignable_owners, my_open_alerts
 
 FILTER_KINDS = [("", "Everything"), ("tasks", "Tasks"), ("alerts", "Alerts")]
 
@@ -91,14 +92,14 @@ def _detail_context(alert: Alert, **forms: Any) -> dict[str, Any]:
 
 @staff_required()
 def alert_detail(request: AuthedRequest, alert_id: str) -> HttpResponse:
-    alert = open_alert(request.user, alert_id)
+    alert = access_alert(request.user, alert_id)
     return render(request, "worklist/detail.html", _detail_context(alert))
 
 
 @require_POST
 @staff_required()
 def alert_comment(request: AuthedRequest, alert_id: str) -> HttpResponse:
-    alert = open_alert(request.user, alert_id)
+    alert = access_alert(request.user, alert_id)
     form = CommentForm(request.POST)
     if form.is_valid():
         try:
@@ -116,7 +117,7 @@ def alert_comment(request: AuthedRequest, alert_id: str) -> HttpResponse:
 @require_POST
 @staff_required()
 def alert_reassign(request: AuthedRequest, alert_id: str) -> HttpResponse:
-    alert = open_alert(request.user, alert_id)
+    alert = access_alert(request.user, alert_id)
     form = ReassignForm(request.POST, owners=_owner_choices(alert))
     if form.is_valid():
         owner = User.objects.get(public_id=form.cleaned_data["owner"])
@@ -135,7 +136,7 @@ def alert_reassign(request: AuthedRequest, alert_id: str) -> HttpResponse:
 @require_POST
 @staff_required()
 def task_complete(request: AuthedRequest, alert_id: str) -> HttpResponse:
-    alert = open_alert(request.user, alert_id)
+    alert = access_alert(request.user, alert_id)
     form = CompleteForm(request.POST)
     if form.is_valid():
         try:
@@ -197,7 +198,7 @@ def _add_errors(form: Any, error: ValidationError) -> None:
 @require_POST
 @staff_required()
 def alert_acknowledge(request: AuthedRequest, alert_id: str) -> HttpResponse:
-    alert = open_alert(request.user, alert_id)
+    alert = access_alert(request.user, alert_id)
     do_acknowledge_alert(request.user, alert)
     messages.success(request, "Alert acknowledged.")
     return redirect("worklist:detail", alert_id=alert.public_id)
@@ -206,7 +207,7 @@ def alert_acknowledge(request: AuthedRequest, alert_id: str) -> HttpResponse:
 @require_POST
 @staff_required()
 def alert_follow_up(request: AuthedRequest, alert_id: str) -> HttpResponse:
-    alert = open_alert(request.user, alert_id)
+    alert = access_alert(request.user, alert_id)
     form = FollowUpForm(request.POST)
     if form.is_valid():
         try:

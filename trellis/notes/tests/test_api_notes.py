@@ -9,6 +9,7 @@ from django.test import Client
 
 from tests.personas import PASSWORD, World
 from trellis.accounts.models import User
+from trellis.audit.models import Action, Event
 from trellis.notes.models import NoteKind
 from trellis.notes.tests.factory import default_start, signed_note
 
@@ -32,6 +33,12 @@ def test_the_list_has_ordinary_notes_and_never_restricted_ones(
         f"/api/v1/notes/participants/{world.participant.public_id}/{restricted.public_id}"
     )
     assert hidden.status_code == 404
+    last = Event.objects.filter(actor=world.clinician).latest("pk")
+    assert (last.action, last.object_type, last.object_id) == (
+        Action.DENY,
+        "notes.note",
+        str(restricted.public_id),
+    )
 
 
 def test_front_desk_gets_no_notes(world: World, client_for: Callable[[User], Client]) -> None:

@@ -1,0 +1,129 @@
+"""Opening one check-in (administration) or one stored response, audited.
+
+Staff need clinical access to the episode the check-in belongs to (its care team, the
+program's directors); a participant opens only their own open check-ins. Everyone else, and
+every id that names nothing, gets the same audited 404.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING
+
+from django.http import Http404
+
+from trellis.audit.models import Action, Purpose
+from trellis.audit.trail import record
+from trellis.measures.models import Administration, Response
+from trellis.privacy.access import deny_object, staff_clinical_access
+from trellis.privacy.ids import lookup_id
+
+if TYPE_CHECKING:
+    from trellis.accounts.models import User
+    from trellis.participants.models import Participant
+
+
+def access_administration(
+    user: User,
+    public_id: uuid.UUID | str,
+    *,
+    purpose: str = Purpose.TREAT,
+    action: str = Action.VIEW,
+) -> Administration:
+    """A check-in of an episode the user sees clinically as staff; else an audited 404."""
+    administration = (
+        Administration.objects.filter(public_id=lookup_id(public_id))
+        .select_related("participant", "episode")
+        .first()
+    )
+    if administration is None:
+        raise _deny(user, "measures.administration", public_id, purpose)
+    access = staff_clinical_access(
+        user, administration.participant, administration.episode, purpose=purpose
+    )
+    if access is None:
+        raise _deny(user, "measures.administration", public_id, purpose, administration.participant)
+    record(
+        user,
+        action,
+        participant=administration.participant,
+        obj=administration,
+        purpose=purpose,
+        role=access.role,
+    )
+    return administration
+
+
+def access_own_administration(
+    user: User,
+    public_id: uuid.UUID | str,
+    *,
+    purpose: str = Purpose.PATRQT,
+    action: str = Action.VIEW,
+) -> Administration:
+    """One of the signed-in participant's own check-ins; else an audited 404."""
+    participant: Participant | None = getattr(user, "participant", None)
+    administration = (
+        Administration.objects.filter(public_id=lookup_id(public_id), participant=participant)
+        .select_related("participant")
+        .first()
+        if participant is not None
+        else None
+    )
+    if administration is None:
+        raise _deny(user, "measures.administration", public_id, purpose, participant)
+    record(
+        user,
+        action,
+        participant=participant,
+        obj=administration,
+        purpose=purpose,
+        role="participant",
+    )
+    return administration
+
+
+def access_response(
+    user: User,
+    public_id: uuid.UUID | str,
+    *,
+    purpose: str = Purpose.TREAT,
+    action: str = Action.VIEW,
+) -> Response:
+    """A stored response of an episode the user sees clinically as staff; else an audited
+    404 (a response of another episode of a participant the user knows is denied too)."""
+    response = (
+        Response.objects.filter(public_id=lookup_id(public_id))
+        .select_related("participant", "episode")
+        .first()
+    )
+    if response is None:
+        raise _deny(user, "measures.response", public_id, purpose)
+    access = staff_clinical_access(user, response.participant, response.episode, purpose=purpose)
+    if access is None:
+        raise _deny(user, "measures.response", public_id, purpose, response.participant)
+    record(
+        user,
+        action,
+        participant=response.participant,
+        obj=response,
+        purpose=purpose,
+        role=access.role,
+    )
+    return response
+
+
+def _deny(
+    user: User,
+    object_type: str,
+    object_id: object,
+    purpose: str,
+    participant: Participant | None = None,
+) -> Http404:
+    return deny_object(
+        user,
+        object_type=object_type,
+        object_id=object_id,
+        participant=participant,
+        purpose=purpose,
+    )
