@@ -30,6 +30,7 @@ from django.views.decorators.http import require_POST
 from trellis.accounts.http import AuthedRequest
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
+from trellis.lib.views import add_error_messages, is_htmx
 from trellis.notes import group_actions as ga
 from trellis.notes.group_access import deny_group_note, open_group_note, parse_uuid
 from trellis.notes.models import GroupNote, GroupNoteEntry, Participation, RiskLevel
@@ -76,9 +77,7 @@ def group_start(request: AuthedRequest, series_id: uuid.UUID, occurrence_date: s
     try:
         note = ga.check_start_group_note(request.user, slot)
     except ValidationError as error:
-        for texts in error.message_dict.values():
-            for text in texts:
-                messages.error(request, text)
+        add_error_messages(request, error)
         return redirect(
             "scheduling:occurrence", series_id=series_id, occurrence_date=occurrence_date
         )
@@ -129,14 +128,10 @@ def _revision(request: AuthedRequest) -> int:
         return -1
 
 
-def _is_htmx(request: AuthedRequest) -> bool:
-    return bool(request.headers.get("HX-Request"))
-
-
 def _saved(request: AuthedRequest, note: GroupNote, context: dict[str, Any]) -> HttpResponse:
     """htmx gets the status fragment (200 even on conflict, so it is swapped in; the typed
     text stays in the page); a plain form post goes back to the editor with a message."""
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(request, "notes/group_edit.html#status", context)
     if context["state"] == "saved":
         messages.success(request, "Saved.")
@@ -162,7 +157,7 @@ def group_part_save(request: AuthedRequest, group_note_id: uuid.UUID) -> HttpRes
     except ga.GroupConflict:
         context["state"] = "conflict"
     except ValidationError as error:
-        context |= {"state": "invalid", "errors": _flat(error)}
+        context |= {"state": "invalid", "errors": error.messages}
     else:
         context |= {"state": "saved", "revision": saved.revision, "saved_at": _now(note)}
     return _saved(request, note, context)
@@ -210,14 +205,10 @@ def group_entry_save(
     except ga.GroupConflict:
         context["state"] = "conflict"
     except ValidationError as error:
-        context |= {"state": "invalid", "errors": _flat(error)}
+        context |= {"state": "invalid", "errors": error.messages}
     else:
         context |= {"state": "saved", "revision": saved.revision, "saved_at": _now(note)}
     return _saved(request, note, context)
-
-
-def _flat(error: ValidationError) -> list[str]:
-    return [t for texts in error.message_dict.values() for t in texts]
 
 
 def _now(note: GroupNote) -> Any:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from trellis.accounts.http import AuthedRequest
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
+from trellis.lib.views import add_error_messages, apply_validation_error
 from trellis.notes import actions, snapshot
 from trellis.notes.access import notes_of, open_note, open_note_to_cosign
 from trellis.notes.forms import HeaderForm, draft_from_post, header_initial
@@ -98,8 +99,7 @@ def note_new(request: AuthedRequest, public_id: str) -> HttpResponse:
         try:
             note = actions.check_create_note(request.user, ca.episode, form.header())
         except ValidationError as error:
-            for field, texts in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, texts)
+            apply_validation_error(form, error)
         else:
             return redirect("notes:edit", public_id=public_id, note_id=note.public_id)
     status = 422 if request.method == "POST" else 200
@@ -205,8 +205,7 @@ def _save(
     except actions.NoteConflict as conflict:
         return conflict
     except ValidationError as error:
-        for field, texts in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, texts)
+        apply_validation_error(form, error)
         return error
 
 
@@ -232,8 +231,7 @@ def note_autosave(request: AuthedRequest, public_id: str, note_id: str) -> HttpR
     elif isinstance(outcome, actions.NoteConflict):
         context = {"state": "conflict", "theirs": outcome.current}
     else:
-        messages_ = [t for texts in outcome.message_dict.values() for t in texts]
-        context = {"state": "invalid", "errors": messages_}
+        context = {"state": "invalid", "errors": outcome.messages}
     return render(request, "notes/edit.html#autosave", context)
 
 
@@ -316,9 +314,7 @@ def note_addendum(request: AuthedRequest, public_id: str, note_id: str) -> HttpR
     try:
         actions.check_add_addendum(request.user, note, text=request.POST.get("text", ""))
     except ValidationError as error:
-        for texts in error.message_dict.values():
-            for text in texts:
-                messages.error(request, text)
+        add_error_messages(request, error)
     else:
         messages.success(request, "Addendum added.")
     return redirect("notes:detail", public_id=public_id, note_id=note_id)

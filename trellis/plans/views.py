@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from trellis.accounts.http import AuthedRequest
 from trellis.audit.models import Action, Purpose
+from trellis.lib.views import add_error_messages
 from trellis.participants.care_team import eligible_staff
 from trellis.participants.chart import chart_context
 from trellis.plans import actions, diagnoses, queries
@@ -67,9 +68,7 @@ def plan_start(request: AuthedRequest, public_id: str) -> HttpResponse:
     try:
         actions.check_start_plan(request.user, ca.episode, template=template)
     except ValidationError as error:
-        for texts in error.message_dict.values():
-            for text in texts:
-                messages.error(request, text)
+        add_error_messages(request, error)
         return redirect("plans:tab", public_id=public_id)
     return redirect("plans:draft", public_id=public_id)
 
@@ -168,9 +167,7 @@ def plan_draft(request: AuthedRequest, public_id: str) -> HttpResponse:
             status=409,
         )
     except ValidationError as error:
-        for texts in error.message_dict.values():
-            for text in texts:
-                messages.error(request, text)
+        add_error_messages(request, error)
         return redirect("plans:tab", public_id=public_id)
     if request.POST.get("next") == "sign":
         return redirect("plans:sign", public_id=public_id)

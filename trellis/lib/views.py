@@ -1,0 +1,34 @@
+"""Small helpers every app's views share: htmx requests and an action's ValidationError."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.forms import BaseForm
+from django.http import HttpRequest
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    """The request came from htmx (it answers with a fragment rather than a page)."""
+    return bool(request.headers.get("HX-Request"))
+
+
+def apply_validation_error(form: BaseForm, error: ValidationError) -> None:
+    """Show an action's ValidationError on the form that fed it.
+
+    `check_*` actions raise `{field: message}` dicts: a field the form has gets its messages
+    under it; any other key (`__all__`, a field the form does not show) and an error without
+    fields become non-field errors, so no message is ever lost.
+    """
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for field, texts in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, texts)
+
+
+def add_error_messages(request: HttpRequest, error: ValidationError) -> None:
+    """Each message of an action's ValidationError as an error message on the next page
+    (for views that redirect after a refused change)."""
+    for text in error.messages:
+        messages.error(request, text)
