@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
+from trellis.lib.choices import Weekday
 from trellis.measures.models import (
     OPEN_ADMINISTRATION,
     Administration,
@@ -27,7 +28,6 @@ from trellis.measures.models import (
     ScheduleKind,
     ScheduleOverride,
     Score,
-    Weekday,
 )
 from trellis.measures.registry import DEFAULT_CODES, get_instrument
 from trellis.measures.scoring import (

@@ -14,20 +14,11 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from trellis.lib.choices import Weekday
 from trellis.lib.crypto import EncryptedTextField
 from trellis.participants.models import Episode, Participant
 from trellis.programs.models import Program
 from trellis.worklist.models import Alert
-
-
-class Weekday(models.IntegerChoices):
-    MONDAY = 0, "Monday"
-    TUESDAY = 1, "Tuesday"
-    WEDNESDAY = 2, "Wednesday"
-    THURSDAY = 3, "Thursday"
-    FRIDAY = 4, "Friday"
-    SATURDAY = 5, "Saturday"
-    SUNDAY = 6, "Sunday"
 
 
 class MeetingSeries(models.Model):

@@ -20,10 +20,11 @@ from trellis.accounts.http import AuthedRequest
 from trellis.accounts.models import User
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
+from trellis.lib.choices import Weekday
 from trellis.lib.views import add_error_messages, apply_validation_error
 from trellis.meetings import actions
 from trellis.meetings.forms import AddendumForm, AttendanceForm, SeriesForm, SignForm
-from trellis.meetings.models import DecisionKind, Meeting, Weekday
+from trellis.meetings.models import DecisionKind, Meeting
 from trellis.meetings.queries import (
     discussable_episodes,
     meeting_view,
