@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from trellis.lib.choices import Weekday
 from trellis.lib.crypto import EncryptedTextField
+from trellis.lib.models import SignedOnce
 from trellis.participants.models import Episode, Participant
 from trellis.programs.models import Program
 from trellis.worklist.models import Alert
@@ -45,7 +46,7 @@ class MeetingSeries(models.Model):
         return f"Meeting series {self.public_id}"
 
 
-class Meeting(models.Model):
+class Meeting(SignedOnce):
     """One meeting of a series, materialized ahead of time (sweep `meetings.materialize`)."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -74,6 +75,9 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return f"Meeting {self.public_id}"
+
+    # Signed minutes are never rewritten: later changes are addenda (SignedOnce).
+    signed_message = "Signed minutes cannot be changed: add an addendum."
 
     @property
     def is_signed(self) -> bool:
