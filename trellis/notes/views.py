@@ -142,7 +142,7 @@ def _editor(
         if request.method == "POST"
         else note.objectives,
         "objective_choices": _objective_choices(ca),
-        "scores": snapshot.latest_scores(ca.episode),
+        "scores": snapshot.scores_for_draft(ca.episode),
         "revision": conflict.revision if conflict else note.revision,
         "conflict": conflict,
     }
@@ -288,7 +288,7 @@ def _detail_context(ca: ClinicalAccess | None, note: Note) -> dict[str, Any]:
         "end": timezone.localtime(note.session_end, tz),
         "objectives_addressed": objectives,
         "addenda": list(note.addenda.all()),
-        "scores": note.scores if note.signed_at else snapshot.latest_scores(note.episode),
+        "scores": note.scores if note.signed_at else snapshot.scores_for_draft(note.episode),
     }
     if ca is not None:
         context |= _page(ca)
