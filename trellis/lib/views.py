@@ -13,6 +13,17 @@ def is_htmx(request: HttpRequest) -> bool:
     return bool(request.headers.get("HX-Request"))
 
 
+def posted_revision(request: HttpRequest, *fields: str) -> int:
+    """The revision a form was loaded at (optimistic concurrency): the first of `fields`
+    (default "revision") that was posted. Missing or not a number gives -1, which matches no
+    revision, so the action answers with a conflict rather than the page with a 500."""
+    raw = next((request.POST[f] for f in fields or ("revision",) if request.POST.get(f)), "")
+    try:
+        return int(raw)
+    except ValueError:
+        return -1
+
+
 def apply_validation_error(form: BaseForm, error: ValidationError) -> None:
     """Show an action's ValidationError on the form that fed it.
 

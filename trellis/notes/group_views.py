@@ -30,7 +30,7 @@ from django.views.decorators.http import require_POST
 from trellis.accounts.http import AuthedRequest
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
-from trellis.lib.views import add_error_messages, is_htmx
+from trellis.lib.views import add_error_messages, is_htmx, posted_revision
 from trellis.notes import group_actions as ga
 from trellis.notes.group_access import deny_group_note, open_group_note, parse_uuid
 from trellis.notes.models import GroupNote, GroupNoteEntry, Participation, RiskLevel
@@ -121,13 +121,6 @@ def _objectives_addressed(entry: GroupNoteEntry, choices: list[tuple[str, str]])
     return [labels.get(k, "(objective no longer in the plan)") for k in entry.objectives]
 
 
-def _revision(request: AuthedRequest) -> int:
-    try:
-        return int(request.POST.get("revision", ""))
-    except ValueError:
-        return -1
-
-
 def _saved(request: AuthedRequest, note: GroupNote, context: dict[str, Any]) -> HttpResponse:
     """htmx gets the status fragment (200 even on conflict, so it is swapped in; the typed
     text stays in the page); a plain form post goes back to the editor with a message."""
@@ -152,7 +145,7 @@ def group_part_save(request: AuthedRequest, group_note_id: uuid.UUID) -> HttpRes
     context: dict[str, Any] = {"target": "group"}
     try:
         saved = ga.check_save_group_part(
-            request.user, note, slot, part, revision=_revision(request)
+            request.user, note, slot, part, revision=posted_revision(request)
         )
     except ga.GroupConflict:
         context["state"] = "conflict"
@@ -199,7 +192,7 @@ def group_entry_save(
             slot,
             entry,
             draft,
-            revision=_revision(request),
+            revision=posted_revision(request),
             objective_keys=keys,
         )
     except ga.GroupConflict:
@@ -229,7 +222,7 @@ def group_sign(request: AuthedRequest, group_note_id: uuid.UUID) -> HttpResponse
                 slot,
                 typed_name=request.POST.get("typed_name", ""),
                 password=request.POST.get("password", ""),
-                revision=_revision(request),
+                revision=posted_revision(request),
                 mentions_confirmed=request.POST.get("confirm_mentions") == "yes",
             )
         except ValidationError as error:

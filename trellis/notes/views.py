@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from trellis.accounts.http import AuthedRequest
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
-from trellis.lib.views import add_error_messages, apply_validation_error
+from trellis.lib.views import add_error_messages, apply_validation_error, posted_revision
 from trellis.notes import actions, snapshot
 from trellis.notes.access import notes_of, open_note, open_note_to_cosign
 from trellis.notes.forms import HeaderForm, draft_from_post, header_initial
@@ -184,23 +184,16 @@ def _typed_sections(request: AuthedRequest) -> dict[str, str]:
     }
 
 
-def _revision(request: AuthedRequest) -> int:
-    # "Save mine over theirs" after a conflict names the revision the user has now seen.
-    raw = request.POST.get("take_over") or request.POST.get("revision", "")
-    try:
-        return int(raw)
-    except ValueError:
-        return -1
-
-
 def _save(
     request: AuthedRequest, note: Note, form: HeaderForm
 ) -> Note | actions.NoteConflict | ValidationError:
     if not form.is_valid():
         return ValidationError(dict(form.errors.items()))
+    # "Save mine over theirs" after a conflict names the revision the user has now seen.
+    revision = posted_revision(request, "take_over", "revision")
     try:
         return actions.check_save_note(
-            request.user, note, draft_from_post(form, request.POST), revision=_revision(request)
+            request.user, note, draft_from_post(form, request.POST), revision=revision
         )
     except actions.NoteConflict as conflict:
         return conflict
@@ -243,10 +236,7 @@ def note_sign(request: AuthedRequest, public_id: str, note_id: str) -> HttpRespo
         return redirect("notes:detail", public_id=public_id, note_id=note_id)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        try:
-            revision = int(request.POST.get("revision", ""))
-        except ValueError:
-            revision = -1
+        revision = posted_revision(request)
         try:
             signed = actions.check_sign_note(
                 request.user,

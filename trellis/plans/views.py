@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from trellis.accounts.http import AuthedRequest
 from trellis.audit.models import Action, Purpose
-from trellis.lib.views import add_error_messages
+from trellis.lib.views import add_error_messages, posted_revision
 from trellis.participants.care_team import eligible_staff
 from trellis.participants.chart import chart_context
 from trellis.plans import actions, diagnoses, queries
@@ -132,10 +132,7 @@ def plan_draft(request: AuthedRequest, public_id: str) -> HttpResponse:
             _editor_context(ca, draft, document, revision=draft.revision),
         )
     _, names = _staff_choices(ca)
-    try:
-        revision = int(request.POST.get("revision", ""))
-    except ValueError:
-        revision = -1
+    revision = posted_revision(request)
     try:
         document = plan_content.from_form(request.POST, names)
     except plan_content.ContentErrors as error:
@@ -184,10 +181,7 @@ def plan_sign(request: AuthedRequest, public_id: str) -> HttpResponse:
     draft = _draft(ca)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        try:
-            revision = int(request.POST.get("revision", ""))
-        except ValueError:
-            revision = -1
+        revision = posted_revision(request)
         try:
             actions.check_sign_plan(
                 request.user,

@@ -9,7 +9,12 @@ from django.contrib.messages.storage.fallback import FallbackStorage
 from django.core.exceptions import ValidationError
 from django.test import RequestFactory
 
-from trellis.lib.views import add_error_messages, apply_validation_error, is_htmx
+from trellis.lib.views import (
+    add_error_messages,
+    apply_validation_error,
+    is_htmx,
+    posted_revision,
+)
 
 
 class ClosureForm(forms.Form):
@@ -61,3 +66,13 @@ def test_htmx_requests_are_told_apart_from_page_loads() -> None:
     factory = RequestFactory()
     assert is_htmx(factory.get("/", headers={"HX-Request": "true"}))
     assert not is_htmx(factory.get("/"))
+
+
+def test_the_posted_revision_is_a_number_or_a_conflict() -> None:
+    factory = RequestFactory()
+    assert posted_revision(factory.post("/", {"revision": "7"})) == 7
+    assert posted_revision(factory.post("/", {"revision": "seven"})) == -1
+    assert posted_revision(factory.post("/", {})) == -1
+    taking_over = factory.post("/", {"take_over": "9", "revision": "7"})
+    assert posted_revision(taking_over, "take_over", "revision") == 9
+    assert posted_revision(factory.post("/", {"revision": "7"}), "take_over", "revision") == 7
