@@ -1,4 +1,4 @@
-"""Shared fixtures: the personas world and signed-in clients."""
+"""Shared fixtures: the personas world, signed-in clients and a query counter."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 
 from tests.personas import World, build_world
+from tests.queries import CountQueries, QueryCount
 from trellis.accounts.models import User
 
 
@@ -26,3 +27,15 @@ def client_for() -> Callable[[User], Client]:
         return client
 
     return make
+
+
+@pytest.fixture
+def count_queries() -> CountQueries:
+    """Count the queries of a block, for the query-count tests of list pages:
+
+    with count_queries() as small:
+        client.get(url)
+    ...
+    assert small.count == large.count
+    """
+    return QueryCount

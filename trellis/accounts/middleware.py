@@ -11,6 +11,8 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 
+from trellis.lib.views import is_htmx
+
 SESSION_KEY = "trellis_last_activity"
 # Refresh the stored time at most this often, so a busy page does not write the session on
 # every request.
@@ -40,7 +42,7 @@ class IdleTimeoutMiddleware:
                 status=401,
             )
         target = reverse("accounts:sign-in") + "?" + urlencode({"idle": "1", "next": request.path})
-        if request.headers.get("HX-Request"):
+        if is_htmx(request):
             response = HttpResponse(status=204)
             response["HX-Redirect"] = target
             return response

@@ -1,6 +1,6 @@
 """Panels that apps add to shared pages (Today) without the page importing the apps.
 
-An app registers from its AppConfig.ready():
+An app registers from its plugins.py (docs/architecture.md, "Extension points"):
 
     from trellis.lib.panels import PagePanel, register
     register("today", PagePanel("urgent-alerts", "worklist/today_alerts.html", alerts_for, order=0))

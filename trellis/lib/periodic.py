@@ -2,7 +2,7 @@
 
 Django's task framework runs tasks but has no schedule. Apps register idempotent sweeps
 ("send tomorrow's reminders that were not sent yet", "escalate overdue alerts") here from
-their AppConfig.ready(); `manage.py run_clock` enqueues each one every `every`, and
+their plugins.py (docs/architecture.md); `manage.py run_clock` enqueues each one every `every`, and
 `manage.py db_worker` runs them. Sweeps must be safe to run twice or late: the clock
 promises "at least once, roughly on time", and a worker restart loses nothing because the
 state lives in the database, not in the task.

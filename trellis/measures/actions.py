@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
+from trellis.lib.choices import Weekday
 from trellis.measures.models import (
     OPEN_ADMINISTRATION,
     Administration,
@@ -27,7 +28,6 @@ from trellis.measures.models import (
     ScheduleKind,
     ScheduleOverride,
     Score,
-    Weekday,
 )
 from trellis.measures.registry import DEFAULT_CODES, get_instrument
 from trellis.measures.scoring import (
@@ -55,10 +55,6 @@ ON_TRACK_WEEKS = 4  # "not on track": no reliable improvement by week 4 (docs/do
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _answer_errors(error: AnswerError) -> ValidationError:
-    return ValidationError({key or "__all__": message for key, message in error.errors.items()})
 
 
 def _local_midnight(day: date, organization: Organization) -> datetime:
@@ -135,8 +131,21 @@ def administration_for_link(token: str) -> Administration | None:
 # --- drafts and submissions -----------------------------------------------------------------
 
 
-def _clean_answers(answers: dict[str, Any]) -> dict[str, str]:
-    return {str(k): str(v) for k, v in answers.items() if v not in (None, "")}
+def _checked_answers(
+    instrument: Instrument, answers: dict[str, Any], *, complete: bool = True
+) -> dict[str, str]:
+    """The answers without blanks, as codes; refused with a message per item when an item or
+    code is unknown, or (unless a draft: `complete=False`) when an item is unanswered."""
+    cleaned = {str(k): str(v) for k, v in answers.items() if v not in (None, "")}
+    try:
+        validate_answers(instrument, cleaned)
+        if complete:
+            check_complete(instrument, cleaned)
+    except AnswerError as error:
+        raise ValidationError(
+            {key or "__all__": message for key, message in error.errors.items()}
+        ) from error
+    return cleaned
 
 
 def check_save_draft(
@@ -144,11 +153,7 @@ def check_save_draft(
 ) -> Administration:
     """Keep partial answers (validated codes only) so the participant can come back."""
     instrument = get_instrument(administration.instrument_code, administration.instrument_version)
-    cleaned = _clean_answers(answers)
-    try:
-        validate_answers(instrument, cleaned)
-    except AnswerError as error:
-        raise _answer_errors(error) from error
+    cleaned = _checked_answers(instrument, answers, complete=False)
     with transaction.atomic():
         locked = Administration.objects.select_for_update().get(pk=administration.pk)
         _check_open(locked)
@@ -197,12 +202,7 @@ def check_submit_response(
             }
         )
     instrument = get_instrument(administration.instrument_code, administration.instrument_version)
-    cleaned = _clean_answers(answers)
-    try:
-        validate_answers(instrument, cleaned)
-        check_complete(instrument, cleaned)
-    except AnswerError as error:
-        raise _answer_errors(error) from error
+    cleaned = _checked_answers(instrument, answers)
     try:
         return _do_submit(actor, administration, instrument, cleaned, channel, idempotency_key)
     except IntegrityError:
@@ -320,12 +320,7 @@ def check_correct_response(
     if original.corrections.exists():
         raise ValidationError({"__all__": "Correct the latest version of this response."})
     instrument = get_instrument(original.instrument_code, original.instrument_version)
-    cleaned = _clean_answers(answers)
-    try:
-        validate_answers(instrument, cleaned)
-        check_complete(instrument, cleaned)
-    except AnswerError as error:
-        raise _answer_errors(error) from error
+    cleaned = _checked_answers(instrument, answers)
     with transaction.atomic():
         episode = Episode.objects.select_related("program__organization").get(
             pk=original.episode_id

@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from django.apps import AppConfig
 
 
@@ -8,35 +6,7 @@ class MeasuresConfig(AppConfig):
     label = "measures"
 
     def ready(self) -> None:
-        from trellis.lib.periodic import register as register_periodic
-        from trellis.measures import queries, tasks
-        from trellis.participants import chart
-        from trellis.privacy.access import Scope
+        # Everything measures plugs into other apps' pages, registries and clock: plugins.py.
+        from trellis.measures import plugins
 
-        chart.register_tab(
-            chart.ChartTab("measures", "Measures", "measures:chart-tab", Scope.CLINICAL, order=30)
-        )
-        chart.register_panel(
-            chart.ChartPanel(
-                "latest-scores",
-                "measures/panel_latest.html",
-                queries.latest_scores_panel,
-                Scope.CLINICAL,
-                place="header",
-                order=10,
-            )
-        )
-        # Front desk may know a check-in is due (to hand over the tablet), nothing more.
-        chart.register_panel(
-            chart.ChartPanel(
-                "checkin-due",
-                "measures/panel_due.html",
-                queries.due_panel,
-                Scope.DEMOGRAPHIC,
-                place="header",
-                order=11,
-            )
-        )
-        register_periodic("measures.schedule", tasks.schedule_checkins, every=timedelta(hours=1))
-        register_periodic("measures.missed", tasks.mark_missed, every=timedelta(minutes=30))
-        register_periodic("measures.reminders", tasks.send_reminders, every=timedelta(minutes=30))
+        plugins.register()

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from trellis.lib.choices import Weekday
 from trellis.participants.models import Episode, Participant
 from trellis.programs.models import Organization, Program
 
@@ -47,16 +48,6 @@ class ScheduleKind(models.TextChoices):
     WEEKLY = "weekly", "Weekly"
     DISCHARGE = "discharge", "At discharge"
     AFTER_DISCHARGE = "after_discharge", "After discharge"
-
-
-class Weekday(models.IntegerChoices):
-    MONDAY = 0, "Monday"
-    TUESDAY = 1, "Tuesday"
-    WEDNESDAY = 2, "Wednesday"
-    THURSDAY = 3, "Thursday"
-    FRIDAY = 4, "Friday"
-    SATURDAY = 5, "Saturday"
-    SUNDAY = 6, "Sunday"
 
 
 class Schedule(models.Model):

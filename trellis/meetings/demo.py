@@ -12,8 +12,9 @@ import random
 from datetime import date, time, timedelta
 from typing import TYPE_CHECKING
 
+from trellis.lib.choices import Weekday
 from trellis.meetings import actions
-from trellis.meetings.models import AgendaRule, DecisionKind, Meeting, Weekday
+from trellis.meetings.models import AgendaRule, DecisionKind, Meeting
 from trellis.meetings.queries import program_staff
 from trellis.participants.models import CareTeamMember
 from trellis.plans.models import TreatmentPlan

@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from trellis.meetings.models import Weekday
+from trellis.lib.choices import Weekday
 
 
 class _Choices(forms.Form):

@@ -14,20 +14,12 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from trellis.lib.choices import Weekday
 from trellis.lib.crypto import EncryptedTextField
+from trellis.lib.models import SignedOnce
 from trellis.participants.models import Episode, Participant
 from trellis.programs.models import Program
 from trellis.worklist.models import Alert
-
-
-class Weekday(models.IntegerChoices):
-    MONDAY = 0, "Monday"
-    TUESDAY = 1, "Tuesday"
-    WEDNESDAY = 2, "Wednesday"
-    THURSDAY = 3, "Thursday"
-    FRIDAY = 4, "Friday"
-    SATURDAY = 5, "Saturday"
-    SUNDAY = 6, "Sunday"
 
 
 class MeetingSeries(models.Model):
@@ -54,7 +46,7 @@ class MeetingSeries(models.Model):
         return f"Meeting series {self.public_id}"
 
 
-class Meeting(models.Model):
+class Meeting(SignedOnce):
     """One meeting of a series, materialized ahead of time (sweep `meetings.materialize`)."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -83,6 +75,9 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return f"Meeting {self.public_id}"
+
+    # Signed minutes are never rewritten: later changes are addenda (SignedOnce).
+    signed_message = "Signed minutes cannot be changed: add an addendum."
 
     @property
     def is_signed(self) -> bool:

@@ -1,4 +1,4 @@
-"""Periodic sweeps that turn other apps' state into worklist items (registered in apps.py).
+"""Periodic sweeps that turn other apps' state into worklist items (registered in plugins.py).
 
 The worklist never imports clinical apps (docs/architecture.md), so these live in the work
 layer, which may read plans, notes and scheduling and writes through the worklist's actions.
@@ -8,9 +8,12 @@ worker restart) raises it once; tasks whose condition has cleared are closed by 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.tasks import task
 from django.utils import timezone
 
@@ -23,6 +26,9 @@ from trellis.scheduling.hours import consecutive_unexcused_threshold, flags_for
 from trellis.scheduling.recurrence import iso_week_start
 from trellis.worklist.actions import do_close_cleared, do_raise_alert
 from trellis.worklist.models import AlertKind, Priority
+
+if TYPE_CHECKING:
+    from trellis.accounts.models import User
 
 UNSIGNED_AFTER = timedelta(hours=24)
 REVIEW_TASK_DAYS = 7
@@ -112,60 +118,77 @@ def raise_plan_review_tasks(now: datetime | None = None) -> int:
     return raised
 
 
+def _raise_note_tasks(
+    notes: QuerySet[Note],
+    *,
+    prefix: str,
+    kind: AlertKind,
+    priority: Priority,
+    title: str,
+    owner: Callable[[Note], User | None],
+    dedupe_key: Callable[[Note], str],
+    due_in: timedelta,
+    now: datetime,
+) -> int:
+    """One task per note, for its owner; tasks of `prefix` whose note moved on are closed."""
+    raised = 0
+    current: set[str] = set()
+    for note in notes:
+        who = owner(note)
+        if note.kind in RESTRICTED_KINDS or who is None:
+            continue
+        source = f"{prefix}:{note.public_id}"
+        current.add(source)
+        alert = do_raise_alert(
+            None,
+            participant=note.episode.participant,
+            episode=note.episode,
+            kind=kind,
+            priority=priority,
+            title=title,
+            source=source,
+            dedupe_key=dedupe_key(note),
+            owner=who,
+            due_at=now + due_in,
+            now=now,
+        )
+        raised += alert.created_at == now
+    do_close_cleared(f"{prefix}:", current)
+    return raised
+
+
 def raise_note_tasks(now: datetime | None = None) -> int:
     """Notes awaiting co-signature (a task for the supervisor) and notes unsigned 24 hours
     after the session (a task for the author). Restricted notes are left out: a task would
     tell others that such a note exists. Both close when the note moves on."""
     now = now or timezone.now()
-    raised = 0
-    cosign: set[str] = set()
-    for note in Note.objects.filter(
-        status=NoteStatus.AWAITING_COSIGN, cosigner__isnull=False
-    ).select_related("episode", "episode__participant", "episode__program", "cosigner"):
-        if note.kind in RESTRICTED_KINDS or note.cosigner is None:
-            continue
-        source = f"notes.cosign:{note.public_id}"
-        cosign.add(source)
-        alert = do_raise_alert(
-            None,
-            participant=note.episode.participant,
-            episode=note.episode,
-            kind=AlertKind.NOTE_AWAITING_COSIGN,
-            priority=Priority.NORMAL,
-            title="Progress note awaiting your co-signature",
-            source=source,
-            dedupe_key=f"notes:cosign:{note.public_id}:{note.revision}",
-            owner=note.cosigner,
-            due_at=now + timedelta(days=2),
-            now=now,
-        )
-        raised += alert.created_at == now
-    do_close_cleared("notes.cosign:", cosign)
-
-    unsigned: set[str] = set()
-    for note in Note.objects.filter(
-        status__in=[NoteStatus.DRAFT, NoteStatus.RETURNED], session_end__lt=now - UNSIGNED_AFTER
-    ).select_related("episode", "episode__participant", "episode__program", "author"):
-        if note.kind in RESTRICTED_KINDS:
-            continue
-        source = f"notes.unsigned:{note.public_id}"
-        unsigned.add(source)
-        alert = do_raise_alert(
-            None,
-            participant=note.episode.participant,
-            episode=note.episode,
-            kind=AlertKind.NOTE_UNSIGNED,
-            priority=Priority.HIGH,
-            title="Progress note still unsigned 24 hours after the session",
-            source=source,
-            dedupe_key=f"notes:unsigned:{note.public_id}",
-            owner=note.author,
-            due_at=now + timedelta(days=1),
-            now=now,
-        )
-        raised += alert.created_at == now
-    do_close_cleared("notes.unsigned:", unsigned)
-    return raised
+    raised = _raise_note_tasks(
+        Note.objects.filter(
+            status=NoteStatus.AWAITING_COSIGN, cosigner__isnull=False
+        ).select_related("episode", "episode__participant", "episode__program", "cosigner"),
+        prefix="notes.cosign",
+        kind=AlertKind.NOTE_AWAITING_COSIGN,
+        priority=Priority.NORMAL,
+        title="Progress note awaiting your co-signature",
+        owner=lambda note: note.cosigner,
+        dedupe_key=lambda note: f"notes:cosign:{note.public_id}:{note.revision}",
+        due_in=timedelta(days=2),
+        now=now,
+    )
+    return raised + _raise_note_tasks(
+        Note.objects.filter(
+            status__in=[NoteStatus.DRAFT, NoteStatus.RETURNED],
+            session_end__lt=now - UNSIGNED_AFTER,
+        ).select_related("episode", "episode__participant", "episode__program", "author"),
+        prefix="notes.unsigned",
+        kind=AlertKind.NOTE_UNSIGNED,
+        priority=Priority.HIGH,
+        title="Progress note still unsigned 24 hours after the session",
+        owner=lambda note: note.author,
+        dedupe_key=lambda note: f"notes:unsigned:{note.public_id}",
+        due_in=timedelta(days=1),
+        now=now,
+    )
 
 
 def materialize_all() -> int:

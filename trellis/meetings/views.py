@@ -19,10 +19,12 @@ from trellis.accounts.http import AuthedRequest
 from trellis.accounts.models import User
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
+from trellis.lib.choices import Weekday
+from trellis.lib.views import add_error_messages, apply_validation_error
 from trellis.meetings import actions
 from trellis.meetings.access import access_meeting, access_meeting_episode
 from trellis.meetings.forms import AddendumForm, AttendanceForm, SeriesForm, SignForm
-from trellis.meetings.models import DecisionKind, Meeting, Weekday
+from trellis.meetings.models import DecisionKind, Meeting
 from trellis.meetings.queries import (
     discussable_episodes,
     meeting_view,
@@ -36,12 +38,6 @@ from trellis.privacy.ids import parse_public_id
 from trellis.programs.models import Role
 
 RUNNERS = (Role.PROGRAM_DIRECTOR, Role.CLINICIAN)
-
-
-def _errors(request: AuthedRequest, error: ValidationError) -> None:
-    for messages_list in error.message_dict.values():
-        for message in messages_list:
-            messages.error(request, message)
 
 
 @staff_required(*RUNNERS)
@@ -81,7 +77,7 @@ def series_new(request: AuthedRequest) -> HttpResponse:
                 duration_minutes=form.cleaned_data["duration_minutes"],
             )
         except ValidationError as error:
-            _errors(request, error)
+            add_error_messages(request, error)
         else:
             messages.success(request, "Team meeting scheduled.")
     else:
@@ -136,7 +132,7 @@ def generate(request: AuthedRequest, meeting_id: str) -> HttpResponse:
     try:
         added = actions.do_generate_agenda(request.user, meeting) if not meeting.is_signed else None
     except ValidationError as error:
-        _errors(request, error)
+        add_error_messages(request, error)
     else:
         if added is None:
             messages.error(request, "These minutes are signed.")
@@ -153,7 +149,7 @@ def add_item(request: AuthedRequest, meeting_id: str) -> HttpResponse:
     try:
         actions.check_add_item(request.user, meeting, episode, request.POST.get("reason", ""))
     except ValidationError as error:
-        _errors(request, error)
+        add_error_messages(request, error)
     else:
         messages.success(request, "Added to the agenda.")
     return _back(meeting, f"p-{episode.public_id}")
@@ -167,7 +163,7 @@ def discuss(request: AuthedRequest, meeting_id: str) -> HttpResponse:
     try:
         actions.check_discuss(request.user, meeting, episode, request.POST.get("text", ""))
     except ValidationError as error:
-        _errors(request, error)
+        add_error_messages(request, error)
     else:
         messages.success(request, "Discussion recorded.")
     return _back(meeting, f"p-{episode.public_id}")
@@ -198,7 +194,7 @@ def decide(request: AuthedRequest, meeting_id: str) -> HttpResponse:
             due_on=due_on,
         )
     except ValidationError as error:
-        _errors(request, error)
+        add_error_messages(request, error)
     else:
         done = []
         if decision.plan_version_number:
@@ -221,7 +217,7 @@ def attendance(request: AuthedRequest, meeting_id: str) -> HttpResponse:
                 request.user, meeting, [staff[k] for k in form.cleaned_data["present"]]
             )
         except ValidationError as error:
-            _errors(request, error)
+            add_error_messages(request, error)
         else:
             messages.success(request, "Attendance saved.")
     return _back(meeting, "attendance")
@@ -241,8 +237,7 @@ def sign(request: AuthedRequest, meeting_id: str) -> HttpResponse:
                 password=form.cleaned_data["password"],
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            apply_validation_error(form, error)
         else:
             messages.success(request, "Minutes signed. Later changes are addenda.")
             return _back(meeting)
@@ -256,7 +251,7 @@ def addendum(request: AuthedRequest, meeting_id: str) -> HttpResponse:
     try:
         actions.check_addendum(request.user, meeting, request.POST.get("text", ""))
     except ValidationError as error:
-        _errors(request, error)
+        add_error_messages(request, error)
     else:
         messages.success(request, "Addendum added.")
     return _back(meeting, "addenda")

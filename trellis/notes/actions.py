@@ -4,6 +4,7 @@ audit details carry ids and codes only, never note text."""
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -34,6 +35,8 @@ from trellis.plans.signing import check_signature, credentials_of
 if TYPE_CHECKING:
     from trellis.accounts.models import User
     from trellis.participants.models import Episode
+
+logger = logging.getLogger(__name__)
 
 MAX_SECTION_LENGTH = 20_000
 
@@ -223,6 +226,19 @@ def check_sign_note(
     return do_sign_note(actor, note, cosigner=supervisor)
 
 
+def _scores_to_freeze(note: Note) -> list[snapshot.ScoreLine]:
+    try:
+        return snapshot.latest_scores(note.episode)
+    except snapshot.ScoresUnavailable:
+        logger.exception("note score provider failed at signing")
+        raise ValidationError(
+            {
+                "scores": "The latest scores could not be read, so the note was not signed. "
+                "Try again in a few minutes; if it keeps happening, tell your administrator."
+            }
+        ) from None
+
+
 @transaction.atomic
 def do_sign_note(
     actor: User, note: Note, *, cosigner: User | None = None, now: datetime | None = None
@@ -233,12 +249,14 @@ def do_sign_note(
         raise ValidationError(
             {"revision": "The note changed since you opened it: read it again, then sign."}
         )
+    # Read before anything changes: a signed note must never silently lack its scores.
+    scores = _scores_to_freeze(note)
     note.signed_at = now
     note.signer_name = actor.name
     note.signer_credentials = credentials_of(actor, on=note.episode.program.organization.today())
     # Late: signed after the participant's next scheduled session (24 h when none is known).
     note.late_entry = late.is_late(note.episode, note.session_end, now)
-    note.scores_snapshot = json.dumps([s.to_json() for s in snapshot.latest_scores(note.episode)])
+    note.scores_snapshot = json.dumps([s.to_json() for s in scores])
     note.plan_version = latest_signed(note.episode) if note.objectives else None
     note.cosigner = cosigner
     note.status = NoteStatus.AWAITING_COSIGN if cosigner is not None else NoteStatus.SIGNED

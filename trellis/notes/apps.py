@@ -6,12 +6,7 @@ class NotesConfig(AppConfig):
     label = "notes"
 
     def ready(self) -> None:
-        from trellis.participants import chart
-        from trellis.privacy.access import Scope
+        # Everything notes plugs into other apps' pages, registries and clock: plugins.py.
+        from trellis.notes import plugins
 
-        # Clinical content: front desk never gets the tab (and the pages answer them 404).
-        chart.register_tab(chart.ChartTab("notes", "Notes", "notes:tab", Scope.CLINICAL, order=26))
-        # The score snapshot from measures: notes reads measures, never the reverse.
-        from trellis.notes import providers
-
-        providers.register()
+        plugins.register()

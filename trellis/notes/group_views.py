@@ -29,6 +29,7 @@ from django.views.decorators.http import require_POST
 from trellis.accounts.http import AuthedRequest
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
+from trellis.lib.views import add_error_messages, is_htmx, posted_revision
 from trellis.notes import group_actions as ga
 from trellis.notes.group_access import (
     access_chart_group_entry,
@@ -81,9 +82,7 @@ def group_start(request: AuthedRequest, series_id: uuid.UUID, occurrence_date: s
     try:
         note = ga.check_start_group_note(request.user, slot)
     except ValidationError as error:
-        for texts in error.message_dict.values():
-            for text in texts:
-                messages.error(request, text)
+        add_error_messages(request, error)
         return redirect(
             "scheduling:occurrence", series_id=series_id, occurrence_date=occurrence_date
         )
@@ -127,21 +126,10 @@ def _objectives_addressed(entry: GroupNoteEntry, choices: list[tuple[str, str]])
     return [labels.get(k, "(objective no longer in the plan)") for k in entry.objectives]
 
 
-def _revision(request: AuthedRequest) -> int:
-    try:
-        return int(request.POST.get("revision", ""))
-    except ValueError:
-        return -1
-
-
-def _is_htmx(request: AuthedRequest) -> bool:
-    return bool(request.headers.get("HX-Request"))
-
-
 def _saved(request: AuthedRequest, note: GroupNote, context: dict[str, Any]) -> HttpResponse:
     """htmx gets the status fragment (200 even on conflict, so it is swapped in; the typed
     text stays in the page); a plain form post goes back to the editor with a message."""
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(request, "notes/group_edit.html#status", context)
     if context["state"] == "saved":
         messages.success(request, "Saved.")
@@ -162,12 +150,12 @@ def group_part_save(request: AuthedRequest, group_note_id: uuid.UUID) -> HttpRes
     context: dict[str, Any] = {"target": "group"}
     try:
         saved = ga.check_save_group_part(
-            request.user, note, slot, part, revision=_revision(request)
+            request.user, note, slot, part, revision=posted_revision(request)
         )
     except ga.GroupConflict:
         context["state"] = "conflict"
     except ValidationError as error:
-        context |= {"state": "invalid", "errors": _flat(error)}
+        context |= {"state": "invalid", "errors": error.messages}
     else:
         context |= {"state": "saved", "revision": saved.revision, "saved_at": _now(note)}
     return _saved(request, note, context)
@@ -202,20 +190,16 @@ def group_entry_save(
             slot,
             entry,
             draft,
-            revision=_revision(request),
+            revision=posted_revision(request),
             objective_keys=keys,
         )
     except ga.GroupConflict:
         context["state"] = "conflict"
     except ValidationError as error:
-        context |= {"state": "invalid", "errors": _flat(error)}
+        context |= {"state": "invalid", "errors": error.messages}
     else:
         context |= {"state": "saved", "revision": saved.revision, "saved_at": _now(note)}
     return _saved(request, note, context)
-
-
-def _flat(error: ValidationError) -> list[str]:
-    return [t for texts in error.message_dict.values() for t in texts]
 
 
 def _now(note: GroupNote) -> Any:
@@ -236,7 +220,7 @@ def group_sign(request: AuthedRequest, group_note_id: uuid.UUID) -> HttpResponse
                 slot,
                 typed_name=request.POST.get("typed_name", ""),
                 password=request.POST.get("password", ""),
-                revision=_revision(request),
+                revision=posted_revision(request),
                 mentions_confirmed=request.POST.get("confirm_mentions") == "yes",
             )
         except ValidationError as error:

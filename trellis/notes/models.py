@@ -18,6 +18,7 @@ from django.db import models
 from django.utils import timezone
 
 from trellis.lib.crypto import EncryptedTextField
+from trellis.lib.models import SignedOnce, SignedRecordError
 from trellis.participants.models import Episode
 from trellis.plans.models import PlanVersion
 from trellis.programs.models import Program
@@ -121,11 +122,11 @@ def default_format_for(program: Program) -> str:
     return next(iter(found), NoteFormat.SOAP)
 
 
-class SignedNoteError(Exception):
+class SignedNoteError(SignedRecordError):
     """A signed note was about to be changed: changes after signing are addenda."""
 
 
-class Note(models.Model):
+class Note(SignedOnce):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="notes")
     author = models.ForeignKey(
@@ -186,17 +187,14 @@ class Note(models.Model):
     def __str__(self) -> str:
         return f"Note {self.public_id}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        # Behind the actions: a note loaded as signed is never written again.
-        if getattr(self, "_loaded_signed", False):
-            raise SignedNoteError("A signed note cannot be changed: add an addendum.")
-        super().save(*args, **kwargs)
+    # Behind the actions: a note loaded as signed is never written again (SignedOnce).
+    signed_error = SignedNoteError
+    signed_message = "A signed note cannot be changed: add an addendum."
 
-    @classmethod
-    def from_db(cls, *args: Any, **kwargs: Any) -> Note:
-        instance = super().from_db(*args, **kwargs)
-        instance._loaded_signed = instance.status == NoteStatus.SIGNED  # type: ignore[attr-defined]  # guard below
-        return instance
+    @property
+    def is_signed(self) -> bool:
+        """Signed for good; a note awaiting co-signature is not (its co-signer completes it)."""
+        return self.status == NoteStatus.SIGNED
 
     @property
     def is_restricted(self) -> bool:
@@ -272,7 +270,7 @@ class GroupNoteStatus(models.TextChoices):
     SIGNED = "signed", "Signed"
 
 
-class GroupNote(models.Model):
+class GroupNote(SignedOnce):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     # PROTECT: a signed group note is a clinical record; its session must not vanish under it.
     series = models.ForeignKey(
@@ -317,24 +315,16 @@ class GroupNote(models.Model):
     def __str__(self) -> str:
         return f"Group note {self.public_id}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        # Behind the actions, as for progress notes: a signed group note is never rewritten.
-        if getattr(self, "_loaded_signed", False):
-            raise SignedNoteError("A signed group note cannot be changed.")
-        super().save(*args, **kwargs)
-
-    @classmethod
-    def from_db(cls, *args: Any, **kwargs: Any) -> GroupNote:
-        instance = super().from_db(*args, **kwargs)
-        instance._loaded_signed = instance.status == GroupNoteStatus.SIGNED  # type: ignore[attr-defined]  # guard above
-        return instance
+    # Behind the actions, as for progress notes: a signed group note is never rewritten.
+    signed_error = SignedNoteError
+    signed_message = "A signed group note cannot be changed."
 
     @property
     def is_signed(self) -> bool:
         return self.status == GroupNoteStatus.SIGNED
 
 
-class GroupNoteEntry(models.Model):
+class GroupNoteEntry(SignedOnce):
     """One attendee's part of a group note. Locked (with the note) at signing."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -369,16 +359,13 @@ class GroupNoteEntry(models.Model):
     def __str__(self) -> str:
         return f"Group note entry {self.public_id}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if getattr(self, "_loaded_locked", False):
-            raise SignedNoteError("A signed group note entry cannot be changed.")
-        super().save(*args, **kwargs)
+    signed_error = SignedNoteError
+    signed_message = "A signed group note entry cannot be changed."
 
-    @classmethod
-    def from_db(cls, *args: Any, **kwargs: Any) -> GroupNoteEntry:
-        instance = super().from_db(*args, **kwargs)
-        instance._loaded_locked = instance.locked  # type: ignore[attr-defined]  # guard above
-        return instance
+    @property
+    def is_signed(self) -> bool:
+        """Locked with its group note when that is signed."""
+        return self.locked
 
     @property
     def attended(self) -> bool:

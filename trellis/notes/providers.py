@@ -1,5 +1,5 @@
-"""The score snapshot of notes from measures, registered by NotesConfig.ready() (notes may
-read measures; measures never imports notes)."""
+"""The score snapshot of notes from measures, registered by notes/plugins.py (notes may read
+measures; measures never imports notes)."""
 
 from __future__ import annotations
 
@@ -28,7 +28,3 @@ def latest_scores(episode: Episode) -> list[snapshot.ScoreLine]:
         snapshot.ScoreLine(code, float(s.total or 0), s.observed_at, s.band_label)
         for code, s in sorted(latest.items())
     ]
-
-
-def register() -> None:
-    snapshot.register_provider("scores", latest_scores)

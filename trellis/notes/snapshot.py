@@ -1,13 +1,13 @@
-"""Latest scores for a note, through a provider the measures app registers.
+"""Latest scores for a note, through a provider registered into this module.
 
-`notes` does not import `measures` (it may be absent or half-built); measures registers from
-its AppConfig.ready():
-
-    from trellis.notes import snapshot
-    snapshot.register_provider("scores", latest_scores_for_note)
+This module does not import `measures`: `notes/providers.py` reads it (notes may read
+measures; measures never imports notes), and `notes/plugins.py` registers that provider from
+NotesConfig.ready(). With no provider registered a note simply has no scores.
 
 The provider takes the episode and returns the latest score of each instrument. A note shows
-the live values while it is a draft and keeps a frozen copy (encrypted) when it is signed.
+the live values while it is a draft and keeps a frozen copy (encrypted) when it is signed. A
+provider that fails never goes unnoticed: signing refuses (a signed note must not silently
+lack its scores) and a draft says the scores could not be read.
 """
 
 from __future__ import annotations
@@ -50,13 +50,27 @@ def unregister_provider(name: str) -> None:
     _PROVIDERS.pop(name, None)
 
 
+class ScoresUnavailable(Exception):
+    """The score provider failed, so the note's scores cannot be shown or frozen."""
+
+
 def latest_scores(episode: Episode) -> list[ScoreLine]:
+    """The latest scores from the registered provider; raises ScoresUnavailable (chained to
+    the provider's error) when it fails."""
     provider = _PROVIDERS.get("scores")
     if provider is None:
         return []
     try:
         return provider(episode)
-    except Exception:
-        # A failing provider must not stop a note from being written or signed.
+    except Exception as error:  # any failure of another app's code: surfaced, not swallowed
+        raise ScoresUnavailable("The latest scores could not be read.") from error
+
+
+def scores_for_draft(episode: Episode) -> list[ScoreLine] | None:
+    """The live scores a draft shows, or None when the provider failed: the page says so
+    and signing refuses until it works. Logged by type and traceback only (no values)."""
+    try:
+        return latest_scores(episode)
+    except ScoresUnavailable:
         logger.exception("note score provider failed")
-        return []
+        return None

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from trellis.accounts.http import AuthedRequest
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
+from trellis.lib.views import add_error_messages, apply_validation_error, posted_revision
 from trellis.notes import actions, snapshot
 from trellis.notes.access import access_note, access_note_to_cosign, notes_of
 from trellis.notes.forms import HeaderForm, draft_from_post, header_initial
@@ -98,8 +99,7 @@ def note_new(request: AuthedRequest, public_id: str) -> HttpResponse:
         try:
             note = actions.check_create_note(request.user, ca.episode, form.header())
         except ValidationError as error:
-            for field, texts in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, texts)
+            apply_validation_error(form, error)
         else:
             return redirect("notes:edit", public_id=public_id, note_id=note.public_id)
     status = 422 if request.method == "POST" else 200
@@ -142,7 +142,7 @@ def _editor(
         if request.method == "POST"
         else note.objectives,
         "objective_choices": _objective_choices(ca),
-        "scores": snapshot.latest_scores(ca.episode),
+        "scores": snapshot.scores_for_draft(ca.episode),
         "revision": conflict.revision if conflict else note.revision,
         "conflict": conflict,
     }
@@ -184,29 +184,21 @@ def _typed_sections(request: AuthedRequest) -> dict[str, str]:
     }
 
 
-def _revision(request: AuthedRequest) -> int:
-    # "Save mine over theirs" after a conflict names the revision the user has now seen.
-    raw = request.POST.get("take_over") or request.POST.get("revision", "")
-    try:
-        return int(raw)
-    except ValueError:
-        return -1
-
-
 def _save(
     request: AuthedRequest, note: Note, form: HeaderForm
 ) -> Note | actions.NoteConflict | ValidationError:
     if not form.is_valid():
         return ValidationError(dict(form.errors.items()))
+    # "Save mine over theirs" after a conflict names the revision the user has now seen.
+    revision = posted_revision(request, "take_over", "revision")
     try:
         return actions.check_save_note(
-            request.user, note, draft_from_post(form, request.POST), revision=_revision(request)
+            request.user, note, draft_from_post(form, request.POST), revision=revision
         )
     except actions.NoteConflict as conflict:
         return conflict
     except ValidationError as error:
-        for field, texts in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, texts)
+        apply_validation_error(form, error)
         return error
 
 
@@ -232,8 +224,7 @@ def note_autosave(request: AuthedRequest, public_id: str, note_id: str) -> HttpR
     elif isinstance(outcome, actions.NoteConflict):
         context = {"state": "conflict", "theirs": outcome.current}
     else:
-        messages_ = [t for texts in outcome.message_dict.values() for t in texts]
-        context = {"state": "invalid", "errors": messages_}
+        context = {"state": "invalid", "errors": outcome.messages}
     return render(request, "notes/edit.html#autosave", context)
 
 
@@ -245,10 +236,7 @@ def note_sign(request: AuthedRequest, public_id: str, note_id: str) -> HttpRespo
         return redirect("notes:detail", public_id=public_id, note_id=note_id)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        try:
-            revision = int(request.POST.get("revision", ""))
-        except ValueError:
-            revision = -1
+        revision = posted_revision(request)
         try:
             signed = actions.check_sign_note(
                 request.user,
@@ -290,7 +278,7 @@ def _detail_context(ca: ClinicalAccess | None, note: Note) -> dict[str, Any]:
         "end": timezone.localtime(note.session_end, tz),
         "objectives_addressed": objectives,
         "addenda": list(note.addenda.all()),
-        "scores": note.scores if note.signed_at else snapshot.latest_scores(note.episode),
+        "scores": note.scores if note.signed_at else snapshot.scores_for_draft(note.episode),
     }
     if ca is not None:
         context |= _page(ca)
@@ -316,9 +304,7 @@ def note_addendum(request: AuthedRequest, public_id: str, note_id: str) -> HttpR
     try:
         actions.check_add_addendum(request.user, note, text=request.POST.get("text", ""))
     except ValidationError as error:
-        for texts in error.message_dict.values():
-            for text in texts:
-                messages.error(request, text)
+        add_error_messages(request, error)
     else:
         messages.success(request, "Addendum added.")
     return redirect("notes:detail", public_id=public_id, note_id=note_id)

@@ -6,13 +6,7 @@ class ParticipantsConfig(AppConfig):
     label = "participants"
 
     def ready(self) -> None:
-        # The Care team tab belongs to participants (which owns care teams); it is clinical
-        # content, so front desk never gets the tab (and the page answers them 404).
-        from trellis.participants import chart
-        from trellis.privacy.access import Scope
+        # Everything participants plugs into other apps' pages, registries and clock: plugins.py.
+        from trellis.participants import plugins
 
-        chart.register_tab(
-            chart.ChartTab(
-                "care-team", "Care team", "participants:care-team", Scope.CLINICAL, order=5
-            )
-        )
+        plugins.register()

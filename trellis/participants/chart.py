@@ -1,7 +1,7 @@
 """The participant chart's frame: header, tabs and panels that other apps plug into.
 
 Clinical apps sit above `participants` and must not be imported by it, so they register
-their chart tabs and panels here from their AppConfig.ready():
+their chart tabs and panels here from their plugins.py (docs/architecture.md):
 
     from trellis.participants import chart
     chart.register_tab(chart.ChartTab(

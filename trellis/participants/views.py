@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from trellis.accounts.http import AuthedRequest
 from trellis.audit.models import Action, Purpose
+from trellis.lib.views import add_error_messages, apply_validation_error, is_htmx
 from trellis.participants import care_team as team
 from trellis.participants.actions import (
     check_add_care_team_member,
@@ -67,7 +68,7 @@ def participant_index(request: AuthedRequest) -> HttpResponse:
         "query_string": _query_string_without_page(request),
     }
     template = "participants/list.html"
-    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "results":
+    if is_htmx(request) and request.headers.get("HX-Target") == "results":
         template += "#results"
     return render(request, template, context)
 
@@ -131,8 +132,7 @@ def participant_new(request: AuthedRequest) -> HttpResponse:
                     admitted_on=form.cleaned_data.get("admitted_on"),
                 )
             except ValidationError as error:
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                apply_validation_error(form, error)
             else:
                 messages.success(request, "Participant registered.")
                 return redirect("participants:chart", public_id=participant.public_id)
@@ -203,7 +203,7 @@ def care_team_tab(request: AuthedRequest, public_id: str) -> HttpResponse:
                 else:
                     errors.append("Unknown change.")
         except ValidationError as error:
-            errors.extend(text for texts in error.message_dict.values() for text in texts)
+            errors.extend(error.messages)
     rows = team.team_rows(episode)
     context = chart_context(access, "care-team") | {
         "current": [(m, team.member_key(m)) for m in rows.current],
@@ -269,9 +269,7 @@ def planned_discharge(request: AuthedRequest, public_id: str) -> HttpResponse:
                 request.user, episode, form.cleaned_data["planned_discharge_on"]
             )
         except ValidationError as error:
-            for texts in error.message_dict.values():
-                for text in texts:
-                    messages.error(request, text)
+            add_error_messages(request, error)
         else:
             messages.success(request, "Planned discharge saved.")
     return redirect("participants:chart", public_id=public_id)

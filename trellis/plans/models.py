@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from trellis.lib.models import SignedOnce, SignedRecordError
 from trellis.participants.models import Episode
 from trellis.programs.models import Program
 
@@ -93,7 +93,7 @@ class VersionStatus(models.TextChoices):
     SIGNED = "signed", "Signed"
 
 
-class SignedVersionError(Exception):
+class SignedVersionError(SignedRecordError):
     """A signed plan version was about to be changed: only amendments (new versions) are
     allowed."""
 
@@ -102,7 +102,7 @@ class SignedVersionError(Exception):
 ACKNOWLEDGEMENT_FIELDS = frozenset({"acknowledged_at", "acknowledged_name"})
 
 
-class PlanVersion(models.Model):
+class PlanVersion(SignedOnce):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     plan = models.ForeignKey(TreatmentPlan, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField()
@@ -151,20 +151,11 @@ class PlanVersion(models.Model):
     def __str__(self) -> str:
         return f"Plan version {self.public_id}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        # A second line of defence behind the actions: a version loaded as signed is never
-        # written again, except for the participant's acknowledgement.
-        if getattr(self, "_loaded_signed", False):
-            fields = kwargs.get("update_fields")
-            if fields is None or not set(fields) <= ACKNOWLEDGEMENT_FIELDS:
-                raise SignedVersionError("A signed plan version cannot be changed.")
-        super().save(*args, **kwargs)
-
-    @classmethod
-    def from_db(cls, *args: Any, **kwargs: Any) -> PlanVersion:
-        instance = super().from_db(*args, **kwargs)
-        instance._loaded_signed = instance.status == VersionStatus.SIGNED  # type: ignore[attr-defined]  # guard below
-        return instance
+    # A second line of defence behind the actions (SignedOnce): a version loaded as signed is
+    # never written again, except for the participant's acknowledgement.
+    signed_error = SignedVersionError
+    signed_message = "A signed plan version cannot be changed."
+    writable_after_signing = ACKNOWLEDGEMENT_FIELDS
 
     @property
     def is_signed(self) -> bool:

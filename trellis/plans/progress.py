@@ -1,7 +1,8 @@
 """Objective progress computed from data, through providers other apps register.
 
-`plans` must not import `measures`, `scheduling` or `practice` at import time (they may not
-be installed, and some are being built). Each registers a provider from its AppConfig.ready():
+This module does not import `measures`, `scheduling` or `practice` (they may not be
+installed, and some are being built). `plans/providers.py` reads them and `plans/plugins.py`
+registers those providers from PlansConfig.ready():
 
     from trellis.plans import progress
     progress.register_provider("measure", latest_scores_for_objectives)

@@ -1,4 +1,4 @@
-"""Objective progress from measures and scheduling, registered by PlansConfig.ready().
+"""Objective progress from measures and scheduling, registered by plans/plugins.py.
 
 plans may read measures and scheduling; they never import plans, so the consuming app
 (plans) registers these into its own registry (plans/progress.py).
@@ -95,8 +95,3 @@ def attendance_progress(
     detail = f"last 4 weeks: {attended:.1f} of {scheduled:.1f} scheduled hours"
     as_of = timezone.localdate(timezone=episode.program.organization.tz)
     return {o.key: progress.Reading(percent, as_of, detail) for o in objectives}
-
-
-def register() -> None:
-    progress.register_provider("measure", measure_progress)
-    progress.register_provider("attendance", attendance_progress)

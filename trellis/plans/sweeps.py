@@ -7,11 +7,8 @@ request on the episode's plan, once per alert.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.tasks import task
 
-from trellis.lib import periodic
 from trellis.plans.actions import do_request_plan_review
 from trellis.plans.models import TreatmentPlan
 from trellis.worklist.models import OPEN_ALERT_STATUSES, Alert, AlertKind
@@ -57,9 +54,3 @@ def do_request_reviews_from_alerts() -> int:
 @task
 def request_reviews_from_alerts() -> None:
     do_request_reviews_from_alerts()
-
-
-def register() -> None:
-    periodic.register(
-        "plans.review_triggers", request_reviews_from_alerts, every=timedelta(minutes=15)
-    )

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from trellis.accounts.http import AuthedRequest
 from trellis.audit.models import Action, Purpose
+from trellis.lib.views import add_error_messages, posted_revision
 from trellis.participants.care_team import eligible_staff
 from trellis.participants.chart import chart_context
 from trellis.plans import actions, diagnoses, queries
@@ -68,9 +69,7 @@ def plan_start(request: AuthedRequest, public_id: str) -> HttpResponse:
     try:
         actions.check_start_plan(request.user, ca.episode, template=template)
     except ValidationError as error:
-        for texts in error.message_dict.values():
-            for text in texts:
-                messages.error(request, text)
+        add_error_messages(request, error)
         return redirect("plans:tab", public_id=public_id)
     return redirect("plans:draft", public_id=public_id)
 
@@ -125,10 +124,7 @@ def plan_draft(request: AuthedRequest, public_id: str) -> HttpResponse:
             _editor_context(ca, draft, document, revision=draft.revision),
         )
     _, names = _staff_choices(ca)
-    try:
-        revision = int(request.POST.get("revision", ""))
-    except ValueError:
-        revision = -1
+    revision = posted_revision(request)
     try:
         document = plan_content.from_form(request.POST, names)
     except plan_content.ContentErrors as error:
@@ -160,9 +156,7 @@ def plan_draft(request: AuthedRequest, public_id: str) -> HttpResponse:
             status=409,
         )
     except ValidationError as error:
-        for texts in error.message_dict.values():
-            for text in texts:
-                messages.error(request, text)
+        add_error_messages(request, error)
         return redirect("plans:tab", public_id=public_id)
     if request.POST.get("next") == "sign":
         return redirect("plans:sign", public_id=public_id)
@@ -179,10 +173,7 @@ def plan_sign(request: AuthedRequest, public_id: str) -> HttpResponse:
     draft = _draft(ca)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        try:
-            revision = int(request.POST.get("revision", ""))
-        except ValueError:
-            revision = -1
+        revision = posted_revision(request)
         try:
             actions.check_sign_plan(
                 request.user,

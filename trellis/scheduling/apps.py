@@ -6,8 +6,7 @@ class SchedulingConfig(AppConfig):
     label = "scheduling"
 
     def ready(self) -> None:
-        # Chart tabs and panels, Today panels and periodic sweeps live in `registry` so
-        # the participants app and the Today page never import scheduling.
-        from trellis.scheduling import registry
+        # Everything scheduling plugs into other apps' pages, registries and clock: plugins.py.
+        from trellis.scheduling import plugins
 
-        registry.register_all()
+        plugins.register()

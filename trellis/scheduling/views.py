@@ -23,6 +23,7 @@ from trellis.accounts.http import AuthedRequest
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
 from trellis.lib.clock import local_today
+from trellis.lib.views import add_error_messages, apply_validation_error, is_htmx
 from trellis.participants.models import Episode, EpisodeStatus
 from trellis.privacy.decorators import staff_required
 from trellis.privacy.ids import lookup_id
@@ -96,18 +97,8 @@ def _by_day(slots: list[Slot], days: list[date]) -> list[tuple[date, list[Slot]]
     return [(day, grouped.get(day, [])) for day in days]
 
 
-def _is_htmx(request: AuthedRequest) -> bool:
-    return bool(request.headers.get("HX-Request"))
-
-
 def _form_errors(form_errors: Any) -> list[str]:
     return [str(message) for messages_ in form_errors.values() for message in messages_]
-
-
-def _validation_messages(error: ValidationError) -> list[str]:
-    if hasattr(error, "error_dict"):
-        return [m for messages_ in error.message_dict.values() for m in messages_]
-    return list(error.messages)
 
 
 # --- weeks --------------------------------------------------------------------------------
@@ -225,11 +216,6 @@ def _managed_track(user: Any, track_id: str) -> Track:
     return track
 
 
-def _apply_errors(form: SeriesForm, error: ValidationError) -> None:
-    for name, errors in error.message_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
-
-
 @staff_required()
 def series_new(request: AuthedRequest) -> HttpResponse:
     track = _managed_track(request.user, request.GET.get("track", ""))
@@ -243,7 +229,7 @@ def series_new(request: AuthedRequest) -> HttpResponse:
                 override_reason=form.cleaned_data.get("override_reason", ""),
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, "Series created.")
             return redirect("scheduling:series", series_id=series.public_id)
@@ -326,8 +312,7 @@ def series_roster_add(request: AuthedRequest, series_id: uuid.UUID) -> HttpRespo
                     override_reason=form.cleaned_data.get("override_reason") or "",
                 )
             except ValidationError as error:
-                for message in _validation_messages(error):
-                    messages.error(request, message)
+                add_error_messages(request, error)
             else:
                 messages.success(request, "Added to the roster.")
     else:
@@ -369,7 +354,7 @@ def series_edit(request: AuthedRequest, series_id: uuid.UUID) -> HttpResponse:
                 override_reason=form.cleaned_data.get("override_reason", ""),
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, "Series saved.")
             return redirect("scheduling:series", series_id=carried.public_id)
@@ -489,7 +474,7 @@ def occurrence(request: AuthedRequest, series_id: uuid.UUID, occurrence_date: st
 def _row_response(
     request: AuthedRequest, slot: Slot, episode: Episode, error: str = ""
 ) -> HttpResponse:
-    if not _is_htmx(request):
+    if not is_htmx(request):
         if error:
             messages.error(request, error)
         return redirect(
@@ -532,7 +517,7 @@ def mark(
             reason=form.cleaned_data.get("reason") or "",
         )
     except ValidationError as error:
-        return _row_response(request, slot, episode, " ".join(_validation_messages(error)))
+        return _row_response(request, slot, episode, " ".join(error.messages))
     return _row_response(request, slot, episode)
 
 
@@ -548,7 +533,7 @@ def undo(
     try:
         actions.check_undo_attendance(request.user, slot, episode, reason=reason or "")
     except ValidationError as error:
-        return _row_response(request, slot, episode, " ".join(_validation_messages(error)))
+        return _row_response(request, slot, episode, " ".join(error.messages))
     return _row_response(request, slot, episode)
 
 
@@ -606,8 +591,7 @@ def walk_in(request: AuthedRequest, series_id: uuid.UUID, occurrence_date: str) 
             reason=form.cleaned_data["reason"],
         )
     except ValidationError as error:
-        for message in _validation_messages(error):
-            messages.error(request, message)
+        add_error_messages(request, error)
     else:
         messages.success(request, f"{episode.participant.display_name} added as a walk-in.")
     return back
@@ -621,8 +605,7 @@ def complete(request: AuthedRequest, series_id: uuid.UUID, occurrence_date: str)
     try:
         actions.check_complete_attendance(request.user, slot, expected)
     except ValidationError as error:
-        for message in _validation_messages(error):
-            messages.error(request, message)
+        add_error_messages(request, error)
     else:
         messages.success(request, "Attendance complete and locked.")
     return redirect(
@@ -683,8 +666,7 @@ def change(request: AuthedRequest, series_id: uuid.UUID, occurrence_date: str) -
         else:
             raise ValidationError({"change": "Unknown change."})
     except ValidationError as error:
-        for message in _validation_messages(error):
-            messages.error(request, str(message))
+        add_error_messages(request, error)
     else:
         messages.success(request, "Session updated.")
     return redirect(
@@ -759,8 +741,7 @@ def closures(request: AuthedRequest, program_id: uuid.UUID) -> HttpResponse:
                     request.user, program, form.cleaned_data["date"], form.cleaned_data["reason"]
                 )
             except ValidationError as error:
-                for name, errors in error.message_dict.items():
-                    form.add_error(name if name in form.fields else None, errors)
+                apply_validation_error(form, error)
             else:
                 messages.success(request, "Closure added: every session that day is cancelled.")
                 return redirect("scheduling:closures", program_id=program.public_id)

@@ -16,6 +16,7 @@ from trellis.accounts.http import AuthedRequest
 from trellis.accounts.models import User
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
+from trellis.lib.views import apply_validation_error
 from trellis.participants.models import Episode, EpisodeStatus
 from trellis.privacy.decorators import staff_required
 from trellis.privacy.policy import Scope, episode_filter, grants_for
@@ -105,7 +106,7 @@ def alert_comment(request: AuthedRequest, alert_id: str) -> HttpResponse:
         try:
             check_add_comment(request.user, alert, form.cleaned_data["text"])
         except ValidationError as error:
-            _add_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, "Comment added.")
             return redirect("worklist:detail", alert_id=alert.public_id)
@@ -124,7 +125,7 @@ def alert_reassign(request: AuthedRequest, alert_id: str) -> HttpResponse:
         try:
             check_reassign(request.user, alert, owner)
         except ValidationError as error:
-            _add_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, f"Reassigned to {owner.name}.")
             return redirect("worklist:detail", alert_id=alert.public_id)
@@ -142,7 +143,7 @@ def task_complete(request: AuthedRequest, alert_id: str) -> HttpResponse:
         try:
             check_complete_task(request.user, alert, note=form.cleaned_data["note"])
         except ValidationError as error:
-            _add_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, "Task completed.")
             return redirect("worklist:detail", alert_id=alert.public_id)
@@ -181,18 +182,13 @@ def task_new(request: AuthedRequest) -> HttpResponse:
                 priority=form.cleaned_data["priority"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, "Task created.")
             return redirect("worklist:detail", alert_id=task.public_id)
     return render(
         request, "worklist/task_new.html", {"form": form}, status=422 if form.errors else 200
     )
-
-
-def _add_errors(form: Any, error: ValidationError) -> None:
-    for field, errors in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 @require_POST
@@ -220,8 +216,7 @@ def alert_follow_up(request: AuthedRequest, alert_id: str) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            apply_validation_error(form, error)
         else:
             messages.success(request, "Follow-up documented; the alert is resolved.")
             return redirect("worklist:detail", alert_id=alert.public_id)

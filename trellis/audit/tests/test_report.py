@@ -6,13 +6,12 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.personas import World, make_participant
+from tests.queries import CountQueries
 from trellis.accounts.models import User
 from trellis.audit.models import Action, Event, Purpose
 from trellis.audit.queries import SORT_FIELDS
@@ -232,7 +231,7 @@ def test_pages_hold_fifty_events_and_link_to_the_next(world: World, officer: Cli
 
 
 def test_the_report_runs_the_same_number_of_queries_for_10_and_500_events(
-    world: World, officer: Client
+    world: World, officer: Client, count_queries: CountQueries
 ) -> None:
     start = datetime(2024, 1, 1, tzinfo=UTC)
 
@@ -243,9 +242,9 @@ def test_the_report_runs_the_same_number_of_queries_for_10_and_500_events(
             record_at(start + timedelta(minutes=n), actor, Action.VIEW, participant=participant)
 
     def queries_for_report() -> int:
-        with CaptureQueriesContext(connection) as captured:
+        with count_queries() as captured:
             assert officer.get(URL + "?date_to=2024-12-31").status_code == 200
-        return len(captured.captured_queries)
+        return captured.count
 
     add_events(10)
     officer.get(URL)  # the first request of a session may warm caches

@@ -8,10 +8,9 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from tests.personas import World
+from tests.queries import CountQueries
 from trellis.audit.models import GENESIS_HASH, Action, ChainHead, Event, Purpose
 from trellis.audit.tests.tamper import (
     disable_append_only_trigger,
@@ -138,17 +137,17 @@ def test_a_malformed_checkpoint_is_refused(db: None) -> None:
 
 
 def test_a_batch_of_events_keeps_the_chain_intact_in_a_fixed_number_of_queries(
-    world: World,
+    world: World, count_queries: CountQueries
 ) -> None:
     specs = [
         EventSpec(Action.VIEW, participant=p, obj=p, purpose=Purpose.TREAT)
         for p in (world.participant, world.other_participant, world.sud_participant)
     ]
-    with CaptureQueriesContext(connection) as few:
+    with count_queries() as few:
         record_many(world.director, specs[:1])
-    with CaptureQueriesContext(connection) as many:
+    with count_queries() as many:
         created = record_many(world.director, specs)
-    assert len(few) == len(many)
+    assert few.count == many.count
     assert [e.participant for e in created] == [
         world.participant,
         world.other_participant,

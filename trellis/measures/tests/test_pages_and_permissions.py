@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from tests.personas import World, make_participant
+from tests.queries import CountQueries
 from trellis.accounts.models import User
 from trellis.audit.models import Event
 from trellis.measures.tests.factories import complete_checkin, open_checkin
@@ -91,15 +90,14 @@ def test_program_scores_page_lists_only_what_the_user_sees_clinically(
     assert client_for(world.outsider).get(url).status_code == 404
 
 
-def _queries(client: Client, url: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured)
-
-
 def test_program_page_and_measures_tab_run_the_same_queries_at_two_sizes(
-    world: World, client_for: Callable[[User], Client]
+    world: World, client_for: Callable[[User], Client], count_queries: CountQueries
 ) -> None:
+    def _queries(client: Client, url: str) -> int:
+        with count_queries() as captured:
+            assert client.get(url).status_code == 200
+        return captured.count
+
     client = client_for(world.director)
     program_url = f"/measures/programs/{world.program.public_id}/"
     tab_url = f"/participants/{world.participant.public_id}/measures/"

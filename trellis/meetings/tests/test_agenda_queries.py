@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from tests.personas import PASSWORD, World, make_participant
+from tests.queries import CountQueries
 from trellis.meetings.actions import do_generate_agenda
 from trellis.meetings.queries import agenda_for
 from trellis.plans.actions import do_request_plan_review
@@ -53,17 +52,19 @@ def add_people(world: World, count: int, start: int) -> None:
             do_request_plan_review(episode, "team meeting")
 
 
-def count(world: World) -> tuple[int, int]:
-    with CaptureQueriesContext(connection) as captured:
+def count(world: World, count_queries: CountQueries) -> tuple[int, int]:
+    with count_queries() as captured:
         entries = agenda_for(world.program)
-    return len(captured), len(entries)
+    return captured.count, len(entries)
 
 
-def test_agenda_queries_do_not_grow_with_the_program(world: World) -> None:
+def test_agenda_queries_do_not_grow_with_the_program(
+    world: World, count_queries: CountQueries
+) -> None:
     add_people(world, 2, 0)
-    small_queries, small_items = count(world)
+    small_queries, small_items = count(world, count_queries)
     add_people(world, 10, 100)
-    large_queries, large_items = count(world)
+    large_queries, large_items = count(world, count_queries)
     assert large_items > small_items + 40  # the rules did fire for the new people
     assert small_queries == large_queries
     assert large_queries <= 20
@@ -78,23 +79,25 @@ def test_generating_twice_adds_nothing_new(world: World) -> None:
     assert meeting.items.count() == len(first)
 
 
-def page_queries(world: World, meeting_url: str) -> int:
+def page_queries(world: World, meeting_url: str, count_queries: CountQueries) -> int:
     client = Client()
     client.force_login(world.director)
     client.get("/")  # the session's first request also stores its zone and activity time
-    with CaptureQueriesContext(connection) as captured:
+    with count_queries() as captured:
         response = client.get(meeting_url)
     assert response.status_code == 200
-    return len(captured)
+    return captured.count
 
 
-def test_the_meeting_page_runs_the_same_queries_for_a_longer_agenda(world: World) -> None:
+def test_the_meeting_page_runs_the_same_queries_for_a_longer_agenda(
+    world: World, count_queries: CountQueries
+) -> None:
     add_people(world, 2, 0)
     meeting = todays_meeting(world)
     do_generate_agenda(world.director, meeting)
     url = f"/meetings/{meeting.public_id}/"
-    small = page_queries(world, url)
+    small = page_queries(world, url, count_queries)
     add_people(world, 8, 100)
     do_generate_agenda(world.director, meeting)
     assert meeting.items.values("episode").distinct().count() >= 10
-    assert page_queries(world, url) == small
+    assert page_queries(world, url, count_queries) == small

@@ -11,8 +11,9 @@ from django.db import connection
 
 from tests.personas import PASSWORD, World
 from trellis.audit.models import Event
+from trellis.lib.models import SignedRecordError
 from trellis.meetings import actions
-from trellis.meetings.models import DecisionKind, Discussion
+from trellis.meetings.models import DecisionKind, Discussion, Meeting
 from trellis.plans.models import VersionStatus
 from trellis.plans.tests.factory import signed_plan
 from trellis.worklist.models import AlertKind, AlertStatus, Comment
@@ -144,6 +145,11 @@ def test_signed_minutes_are_locked_and_take_addenda(world: World) -> None:
             attempt()
     addendum = actions.check_addendum(world.director, signed, "Partner called back")
     assert addendum.author_name == world.director.name
+    # Behind the actions: minutes read back as signed are never written again.
+    reread = Meeting.objects.get(pk=signed.pk)
+    reread.signer_name = "Someone else"
+    with pytest.raises(SignedRecordError):
+        reread.save()
 
 
 def test_completing_a_decision_task_closes_it(world: World) -> None:

@@ -10,9 +10,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from tests.personas import PASSWORD, World
+from tests.queries import CountQueries
 from trellis.accounts.actions import do_create_api_token
 from trellis.accounts.models import User
 from trellis.audit.models import Event
@@ -323,7 +323,9 @@ def test_front_desk_gets_no_group_note_button(
 # --- Query count ----------------------------------------------------------------------------
 
 
-def _editor_queries(world: World, client: Client, size: int, name: str) -> int:
+def _editor_queries(
+    world: World, client: Client, size: int, name: str, count_queries: CountQueries
+) -> int:
     people = members(world, size, clinician=world.clinician)
     for person in people[:2]:
         signed_plan(world.clinician, person.episodes.get(), PASSWORD)
@@ -331,15 +333,16 @@ def _editor_queries(world: World, client: Client, size: int, name: str) -> int:
     note = ga.check_start_group_note(world.clinician, slot)
     url = f"/notes/group/{note.public_id}/"
     client.get(url)  # warm up the session
-    with CaptureQueriesContext(connection) as captured:
+    with count_queries() as captured:
         response = client.get(url)
     assert response.status_code == 200
     assert response.content.decode().count('class="card group-entry"') == size
-    return len(captured)
+    return captured.count
 
 
 def test_the_group_note_page_runs_the_same_queries_for_3_and_12_attendees(
-    world: World, client_for: Callable[[User], Client]
+    world: World, client_for: Callable[[User], Client], count_queries: CountQueries
 ) -> None:
     client = client_for(world.clinician)
-    assert _editor_queries(world, client, 3, "Small") == _editor_queries(world, client, 12, "Big")
+    small = _editor_queries(world, client, 3, "Small", count_queries)
+    assert small == _editor_queries(world, client, 12, "Big", count_queries)

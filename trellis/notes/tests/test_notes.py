@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 
 import pytest
@@ -11,7 +11,8 @@ from django.utils import timezone
 from tests.personas import PASSWORD, World, make_staff, org_today
 from trellis.accounts.actions import do_set_supervisor
 from trellis.accounts.models import StaffProfile, User
-from trellis.notes import actions, snapshot
+from trellis.audit.models import Action, Event
+from trellis.notes import actions, plugins, snapshot
 from trellis.notes.models import Note, NoteStatus, SignedNoteError
 from trellis.notes.tests.factory import (
     SOAP_TEXT,
@@ -21,6 +22,7 @@ from trellis.notes.tests.factory import (
     written_note,
 )
 from trellis.participants.actions import do_add_care_team_member
+from trellis.participants.models import Episode
 from trellis.programs.models import ClinicianKind, Role
 
 
@@ -228,12 +230,63 @@ def test_scores_are_snapshotted_from_the_provider_at_signing(world: World) -> No
     try:
         note = signed_note(world.clinician, world.participant.episodes.get(), PASSWORD)
     finally:
-        from trellis.notes import providers
-
-        providers.register()  # the real one, from NotesConfig.ready()
+        plugins.register()  # the real one, from NotesConfig.ready()
     stored = Note.objects.get(pk=note.pk).scores
     assert stored[0]["instrument"] == "PHQ-9"
     assert stored[0]["value"] == 12
+
+
+@pytest.fixture
+def failing_scores() -> Iterator[None]:
+    def broken(episode: Episode) -> list[snapshot.ScoreLine]:
+        raise RuntimeError("measures is down")
+
+    snapshot.register_provider("scores", broken)
+    yield
+    plugins.register()  # the real one, from NotesConfig.ready()
+
+
+def test_a_failing_score_provider_refuses_signing_and_writes_nothing(
+    world: World, failing_scores: None
+) -> None:
+    note = written_note(world.clinician, world.participant.episodes.get())
+    signs_before = Event.objects.filter(action=Action.SIGN).count()
+    with pytest.raises(ValidationError) as refused:
+        actions.check_sign_note(
+            world.clinician,
+            note,
+            typed_name=world.clinician.name,
+            password=PASSWORD,
+            revision=note.revision,
+        )
+    assert "could not be read" in refused.value.message_dict["scores"][0]
+    assert note.signed_at is None
+    assert note.status == NoteStatus.DRAFT
+    stored = Note.objects.get(pk=note.pk)
+    assert (stored.status, stored.signed_at, stored.revision) == (
+        NoteStatus.DRAFT,
+        None,
+        note.revision,
+    )
+    assert Event.objects.filter(action=Action.SIGN).count() == signs_before
+
+
+def test_the_pages_say_when_scores_cannot_be_read(
+    world: World, client_for: Callable[[User], Client], failing_scores: None
+) -> None:
+    note = written_note(world.clinician, world.participant.episodes.get())
+    client = client_for(world.clinician)
+    base = f"/participants/{world.participant.public_id}/notes/{note.public_id}/"
+    edit = client.get(base + "edit/")
+    assert edit.status_code == 200
+    assert "latest scores could not be read" in edit.content.decode()
+    signing = client.post(
+        base + "sign/",
+        {"typed_name": world.clinician.name, "password": PASSWORD, "revision": note.revision},
+    )
+    assert signing.status_code == 422
+    assert "so the note was not signed" in signing.content.decode()
+    assert Note.objects.get(pk=note.pk).status == NoteStatus.DRAFT
 
 
 def test_writing_a_note_through_the_pages(

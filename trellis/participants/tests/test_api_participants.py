@@ -6,11 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from tests.personas import World
+from tests.queries import CountQueries
 from trellis.accounts.models import User
 from trellis.audit.models import Action, Event, Outcome
 from trellis.participants.actions import ParticipantDetails, do_create_participant
@@ -260,22 +259,22 @@ def _add_participants(world: World, first: int, last: int) -> None:
         )
 
 
-def _queries_for_list(world: World, client: Client) -> int:
+def _queries_for_list(client: Client, count_queries: CountQueries) -> int:
     # A first request may refresh the session's idle-timeout stamp: not part of the list.
     client.get("/api/v1/participants")
-    with CaptureQueriesContext(connection) as queries:
+    with count_queries() as queries:
         response = client.get("/api/v1/participants")
     assert response.status_code == 200
-    return len(queries)
+    return queries.count
 
 
 def test_participant_list_runs_the_same_queries_for_10_and_for_500_participants(
-    world: World, client_for: Callable[[User], Client]
+    world: World, client_for: Callable[[User], Client], count_queries: CountQueries
 ) -> None:
     client = client_for(world.director)
     _add_participants(world, 0, 10)
-    small = _queries_for_list(world, client)
+    small = _queries_for_list(client, count_queries)
     _add_participants(world, 10, 500)
     assert Participant.objects.count() == 503
-    large = _queries_for_list(world, client)
+    large = _queries_for_list(client, count_queries)
     assert small == large

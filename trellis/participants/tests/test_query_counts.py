@@ -6,11 +6,10 @@ from collections.abc import Callable
 from datetime import date
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from tests.personas import World
+from tests.queries import CountQueries
 from trellis.accounts.models import User
 from trellis.participants.actions import (
     ParticipantDetails,
@@ -51,11 +50,11 @@ def add_participants(world: World, count: int) -> None:
         )
 
 
-def count_queries(client: Client, url: str, **headers: str) -> int:
-    with CaptureQueriesContext(connection) as queries:
+def page_queries(count_queries: CountQueries, client: Client, url: str, **headers: str) -> int:
+    with count_queries() as queries:
         response = client.get(url, headers=headers)
     assert response.status_code == 200
-    return len(queries)
+    return queries.count
 
 
 @pytest.mark.parametrize(
@@ -71,15 +70,16 @@ def count_queries(client: Client, url: str, **headers: str) -> int:
 def test_participant_list_query_count_does_not_grow_with_participants(
     world: World,
     client_for: Callable[[User], Client],
+    count_queries: CountQueries,
     persona: str,
     url: str,
     headers: dict[str, str],
 ) -> None:
     add_participants(world, 30)
     client = client_for(world.personas[persona])
-    small = count_queries(client, url, **headers)
+    small = page_queries(count_queries, client, url, **headers)
     add_participants_more(world, 470)
-    large = count_queries(client_for(world.personas[persona]), url, **headers)
+    large = page_queries(count_queries, client_for(world.personas[persona]), url, **headers)
     assert small == large
 
 
@@ -104,12 +104,12 @@ def add_participants_more(world: World, count: int) -> None:
 
 
 def test_chart_query_count_does_not_grow_with_participants(
-    world: World, client_for: Callable[[User], Client]
+    world: World, client_for: Callable[[User], Client], count_queries: CountQueries
 ) -> None:
     url = f"/participants/{world.participant.public_id}/"
     add_participants(world, 10)
-    small = count_queries(client_for(world.clinician), url)
+    small = page_queries(count_queries, client_for(world.clinician), url)
     add_participants(world, 0)
     add_participants_more(world, 490)
-    large = count_queries(client_for(world.clinician), url)
+    large = page_queries(count_queries, client_for(world.clinician), url)
     assert small == large

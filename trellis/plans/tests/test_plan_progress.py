@@ -10,7 +10,7 @@ from tests.personas import PASSWORD, World
 from trellis.accounts.models import User
 from trellis.participants.models import Episode
 from trellis.plans import content as c
-from trellis.plans import progress
+from trellis.plans import plugins, progress
 from trellis.plans.tests.factory import signed_plan
 
 
@@ -34,9 +34,7 @@ def fake_providers() -> Iterator[list[str]]:
     progress.register_provider("attendance", attendance)
     yield calls
     # Put the real providers back (PlansConfig.ready() registered them) for later tests.
-    from trellis.plans import providers
-
-    providers.register()
+    plugins.register()
 
 
 def test_objective_progress_comes_from_the_registered_providers(
@@ -88,9 +86,7 @@ def test_a_failing_provider_does_not_break_the_plan(world: World) -> None:
             is None
         )
     finally:
-        from trellis.plans import providers
-
-        providers.register()
+        plugins.register()
 
 
 def test_comparators() -> None:

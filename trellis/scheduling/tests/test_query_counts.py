@@ -6,11 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, time, timedelta
 
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from tests.personas import World
+from tests.queries import CountQueries
 from trellis.accounts.models import User
 from trellis.participants.actions import ParticipantDetails, do_create_participant
 from trellis.participants.models import EpisodeStatus
@@ -53,18 +52,18 @@ def grow(world: World, group: SessionSeries, people: int, extra_series: int, sta
         )  # fmt: skip
 
 
-def counts(client: Client, urls: list[str]) -> list[int]:
+def counts(client: Client, urls: list[str], count_queries: CountQueries) -> list[int]:
     result = []
     for url in urls:
-        with CaptureQueriesContext(connection) as queries:
+        with count_queries() as queries:
             response = client.get(url)
         assert response.status_code == 200, url
-        result.append(len(queries))
+        result.append(queries.count)
     return result
 
 
 def test_schedule_pages_run_a_fixed_number_of_queries(
-    world: World, client_for: Callable[[User], Client]
+    world: World, client_for: Callable[[User], Client], count_queries: CountQueries
 ) -> None:
     today = local_today(world)
     start = today - timedelta(days=20)
@@ -80,8 +79,8 @@ def test_schedule_pages_run_a_fixed_number_of_queries(
         "/",
     ]
     client = client_for(world.director)
-    counts(client, urls)  # warm caches (content types, sessions)
-    small = counts(client, urls)
+    counts(client, urls, count_queries)  # warm caches (content types, sessions)
+    small = counts(client, urls, count_queries)
     grow(world, group, people=12, extra_series=3, start=start)
-    large = counts(client, urls)
+    large = counts(client, urls, count_queries)
     assert small == large, dict(zip(urls, zip(small, large, strict=True), strict=True))

@@ -1,4 +1,8 @@
-"""What scheduling plugs into other apps' pages, registered from SchedulingConfig.ready()."""
+"""What scheduling plugs into other apps: chart tab and header panel, Today panel, periodic
+reminders, so the participants app and the Today page never import scheduling.
+
+Registered by SchedulingConfig.ready() (docs/architecture.md, "Extension points").
+"""
 
 from __future__ import annotations
 
@@ -7,14 +11,13 @@ from datetime import timedelta
 from trellis.lib import panels, periodic
 from trellis.participants import chart
 from trellis.privacy.access import Scope
+from trellis.scheduling import panels as scheduling_panels
+from trellis.scheduling.tasks import send_due_reminders
 
 REMINDER_SWEEP_EVERY = timedelta(minutes=15)
 
 
-def register_all() -> None:
-    from trellis.scheduling import panels as scheduling_panels
-    from trellis.scheduling.tasks import send_due_reminders
-
+def register() -> None:
     # The schedule tab is demographic: front desk manage the schedule and see attendance.
     chart.register_tab(
         chart.ChartTab(

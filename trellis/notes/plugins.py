@@ -1,0 +1,17 @@
+"""What notes plugs into other apps, and the providers it fills its own registry with.
+
+Registered by NotesConfig.ready() (docs/architecture.md, "Extension points").
+"""
+
+from __future__ import annotations
+
+from trellis.notes import providers, snapshot
+from trellis.participants import chart
+from trellis.privacy.access import Scope
+
+
+def register() -> None:
+    # Clinical content: front desk never gets the tab (and the pages answer them 404).
+    chart.register_tab(chart.ChartTab("notes", "Notes", "notes:tab", Scope.CLINICAL, order=26))
+    # The score snapshot from measures: notes reads measures, never the reverse.
+    snapshot.register_provider("scores", providers.latest_scores)
