@@ -4,18 +4,10 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth import authenticate
 from django.http import HttpRequest
-from django.utils import timezone
 
-from trellis.accounts.actions import (
-    do_record_locked_sign_in,
-    do_record_sign_in_attempt,
-    sign_in_lockout,
-)
-from trellis.accounts.backends import lockout_key
 from trellis.accounts.models import User
-from trellis.audit.middleware import client_addr_of
+from trellis.accounts.signin import check_password_try
 
 
 class SignInForm(forms.Form):
@@ -42,30 +34,16 @@ class SignInForm(forms.Form):
         password = cleaned.get("password")
         if not username or not password:
             return cleaned
-        address = client_addr_of(self.request)
-        self.account_key = lockout_key(username)
-        lockout = sign_in_lockout(self.account_key, address)
-        if lockout is not None:
-            do_record_locked_sign_in(username, lockout)
-            minutes = max(1, int((lockout.until - timezone.now()).total_seconds() // 60) + 1)
-            wait = f"Wait {minutes} minute{'s' if minutes != 1 else ''} and try again"
-            raise forms.ValidationError(
-                f"Too many failed sign-ins for this account. {wait}, or reset your password "
-                "to sign in now."
-                if lockout.reason == "account"
-                else f"Too many failed sign-ins from this network. {wait}.",
-                code="locked",
-            )
-        user = authenticate(self.request, username=username, password=password)
-        if user is None:
-            do_record_sign_in_attempt(
-                username, address, user=None, succeeded=False, account_key=self.account_key
-            )
+        attempt = check_password_try(self.request, username, str(password))
+        self.account_key = attempt.account_key
+        if attempt.lockout is not None:
+            raise forms.ValidationError(attempt.lockout_message, code="locked")
+        if attempt.user is None:
             raise forms.ValidationError(
                 "That email or username and password do not match an active account.",
                 code="invalid",
             )
-        self.user = user if isinstance(user, User) else None
+        self.user = attempt.user
         return cleaned
 
 
@@ -90,13 +68,18 @@ class ApiTokenForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
-    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, request: HttpRequest, user: User, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.request = request
         self.user = user
         self.fields["expires_in_days"].initial = settings.TRELLIS_API_TOKEN_MAX_DAYS
 
     def clean_password(self) -> str:
+        # Throttled like a sign-in: a session left open must not become a password oracle.
         password = str(self.cleaned_data.get("password", ""))
-        if not self.user.check_password(password):
+        attempt = check_password_try(self.request, self.user.get_username(), password)
+        if attempt.lockout is not None:
+            raise forms.ValidationError(attempt.lockout_message, code="locked")
+        if attempt.user is None or attempt.user.pk != self.user.pk:
             raise forms.ValidationError("That is not your password.", code="wrong_password")
         return password

@@ -124,14 +124,14 @@ def account_settings(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "accounts/settings.html",
-        {"tokens": tokens, "form": ApiTokenForm(request.user), "now": timezone.now()},
+        {"tokens": tokens, "form": ApiTokenForm(request, request.user), "now": timezone.now()},
     )
 
 
 @login_required
 @require_POST
 def create_token(request: AuthedRequest) -> HttpResponse:
-    form = ApiTokenForm(request.user, request.POST)
+    form = ApiTokenForm(request, request.user, request.POST)
     if not form.is_valid():
         tokens = ApiToken.objects.filter(user=request.user)
         return render(

@@ -177,3 +177,38 @@ def test_reset_emails_are_throttled_per_client_address(world: World) -> None:
             REMOTE_ADDR="10.7.7.7",
         )
     assert len(mail.outbox) == 4
+
+
+# -- every form that asks for a password has the same rules (item 2's pattern) ---------------
+
+
+def test_handing_a_tablet_back_is_locked_after_five_wrong_passwords(
+    world: World, client_for: Any
+) -> None:
+    from trellis.measures.tests.factories import open_checkin
+
+    administration = open_checkin(world.participant)
+    client = client_for(world.clinician)
+    client.post(f"/measures/administrations/{administration.public_id}/hand-over/")
+    for _ in range(5):
+        assert client.post("/measures/tablet/return/", {"password": "guess"}).status_code == 422
+    refused = client.post("/measures/tablet/return/", {"password": PASSWORD})
+    assert refused.status_code == 422
+    assert "Too many failed sign-ins" in refused.content.decode()
+    assert Event.objects.filter(
+        action=Action.SIGN_IN_FAILED, outcome=Outcome.DENIED, actor_label="casey.clinician"
+    ).exists()
+
+
+def test_wrong_passwords_when_creating_a_token_count_towards_the_lockout(
+    world: World, client_for: Any
+) -> None:
+    client = client_for(world.clinician)
+    for _ in range(5):
+        client.post("/accounts/tokens/", {"name": "s", "expires_in_days": 30, "password": "x"})
+    refused = client.post(
+        "/accounts/tokens/", {"name": "s", "expires_in_days": 30, "password": PASSWORD}
+    )
+    assert refused.status_code == 422
+    assert "Too many failed sign-ins" in refused.content.decode()
+    assert sign_in(Client(), "casey.clinician", PASSWORD).status_code == 429
