@@ -11,6 +11,7 @@ from django.db import transaction
 from django.test import Client
 
 from tests.personas import World
+from trellis.accounts.actions import do_set_administrator
 from trellis.accounts.models import User
 from trellis.audit.admin import AuditedAdminMixin
 from trellis.audit.models import Action, Event
@@ -19,8 +20,7 @@ from trellis.programs.models import Membership, Role
 
 @pytest.fixture
 def administrator(world: World, client_for: Callable[[User], Client]) -> Client:
-    world.director.is_staff = world.director.is_superuser = True
-    world.director.save(update_fields=["is_staff", "is_superuser"])
+    do_set_administrator(None, world.director, is_administrator=True)
     return client_for(world.director)
 
 

@@ -5,6 +5,7 @@ password, revokes their API tokens.
 """
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
@@ -14,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 
 from trellis.accounts.actions import do_revoke_user_tokens
 from trellis.accounts.models import Credential, StaffProfile, User
-from trellis.audit.admin import AuditedAdminMixin
+from trellis.audit.admin import AuditedAdminMixin, admin_actor
 
 
 class StaffProfileInline(admin.StackedInline[StaffProfile, User]):
@@ -38,23 +39,24 @@ class UserAdmin(AuditedAdminMixin, BaseUserAdmin[User]):
     ) -> None:
         super().save_model(request, obj, form, change)
         if change and "is_active" in form.changed_data and not obj.is_active:
-            do_revoke_user_tokens(_actor(request), obj, reason="deactivated")
+            do_revoke_user_tokens(admin_actor(request), obj, reason="deactivated")
 
     def user_change_password(
         self, request: HttpRequest, id: str, form_url: str = ""
     ) -> HttpResponse:
+        # A password set here voids the user's API tokens (their fingerprint no longer
+        # matches); revoking them too shows it on their settings page, with the reason.
         with transaction.atomic():
-            before = User.objects.filter(pk=id).values_list("password", flat=True).first()
+            user = self.get_object(request, unquote(id))
+            before = user.password if user is not None else None
             response = super().user_change_password(request, id, form_url)
-            after = User.objects.filter(pk=id).values_list("password", flat=True).first()
-            if before is not None and after != before:
-                user = User.objects.get(pk=id)
-                do_revoke_user_tokens(_actor(request), user, reason="password set by admin")
+            if user is not None:
+                user.refresh_from_db(fields=["password"])
+                if user.password != before:
+                    do_revoke_user_tokens(
+                        admin_actor(request), user, reason="password set by admin"
+                    )
         return response
-
-
-def _actor(request: HttpRequest) -> User | None:
-    return request.user if isinstance(request.user, User) else None
 
 
 admin.site.unregister(Group)

@@ -36,7 +36,7 @@ def _change_summary(message: Any) -> list[dict[str, Any]]:
     return summary
 
 
-def _actor(request: HttpRequest) -> User | None:
+def admin_actor(request: HttpRequest) -> User | None:
     return request.user if isinstance(request.user, User) else None
 
 
@@ -46,7 +46,7 @@ class AuditedAdminMixin:
     def log_addition(self, request: HttpRequest, obj: models.Model, message: Any) -> Any:
         entry = super().log_addition(request, obj, message)  # type: ignore[misc]  # the ModelAdmin this is mixed into
         record(
-            _actor(request),
+            admin_actor(request),
             Action.CREATE,
             obj=obj,
             purpose=Purpose.HSYSADMIN,
@@ -57,7 +57,7 @@ class AuditedAdminMixin:
     def log_change(self, request: HttpRequest, obj: models.Model, message: Any) -> Any:
         entry = super().log_change(request, obj, message)  # type: ignore[misc]  # as above
         record(
-            _actor(request),
+            admin_actor(request),
             Action.UPDATE,
             obj=obj,
             purpose=Purpose.HSYSADMIN,
@@ -71,7 +71,7 @@ class AuditedAdminMixin:
         entries = super().log_deletions(request, objects)  # type: ignore[misc]  # as above
         for obj in objects:
             record(
-                _actor(request),
+                admin_actor(request),
                 Action.DELETE,
                 obj=obj,
                 purpose=Purpose.HSYSADMIN,

@@ -12,8 +12,9 @@ from django.test import Client
 from django.utils import timezone
 
 from tests.personas import PASSWORD, World
-from trellis.accounts.actions import do_create_api_token
+from trellis.accounts.actions import do_create_api_token, do_set_administrator
 from trellis.accounts.models import ApiToken, User
+from trellis.audit.models import Action, Event
 
 
 def bearer(secret: str) -> dict[str, str]:
@@ -47,8 +48,7 @@ def test_deactivating_a_user_in_the_admin_revokes_their_tokens(
     world: World, client_for: Callable[[User], Client]
 ) -> None:
     token, _ = do_create_api_token(world.clinician, name="scripts")
-    world.director.is_staff = world.director.is_superuser = True
-    world.director.save(update_fields=["is_staff", "is_superuser"])
+    do_set_administrator(None, world.director, is_administrator=True)
     user_admin = admin.site._registry[User]
     request = Client().request().wsgi_request
     request.user = world.director
@@ -98,3 +98,34 @@ def test_a_token_lifetime_longer_than_allowed_is_refused_by_the_form(
         )
         assert response.status_code == 422
     assert not ApiToken.objects.filter(user=world.clinician).exists()
+
+
+def test_a_password_set_in_the_admin_revokes_the_users_tokens_and_is_audited(
+    world: World, client_for: Callable[[User], Client]
+) -> None:
+    token, secret = do_create_api_token(world.clinician, name="scripts")
+    do_set_administrator(None, world.director, is_administrator=True)
+    response = client_for(world.director).post(
+        f"/admin/accounts/user/{world.clinician.pk}/password/",
+        {
+            "password1": "set by the administrator",
+            "password2": "set by the administrator",
+            "usable_password": "true",
+            "set-password": "",
+        },
+    )
+    assert response.status_code == 302, response.content
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert Client().get("/api/v1/me", headers=bearer(secret)).status_code == 401
+    assert Event.objects.filter(
+        action=Action.UPDATE, object_type="accounts.user", actor=world.director
+    ).exists()
+
+
+def test_the_admin_password_page_of_an_unknown_user_is_not_found(
+    world: World, client_for: Callable[[User], Client]
+) -> None:
+    do_set_administrator(None, world.director, is_administrator=True)
+    client = client_for(world.director)
+    assert client.get("/admin/accounts/user/not-a-number/password/").status_code in {302, 404}

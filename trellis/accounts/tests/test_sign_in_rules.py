@@ -12,7 +12,7 @@ from django.test import Client, override_settings
 
 from tests.personas import PASSWORD, World
 from trellis.accounts import middleware
-from trellis.accounts.actions import do_create_user
+from trellis.accounts.actions import do_create_user, do_set_administrator
 from trellis.audit.models import Action, Event, Outcome
 
 
@@ -73,8 +73,7 @@ def test_admin_sign_in_page_is_the_trellis_sign_in(world: World) -> None:
 
 
 def test_admin_sign_in_form_cannot_sign_in_a_locked_account(world: World) -> None:
-    world.director.is_staff = world.director.is_superuser = True
-    world.director.save(update_fields=["is_staff", "is_superuser"])
+    do_set_administrator(None, world.director, is_administrator=True)
     lock_out("dana.director")
     client = Client()
     client.post(
