@@ -152,8 +152,9 @@ def password_reset_allowed(email: str, client_addr: str | None) -> bool:
     """Whether another reset email may go out: a few per email address and per client address
     per hour, so the reset form cannot be used to flood someone's inbox."""
     since = timezone.now() - timedelta(hours=1)
+    # Only requests that were let through count: refused ones must not extend the throttle.
     requests = SignInAttempt.objects.filter(
-        kind=SignInAttempt.Kind.PASSWORD_RESET, attempted_at__gte=since
+        kind=SignInAttempt.Kind.PASSWORD_RESET, succeeded=True, attempted_at__gte=since
     )
     if requests.filter(username=email.strip().lower()).count() >= (
         settings.TRELLIS_PASSWORD_RESET_PER_EMAIL_PER_HOUR
@@ -167,21 +168,23 @@ def password_reset_allowed(email: str, client_addr: str | None) -> bool:
 
 
 @transaction.atomic
-def do_record_password_reset_request(email: str, client_addr: str | None, *, sent: bool) -> None:
+def do_record_password_reset_request(email: str, client_addr: str | None, *, allowed: bool) -> None:
     """A reset request: counted for throttling and audited (whether mail went out or not;
     the page shown is the same either way, so it reveals no account)."""
     SignInAttempt.objects.create(
         kind=SignInAttempt.Kind.PASSWORD_RESET,
         username=email.strip().lower()[:150],
         client_addr=client_addr,
-        succeeded=sent,
+        succeeded=allowed,
     )
     record(
         None,
         Action.PASSWORD_RESET,
-        outcome=Outcome.SUCCESS if sent else Outcome.DENIED,
+        outcome=Outcome.SUCCESS if allowed else Outcome.DENIED,
         actor_label=email.strip()[:150],
-        detail={"step": "requested", "sent": sent},
+        # Whether mail went out depends also on whether an account has the email, which
+        # Django decides afterwards: the event says only whether the throttle let it through.
+        detail={"step": "requested", "throttled": not allowed},
     )
 
 

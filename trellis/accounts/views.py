@@ -97,7 +97,7 @@ class PasswordResetView(auth_views.PasswordResetView):
         email = str(form.cleaned_data["email"])
         address = client_addr_of(self.request)
         allowed = password_reset_allowed(email, address)
-        do_record_password_reset_request(email, address, sent=allowed)
+        do_record_password_reset_request(email, address, allowed=allowed)
         if not allowed:
             return HttpResponseRedirect(self.get_success_url())
         return super().form_valid(form)
