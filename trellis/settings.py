@@ -12,7 +12,9 @@ from django.core.exceptions import ImproperlyConfigured
 django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-TESTING = "pytest" in sys.modules or os.environ.get("TRELLIS_TESTING") == "1"
+# Test settings (MD5 hashing, no Secure cookies, no HSTS, the development keys accepted) are
+# for the test runner only: they follow from pytest being loaded, never from the environment.
+TESTING = "pytest" in sys.modules
 
 
 def env(name: str, default: str = "") -> str:
@@ -36,6 +38,13 @@ DEVELOPMENT_SECRET_KEY = "trellis-development-key-never-use-in-production"  # no
 DEBUG = env_bool("DEBUG", default=False)
 SECRET_KEY = env("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 DEMO = env_bool("TRELLIS_DEMO", default=False)
+if "TRELLIS_TESTING" in os.environ and not (DEBUG and TESTING):
+    # An old switch for test settings. Set by hand on a server it would weaken hashing and
+    # transport security, so it is refused unless DEBUG is on under the test runner.
+    raise ImproperlyConfigured(
+        "TRELLIS_TESTING is set. Test settings follow from the test runner alone; remove "
+        "TRELLIS_TESTING from the environment (see docs/configuration.md)."
+    )
 if not DEBUG and not DEMO and not TESTING and SECRET_KEY == DEVELOPMENT_SECRET_KEY:
     raise ImproperlyConfigured(
         "SECRET_KEY is the development key while DEBUG is off. "
@@ -95,6 +104,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "trellis.accounts.middleware.IdleTimeoutMiddleware",
+    "trellis.accounts.middleware.NoStoreMiddleware",
     "trellis.participants.middleware.OrganizationTimeZoneMiddleware",
     "trellis.audit.middleware.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -104,6 +114,7 @@ MIDDLEWARE = [
 ROOT_URLCONF = "trellis.urls"
 WSGI_APPLICATION = "trellis.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["trellis.accounts.backends.UsernameOrEmailBackend"]
 LOGIN_URL = "accounts:sign-in"
 LOGIN_REDIRECT_URL = "today"
 LOGOUT_REDIRECT_URL = "accounts:sign-in"
@@ -185,6 +196,13 @@ TRELLIS_IDLE_TIMEOUT_MINUTES = int(env("TRELLIS_IDLE_TIMEOUT_MINUTES", "15"))
 TRELLIS_SIGNIN_MAX_FAILURES = int(env("TRELLIS_SIGNIN_MAX_FAILURES", "5"))
 TRELLIS_SIGNIN_WINDOW_MINUTES = int(env("TRELLIS_SIGNIN_WINDOW_MINUTES", "15"))
 TRELLIS_SIGNIN_LOCK_MINUTES = int(env("TRELLIS_SIGNIN_LOCK_MINUTES", "15"))
+TRELLIS_PASSWORD_RESET_PER_EMAIL_PER_HOUR = int(
+    env("TRELLIS_PASSWORD_RESET_PER_EMAIL_PER_HOUR", "3")
+)
+TRELLIS_PASSWORD_RESET_PER_ADDRESS_PER_HOUR = int(
+    env("TRELLIS_PASSWORD_RESET_PER_ADDRESS_PER_HOUR", "20")
+)
+TRELLIS_API_TOKEN_MAX_DAYS = int(env("TRELLIS_API_TOKEN_MAX_DAYS", "90"))
 SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -264,6 +282,8 @@ LOGGING = {
     "loggers": {
         # Request errors log the path (public ids only) and a redacted traceback.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        # runserver's request lines, through the redacting formatter (no query strings).
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
 
@@ -289,6 +309,8 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
-TRELLIS_CLIENT_ADDR_HEADER = env(
-    "TRELLIS_CLIENT_ADDR_HEADER", ""
-)  # e.g. HTTP_X_FORWARDED_FOR behind a proxy
+# Behind reverse proxies: the header (e.g. HTTP_X_FORWARDED_FOR) and how many proxies of
+# yours append to it. The client address is the one the outermost trusted proxy added, counted
+# from the right; whatever the client sent itself is further left and ignored.
+TRELLIS_CLIENT_ADDR_HEADER = env("TRELLIS_CLIENT_ADDR_HEADER", "")
+TRELLIS_TRUSTED_PROXY_COUNT = int(env("TRELLIS_TRUSTED_PROXY_COUNT", "1"))

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from trellis import views
+from trellis.accounts import views as account_views
 from trellis.api import api
 
 urlpatterns = [
@@ -19,6 +20,9 @@ urlpatterns = [
     path("", include("trellis.notes.urls")),  # the chart's Notes tab, /notes/…
     path("meetings/", include("trellis.meetings.urls")),
     path("api/v1/", api.urls),
+    # The admin signs in and out through Trellis's own pages (throttled, locked, audited).
+    path("admin/login/", account_views.admin_sign_in),
+    path("admin/logout/", account_views.sign_out),
     path("admin/", admin.site.urls),
 ]
 

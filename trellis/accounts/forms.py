@@ -3,13 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth import authenticate
+from django.conf import settings
 from django.http import HttpRequest
-from django.utils import timezone
 
-from trellis.accounts.actions import do_record_sign_in_attempt, sign_in_lockout
 from trellis.accounts.models import User
-from trellis.audit.middleware import client_addr_of
+from trellis.accounts.signin import check_password_try
 
 
 class SignInForm(forms.Form):
@@ -28,6 +26,7 @@ class SignInForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.request = request
         self.user: User | None = None
+        self.account_key = ""
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -35,33 +34,52 @@ class SignInForm(forms.Form):
         password = cleaned.get("password")
         if not username or not password:
             return cleaned
-        address = client_addr_of(self.request)
-        lockout = sign_in_lockout(username, address)
-        if lockout is not None:
-            minutes = max(1, int((lockout.until - timezone.now()).total_seconds() // 60) + 1)
-            raise forms.ValidationError(
-                f"Too many failed sign-ins. Wait {minutes} minute{'s' if minutes != 1 else ''} "
-                "and try again, or reset your password.",
-                code="locked",
-            )
-        user = authenticate(self.request, username=username, password=password)
-        if user is None:
-            do_record_sign_in_attempt(username, address, user=None, succeeded=False)
+        attempt = check_password_try(self.request, username, str(password))
+        self.account_key = attempt.account_key
+        if attempt.lockout is not None:
+            raise forms.ValidationError(attempt.lockout_message, code="locked")
+        if attempt.user is None:
             raise forms.ValidationError(
                 "That email or username and password do not match an active account.",
                 code="invalid",
             )
-        self.user = user if isinstance(user, User) else None
+        self.user = attempt.user
         return cleaned
 
 
+def token_lifetimes() -> list[tuple[int, str]]:
+    """Shorter choices than the longest allowed, then the longest (the default)."""
+    longest: int = settings.TRELLIS_API_TOKEN_MAX_DAYS
+    shorter = [days for days in (1, 7, 30) if days < longest]
+    return [(days, f"in {days} day{'s' if days != 1 else ''}") for days in [*shorter, longest]]
+
+
 class ApiTokenForm(forms.Form):
+    """A new token: what it is for, how long it lives, and the password again (a token is a
+    credential as strong as the password, so someone at an unlocked screen cannot mint one)."""
+
     name = forms.CharField(
         max_length=100, help_text="What the token is for, e.g. “Reporting export”."
     )
-    expires_in_days = forms.TypedChoiceField(
-        label="Expires",
-        coerce=int,
-        choices=[(30, "in 30 days"), (90, "in 90 days"), (365, "in a year"), (0, "never")],
-        initial=90,
+    expires_in_days = forms.TypedChoiceField(label="Expires", coerce=int, choices=token_lifetimes)
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
+
+    def __init__(self, request: HttpRequest, user: User, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.request = request
+        self.user = user
+        self.fields["expires_in_days"].initial = settings.TRELLIS_API_TOKEN_MAX_DAYS
+
+    def clean_password(self) -> str:
+        # Throttled like a sign-in: a session left open must not become a password oracle.
+        password = str(self.cleaned_data.get("password", ""))
+        attempt = check_password_try(self.request, self.user.get_username(), password)
+        if attempt.lockout is not None:
+            raise forms.ValidationError(attempt.lockout_message, code="locked")
+        if attempt.user is None or attempt.user.pk != self.user.pk:
+            raise forms.ValidationError("That is not your password.", code="wrong_password")
+        return password

@@ -86,12 +86,23 @@ class Credential(models.Model):
 
 
 class SignInAttempt(models.Model):
-    """One try at signing in, kept to throttle guessing (per account and per address)."""
+    """One try at signing in or one password-reset request, kept to throttle guessing and
+    reset mail (per account and per address)."""
 
-    username = models.CharField(max_length=150, db_index=True)
+    class Kind(models.TextChoices):
+        SIGN_IN = "sign_in", "Sign-in"
+        PASSWORD_RESET = "password_reset", "Password-reset request"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.SIGN_IN)
+    username = models.CharField(
+        max_length=150, db_index=True, help_text="Username (lower case), or the email asked for"
+    )
     client_addr = models.GenericIPAddressField(null=True, db_index=True)
     succeeded = models.BooleanField(default=False)
     attempted_at = models.DateTimeField(default=timezone.now, db_index=True)
+    cleared_at = models.DateTimeField(
+        null=True, blank=True, help_text="A password reset lifted this failure's account lock"
+    )
 
     class Meta:
         indexes = [models.Index(fields=["attempted_at", "succeeded"])]
@@ -119,6 +130,9 @@ class ApiToken(models.Model):
     hint = models.CharField(max_length=12, help_text="First characters, to recognise the token")
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField(null=True, blank=True)
+    # The owner's session hash when the token was made (a keyed hash of the password hash):
+    # a token stops working when the password changes, by whatever path it changes.
+    password_fingerprint = models.CharField(max_length=128, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 

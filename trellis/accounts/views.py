@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from trellis.accounts.actions import (
     do_create_api_token,
+    do_record_password_reset_request,
     do_record_sign_in_attempt,
+    do_reset_password,
     do_revoke_api_token,
+    password_reset_allowed,
 )
 from trellis.accounts.forms import ApiTokenForm, SignInForm
 from trellis.accounts.http import AuthedRequest
@@ -34,7 +41,11 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid() and form.user is not None:
         login(request, form.user)
         do_record_sign_in_attempt(
-            form.user.get_username(), client_addr_of(request), user=form.user, succeeded=True
+            form.user.get_username(),
+            client_addr_of(request),
+            user=form.user,
+            succeeded=True,
+            account_key=form.account_key,
         )
         return redirect(next_url or "today")
     status = 200
@@ -48,13 +59,63 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     )
 
 
+def admin_sign_in(request: HttpRequest) -> HttpResponse:
+    """/admin/login/ is the Trellis sign-in: the same throttling, lockout and audit trail,
+    rather than Django's admin form, which has none of them."""
+    next_url = request.GET.get("next") or reverse("admin:index")
+    return HttpResponseRedirect(reverse("accounts:sign-in") + "?" + urlencode({"next": next_url}))
+
+
+# The browser forgets everything of this site it kept: cached pages and htmx's history
+# snapshots (static/trellis/session.js also clears them on the next page it loads).
+CLEAR_SITE_DATA = '"cache", "storage"'
+
+
 @require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
     if isinstance(request.user, User):
         record(request.user, Action.SIGN_OUT)
     logout(request)
     messages.info(request, "You are signed out.")
-    return redirect("accounts:sign-in")
+    response = redirect("accounts:sign-in")
+    response["Clear-Site-Data"] = CLEAR_SITE_DATA
+    return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset form, throttled per email and per address, and audited. The page after
+    it is the same whether or not mail went out, so it reveals nothing about accounts."""
+
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+
+    def get_success_url(self) -> str:
+        return reverse("accounts:password-reset-sent")
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        email = str(form.cleaned_data["email"])
+        address = client_addr_of(self.request)
+        allowed = password_reset_allowed(email, address)
+        do_record_password_reset_request(email, address, allowed=allowed)
+        if not allowed:
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """A new password from a reset link, set by the action that also lifts the account's
+    lockout and revokes its API tokens."""
+
+    template_name = "accounts/password_reset_confirm.html"
+
+    def get_success_url(self) -> str:
+        return reverse("accounts:password-reset-complete")
+
+    def form_valid(self, form: SetPasswordForm[Any]) -> HttpResponse:
+        do_reset_password(form.user, str(form.cleaned_data["new_password1"]))
+        del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
+        return HttpResponseRedirect(self.get_success_url())
 
 
 @login_required
@@ -63,25 +124,23 @@ def account_settings(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "accounts/settings.html",
-        {"tokens": tokens, "form": ApiTokenForm(), "now": timezone.now()},
+        {"tokens": tokens, "form": ApiTokenForm(request, request.user), "now": timezone.now()},
     )
 
 
 @login_required
 @require_POST
 def create_token(request: AuthedRequest) -> HttpResponse:
-    form = ApiTokenForm(request.POST)
+    form = ApiTokenForm(request, request.user, request.POST)
     if not form.is_valid():
         tokens = ApiToken.objects.filter(user=request.user)
         return render(
             request, "accounts/settings.html", {"tokens": tokens, "form": form}, status=422
         )
-    days = form.cleaned_data["expires_in_days"]
-    expires_at = timezone.now() + timedelta(days=days) if days else None
     token, secret = do_create_api_token(
         request.user,
         name=form.cleaned_data["name"],
-        expires_at=expires_at,
+        expires_in_days=form.cleaned_data["expires_in_days"],
     )
     return render(request, "accounts/token_created.html", {"token": token, "secret": secret})
 

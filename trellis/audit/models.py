@@ -26,6 +26,7 @@ class Action(models.TextChoices):
     LIST = "list", "List or search"
     CREATE = "create", "Create"
     UPDATE = "update", "Update"
+    DELETE = "delete", "Delete"
     SIGN = "sign", "Sign"
     EXPORT = "export", "Export"
     DISCLOSE = "disclose", "Disclose"
@@ -35,6 +36,7 @@ class Action(models.TextChoices):
     SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
     SIGN_OUT = "sign_out", "Sign out"
     TOKEN = "token", "API token change"
+    PASSWORD_RESET = "password_reset", "Password reset"
 
 
 class Outcome(models.TextChoices):

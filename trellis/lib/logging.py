@@ -2,19 +2,32 @@
 
 Exception messages can carry data values (a database error quotes the duplicate key, a
 validation error quotes the input), so tracebacks are logged with the exception's type and
-the code locations only, never its message.
+the code locations only, never its message. Query strings carry search terms (`?q=` a
+participant's name), so they are cut from every path in a log line.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import traceback
 from types import TracebackType
 
 ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None] | tuple[None, None, None]
 
 
+# A path followed by a query string: "GET /participants/?q=Name HTTP/1.1", "/x?y=z".
+QUERY_STRING = re.compile(r"(/[^\s?\"']*)\?[^\s\"']*")
+
+
+def without_query_strings(text: str) -> str:
+    return QUERY_STRING.sub(r"\1?[query withheld]", text)
+
+
 class RedactingFormatter(logging.Formatter):
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        return without_query_strings(super().formatMessage(record))
+
     def formatException(self, ei: ExcInfo) -> str:
         exc_type, _, tb = ei
         if exc_type is None:

@@ -8,15 +8,18 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from trellis.accounts.actions import do_record_sign_in_attempt
 from trellis.accounts.http import AuthedRequest
 from trellis.accounts.models import User
+from trellis.accounts.signin import check_password_try
+from trellis.audit.middleware import client_addr_of
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
 from trellis.measures.access import access_administration, access_own_administration
@@ -322,15 +325,24 @@ def tablet_return(request: HttpRequest) -> HttpResponse:
     form = HandBackForm(request.POST)
     user = None
     if form.is_valid():
-        user = authenticate(
-            request, username=staff.get_username(), password=form.cleaned_data["password"]
-        )
-    if user is None:
-        form.add_error("password", "That password is not right. Ask the staff member to enter it.")
+        # The same lockout and audit trail as the sign-in page: the tablet is in a
+        # participant's hands, so guesses at the staff password must be limited too.
+        attempt = check_password_try(request, staff.get_username(), form.cleaned_data["password"])
+        user = attempt.user
+        if attempt.lockout is not None:
+            form.add_error("password", attempt.lockout_message)
+    if user is None or user.pk != staff.pk:
+        if not form.has_error("password"):
+            form.add_error(
+                "password", "That password is not right. Ask the staff member to enter it."
+            )
         return render(
             request, "measures/tablet_return.html", {"form": form, "staff": staff}, status=422
         )
     login(request, user)
+    do_record_sign_in_attempt(
+        user.get_username(), client_addr_of(request), user=user, succeeded=True
+    )
     request.session.pop(TABLET_SESSION, None)
     return redirect("measures:chart-tab", public_id=administration.participant.public_id)
 

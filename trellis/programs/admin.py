@@ -5,6 +5,7 @@ Participant data is deliberately absent from the admin: it bypasses the access s
 
 from django.contrib import admin
 
+from trellis.audit.admin import AuditedModelAdmin
 from trellis.programs.models import Membership, Organization, Program, Room, Site, Track
 
 
@@ -24,19 +25,19 @@ class TrackInline(admin.TabularInline[Track, Program]):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin[Organization]):
+class OrganizationAdmin(AuditedModelAdmin[Organization]):
     list_display = ["name", "time_zone"]
     inlines = [SiteInline]
 
 
 @admin.register(Site)
-class SiteAdmin(admin.ModelAdmin[Site]):
+class SiteAdmin(AuditedModelAdmin[Site]):
     list_display = ["name", "organization", "city", "state"]
     inlines = [RoomInline]
 
 
 @admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin[Program]):
+class ProgramAdmin(AuditedModelAdmin[Program]):
     list_display = [
         "name",
         "organization",
@@ -51,7 +52,7 @@ class ProgramAdmin(admin.ModelAdmin[Program]):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin[Membership]):
+class MembershipAdmin(AuditedModelAdmin[Membership]):
     list_display = ["user", "organization", "program", "role", "clinician_kind", "is_active"]
     list_filter = ["organization", "role", "is_active"]
     search_fields = ["user__username", "user__last_name"]

@@ -5,9 +5,10 @@ Closures and series are not here: they have pages whose actions cancel, notify a
 
 from django.contrib import admin
 
+from trellis.audit.admin import AuditedModelAdmin
 from trellis.scheduling.models import ProgramScheduleSettings
 
 
 @admin.register(ProgramScheduleSettings)
-class ProgramScheduleSettingsAdmin(admin.ModelAdmin[ProgramScheduleSettings]):
+class ProgramScheduleSettingsAdmin(AuditedModelAdmin[ProgramScheduleSettings]):
     list_display = ["program", "staff_feed_details"]
