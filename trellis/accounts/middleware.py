@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
 from trellis.accounts.models import User
-
 from trellis.lib.views import is_htmx
 
 SESSION_KEY = "trellis_last_activity"
