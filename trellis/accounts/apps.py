@@ -6,8 +6,7 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self) -> None:
-        from django.contrib.auth.signals import user_logged_in
+        # Everything accounts plugs into other apps and Django: plugins.py.
+        from trellis.accounts import plugins
 
-        from trellis.accounts.middleware import start_idle_clock
-
-        user_logged_in.connect(start_idle_clock, dispatch_uid="trellis-start-idle-clock")
+        plugins.register()

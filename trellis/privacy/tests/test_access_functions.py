@@ -15,9 +15,8 @@ from typing import Any
 import pytest
 from django.http import Http404
 from django.test import Client
-from django.utils import timezone
 
-from tests.personas import World
+from tests.personas import World, org_today
 from trellis.accounts.models import User
 from trellis.audit.models import Action, Event, Outcome
 from trellis.measures.access import (
@@ -334,7 +333,7 @@ def test_a_response_of_an_episode_the_user_does_not_see_clinically_is_denied_and
     person's substance-use episode (42 CFR Part 2): a response stored on that episode is the
     same audited 404 (the API answered 404 here without recording the denial)."""
     sud = do_open_episode(None, world.participant, world.sud_program, status=EpisodeStatus.ACTIVE)
-    administration = do_create_administration(None, sud, "PHQ-9", due_on=timezone.localdate())
+    administration = do_create_administration(None, sud, "PHQ-9", due_on=org_today())
     response = check_submit_response(
         None, administration, answers_for(get_instrument("PHQ-9"), 5), channel=Channel.PORTAL
     )
