@@ -34,12 +34,18 @@ def answers_for(instrument: Instrument, total: int, *, item9: int = 0) -> dict[s
     return answers
 
 
+def _local_today(participant: Participant) -> date:
+    # The program's date, not the server's: a check-in opens at local midnight, so between
+    # UTC midnight and the organization's midnight the UTC date is not open yet.
+    return timezone.localdate(timezone=participant.organization.tz)
+
+
 def open_checkin(
     participant: Participant, code: str = "PHQ-9", due_on: date | None = None
 ) -> Administration:
     episode = participant.episodes.get()
     return do_create_administration(
-        None, episode, code, due_on=due_on or timezone.localdate(), window_days=3
+        None, episode, code, due_on=due_on or _local_today(participant), window_days=3
     )
 
 
@@ -53,7 +59,7 @@ def complete_checkin(
 ) -> Response:
     """A check-in answered `days_ago` days ago (submitted_at is back-dated via freezing the
     administration window; scores are observed on the submission day)."""
-    due_on = timezone.localdate() - timedelta(days=days_ago)
+    due_on = _local_today(participant) - timedelta(days=days_ago)
     administration = open_checkin(participant, code, due_on=due_on)
     instrument = get_instrument(code)
     if days_ago:
