@@ -279,6 +279,10 @@ def check_add_care_team_member(
     start_date: date | None = None,
 ) -> CareTeamMember:
     errors: dict[str, str] = {}
+    if not episode.is_open:
+        # The record of a discharged episode stays as it was: a new member would open it to
+        # someone who never treated the person (42 CFR Part 2 notes included).
+        errors["status"] = "This episode is discharged: its care team can no longer change."
     if role not in ClinicianKind.values:
         errors["role"] = "Choose the member's role on the care team."
     works_here = (
