@@ -9,6 +9,10 @@
 - anyone else: nothing here (404 for a program they do not work in).
 - participant: their own upcoming sessions and their own feed.
 
+Calendar links (feeds): each person rotates and revokes the links they made; directors (and
+the participant) may also revoke others' links (`revokes_any_feed`). A participant link shows
+only the episodes its maker may see, checked again at every fetch (ical.feed_slots).
+
 Group rosters: a facilitator sees the names on the roster of a session they facilitate (the
 role table's "group roster for groups they facilitate"), not the rest of those charts.
 """
@@ -17,13 +21,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
+from trellis.participants.models import Episode
 from trellis.privacy.policy import grants_for
 from trellis.programs.models import Program
 
 if TYPE_CHECKING:
     from trellis.accounts.models import User
+    from trellis.participants.models import Participant
+    from trellis.programs.models import Room
     from trellis.scheduling.queries import Slot
 
 
@@ -35,6 +42,39 @@ def can_manage_schedule(user: User, program: Program) -> bool:
     programs = grants.clinical_programs | grants.demographic_programs
     orgs = grants.clinical_orgs | grants.demographic_orgs
     return program.pk in programs or program.organization_id in orgs
+
+
+def revokes_any_feed(
+    user: User, *, participant: Participant | None = None, room: Room | None = None
+) -> bool:
+    """Revoking a calendar link is a safety action (a lost phone, a shared calendar), so
+    beyond their own links: the participant revokes any link to their own schedule, and a
+    program director any link of a participant in their program or of a room of their
+    organization. Everyone else (front desk included) revokes and rotates only links they
+    made; nobody rotates another person's link (that would hand them its new URL)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    grants = grants_for(user)
+    if participant is not None:
+        if participant.user_id is not None and participant.user_id == user.pk:
+            return True
+        return (
+            Episode.objects.filter(participant=participant)
+            .filter(
+                Q(program_id__in=grants.clinical_programs)
+                | Q(program__organization_id__in=grants.clinical_orgs)
+            )
+            .exists()
+        )
+    if room is not None:
+        organization_id = room.site.organization_id
+        return (
+            organization_id in grants.clinical_orgs
+            or Program.objects.filter(
+                pk__in=grants.clinical_programs, organization_id=organization_id
+            ).exists()
+        )
+    return False
 
 
 def sees_clinical_attendance(user: User, program: Program) -> bool:

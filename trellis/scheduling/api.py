@@ -29,6 +29,7 @@ from trellis.scheduling import actions, recurrence
 from trellis.scheduling.access import (
     can_manage_schedule,
     can_take_attendance,
+    revokes_any_feed,
     schedule_programs,
 )
 from trellis.scheduling.hours import flags_for, week_hours
@@ -556,14 +557,21 @@ def create_feed(request: HttpRequest, payload: FeedIn) -> Status[FeedOut]:
 @router.delete(
     "/feeds/{feed_id}",
     response={204: None, **error_responses(401, 403, 404)},
-    summary="Revoke a feed you created",
+    summary="Revoke a feed you created (directors: any feed of their participants and rooms)",
 )
 def revoke_feed(request: HttpRequest, feed_id: str) -> Status[None]:
+    """Your own feeds; a program director may also revoke any feed of a participant in their
+    program or of a room of their organization (revocation is a safety action)."""
     user = acting_user(request)
-    feed = CalendarFeed.objects.filter(
-        public_id=parse_public_id(feed_id), created_by=user, revoked_at__isnull=True
-    ).first()
-    if feed is None:
+    feed = (
+        CalendarFeed.objects.filter(public_id=parse_public_id(feed_id), revoked_at__isnull=True)
+        .select_related("participant", "room__site")
+        .first()
+    )
+    if feed is None or not (
+        feed.created_by_id == user.pk
+        or revokes_any_feed(user, participant=feed.participant, room=feed.room)
+    ):
         raise Http404
     actions.do_revoke_feed(user, feed)
     return Status(204, None)
