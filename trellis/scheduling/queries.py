@@ -28,6 +28,7 @@ from trellis.scheduling.models import (
     RosterMembership,
     SessionSeries,
     SessionSeriesQuerySet,
+    is_https_link,
 )
 
 if TYPE_CHECKING:
@@ -134,7 +135,8 @@ def _slot(series: SessionSeries, index: int, original: date, row: Occurrence | N
         ends_at=starts_at + timedelta(minutes=duration),
         room=room,
         mode=mode,
-        telehealth_url=url,
+        # Only https links reach a page, a feed or the API, whatever an older row holds.
+        telehealth_url=url if is_https_link(url) else "",
         facilitators=facilitators,
         topic=topic,
         cancelled=cancelled,
