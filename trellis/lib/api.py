@@ -12,7 +12,8 @@ import logging
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, Schema
@@ -27,6 +28,11 @@ logger = logging.getLogger("trellis.api")
 NOT_FOUND = "Not found."
 DEFAULT_PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
+# Far past any real list, and far inside what a database integer holds: an offset of 2**63
+# must be a 422 naming `offset`, not an overflow deep in the database driver.
+MAX_OFFSET = 1_000_000
+# Counters a client sends back (revisions, version numbers): a 32-bit database integer.
+MAX_COUNTER = 2**31 - 1
 
 
 class ErrorOut(Schema):
@@ -58,6 +64,13 @@ class PageOut(Schema):
     count: int = Field(description="How many items match, across all pages.")
     limit: int
     offset: int
+
+
+class PageQuery(Schema):
+    """`limit` and `offset` of every paginated list, both bounded."""
+
+    limit: int = Field(default=DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
+    offset: int = Field(default=0, ge=0, le=MAX_OFFSET)
 
 
 def error_responses(*codes: int) -> dict[int, type[Schema]]:
@@ -139,6 +152,15 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(DjangoValidationError)
     def action_invalid(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
         return respond(request, {"detail": _action_errors(exc)}, 422)
+
+    @api.exception_handler(RequestDataTooBig)
+    def too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
+        return respond(
+            request,
+            {"detail": f"The request body is too large: at most {limit // 1024:,} KiB."},
+            413,
+        )
 
     @api.exception_handler(NinjaValidationError)
     def schema_invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:

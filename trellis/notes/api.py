@@ -12,11 +12,12 @@ from uuid import UUID
 
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
+from pydantic import AwareDatetime
 
 from trellis.accounts.api import acting_user
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
-from trellis.lib.api import error_responses
+from trellis.lib.api import MAX_COUNTER, error_responses
 from trellis.notes import actions
 from trellis.notes.access import notes_of, open_note
 from trellis.notes.models import (
@@ -62,12 +63,13 @@ class NoteIn(Schema):
     format: NoteFormat
     service: Service
     modality: Modality
-    session_start: datetime
-    session_end: datetime
+    # With an offset (`2026-03-02T18:00:00-06:00` or `…Z`): a time without one is a 422.
+    session_start: AwareDatetime
+    session_end: AwareDatetime
 
 
 class NoteDraftIn(NoteIn):
-    revision: int
+    revision: int = Field(ge=0, le=MAX_COUNTER)
     sections: dict[str, str] = Field(default_factory=dict)
     risk_level: RiskLevel | None = None
     risk_notes: str = ""

@@ -12,7 +12,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from trellis.accounts.api import acting_user
 from trellis.audit.models import Action
-from trellis.lib.api import error_responses
+from trellis.lib.api import MAX_COUNTER, error_responses
 from trellis.plans import actions, diagnoses, queries
 from trellis.plans import content as plan_content
 from trellis.plans.access import clinical_episode
@@ -67,7 +67,7 @@ class PlanOut(Schema):
 
 
 class DraftIn(Schema):
-    revision: int
+    revision: int = Field(ge=0, le=MAX_COUNTER)
     content: plan_content.PlanContent
 
 
