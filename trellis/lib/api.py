@@ -9,8 +9,10 @@ refused the input.
 from __future__ import annotations
 
 import logging
+import re
 import uuid
-from typing import TYPE_CHECKING, Any
+from datetime import time
+from typing import TYPE_CHECKING, Annotated, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
@@ -19,6 +21,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from pydantic import BeforeValidator, WithJsonSchema
 
 if TYPE_CHECKING:
     from ninja import NinjaAPI
@@ -64,6 +67,35 @@ class PageOut(Schema):
     count: int = Field(description="How many items match, across all pages.")
     limit: int
     offset: int
+
+
+def _wall_clock_time(value: Any) -> Any:
+    # pydantic would read a number as seconds after midnight, and keep an offset: both
+    # would make 18:00 mean something else than 6 pm where the program is.
+    if isinstance(value, str) and not TIME_PATTERN.match(value):
+        raise ValueError("Give the time as HH:MM or HH:MM:SS, without a time zone offset.")
+    if not isinstance(value, str | time):
+        raise ValueError("Give the time as text, HH:MM or HH:MM:SS.")
+    return value
+
+
+TIME_PATTERN = re.compile(r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?$")
+
+# A wall-clock time in the program's time zone ("18:00:00"). OpenAPI's `format: time` is
+# RFC 3339's full-time, which requires an offset: this is not that, so the document says
+# what the API actually sends and takes (a pattern), and clients can check it.
+LocalTime = Annotated[
+    time,
+    BeforeValidator(_wall_clock_time),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": TIME_PATTERN.pattern,
+            "description": "Wall-clock time in the program's time zone, HH:MM[:SS].",
+            "examples": ["18:00:00"],
+        }
+    ),
+]
 
 
 class PageQuery(Schema):

@@ -76,7 +76,7 @@ class NoteDraftIn(NoteIn):
     objectives: list[str] = Field(default_factory=list, max_length=50)
 
 
-class ConflictOut(Schema):
+class NoteConflictOut(Schema):
     detail: str
     current: NoteOut
 
@@ -253,12 +253,12 @@ def create_note(request: HttpRequest, public_id: str, payload: NoteIn) -> Status
 
 @router.put(
     "/participants/{public_id}/{note_id}",
-    response={200: NoteOut, 409: ConflictOut, **error_responses(401, 403, 404, 422)},
+    response={200: NoteOut, 409: NoteConflictOut, **error_responses(401, 403, 404, 422)},
     summary="Save your draft",
 )
 def save_note(
     request: HttpRequest, public_id: str, note_id: str, payload: NoteDraftIn
-) -> NoteOut | Status[ConflictOut]:
+) -> NoteOut | Status[NoteConflictOut]:
     user = acting_user(request)
     note = _open(request, public_id, note_id, action=Action.UPDATE)
     draft = actions.NoteDraft(
@@ -278,7 +278,7 @@ def save_note(
     except actions.NoteConflict as conflict:
         return Status(
             409,
-            ConflictOut(
+            NoteConflictOut(
                 detail="The note was saved elsewhere since you read it.",
                 current=note_out(conflict.current),
             ),

@@ -7,7 +7,7 @@ field.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Literal
 from uuid import UUID
@@ -21,7 +21,7 @@ from trellis.accounts.api import acting_user
 from trellis.accounts.models import User
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
-from trellis.lib.api import error_responses, parse_public_id
+from trellis.lib.api import LocalTime, error_responses, parse_public_id
 from trellis.participants.models import Episode
 from trellis.privacy.access import Scope, access_participant
 from trellis.programs.models import Room, Track
@@ -58,7 +58,7 @@ class SeriesIn(Schema):
     track: UUID
     name: str = Field(min_length=1, max_length=120)
     kind: KindName = "group"
-    start_time: time
+    start_time: LocalTime
     duration_minutes: int = Field(ge=5, le=600)
     rrule: str = Field(max_length=200, examples=["FREQ=WEEKLY;BYDAY=MO,WE"])
     dtstart: date
@@ -75,7 +75,7 @@ class SeriesIn(Schema):
 class SeriesPatch(Schema):
     name: str | None = Field(default=None, min_length=1, max_length=120)
     kind: KindName | None = None
-    start_time: time | None = None
+    start_time: LocalTime | None = None
     duration_minutes: int | None = Field(default=None, ge=5, le=600)
     rrule: str | None = Field(default=None, max_length=200)
     capacity: int | None = Field(default=None, ge=1, le=500)
@@ -100,7 +100,7 @@ class SeriesOut(Schema):
     track: RefOut
     name: str
     kind: str
-    start_time: time
+    start_time: LocalTime
     duration_minutes: int
     rrule: str
     description: str
@@ -264,7 +264,7 @@ def _facilitators(ids: list[UUID]) -> list[User]:
 
 @router.get(
     "/series",
-    response={200: list[SeriesOut], **error_responses(401, 403, 422)},
+    response={200: list[SeriesOut], **error_responses(401, 403, 404, 422)},
     summary="Session series of a program",
 )
 def list_series(request: HttpRequest, program: UUID) -> list[SeriesOut]:

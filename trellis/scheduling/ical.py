@@ -95,7 +95,7 @@ def _participant_feed_episodes(feed: CalendarFeed) -> list[int]:
     """The open episodes of the feed's participant that its maker may see *today*: a link
     made by mental-health staff never lists substance-use (42 CFR Part 2) sessions, and a
     maker who has left the program, or whose account is gone, leaves an empty calendar."""
-    if feed.created_by is None:
+    if feed.created_by is None or feed.participant_id is None:
         return []
     return list(
         Episode.objects.visible_to(feed.created_by)
