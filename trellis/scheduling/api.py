@@ -363,6 +363,9 @@ class WindowQuery(Schema):
 )
 def list_occurrences(request: HttpRequest, window: Query[WindowQuery]) -> list[OccurrenceOut]:
     user = acting_user(request)
+    for name in ("start", "end"):
+        if not recurrence.in_schedule_calendar(getattr(window, name)):
+            raise ValidationError({name: recurrence.OUTSIDE_CALENDAR})
     if window.end < window.start:
         raise ValidationError({"end": "The end is before the start."})
     if (window.end - window.start).days > MAX_WINDOW_DAYS:

@@ -202,7 +202,7 @@ def occurrences_between(series_list: Iterable[SessionSeries], start: date, end: 
 def find_slot(series_public_id: uuid.UUID | str, original: date) -> Slot | None:
     """One occurrence by its series and original date, or None if the rule has no such date."""
     series = series_queryset().filter(public_id=series_public_id).first()
-    if series is None:
+    if series is None or not recurrence.in_schedule_calendar(original):
         return None
     # The occurrence may have moved up to any date: search its row first, then the rule.
     row = (

@@ -153,3 +153,34 @@ def test_a_planned_discharge_must_be_within_a_year(world: World, planned: date |
     assert "planned_discharge_on" in refused.value.message_dict
     episode.refresh_from_db()
     assert episode.planned_discharge_on is None
+
+
+def test_schedule_dates_far_outside_the_calendar_are_refused_not_computed(
+    world: World, client_for: Callable[[User], Client]
+) -> None:
+    from trellis.scheduling.tests.factory import daily_group
+
+    series = daily_group(world)
+    client = client_for(world.director)
+    program = world.program.public_id
+    window = client.get(
+        "/api/v1/scheduling/occurrences",
+        {"program": str(program), "start": "9999-12-01", "end": "9999-12-31"},
+    )
+    assert fields(window) == ["start"]
+    attendance = client.get(
+        f"/api/v1/scheduling/occurrences/{series.public_id}/9999-12-31/attendance"
+    )
+    assert attendance.status_code == 404
+    hours = client.get(
+        f"/api/v1/scheduling/participants/{world.participant.public_id}/hours",
+        {"week": "9999-W52"},
+    )
+    assert fields(hours) == ["week"]
+    body = {
+        "track": str(world.evening.public_id), "name": "Far", "start_time": "18:00",
+        "duration_minutes": 60, "rrule": "FREQ=WEEKLY;BYDAY=MO", "dtstart": "9999-12-27",
+        "capacity": 10, "room": str(world.room.public_id),
+    }  # fmt: skip
+    created = client.post("/api/v1/scheduling/series", body, "application/json")
+    assert "dtstart" in fields(created)

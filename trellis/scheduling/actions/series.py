@@ -85,6 +85,8 @@ def _validate_series(track: Track, data: SeriesData) -> recurrence.Rule:
     if data.kind not in SessionKind.values:
         errors["kind"] = "Choose group, individual, family or medication review."
     rule: recurrence.Rule | None = None
+    if not recurrence.in_schedule_calendar(data.dtstart):
+        errors["dtstart"] = recurrence.OUTSIDE_CALENDAR
     try:
         rule = recurrence.parse_rule(data.rrule)
     except recurrence.RecurrenceError as error:
