@@ -119,8 +119,9 @@ def test_no_two_api_schemas_share_a_name(db: None) -> None:
     document = json.loads(Client().get("/api/v1/openapi.json").content)
     names: dict[str, set[str]] = {}
 
-    def walk(cls: type) -> None:
-        for sub in cls.__subclasses__():
+    def walk(cls: type[Any]) -> None:
+        subclasses: list[type[Any]] = cls.__subclasses__()
+        for sub in subclasses:
             if sub.__module__.startswith("trellis."):
                 names.setdefault(sub.__name__, set()).add(sub.__module__)
             walk(sub)
