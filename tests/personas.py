@@ -11,6 +11,9 @@ evening tracks) and an adult substance-use IOP. Personas:
 - compliance: compliance officer of the organization
 - outsider: counselor in the substance-use IOP, on `sud_participant`'s care team
 - participant_user: `participant`'s own sign-in
+
+`add_discharged_episodes(world)` adds a discharged episode in each program (care teams
+ended at discharge) for the walks that check who still sees a record after discharge.
 """
 
 from __future__ import annotations
@@ -26,9 +29,10 @@ from trellis.participants.actions import (
     ParticipantDetails,
     do_add_care_team_member,
     do_create_participant,
+    do_discharge,
     do_link_participant_user,
 )
-from trellis.participants.models import EpisodeStatus, Participant
+from trellis.participants.models import DischargeReason, EpisodeStatus, Participant
 from trellis.programs.actions import (
     do_add_membership,
     do_create_organization,
@@ -264,3 +268,41 @@ def build_world(time_zone: str = TIME_ZONE) -> World:
         participant=participant, other_participant=other_participant,
         sud_participant=sud_participant,
     )  # fmt: skip
+
+
+@dataclass
+class Discharged:
+    """One discharged episode in each program, discharged yesterday: the care team ended then."""
+
+    mental_health: Participant  # Casey Clinician was the primary therapist
+    substance_use: Participant  # Oakley Outsider was the primary counselor (42 CFR Part 2)
+
+
+def add_discharged_episodes(world: World, *, discharge: bool = True) -> Discharged:
+    """With discharge=False the episodes stay open: add data first, then `discharge_all`."""
+    people = [
+        make_participant(
+            world.organization, mrn, given, family, program=program, track=track,
+            team=[(member, role, True)],
+        )
+        for mrn, given, family, program, track, member, role in [
+            ("MRN-5001", "Wren", "Hollowmere", world.program, world.evening, world.clinician,
+             ClinicianKind.THERAPIST),
+            ("MRN-5002", "Linden", "Marrowgate", world.sud_program, world.sud_track,
+             world.outsider, ClinicianKind.COUNSELOR),
+        ]
+    ]  # fmt: skip
+    discharged = Discharged(mental_health=people[0], substance_use=people[1])
+    if discharge:
+        discharge_all(world, discharged)
+    return discharged
+
+
+def discharge_all(world: World, discharged: Discharged) -> None:
+    """Discharge both episodes as of yesterday; their care teams end then."""
+    # The organization's yesterday (its own clock, never UTC's date).
+    yesterday = world.organization.today() - timedelta(days=1)
+    for person in (discharged.mental_health, discharged.substance_use):
+        do_discharge(
+            None, person.episodes.get(), discharged_on=yesterday, reason=DischargeReason.COMPLETED
+        )

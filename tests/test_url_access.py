@@ -14,7 +14,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from tests.personas import World
+from tests.personas import World, add_discharged_episodes, discharge_all
 from trellis.accounts.actions import do_create_api_token
 from trellis.accounts.models import User
 from trellis.measures.tests.factories import url_walk_values
@@ -135,6 +135,30 @@ def test_no_url_shows_a_participant_to_a_persona_who_must_not_see_them(
         if not (persona == "compliance" and name.startswith("audit:"))
     ]
     assert found == [], f"{persona} saw {target_name}'s data at: {found}"
+
+
+# After discharge, once the care team has ended, intake's window does not reopen and a Part 2
+# episode stays out of the other program. trellis/privacy/tests/test_discharged.py checks every
+# persona's scope on both; this walks every URL for those who must see nothing at all. (Former
+# team members keep what their work shows them: the roster of a group they ran, their tasks.)
+FORBIDDEN_AFTER_DISCHARGE = [
+    ("intake", "mental_health"),
+    ("intake", "substance_use"),
+    ("director", "substance_use"),
+    ("front_desk", "substance_use"),
+]
+
+
+@pytest.mark.parametrize(("persona", "program"), FORBIDDEN_AFTER_DISCHARGE)
+def test_no_url_shows_a_discharged_episode_to_a_persona_who_must_not_see_it(
+    world: World, client_for: Callable[[User], Client], persona: str, program: str
+) -> None:
+    discharged = add_discharged_episodes(world, discharge=False)
+    target: Participant = getattr(discharged, program)
+    values = parameter_values(world, target)  # notes, plans, scores… written while open
+    discharge_all(world, discharged)
+    found = list(fetch_all(client_for(world.personas[persona]), values, target))
+    assert found == [], f"{persona} saw the discharged {program} episode at: {found}"
 
 
 def test_the_walk_reaches_the_chart_and_finds_data_where_it_is_allowed(

@@ -9,14 +9,18 @@ refused the input.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+import re
+from datetime import time
+from typing import TYPE_CHECKING, Annotated, Any
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from pydantic import BeforeValidator, WithJsonSchema
 
 if TYPE_CHECKING:
     from ninja import NinjaAPI
@@ -26,6 +30,11 @@ logger = logging.getLogger("trellis.api")
 NOT_FOUND = "Not found."
 DEFAULT_PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
+# Far past any real list, and far inside what a database integer holds: an offset of 2**63
+# must be a 422 naming `offset`, not an overflow deep in the database driver.
+MAX_OFFSET = 1_000_000
+# Counters a client sends back (revisions, version numbers): a 32-bit database integer.
+MAX_COUNTER = 2**31 - 1
 
 
 class ErrorOut(Schema):
@@ -57,6 +66,42 @@ class PageOut(Schema):
     count: int = Field(description="How many items match, across all pages.")
     limit: int
     offset: int
+
+
+def _wall_clock_time(value: Any) -> Any:
+    # pydantic would read a number as seconds after midnight, and keep an offset: both
+    # would make 18:00 mean something else than 6 pm where the program is.
+    if isinstance(value, str) and not TIME_PATTERN.match(value):
+        raise ValueError("Give the time as HH:MM or HH:MM:SS, without a time zone offset.")
+    if not isinstance(value, str | time):
+        raise ValueError("Give the time as text, HH:MM or HH:MM:SS.")
+    return value
+
+
+TIME_PATTERN = re.compile(r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?$")
+
+# A wall-clock time in the program's time zone ("18:00:00"). OpenAPI's `format: time` is
+# RFC 3339's full-time, which requires an offset: this is not that, so the document says
+# what the API actually sends and takes (a pattern), and clients can check it.
+LocalTime = Annotated[
+    time,
+    BeforeValidator(_wall_clock_time),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": TIME_PATTERN.pattern,
+            "description": "Wall-clock time in the program's time zone, HH:MM[:SS].",
+            "examples": ["18:00:00"],
+        }
+    ),
+]
+
+
+class PageQuery(Schema):
+    """`limit` and `offset` of every paginated list, both bounded."""
+
+    limit: int = Field(default=DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
+    offset: int = Field(default=0, ge=0, le=MAX_OFFSET)
 
 
 def error_responses(*codes: int) -> dict[int, type[Schema]]:
@@ -130,6 +175,15 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(DjangoValidationError)
     def action_invalid(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
         return respond(request, {"detail": _action_errors(exc)}, 422)
+
+    @api.exception_handler(RequestDataTooBig)
+    def too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
+        return respond(
+            request,
+            {"detail": f"The request body is too large: at most {limit // 1024:,} KiB."},
+            413,
+        )
 
     @api.exception_handler(NinjaValidationError)
     def schema_invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:

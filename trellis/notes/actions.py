@@ -78,8 +78,22 @@ class NoteDraft(NoteHeader):
     objectives: list[str] = field(default_factory=list)
 
 
-def _validate_header(header: NoteHeader) -> dict[str, str]:
+# A note is about a session of its episode: from a year before admission (assessment,
+# pre-admission contact) on. Year 0001 or 1026 is a typo, not a session.
+BEFORE_ADMISSION = timedelta(days=366)
+
+
+def _validate_header(header: NoteHeader, episode: Episode) -> dict[str, str]:
     errors: dict[str, str] = {}
+    naive = [
+        name
+        for name in ("session_start", "session_end")
+        if timezone.is_naive(getattr(header, name))
+    ]
+    if naive:
+        # Comparing a naive time with an aware one raises; and a wall-clock time without
+        # its zone is ambiguous (which program's evening?).
+        return dict.fromkeys(naive, "Give the time with its time zone offset.")
     if header.kind not in NoteKind.values:
         errors["kind"] = "Choose the kind of note."
     if header.format not in NoteFormat.values:
@@ -94,11 +108,17 @@ def _validate_header(header: NoteHeader) -> dict[str, str]:
         errors["session_end"] = "A session longer than 8 hours: check the times."
     if header.session_start > timezone.now() + timedelta(minutes=15):
         errors["session_start"] = "A note is written about a session that has started."
+    began = episode.admitted_on or timezone.localdate(episode.created_at)
+    if header.session_start.date() < began - BEFORE_ADMISSION:
+        errors["session_start"] = (
+            f"The session is more than a year before the admission ({began:%Y-%m-%d}): "
+            "check the date."
+        )
     return errors
 
 
 def check_create_note(actor: User, episode: Episode, header: NoteHeader) -> Note:
-    errors = _validate_header(header)
+    errors = _validate_header(header, episode)
     if (
         not episode.is_open
         and episode.discharged_on is not None
@@ -126,8 +146,8 @@ def do_create_note(actor: User, episode: Episode, header: NoteHeader) -> Note:
     return note
 
 
-def _validate_draft(draft: NoteDraft) -> dict[str, str]:
-    errors = _validate_header(draft)
+def _validate_draft(draft: NoteDraft, episode: Episode) -> dict[str, str]:
+    errors = _validate_header(draft, episode)
     if draft.risk_level and draft.risk_level not in RiskLevel.values:
         errors["risk_level"] = "Choose a risk level."
     for key, text in draft.sections.items():
@@ -143,7 +163,7 @@ def check_save_note(actor: User, note: Note, draft: NoteDraft, *, revision: int)
         raise ValidationError({"author": "Only the author edits a note."})
     if note.status not in EDITABLE_STATUSES:
         raise ValidationError({"status": "This note is signed: add an addendum instead."})
-    errors = _validate_draft(draft)
+    errors = _validate_draft(draft, note.episode)
     if errors:
         raise ValidationError(errors)
     return do_save_note(actor, note, draft, revision=revision)

@@ -12,11 +12,12 @@ from uuid import UUID
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
+from pydantic import AwareDatetime
 
 from trellis.accounts.api import acting_user
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
-from trellis.lib.api import error_responses
+from trellis.lib.api import MAX_COUNTER, error_responses
 from trellis.notes import actions
 from trellis.notes.access import access_note, notes_of
 from trellis.notes.group_access import standalone_entries
@@ -63,19 +64,20 @@ class NoteIn(Schema):
     format: NoteFormat
     service: Service
     modality: Modality
-    session_start: datetime
-    session_end: datetime
+    # With an offset (`2026-03-02T18:00:00-06:00` or `…Z`): a time without one is a 422.
+    session_start: AwareDatetime
+    session_end: AwareDatetime
 
 
 class NoteDraftIn(NoteIn):
-    revision: int
+    revision: int = Field(ge=0, le=MAX_COUNTER)
     sections: dict[str, str] = Field(default_factory=dict)
     risk_level: RiskLevel | None = None
     risk_notes: str = ""
     objectives: list[str] = Field(default_factory=list, max_length=50)
 
 
-class ConflictOut(Schema):
+class NoteConflictOut(Schema):
     detail: str
     current: NoteOut
 
@@ -250,12 +252,12 @@ def create_note(request: HttpRequest, public_id: str, payload: NoteIn) -> Status
 
 @router.put(
     "/participants/{public_id}/{note_id}",
-    response={200: NoteOut, 409: ConflictOut, **error_responses(401, 403, 404, 422)},
+    response={200: NoteOut, 409: NoteConflictOut, **error_responses(401, 403, 404, 422)},
     summary="Save your draft",
 )
 def save_note(
     request: HttpRequest, public_id: str, note_id: str, payload: NoteDraftIn
-) -> NoteOut | Status[ConflictOut]:
+) -> NoteOut | Status[NoteConflictOut]:
     user = acting_user(request)
     note = _open(request, public_id, note_id, action=Action.UPDATE)
     draft = actions.NoteDraft(
@@ -275,7 +277,7 @@ def save_note(
     except actions.NoteConflict as conflict:
         return Status(
             409,
-            ConflictOut(
+            NoteConflictOut(
                 detail="The note was saved elsewhere since you read it.",
                 current=note_out(conflict.current),
             ),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
+from trellis.lib.text import CONTROL_CHARACTERS_MESSAGE, has_control_characters
 from trellis.participants.models import (
     CareTeamMember,
     DischargeReason,
@@ -27,6 +28,9 @@ if TYPE_CHECKING:
     from trellis.participants.queries import ParticipantFilters
 
 EARLIEST_BIRTH_DATE = date(1900, 1, 1)
+# How far ahead admissions and planned discharges may be set: an intensive outpatient episode
+# lasts weeks to months, so a date beyond this is a typo (9999-12-31), not a plan.
+PLANNING_HORIZON = timedelta(days=365)
 
 
 @dataclass
@@ -54,15 +58,24 @@ class ParticipantDetails:
 
 def _validate_details(details: ParticipantDetails, organization: Organization) -> None:
     errors: dict[str, str] = {}
+    for detail in fields(details):
+        value = getattr(details, detail.name)
+        if isinstance(value, str) and has_control_characters(value):
+            # The forms refuse NUL already; names travel on to lists, exports and other
+            # systems, where a direction override makes one name read as another.
+            errors[detail.name] = CONTROL_CHARACTERS_MESSAGE
     details.mrn = details.mrn.strip()
     if not details.mrn:
-        errors["mrn"] = "Enter the medical record number."
-    elif Participant.objects.filter(organization=organization, mrn__iexact=details.mrn).exists():
+        errors.setdefault("mrn", "Enter the medical record number.")
+    elif (
+        "mrn" not in errors
+        and Participant.objects.filter(organization=organization, mrn__iexact=details.mrn).exists()
+    ):
         errors["mrn"] = f"MRN {details.mrn} is already used by another participant."
     if not details.given_name.strip():
-        errors["given_name"] = "Enter the legal given name."
+        errors.setdefault("given_name", "Enter the legal given name.")
     if not details.family_name.strip():
-        errors["family_name"] = "Enter the legal family name."
+        errors.setdefault("family_name", "Enter the legal family name.")
     today = organization.today()
     if details.date_of_birth > today:
         errors["date_of_birth"] = "Date of birth cannot be in the future."
@@ -94,7 +107,7 @@ def _validate_enrollment(
     if admitted_on is not None:
         if date_of_birth is not None and admitted_on < date_of_birth:
             errors["admitted_on"] = "Admission cannot be before the date of birth."
-        elif admitted_on > organization.today() + timedelta(days=365):
+        elif admitted_on > organization.today() + PLANNING_HORIZON:
             errors["admitted_on"] = "Admission is more than a year away: check the date."
     if errors:
         raise ValidationError(errors)
@@ -346,6 +359,10 @@ def check_add_care_team_member(
     start_date: date | None = None,
 ) -> CareTeamMember:
     errors: dict[str, str] = {}
+    if not episode.is_open:
+        # The record of a discharged episode stays as it was: a new member would open it to
+        # someone who never treated the person (42 CFR Part 2 notes included).
+        errors["status"] = "This episode is discharged: its care team can no longer change."
     if role not in ClinicianKind.values:
         errors["role"] = "Choose the member's role on the care team."
     works_here = (
@@ -575,6 +592,8 @@ def check_set_planned_discharge(actor: User, episode: Episode, planned: date | N
             errors["planned_discharge_on"] = "The planned discharge is before the admission."
         elif planned < episode.program.organization.today():
             errors["planned_discharge_on"] = "That date has passed: choose a later one."
+        elif planned > episode.program.organization.today() + PLANNING_HORIZON:
+            errors["planned_discharge_on"] = "That is more than a year away: check the date."
     if errors:
         raise ValidationError(errors)
     return do_set_planned_discharge(actor, episode, planned)

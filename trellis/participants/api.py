@@ -12,12 +12,12 @@ from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Status
 
 from trellis.accounts.api import acting_user
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
-from trellis.lib.api import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, error_responses
+from trellis.lib.api import PageQuery, error_responses
 from trellis.participants.actions import (
     ParticipantDetails,
     check_create_participant,
@@ -55,11 +55,6 @@ if TYPE_CHECKING:
     from trellis.participants.models import CareTeamMember
 
 router = Router(tags=["participants"])
-
-
-class PageQuery(Schema):
-    limit: int = Field(default=DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
-    offset: int = Field(default=0, ge=0)
 
 
 class ParticipantQuery(PageQuery):

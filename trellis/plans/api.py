@@ -12,7 +12,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from trellis.accounts.api import acting_user
 from trellis.audit.models import Action
-from trellis.lib.api import error_responses
+from trellis.lib.api import MAX_COUNTER, error_responses
 from trellis.plans import actions, diagnoses, queries
 from trellis.plans import content as plan_content
 from trellis.plans.access import access_clinical_episode
@@ -67,7 +67,7 @@ class PlanOut(Schema):
 
 
 class DraftIn(Schema):
-    revision: int
+    revision: int = Field(ge=0, le=MAX_COUNTER)
     content: plan_content.PlanContent
 
 
@@ -75,7 +75,7 @@ class StartIn(Schema):
     template: UUID | None = None
 
 
-class ConflictOut(Schema):
+class PlanConflictOut(Schema):
     detail: str
     current: VersionOut
 
@@ -180,12 +180,12 @@ def start_draft(request: HttpRequest, public_id: str, payload: StartIn) -> Statu
 
 @router.put(
     "/participants/{public_id}/draft",
-    response={200: VersionOut, 409: ConflictOut, **error_responses(401, 403, 404, 422)},
+    response={200: VersionOut, 409: PlanConflictOut, **error_responses(401, 403, 404, 422)},
     summary="Save the draft",
 )
 def save_draft(
     request: HttpRequest, public_id: str, payload: DraftIn
-) -> VersionOut | Status[ConflictOut]:
+) -> VersionOut | Status[PlanConflictOut]:
     """Replace the draft's content. `revision` must be the one you read: if someone saved in
     between, nothing is written and 409 returns what is saved now."""
     user = acting_user(request)
@@ -201,7 +201,7 @@ def save_draft(
     except actions.EditConflict as conflict:
         return Status(
             409,
-            ConflictOut(
+            PlanConflictOut(
                 detail="The draft was saved by someone else since you read it.",
                 current=version_out(conflict.current),
             ),

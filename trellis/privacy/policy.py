@@ -8,7 +8,7 @@ it, so a page, an API endpoint and an export always agree.
 |---|---|
 | program director | every episode in their programs (org-wide: every program) |
 | clinician | episodes where they are on the care team today |
-| intake coordinator | episodes in their programs until a care team is set; new participants |
+| intake coordinator | episodes in their programs until a first care team is set; new participants |
 | front desk | episodes in their programs, at demographic scope (no clinical content) |
 | compliance officer, administrator | no charts (audit report; break-the-glass comes later) |
 | participant | their own record |
@@ -171,8 +171,10 @@ def episode_filter(user: User, minimum: Scope = Scope.DEMOGRAPHIC) -> Q:
     if grants.is_clinician:
         allowed |= _care_team_today(grants, user_id=user.pk)
     if grants.intake_programs or grants.intake_orgs:
-        allowed |= _program_q(grants.intake_programs, grants.intake_orgs) & ~_care_team_today(
-            grants
+        # Intake's window is before the first care team exists: any member, past, present or
+        # future, closes it. A team that has ended (at discharge) does not reopen it.
+        allowed |= _program_q(grants.intake_programs, grants.intake_orgs) & ~Q(
+            pk__in=CareTeamMember.objects.values("episode_id")
         )
     if minimum <= Scope.DEMOGRAPHIC and (grants.demographic_programs or grants.demographic_orgs):
         allowed |= _program_q(grants.demographic_programs, grants.demographic_orgs)

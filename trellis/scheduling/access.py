@@ -9,6 +9,10 @@
 - anyone else: nothing here (404 for a program they do not work in).
 - participant: their own upcoming sessions and their own feed.
 
+Calendar links (feeds): each person rotates and revokes the links they made; directors (and
+the participant) may also revoke others' links (`revokes_any_feed`). A participant link shows
+only the episodes its maker may see, checked again at every fetch (ical.feed_slots).
+
 Group rosters: a facilitator sees the names on the roster of a session they facilitate (the
 role table's "group roster for groups they facilitate"), not the rest of those charts.
 
@@ -24,7 +28,7 @@ import uuid
 from datetime import date
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from trellis.audit.models import Action, Purpose
@@ -39,6 +43,7 @@ from trellis.scheduling.queries import Slot, find_slot, series_queryset
 
 if TYPE_CHECKING:
     from trellis.accounts.models import User
+    from trellis.programs.models import Room
 
 
 def can_manage_schedule(user: User, program: Program) -> bool:
@@ -47,6 +52,39 @@ def can_manage_schedule(user: User, program: Program) -> bool:
         return False
     grants = grants_for(user)
     return grants.directs(program) or grants.works_front_desk(program)
+
+
+def revokes_any_feed(
+    user: User, *, participant: Participant | None = None, room: Room | None = None
+) -> bool:
+    """Revoking a calendar link is a safety action (a lost phone, a shared calendar), so
+    beyond their own links: the participant revokes any link to their own schedule, and a
+    program director any link of a participant in their program or of a room of their
+    organization. Everyone else (front desk included) revokes and rotates only links they
+    made; nobody rotates another person's link (that would hand them its new URL)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    grants = grants_for(user)
+    if participant is not None:
+        if participant.user_id is not None and participant.user_id == user.pk:
+            return True
+        return (
+            Episode.objects.filter(participant=participant)
+            .filter(
+                Q(program_id__in=grants.clinical_programs)
+                | Q(program__organization_id__in=grants.clinical_orgs)
+            )
+            .exists()
+        )
+    if room is not None:
+        organization_id = room.site.organization_id
+        return (
+            organization_id in grants.clinical_orgs
+            or Program.objects.filter(
+                pk__in=grants.clinical_programs, organization_id=organization_id
+            ).exists()
+        )
+    return False
 
 
 def sees_clinical_attendance(user: User, program: Program) -> bool:

@@ -7,7 +7,7 @@ field.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Literal
 from uuid import UUID
@@ -21,7 +21,7 @@ from trellis.accounts.api import acting_user
 from trellis.accounts.models import User
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
-from trellis.lib.api import error_responses
+from trellis.lib.api import LocalTime, error_responses
 from trellis.participants.models import Episode
 from trellis.privacy.access import Scope, access_participant
 from trellis.privacy.ids import lookup_id
@@ -34,6 +34,7 @@ from trellis.scheduling.access import (
     access_series,
     can_manage_schedule,
     can_take_attendance,
+    revokes_any_feed,
     schedule_programs,
 )
 from trellis.scheduling.hours import flags_for, week_hours
@@ -62,7 +63,7 @@ class SeriesIn(Schema):
     track: UUID
     name: str = Field(min_length=1, max_length=120)
     kind: KindName = "group"
-    start_time: time
+    start_time: LocalTime
     duration_minutes: int = Field(ge=5, le=600)
     rrule: str = Field(max_length=200, examples=["FREQ=WEEKLY;BYDAY=MO,WE"])
     dtstart: date
@@ -79,7 +80,7 @@ class SeriesIn(Schema):
 class SeriesPatch(Schema):
     name: str | None = Field(default=None, min_length=1, max_length=120)
     kind: KindName | None = None
-    start_time: time | None = None
+    start_time: LocalTime | None = None
     duration_minutes: int | None = Field(default=None, ge=5, le=600)
     rrule: str | None = Field(default=None, max_length=200)
     capacity: int | None = Field(default=None, ge=1, le=500)
@@ -104,7 +105,7 @@ class SeriesOut(Schema):
     track: RefOut
     name: str
     kind: str
-    start_time: time
+    start_time: LocalTime
     duration_minutes: int
     rrule: str
     description: str
@@ -261,7 +262,7 @@ def _facilitators(ids: list[UUID]) -> list[User]:
 
 @router.get(
     "/series",
-    response={200: list[SeriesOut], **error_responses(401, 403, 422)},
+    response={200: list[SeriesOut], **error_responses(401, 403, 404, 422)},
     summary="Session series of a program",
 )
 def list_series(request: HttpRequest, program: UUID) -> list[SeriesOut]:
@@ -358,6 +359,9 @@ class WindowQuery(Schema):
 )
 def list_occurrences(request: HttpRequest, window: Query[WindowQuery]) -> list[OccurrenceOut]:
     user = acting_user(request)
+    for name in ("start", "end"):
+        if not recurrence.in_schedule_calendar(getattr(window, name)):
+            raise ValidationError({name: recurrence.OUTSIDE_CALENDAR})
     if window.end < window.start:
         raise ValidationError({"end": "The end is before the start."})
     if (window.end - window.start).days > MAX_WINDOW_DAYS:
@@ -536,14 +540,21 @@ def create_feed(request: HttpRequest, payload: FeedIn) -> Status[FeedOut]:
 @router.delete(
     "/feeds/{feed_id}",
     response={204: None, **error_responses(401, 403, 404)},
-    summary="Revoke a feed you created",
+    summary="Revoke a feed you created (directors: any feed of their participants and rooms)",
 )
 def revoke_feed(request: HttpRequest, feed_id: str) -> Status[None]:
+    """Your own feeds; a program director may also revoke any feed of a participant in their
+    program or of a room of their organization (revocation is a safety action)."""
     user = acting_user(request)
-    feed = CalendarFeed.objects.filter(
-        public_id=lookup_id(feed_id), created_by=user, revoked_at__isnull=True
-    ).first()
-    if feed is None:
+    feed = (
+        CalendarFeed.objects.filter(public_id=lookup_id(feed_id), revoked_at__isnull=True)
+        .select_related("participant", "room__site")
+        .first()
+    )
+    if feed is None or not (
+        feed.created_by_id == user.pk
+        or revokes_any_feed(user, participant=feed.participant, room=feed.room)
+    ):
         raise Http404
     actions.do_revoke_feed(user, feed)
     return Status(204, None)

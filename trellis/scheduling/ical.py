@@ -6,6 +6,8 @@ appear unless the program turns on details for *staff* feeds. Times carry their 
 VTIMEZONE, so a 6 pm group reads 6 pm on both sides of a daylight-saving change. UIDs are
 the series' public id and the original local date: stable when a session moves, and a
 cancelled session stays in the feed as STATUS:CANCELLED so calendars remove it.
+
+A participant feed lists only the episodes its maker could see, checked at every fetch.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from datetime import date, timedelta
 from django.utils import timezone
 from icalendar import Calendar, Event
 
-from trellis.participants.models import EpisodeStatus
+from trellis.participants.models import Episode, EpisodeStatus
 from trellis.scheduling.models import CalendarFeed, FeedKind, Mode, ProgramScheduleSettings
 from trellis.scheduling.notify import GENERIC_TITLE
 from trellis.scheduling.queries import (
@@ -89,14 +91,25 @@ def calendar(slots: Iterable[Slot], *, detailed_programs: set[int] | None = None
     return bytes(cal.to_ical())
 
 
+def _participant_feed_episodes(feed: CalendarFeed) -> list[int]:
+    """The open episodes of the feed's participant that its maker may see *today*: a link
+    made by mental-health staff never lists substance-use (42 CFR Part 2) sessions, and a
+    maker who has left the program, or whose account is gone, leaves an empty calendar."""
+    if feed.created_by is None or feed.participant_id is None:
+        return []
+    return list(
+        Episode.objects.visible_to(feed.created_by)
+        .filter(participant_id=feed.participant_id)
+        .exclude(status=EpisodeStatus.DISCHARGED)
+        .values_list("pk", flat=True)
+    )
+
+
 def feed_slots(feed: CalendarFeed, today: date) -> tuple[list[Slot], set[int]]:
     """The occurrences a feed shows, and the programs whose names it may show."""
     start, end = feed_window(today)
     if feed.kind == FeedKind.PARTICIPANT and feed.participant is not None:
-        episodes = list(
-            feed.participant.episodes.exclude(status=EpisodeStatus.DISCHARGED).only("pk")
-        )
-        ids = [e.pk for e in episodes]
+        ids = _participant_feed_episodes(feed)
         slots = occurrences_between(series_for_episodes(ids, start, end), start, end)
         roster = roster_for({s.series.pk for s in slots}, start, end, ids)
         mine = [s for s in slots if any(m.active_on(s.date) for m in roster.get(s.series.pk, []))]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -19,6 +20,15 @@ from django.utils import timezone
 from trellis.participants.models import Episode, Participant
 from trellis.programs.models import Program, Room, Track
 from trellis.scheduling import recurrence
+
+
+def is_https_link(url: str) -> bool:
+    """A telehealth link people may follow: https with a host, nothing else. A `javascript:`
+    or `data:` link in a calendar or a Join button would run in whoever opens it."""
+    if not url or any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in url):
+        return False
+    parts = urlsplit(url)
+    return parts.scheme.lower() == "https" and bool(parts.hostname)
 
 
 class SessionKind(models.TextChoices):

@@ -26,7 +26,7 @@ from trellis.privacy.decorators import staff_required
 from trellis.privacy.ids import lookup_id
 from trellis.programs.models import Room
 from trellis.scheduling import actions, ical
-from trellis.scheduling.access import can_manage_schedule, schedule_programs
+from trellis.scheduling.access import can_manage_schedule, revokes_any_feed, schedule_programs
 from trellis.scheduling.models import Attendance, CalendarFeed, FeedKind
 from trellis.scheduling.queries import (
     Slot,
@@ -70,7 +70,11 @@ def _participant_schedule(access: ParticipantAccess) -> dict[str, Any]:
 
 
 def _feeds_for_participant(participant_id: int) -> list[CalendarFeed]:
-    return list(CalendarFeed.objects.filter(participant_id=participant_id, revoked_at__isnull=True))
+    return list(
+        CalendarFeed.objects.filter(
+            participant_id=participant_id, revoked_at__isnull=True
+        ).select_related("created_by")
+    )
 
 
 @staff_required()
@@ -82,6 +86,9 @@ def chart_schedule(request: AuthedRequest, public_id: uuid.UUID) -> HttpResponse
     context = chart_context(access, "schedule") | _participant_schedule(access)
     context["can_manage_feed"] = can_manage_feed
     context["feeds"] = _feeds_for_participant(access.participant.pk) if can_manage_feed else []
+    context["revoke_any"] = can_manage_feed and revokes_any_feed(
+        request.user, participant=access.participant
+    )
     context["new_feed_url"] = request.session.pop("trellis_new_feed_url", "")
     return render(request, "scheduling/chart_schedule.html", context)
 
@@ -99,9 +106,13 @@ def chart_feed(request: AuthedRequest, public_id: uuid.UUID) -> HttpResponse:
 
 
 def _feed_change(request: AuthedRequest, kind: str, **target: Any) -> None:
-    """Apply the posted create / rotate / revoke to the caller's own feeds of `target`."""
+    """Apply the posted create / rotate / revoke to the caller's own feeds of `target`; a
+    revocation may also reach others' feeds of it (access.revokes_any_feed)."""
     change = request.POST.get("change", "create")
-    owned = CalendarFeed.objects.filter(kind=kind, revoked_at__isnull=True, **target)
+    live = CalendarFeed.objects.filter(kind=kind, revoked_at__isnull=True, **target)
+    owned = live.filter(created_by=request.user)
+    if change == "revoke" and revokes_any_feed(request.user, **target):
+        owned = live
     if change == "create":
         _, token = actions.do_create_feed(request.user, kind, **target)
     elif change in {"rotate", "revoke"}:
@@ -137,6 +148,7 @@ def my_schedule(request: AuthedRequest) -> HttpResponse:
     context = _participant_schedule(access) | {
         "participant": access.participant,
         "feeds": _feeds_for_participant(access.participant.pk),
+        "revoke_any": True,  # their own schedule: see access.revokes_any_feed
         "new_feed_url": request.session.pop("trellis_new_feed_url", ""),
     }
     return render(request, "scheduling/me.html", context)
@@ -172,7 +184,9 @@ def feed(request: HttpRequest, feed_token: str) -> HttpResponse:
     token = feed_token.removesuffix(".ics")
     found = (
         CalendarFeed.objects.filter(token_hash=actions.hash_token(token), revoked_at__isnull=True)
-        .select_related("participant", "participant__organization", "user", "room", "room__site")
+        .select_related(
+            "participant", "participant__organization", "user", "room", "room__site", "created_by"
+        )
         .first()
     )
     if found is None:

@@ -28,6 +28,7 @@ from trellis.scheduling.models import (
     RosterMembership,
     SessionSeries,
     SessionSeriesQuerySet,
+    is_https_link,
 )
 
 if TYPE_CHECKING:
@@ -134,7 +135,8 @@ def _slot(series: SessionSeries, index: int, original: date, row: Occurrence | N
         ends_at=starts_at + timedelta(minutes=duration),
         room=room,
         mode=mode,
-        telehealth_url=url,
+        # Only https links reach a page, a feed or the API, whatever an older row holds.
+        telehealth_url=url if is_https_link(url) else "",
         facilitators=facilitators,
         topic=topic,
         cancelled=cancelled,
@@ -200,7 +202,7 @@ def occurrences_between(series_list: Iterable[SessionSeries], start: date, end: 
 def find_slot(series_public_id: uuid.UUID | str, original: date) -> Slot | None:
     """One occurrence by its series and original date, or None if the rule has no such date."""
     series = series_queryset().filter(public_id=series_public_id).first()
-    if series is None:
+    if series is None or not recurrence.in_schedule_calendar(original):
         return None
     # The occurrence may have moved up to any date: search its row first, then the rule.
     row = (

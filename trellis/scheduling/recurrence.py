@@ -33,6 +33,18 @@ DAY_NAMES = {
 ALLOWED_PARTS = {"FREQ", "BYDAY", "INTERVAL", "UNTIL", "COUNT", "WKST"}
 MAX_INTERVAL = 52
 MAX_COUNT = 1000
+# The calendar Trellis schedules in. Outside it, expanding a weekly rule walks thousands of
+# years and date arithmetic overflows (9999-12-31 plus a day): such a date is refused or
+# found empty, never computed.
+FIRST_SCHEDULE_DATE = date(2000, 1, 1)
+LAST_SCHEDULE_DATE = date(2099, 12, 31)
+OUTSIDE_CALENDAR = "Choose a date from 2000 to 2099."
+
+
+def in_schedule_calendar(day: date) -> bool:
+    return FIRST_SCHEDULE_DATE <= day <= LAST_SCHEDULE_DATE
+
+
 _UNTIL = re.compile(r"^(\d{8})(T\d{6}Z?)?$")
 
 
@@ -189,9 +201,10 @@ def parse_iso_week(text: str) -> date | None:
     if match is None:
         return None
     try:
-        return date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1)
+        monday = date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1)
     except ValueError:
         return None
+    return monday if in_schedule_calendar(monday) else None
 
 
 def iso_week_label(monday: date) -> str:

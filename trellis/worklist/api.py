@@ -10,6 +10,7 @@ from uuid import UUID
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import AwareDatetime
 
 from trellis.accounts.api import acting_user
 from trellis.accounts.models import User
@@ -101,7 +102,7 @@ class TaskFilters(Schema):
 class TaskIn(Schema):
     episode: UUID = Field(description="The episode the task is about")
     title: str = Field(max_length=200)
-    due_at: datetime
+    due_at: AwareDatetime = Field(description="With its time zone offset, e.g. …T17:00:00-06:00")
     priority: Literal["urgent", "high", "normal"] = "normal"
     owner: UUID | None = Field(None, description="Defaults to you")
 

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 
 MAX_TOPICS = 52
+HTTPS_ONLY = "Use an https:// link from your video service (other kinds of link are refused)."
 
 
 def program_today(program: Program) -> date:

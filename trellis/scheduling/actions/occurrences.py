@@ -20,12 +20,14 @@ from trellis.scheduling.models import (
     Occurrence,
     OccurrenceStatus,
     ProgramClosure,
+    is_https_link,
 )
 from trellis.scheduling.queries import Slot
 
 if TYPE_CHECKING:
     from trellis.accounts.models import User
 from trellis.scheduling.actions._shared import (
+    HTTPS_ONLY,
     _materialize,
     _occurrence_event,
     _override_detail,
@@ -91,6 +93,8 @@ def check_reschedule_occurrence(
         errors["room"] = "Choose the room for an in-person session."
     if mode == Mode.TELEHEALTH and not (telehealth_url or slot.series.telehealth_url):
         errors["telehealth_url"] = "Enter the telehealth link."
+    if telehealth_url and not is_https_link(telehealth_url):
+        errors["telehealth_url"] = HTTPS_ONLY
     if room is not None and room.site.organization_id != program.organization_id:
         errors["room"] = "That room belongs to another organization."
     if abs((new_date - slot.original_date).days) > 31:

@@ -23,12 +23,14 @@ from trellis.scheduling.models import (
     RosterMembership,
     SessionKind,
     SessionSeries,
+    is_https_link,
 )
 from trellis.scheduling.queries import expand
 
 if TYPE_CHECKING:
     from trellis.accounts.models import User
 from trellis.scheduling.actions._shared import (
+    HTTPS_ONLY,
     MAX_TOPICS,
     _override_detail,
     program_today,
@@ -83,6 +85,8 @@ def _validate_series(track: Track, data: SeriesData) -> recurrence.Rule:
     if data.kind not in SessionKind.values:
         errors["kind"] = "Choose group, individual, family or medication review."
     rule: recurrence.Rule | None = None
+    if not recurrence.in_schedule_calendar(data.dtstart):
+        errors["dtstart"] = recurrence.OUTSIDE_CALENDAR
     try:
         rule = recurrence.parse_rule(data.rrule)
     except recurrence.RecurrenceError as error:
@@ -106,6 +110,8 @@ def _validate_series(track: Track, data: SeriesData) -> recurrence.Rule:
         errors["room"] = "Choose the room for an in-person session."
     elif data.mode == Mode.TELEHEALTH and not data.telehealth_url:
         errors["telehealth_url"] = "Enter the telehealth link."
+    if data.telehealth_url and not is_https_link(data.telehealth_url):
+        errors["telehealth_url"] = HTTPS_ONLY
     if data.room is not None and data.room.site.organization_id != program.organization_id:
         errors["room"] = "That room belongs to another organization."
     if len(data.topics) > MAX_TOPICS:
