@@ -9,7 +9,7 @@ class ParticipantsConfig(AppConfig):
         # The Care team tab belongs to participants (which owns care teams); it is clinical
         # content, so front desk never gets the tab (and the page answers them 404).
         from trellis.participants import chart
-        from trellis.privacy.access import Scope
+        from trellis.participants.scope import Scope
 
         chart.register_tab(
             chart.ChartTab(

@@ -15,7 +15,6 @@ from trellis.participants.models import (
     EpisodeStatus,
     Participant,
 )
-from trellis.privacy.policy import episode_filter
 from trellis.programs.models import Program
 
 if TYPE_CHECKING:
@@ -33,9 +32,7 @@ class ParticipantFilters:
 def participant_list(user: User, filters: ParticipantFilters) -> QuerySet[Participant]:
     """Visible participants matching the filters, each with their visible episodes prefetched
     (as `visible_episodes`, newest first) so the page runs a fixed number of queries."""
-    visible_episodes = Episode.objects.filter(episode_filter(user)).select_related(
-        "program", "track"
-    )
+    visible_episodes = Episode.objects.visible_to(user).select_related("program", "track")
     participants = Participant.objects.visible_to(user)
     if filters.text:
         participants = participants.search(filters.text)
@@ -86,7 +83,7 @@ class TodaySummary:
 
 
 def today_summary(user: User) -> TodaySummary:
-    episodes = Episode.objects.filter(episode_filter(user))
+    episodes = Episode.objects.visible_to(user)
     counts = dict.fromkeys(EpisodeStatus.values, 0)
     for row in episodes.values("status").annotate(n=Count("pk")).order_by():
         counts[row["status"]] = row["n"]
