@@ -54,6 +54,11 @@ PEER_IMPORTS: dict[tuple[str, str], str] = {
     ("meetings", "notes"): "meeting sweeps raise tasks about notes left unsigned",
 }
 
+# Access modules (`<app>/access.py`, `<app>/*_access.py`) are the app's half of the access
+# gate: code of their app's layer that may import privacy even where privacy is a peer
+# (a `participants/access.py` would be).
+ACCESS_MODULE_MAY_IMPORT = "privacy"
+
 # Modules that are named like faces but hold no pages or endpoints: helpers faces build on.
 NOT_FACES: dict[str, str] = {
     "trellis.lib": "every module of lib is a domain-free helper (API error shapes, page helpers)",

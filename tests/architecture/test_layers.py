@@ -94,7 +94,7 @@ def test_a_planted_violation_is_reported(
     assert expected in new[0]
 
 
-def test_type_checking_imports_and_faces_importing_lower_layers_pass(project_copy: Path) -> None:
+def test_type_checking_imports_faces_and_access_modules_pass(project_copy: Path) -> None:
     before = check_layers(read_project(project_copy)).violations
     (project_copy / "trellis" / "audit" / "planted.py").write_text(
         "from typing import TYPE_CHECKING\n\n"
@@ -102,6 +102,9 @@ def test_type_checking_imports_and_faces_importing_lower_layers_pass(project_cop
     )
     (project_copy / "trellis" / "audit" / "planted_views.py").write_text(
         "from trellis.participants.models import Participant\n"
+    )
+    (project_copy / "trellis" / "participants" / "access.py").write_text(
+        "from trellis.privacy.access import access_participant\n"
     )
     assert check_layers(read_project(project_copy)).violations == before
 
