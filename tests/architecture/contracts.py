@@ -6,7 +6,7 @@ imported or run). Change this file and docs/architecture.md together.
 
 Rules, lowest layer first:
 
-- A module may import modules of its own layer's app and of lower layers, never higher ones.
+- A module may import its own app and the apps of lower layers, never those of a higher one.
 - Apps of one layer do not import each other, except for the pairs in `PEER_IMPORTS`.
 - Faces are the modules that serve requests: `views.py`, `api.py`, `urls.py`, `admin.py`,
   `*_views.py` and `views/` packages of every app, any module an app's `urls.py` routes to,
@@ -15,6 +15,7 @@ Rules, lowest layer first:
   all apps: a model, action, query or access module never imports a face, not even its own
   app's. An app's faces may import the faces of their own app; the project's modules wire
   every app's faces together.
+- An access module (`access.py`, `*_access.py`) may also import privacy (see below).
 - Imports under `if TYPE_CHECKING:` are exempt: a lower module that is handed an object from
   above (an access object, a user) may name its type for annotations. They never run.
 - A Django relation written as a string (`ForeignKey("participants.Participant", ...)`) counts
