@@ -13,7 +13,7 @@ from django.test import Client
 from tests.personas import World
 from trellis.accounts.actions import do_set_administrator
 from trellis.accounts.models import User
-from trellis.audit.admin import AuditedAdminMixin
+from trellis.audit.admin_base import AuditedAdminMixin
 from trellis.audit.models import Action, Event
 from trellis.programs.models import Membership, Role
 
@@ -103,7 +103,7 @@ def test_an_admin_change_and_its_audit_event_commit_together(
     def failing_record(*args: object, **kwargs: object) -> None:
         raise RuntimeError("the audit trail is unavailable")
 
-    monkeypatch.setattr("trellis.audit.admin.record", failing_record)
+    monkeypatch.setattr("trellis.audit.admin_base.record", failing_record)
     membership = Membership.objects.filter(user=world.front_desk).get()
     administrator.raise_request_exception = True
     with pytest.raises(RuntimeError), transaction.atomic():

@@ -106,7 +106,7 @@ def fetch_all(
 
 
 # (persona, participant they must never see). The compliance officer reads identities in the
-# audit report (their job), so audit pages are exempt for them; nowhere else.
+# audit report (their job), so compliance pages are exempt for them; nowhere else.
 FORBIDDEN = [
     ("anonymous", "participant"),
     ("other_clinician", "participant"),
@@ -132,7 +132,7 @@ def test_no_url_shows_a_participant_to_a_persona_who_must_not_see_them(
     found = [
         (name, text, status)
         for name, text, status in fetch_all(client, values, target)
-        if not (persona == "compliance" and name.startswith("audit:"))
+        if not (persona == "compliance" and name.startswith("compliance:"))
     ]
     assert found == [], f"{persona} saw {target_name}'s data at: {found}"
 

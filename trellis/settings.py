@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "trellis.plans",
     "trellis.notes",
     "trellis.meetings",
+    "trellis.compliance",
     "trellis.demo",
 ]
 
@@ -130,7 +131,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
-                "trellis.accounts.context_processors.navigation",
+                "trellis.navigation.navigation",
             ],
         },
     },

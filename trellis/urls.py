@@ -13,7 +13,7 @@ urlpatterns = [
     path("participants/", include("trellis.participants.urls")),
     path("", include("trellis.scheduling.urls")),  # /schedule/… and the chart's Schedule tab
     path("programs/", include("trellis.programs.urls")),
-    path("audit/", include("trellis.audit.urls")),
+    path("", include("trellis.compliance.urls")),  # /audit/…: the audit report
     path("worklist/", include("trellis.worklist.urls")),
     path("", include("trellis.measures.urls")),
     path("", include("trellis.plans.urls")),  # the chart's Plan tab, /plans/…

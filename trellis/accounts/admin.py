@@ -1,6 +1,6 @@
 """Setup screens for sign-ins: users, their profiles and credentials, and permission groups.
 
-Every change here is audited (trellis/audit/admin.py). Deactivating a user, or setting their
+Every change here is audited (trellis/audit/admin_base.py). Deactivating a user, or setting their
 password, revokes their API tokens.
 """
 
@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 
 from trellis.accounts.actions import do_revoke_user_tokens
 from trellis.accounts.models import Credential, StaffProfile, User
-from trellis.audit.admin import AuditedAdminMixin, admin_actor
+from trellis.audit.admin_base import AuditedAdminMixin, admin_actor
 
 
 class StaffProfileInline(admin.StackedInline[StaffProfile, User]):

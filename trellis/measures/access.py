@@ -14,9 +14,9 @@ from django.http import Http404
 
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
+from trellis.lib.ids import lookup_id
 from trellis.measures.models import Administration, Response
 from trellis.privacy.access import deny_object, staff_clinical_access
-from trellis.privacy.ids import lookup_id
 
 if TYPE_CHECKING:
     from trellis.accounts.models import User

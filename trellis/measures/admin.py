@@ -2,12 +2,12 @@
 
 On-call shifts belong to the worklist; they are set up here because urgent alerts from
 measures are what they are for, and the worklist app keeps no setup screens of its own.
-Setup changes are recorded in the audit trail (trellis/audit/admin.py).
+Setup changes are recorded in the audit trail (trellis/audit/admin_base.py).
 """
 
 from django.contrib import admin
 
-from trellis.audit.admin import AuditedModelAdmin
+from trellis.audit.admin_base import AuditedModelAdmin
 from trellis.measures.models import Schedule
 from trellis.worklist.models import ProgramOnCall
 

@@ -7,8 +7,8 @@ from typing import Any
 from django import forms
 from django.http import QueryDict
 
+from trellis.lib.ids import parse_public_id
 from trellis.measures.scoring import Instrument
-from trellis.privacy.ids import parse_public_id
 
 KEY_FIELD = "submission_key"
 

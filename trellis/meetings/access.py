@@ -13,11 +13,11 @@ from django.http import Http404
 
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
+from trellis.lib.ids import lookup_id
 from trellis.meetings.models import Meeting
 from trellis.meetings.queries import may_run
 from trellis.participants.models import Episode
 from trellis.privacy.access import Scope, access_episode, deny_object
-from trellis.privacy.ids import lookup_id
 
 if TYPE_CHECKING:
     from trellis.accounts.models import User

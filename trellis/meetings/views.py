@@ -20,6 +20,7 @@ from trellis.accounts.models import User
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
 from trellis.lib.choices import Weekday
+from trellis.lib.ids import parse_public_id
 from trellis.lib.views import add_error_messages, apply_validation_error
 from trellis.meetings import actions
 from trellis.meetings.access import access_meeting, access_meeting_episode
@@ -34,7 +35,6 @@ from trellis.meetings.queries import (
     series_for,
 )
 from trellis.privacy.decorators import staff_required
-from trellis.privacy.ids import parse_public_id
 from trellis.programs.models import Role
 
 RUNNERS = (Role.PROGRAM_DIRECTOR, Role.CLINICIAN)

@@ -19,10 +19,10 @@ from django.db.models import Q, QuerySet
 
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
+from trellis.lib.ids import lookup_id
 from trellis.notes.models import RESTRICTED_KINDS, Note, NoteStatus
 from trellis.plans.access import ClinicalAccess, access_clinical_episode
 from trellis.privacy.access import deny_object
-from trellis.privacy.ids import lookup_id
 
 if TYPE_CHECKING:
     from trellis.accounts.models import User

@@ -14,10 +14,10 @@ from django.http import Http404
 
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
+from trellis.lib.ids import lookup_id
 from trellis.notes.models import GroupNote, GroupNoteEntry
 from trellis.plans.access import ClinicalAccess, access_clinical_episode
 from trellis.privacy.access import Scope, access_participant, deny_object
-from trellis.privacy.ids import lookup_id
 from trellis.privacy.policy import grants_for
 from trellis.scheduling.access import facilitates
 from trellis.scheduling.queries import Slot, find_slot

@@ -11,8 +11,8 @@ from django import forms
 from django.db.models import Prefetch
 
 from trellis.accounts.models import Credential, User
+from trellis.lib.ids import parse_public_id
 from trellis.participants.models import CareTeamMember, Episode
-from trellis.privacy.ids import parse_public_id
 from trellis.programs.models import ClinicianKind, Membership, Role
 
 if TYPE_CHECKING:

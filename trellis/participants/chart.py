@@ -21,11 +21,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from django.urls import reverse
 
-from trellis.privacy.access import ParticipantAccess, Scope
+from trellis.participants.scope import Scope
+
+if TYPE_CHECKING:
+    # Handed in by the views that opened the chart; privacy imports participants, so the
+    # chart frame never imports privacy when it runs.
+    from trellis.privacy.access import ParticipantAccess
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ Registered by ParticipantsConfig.ready() (docs/architecture.md, "Extension point
 from __future__ import annotations
 
 from trellis.participants import chart
-from trellis.privacy.access import Scope
+from trellis.participants.scope import Scope
 
 
 def register() -> None:

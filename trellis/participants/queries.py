@@ -14,7 +14,6 @@ from trellis.participants.models import (
     EpisodeStatus,
     Participant,
 )
-from trellis.privacy.policy import episode_filter, on_care_team_today
 from trellis.programs.models import Program
 
 if TYPE_CHECKING:
@@ -32,9 +31,7 @@ class ParticipantFilters:
 def participant_list(user: User, filters: ParticipantFilters) -> QuerySet[Participant]:
     """Visible participants matching the filters, each with their visible episodes prefetched
     (as `visible_episodes`, newest first) so the page runs a fixed number of queries."""
-    visible_episodes = Episode.objects.filter(episode_filter(user)).select_related(
-        "program", "track"
-    )
+    visible_episodes = Episode.objects.visible_to(user).select_related("program", "track")
     participants = Participant.objects.visible_to(user)
     if filters.text:
         participants = participants.search(filters.text)
@@ -85,16 +82,21 @@ class TodaySummary:
 
 
 def today_summary(user: User) -> TodaySummary:
-    episodes = Episode.objects.filter(episode_filter(user))
+    episodes = Episode.objects.visible_to(user)
     counts = dict.fromkeys(EpisodeStatus.values, 0)
     for row in episodes.values("status").annotate(n=Count("pk")).order_by():
         counts[row["status"]] = row["n"]
-    caseload = (
-        Episode.objects.filter(status=EpisodeStatus.ACTIVE)
-        .filter(on_care_team_today(user))
-        .values("participant_id")
-        .distinct()
-        .count()
+    # The user's own care-team rows (a caseload: tens), each judged on its organization's date.
+    memberships = CareTeamMember.objects.filter(
+        user=user, episode__status=EpisodeStatus.ACTIVE
+    ).select_related("episode__program__organization")
+    caseload = len(
+        {
+            m.episode.participant_id
+            for m in memberships
+            if m.start_date <= m.episode.program.organization.today()
+            and (m.end_date is None or m.end_date >= m.episode.program.organization.today())
+        }
     )
     return TodaySummary(
         active=counts[EpisodeStatus.ACTIVE],

@@ -9,7 +9,7 @@ client can tell "not shown to you" (null, `scope` is "demographic") from "none" 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from uuid import UUID
 
 from ninja import Field, Schema
@@ -17,7 +17,6 @@ from pydantic import field_validator
 
 from trellis.lib.api import PageOut
 from trellis.participants.models import CareTeamMember, Episode, Participant
-from trellis.privacy.access import ParticipantAccess
 from trellis.programs.schemas import (
     OrganizationRef,
     ProgramRef,
@@ -26,6 +25,9 @@ from trellis.programs.schemas import (
     program_ref,
     track_ref,
 )
+
+if TYPE_CHECKING:
+    from trellis.privacy.access import ParticipantAccess  # privacy imports participants
 
 # EpisodeStatus.values, spelled out so the OpenAPI document lists them (a test keeps them equal).
 EpisodeStatusName = Literal["planned", "waitlist", "active", "on_hold", "discharged"]

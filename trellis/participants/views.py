@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from trellis.accounts.http import AuthedRequest
 from trellis.audit.models import Action, Purpose
+from trellis.lib.ids import parse_public_id
 from trellis.lib.views import add_error_messages, apply_validation_error, is_htmx
 from trellis.participants import care_team as team
 from trellis.participants.actions import (
@@ -36,7 +37,6 @@ from trellis.participants.queries import (
 )
 from trellis.privacy.access import ParticipantAccess, Scope, access_participant
 from trellis.privacy.decorators import staff_required
-from trellis.privacy.ids import parse_public_id
 from trellis.privacy.policy import registrable_programs
 from trellis.programs.models import ClinicianKind, Program, Role, Track
 

@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied
 
 from trellis.audit.models import Action, Purpose
+from trellis.lib.ids import parse_public_id
 from trellis.participants.models import Episode
 from trellis.privacy.access import ParticipantAccess, Scope, access_participant, deny_object
-from trellis.privacy.ids import parse_public_id
 from trellis.programs.models import Role
 
 if TYPE_CHECKING:

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from trellis.audit.admin import AuditedModelAdmin
+from trellis.audit.admin_base import AuditedModelAdmin
 from trellis.plans.models import PlanSettings, PlanTemplate
 
 

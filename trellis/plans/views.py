@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from trellis.accounts.http import AuthedRequest
 from trellis.audit.models import Action, Purpose
+from trellis.lib.ids import lookup_id
 from trellis.lib.views import add_error_messages, posted_revision
 from trellis.participants.care_team import eligible_staff
 from trellis.participants.chart import chart_context
@@ -23,7 +24,6 @@ from trellis.plans.access import ClinicalAccess, access_clinical_episode
 from trellis.plans.models import PlanTemplate, PlanVersion, VersionStatus
 from trellis.privacy.access import Scope, access_participant
 from trellis.privacy.decorators import staff_required
-from trellis.privacy.ids import lookup_id
 
 
 def _versions(ca: ClinicalAccess) -> list[PlanVersion]:

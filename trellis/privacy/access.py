@@ -15,8 +15,8 @@ from django.http import Http404
 
 from trellis.audit.models import Action, Outcome, Purpose
 from trellis.audit.trail import record
+from trellis.lib.ids import parse_public_id
 from trellis.participants.models import Episode, Participant
-from trellis.privacy.ids import parse_public_id
 from trellis.privacy.policy import Scope, episode_filter, grants_for, participant_filter
 from trellis.programs.models import Role
 

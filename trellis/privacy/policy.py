@@ -19,7 +19,6 @@ episode in the substance-use program (42 CFR Part 2) even though both are in one
 
 from __future__ import annotations
 
-import enum
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable
@@ -31,18 +30,11 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from trellis.lib.clock import local_today
 from trellis.participants.models import CareTeamMember, Episode
+from trellis.participants.scope import Scope as Scope  # re-exported: privacy decides scopes
 from trellis.programs.models import Membership, Program, Role
 
 if TYPE_CHECKING:
     from trellis.accounts.models import User
-
-
-class Scope(enum.IntEnum):
-    """How much of a record a user may see. Higher includes lower."""
-
-    NONE = 0
-    DEMOGRAPHIC = 1  # names, contact, enrollment and schedule: front desk
-    CLINICAL = 2  # the whole chart
 
 
 @dataclass

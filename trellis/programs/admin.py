@@ -5,7 +5,7 @@ Participant data is deliberately absent from the admin: it bypasses the access s
 
 from django.contrib import admin
 
-from trellis.audit.admin import AuditedModelAdmin
+from trellis.audit.admin_base import AuditedModelAdmin
 from trellis.programs.models import Membership, Organization, Program, Room, Site, Track
 
 

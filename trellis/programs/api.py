@@ -8,7 +8,7 @@ from ninja import Router
 
 from trellis.accounts.api import acting_user
 from trellis.lib.api import error_responses
-from trellis.privacy.ids import lookup_id
+from trellis.lib.ids import lookup_id
 from trellis.programs.models import Program, ProgramQuerySet, Track
 from trellis.programs.schemas import ProgramOut, TrackOut, program_out, track_out
 

@@ -33,9 +33,9 @@ from django.http import Http404
 
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
+from trellis.lib.ids import lookup_id, parse_public_id
 from trellis.participants.models import Episode, Participant
 from trellis.privacy.access import deny_object
-from trellis.privacy.ids import lookup_id, parse_public_id
 from trellis.privacy.policy import grants_for
 from trellis.programs.models import Program, Role
 from trellis.scheduling.models import SessionSeries

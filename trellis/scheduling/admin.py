@@ -5,7 +5,7 @@ Closures and series are not here: they have pages whose actions cancel, notify a
 
 from django.contrib import admin
 
-from trellis.audit.admin import AuditedModelAdmin
+from trellis.audit.admin_base import AuditedModelAdmin
 from trellis.scheduling.models import ProgramScheduleSettings
 
 

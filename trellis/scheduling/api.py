@@ -22,9 +22,9 @@ from trellis.accounts.models import User
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
 from trellis.lib.api import LocalTime, error_responses
+from trellis.lib.ids import lookup_id
 from trellis.participants.models import Episode
 from trellis.privacy.access import Scope, access_participant
-from trellis.privacy.ids import lookup_id
 from trellis.programs.models import Room, Track
 from trellis.scheduling import actions, recurrence
 from trellis.scheduling.access import (

@@ -19,11 +19,11 @@ from trellis.accounts.http import AuthedRequest
 from trellis.audit.models import Action, Outcome, Purpose
 from trellis.audit.trail import record
 from trellis.lib.clock import local_today
+from trellis.lib.ids import lookup_id
 from trellis.participants.chart import chart_context
 from trellis.participants.models import EpisodeStatus
 from trellis.privacy.access import ParticipantAccess, Scope, access_participant
 from trellis.privacy.decorators import staff_required
-from trellis.privacy.ids import lookup_id
 from trellis.programs.models import Room
 from trellis.scheduling import actions, ical
 from trellis.scheduling.access import can_manage_schedule, revokes_any_feed, schedule_programs

@@ -23,10 +23,10 @@ from trellis.accounts.http import AuthedRequest
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
 from trellis.lib.clock import local_today
+from trellis.lib.ids import lookup_id
 from trellis.lib.views import add_error_messages, apply_validation_error, is_htmx
 from trellis.participants.models import Episode, EpisodeStatus
 from trellis.privacy.decorators import staff_required
-from trellis.privacy.ids import lookup_id
 from trellis.programs.models import Program, Room, Track
 from trellis.scheduling import actions, recurrence
 from trellis.scheduling.access import (

@@ -14,8 +14,8 @@ from django.http import Http404
 
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
+from trellis.lib.ids import lookup_id
 from trellis.privacy.access import deny_object, staff_clinical_access
-from trellis.privacy.ids import lookup_id
 from trellis.privacy.policy import grants_for
 from trellis.worklist.models import Alert
 

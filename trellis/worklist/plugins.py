@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from trellis.lib import panels, periodic
-from trellis.worklist import tasks, views
+from trellis.worklist import queries, tasks
 
 
 def register() -> None:
@@ -17,7 +17,7 @@ def register() -> None:
     panels.register(
         "today",
         panels.PagePanel(
-            "urgent-alerts", "worklist/today_alerts.html", views.today_alerts, order=0
+            "urgent-alerts", "worklist/today_alerts.html", queries.today_alerts, order=0
         ),
     )
     periodic.register("worklist.escalate", tasks.escalate_alerts, every=timedelta(minutes=5))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
@@ -122,3 +122,13 @@ def assignable_owners(alert: Alert) -> list[User]:
         if user.is_active and (membership.role == Role.PROGRAM_DIRECTOR or user.pk in team):
             owners[user.pk] = user
     return sorted(owners.values(), key=lambda u: (u.last_name, u.first_name, u.pk))
+
+
+def today_alerts(user: User) -> dict[str, Any] | None:
+    """Today panel: the user's unresolved urgent and high alerts (fixed query count)."""
+    if not grants_for(user).is_staff_member:
+        return None
+    alerts = list(my_open_alerts(user)[:20])
+    if not alerts:
+        return None
+    return {"alerts": alerts}

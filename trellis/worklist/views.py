@@ -19,7 +19,7 @@ from trellis.audit.trail import record
 from trellis.lib.views import apply_validation_error
 from trellis.participants.models import Episode, EpisodeStatus
 from trellis.privacy.decorators import staff_required
-from trellis.privacy.policy import Scope, episode_filter, grants_for
+from trellis.privacy.policy import Scope, episode_filter
 from trellis.programs.models import Role
 from trellis.worklist.access import access_alert
 from trellis.worklist.actions import (
@@ -38,7 +38,7 @@ from trellis.worklist.forms import (
     TaskForm,
 )
 from trellis.worklist.models import Alert, Priority
-from trellis.worklist.queries import alert_list, assignable_owners, my_open_alerts
+from trellis.worklist.queries import alert_list, assignable_owners
 
 FILTER_KINDS = [("", "Everything"), ("tasks", "Tasks"), ("alerts", "Alerts")]
 
@@ -221,13 +221,3 @@ def alert_follow_up(request: AuthedRequest, alert_id: str) -> HttpResponse:
             messages.success(request, "Follow-up documented; the alert is resolved.")
             return redirect("worklist:detail", alert_id=alert.public_id)
     return render(request, "worklist/detail.html", _detail_context(alert, form=form), status=422)
-
-
-def today_alerts(user: Any) -> dict[str, Any] | None:
-    """Today panel: the user's unresolved urgent and high alerts (fixed query count)."""
-    if not grants_for(user).is_staff_member:
-        return None
-    alerts = list(my_open_alerts(user)[:20])
-    if not alerts:
-        return None
-    return {"alerts": alerts}

@@ -1,4 +1,8 @@
-"""Navigation for the base layout: only the sections the signed-in user may use."""
+"""Navigation for the base layout: only the sections the signed-in user may use.
+
+A context processor (settings.TEMPLATES). It is page-level code that knows every section, so
+it sits beside trellis/views.py, above the apps whose counts and roles it reads.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from django.urls import reverse
 
 from trellis.privacy.policy import grants_for
 from trellis.programs.models import Role
+from trellis.worklist.queries import open_work_count
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -25,10 +30,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             ("Programs", reverse("programs:list")),
         ]
         if Role.COMPLIANCE_OFFICER in grants.roles:
-            items.append(("Audit", reverse("audit:report")))
+            items.append(("Audit", reverse("compliance:audit-report")))
         if grants.is_clinician or grants.clinical_programs or grants.clinical_orgs:
-            from trellis.worklist.queries import open_work_count  # worklist sits above accounts
-
             open_work = open_work_count(user)
             items.append(
                 (f"My work ({open_work})" if open_work else "My work", reverse("worklist:list"))

@@ -14,10 +14,10 @@ from tests.personas import World, make_participant
 from tests.queries import CountQueries
 from trellis.accounts.models import User
 from trellis.audit.models import Action, Event, Purpose
-from trellis.audit.queries import SORT_FIELDS
-from trellis.audit.tests.conftest import Trail
 from trellis.audit.tests.tamper import record_at
 from trellis.audit.trail import record
+from trellis.compliance.queries import SORT_FIELDS
+from trellis.compliance.tests.conftest import Trail
 from trellis.programs.actions import do_create_organization
 
 URL = "/audit/"

@@ -14,9 +14,9 @@ from django.test import Client
 from tests.personas import World
 from trellis.accounts.models import User
 from trellis.audit.models import Action, Event, Purpose
-from trellis.audit.tests.conftest import Trail
 from trellis.audit.trail import record
-from trellis.audit.views import CSV_HEADER
+from trellis.compliance.tests.conftest import Trail
+from trellis.compliance.views import CSV_HEADER
 
 URL = "/audit/export.csv"
 

@@ -9,7 +9,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 
 from trellis.audit.models import Action, Outcome
-from trellis.audit.queries import DEFAULT_SORT, SORT_FIELDS, AuditFilters
+from trellis.compliance.queries import DEFAULT_SORT, SORT_FIELDS, AuditFilters
 
 # Far-off dates would overflow once converted from local time to UTC (year 1 or 9999):
 # keep them to a range that converts safely and still covers any real trail.

@@ -19,10 +19,10 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from trellis.accounts.http import AuthedRequest
-from trellis.audit.forms import AuditFilterForm
 from trellis.audit.models import Action, Event, Purpose
-from trellis.audit.queries import SORT_FIELDS, AuditFilters, audit_events, viewer_of
 from trellis.audit.trail import record
+from trellis.compliance.forms import AuditFilterForm
+from trellis.compliance.queries import SORT_FIELDS, AuditFilters, audit_events, viewer_of
 from trellis.privacy.decorators import staff_required
 from trellis.programs.models import Role
 
@@ -54,13 +54,13 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 @never_cache
 @staff_required(Role.COMPLIANCE_OFFICER)
-def report(request: AuthedRequest) -> HttpResponse:
+def audit_report(request: AuthedRequest) -> HttpResponse:
     viewer = viewer_of(request.user)
     form = AuditFilterForm(request.GET)
     context: dict[str, Any] = {"form": form, "zone": viewer.zone.key}
     if not form.is_valid():
         with timezone.override(viewer.zone):
-            return render(request, "audit/report.html", context, status=400)
+            return render(request, "compliance/audit_report.html", context, status=400)
     filters = form.filters()
     paginator = Paginator(audit_events(viewer, filters), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
@@ -82,12 +82,12 @@ def report(request: AuthedRequest) -> HttpResponse:
         "query": _query_without(request.GET, "page"),
     }
     with timezone.override(viewer.zone):
-        return render(request, "audit/report.html", context)
+        return render(request, "compliance/audit_report.html", context)
 
 
 @never_cache
 @staff_required(Role.COMPLIANCE_OFFICER)
-def export_csv(request: AuthedRequest) -> HttpResponse | StreamingHttpResponse:
+def audit_export_csv(request: AuthedRequest) -> HttpResponse | StreamingHttpResponse:
     viewer = viewer_of(request.user)
     form = AuditFilterForm(request.GET)
     if not form.is_valid():

@@ -1,4 +1,5 @@
-"""Public ids from user input: the one place that turns a string into a UUID."""
+"""Public ids from user input: the one place that turns a string into a UUID (domain-free, so
+every layer may use it; access functions, forms and the API all do)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,75 @@
+"""The navigation of the base layout shows each person the sections they may use."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.personas import World
+from trellis.accounts.models import User
+from trellis.worklist.actions import check_create_task
+
+
+def nav(client: Client, path: str = "/") -> list[tuple[str, str, bool]]:
+    response = client.get(path, follow=True)
+    assert response.status_code == 200
+    return [(i["label"], i["url"], i["current"]) for i in response.context["nav_items"]]
+
+
+STAFF = [("Today", "/"), ("Participants", "/participants/"), ("Schedule", "/schedule/")]
+CLINICAL = [("My work", "/worklist/"), ("Meetings", "/meetings/")]
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [
+        ("director", [*STAFF, ("Programs", "/programs/"), *CLINICAL]),
+        ("clinician", [*STAFF, ("Programs", "/programs/"), *CLINICAL]),
+        ("front_desk", [*STAFF, ("Programs", "/programs/")]),
+        ("compliance", [*STAFF, ("Programs", "/programs/"), ("Audit", "/audit/")]),
+        (
+            "participant",
+            [
+                ("My record", "/participants/me/"),
+                ("Check-ins", "/measures/me/"),
+                ("My sessions", "/schedule/me/"),
+            ],
+        ),
+    ],
+)
+def test_each_person_sees_the_sections_they_may_use(
+    world: World,
+    client_for: Callable[[User], Client],
+    persona: str,
+    expected: list[tuple[str, str]],
+) -> None:
+    items = nav(client_for(world.personas[persona]), "/accounts/settings/")
+    assert [(label, url) for label, url, _ in items] == expected
+
+
+def test_the_current_section_is_marked(world: World, client_for: Callable[[User], Client]) -> None:
+    items = nav(client_for(world.director), "/participants/")
+    assert [label for label, _, current in items if current] == ["Participants"]
+
+
+def test_open_work_is_counted(world: World, client_for: Callable[[User], Client]) -> None:
+    episode = world.participant.episodes.get()
+    check_create_task(
+        world.clinician,
+        episode=episode,
+        owner=world.clinician,
+        title="Call back",
+        due_at=timezone.now() + timedelta(days=1),
+    )
+    labels = [label for label, _, _ in nav(client_for(world.clinician), "/accounts/settings/")]
+    assert "My work (1)" in labels
+
+
+def test_signed_out_visitors_get_no_navigation(db: None) -> None:
+    assert nav(Client(), reverse(settings.LOGIN_URL)) == []
