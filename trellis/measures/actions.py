@@ -17,6 +17,7 @@ from django.utils import timezone
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
 from trellis.lib.choices import Weekday
+from trellis.measures.change import Change, Point, change
 from trellis.measures.models import (
     OPEN_ADMINISTRATION,
     Administration,
@@ -32,11 +33,8 @@ from trellis.measures.models import (
 from trellis.measures.registry import DEFAULT_CODES, get_instrument
 from trellis.measures.scoring import (
     AnswerError,
-    Change,
     Instrument,
     InstrumentError,
-    Point,
-    change,
     check_complete,
     load_instrument,
     score,

@@ -9,7 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from trellis.measures.scoring import Instrument, Point
+from trellis.measures.change import Point
+from trellis.measures.scoring import Instrument
 
 WIDTH, HEIGHT = 640, 220
 LEFT, RIGHT, TOP, BOTTOM = 40, 16, 10, 30

@@ -10,10 +10,10 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from trellis.measures.actions import ON_TRACK_WEEKS
+from trellis.measures.change import Change, Point, change
 from trellis.measures.charts import Trajectory, trajectory
 from trellis.measures.models import OPEN_ADMINISTRATION, Administration, Response, Score
 from trellis.measures.registry import DEFAULT_CODES, get_instrument
-from trellis.measures.scoring import Change, Point, change
 from trellis.participants.models import Episode, EpisodeStatus
 from trellis.privacy.access import ParticipantAccess, Scope
 from trellis.privacy.policy import episode_filter

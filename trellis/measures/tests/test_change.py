@@ -7,7 +7,8 @@ import copy
 import math
 from datetime import date, timedelta
 
-from trellis.measures.scoring import Point, bundled, change, load_instrument
+from trellis.measures.change import Point, change
+from trellis.measures.scoring import bundled, load_instrument
 
 PHQ9 = bundled()["PHQ-9"]
 GAD7 = bundled()["GAD-7"]
