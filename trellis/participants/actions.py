@@ -141,7 +141,6 @@ def do_create_participant(
     track: Track | None = None,
     status: str = EpisodeStatus.PLANNED,
     admitted_on: date | None = None,
-    audit: bool = True,
 ) -> Participant:
     participant = Participant.objects.create(
         organization=organization,
@@ -163,10 +162,7 @@ def do_create_participant(
         emergency_contact_phone=details.emergency_contact_phone.strip(),
         language=details.language.strip() or "en",
     )
-    if audit:
-        record(
-            actor, Action.CREATE, participant=participant, obj=participant, purpose=Purpose.HOPERAT
-        )
+    record(actor, Action.CREATE, participant=participant, obj=participant, purpose=Purpose.HOPERAT)
     if program is not None:
         do_open_episode(
             actor,
@@ -175,7 +171,6 @@ def do_create_participant(
             track=track,
             status=status,
             admitted_on=admitted_on,
-            audit=audit,
         )
     return participant
 
@@ -208,7 +203,6 @@ def do_open_episode(
     track: Track | None = None,
     status: str = EpisodeStatus.PLANNED,
     admitted_on: date | None = None,
-    audit: bool = True,
 ) -> Episode:
     episode = Episode.objects.create(
         participant=participant,
@@ -217,15 +211,14 @@ def do_open_episode(
         status=status,
         admitted_on=admitted_on,
     )
-    if audit:
-        record(
-            actor,
-            Action.CREATE,
-            participant=participant,
-            obj=episode,
-            purpose=Purpose.HOPERAT,
-            detail={"program": str(program.public_id), "status": status},
-        )
+    record(
+        actor,
+        Action.CREATE,
+        participant=participant,
+        obj=episode,
+        purpose=Purpose.HOPERAT,
+        detail={"program": str(program.public_id), "status": status},
+    )
     return episode
 
 
@@ -248,7 +241,7 @@ def check_discharge(actor: User, episode: Episode, *, discharged_on: date, reaso
 
 @transaction.atomic
 def do_discharge(
-    actor: User | None, episode: Episode, *, discharged_on: date, reason: str, audit: bool = True
+    actor: User | None, episode: Episode, *, discharged_on: date, reason: str
 ) -> Episode:
     episode.status = EpisodeStatus.DISCHARGED
     episode.discharged_on = discharged_on
@@ -257,15 +250,14 @@ def do_discharge(
     CareTeamMember.objects.filter(episode=episode, end_date__isnull=True).update(
         end_date=discharged_on
     )
-    if audit:
-        record(
-            actor,
-            Action.UPDATE,
-            participant=episode.participant,
-            obj=episode,
-            purpose=Purpose.HOPERAT,
-            detail={"status": "discharged", "reason": reason},
-        )
+    record(
+        actor,
+        Action.UPDATE,
+        participant=episode.participant,
+        obj=episode,
+        purpose=Purpose.HOPERAT,
+        detail={"status": "discharged", "reason": reason},
+    )
     return episode
 
 
@@ -307,7 +299,6 @@ def do_add_care_team_member(
     role: str,
     is_primary: bool = False,
     start_date: date | None = None,
-    audit: bool = True,
 ) -> CareTeamMember:
     membership = CareTeamMember.objects.create(
         episode=episode,
@@ -316,16 +307,15 @@ def do_add_care_team_member(
         is_primary=is_primary,
         start_date=start_date or timezone.localdate(),
     )
-    if audit:
-        record(
-            actor,
-            Action.CREATE,
-            participant=episode.participant,
-            obj=membership,
-            object_id=str(membership.pk),
-            purpose=Purpose.HOPERAT,
-            detail={"member": str(member.public_id), "role": role, "primary": is_primary},
-        )
+    record(
+        actor,
+        Action.CREATE,
+        participant=episode.participant,
+        obj=membership,
+        object_id=str(membership.pk),
+        purpose=Purpose.HOPERAT,
+        detail={"member": str(member.public_id), "role": role, "primary": is_primary},
+    )
     return membership
 
 

@@ -256,7 +256,6 @@ def _add_participants(world: World, first: int, last: int) -> None:
             track=world.morning if number % 2 else world.evening,
             status=EpisodeStatus.ACTIVE,
             admitted_on=date(2024, 1, 1),
-            audit=False,
         )
 
 

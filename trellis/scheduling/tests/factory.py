@@ -89,9 +89,7 @@ def process_telehealth(world: World) -> SessionSeries:
 
 
 def enroll(series: SessionSeries, participant: Participant, start: date | None = None) -> None:
-    actions.do_add_to_roster(
-        None, participant.episodes.get(), series, start or series.dtstart, audit=False
-    )
+    actions.do_add_to_roster(None, participant.episodes.get(), series, start or series.dtstart)
 
 
 def slot(series: SessionSeries, day: date) -> Slot:
