@@ -23,7 +23,6 @@ from trellis.programs.models import ClinicianKind, Membership, Organization, Pro
 
 if TYPE_CHECKING:
     from trellis.accounts.models import User
-    from trellis.participants.queries import ParticipantFilters
 
 EARLIEST_BIRTH_DATE = date(1900, 1, 1)
 
@@ -331,27 +330,6 @@ def do_link_participant_user(actor: User | None, participant: Participant, user:
         obj=participant,
         purpose=Purpose.HOPERAT,
         detail={"linked_user": str(user.public_id)},
-    )
-
-
-def do_record_participant_search(
-    actor: User, filters: ParticipantFilters, *, results: int, **paging: int | str
-) -> None:
-    """Record a list or search of participants: who is in care is itself health information,
-    so the filters and the number of results are kept (never the names shown)."""
-    record(
-        actor,
-        Action.LIST,
-        object_type="participants.participant",
-        purpose=Purpose.TREAT,
-        detail={
-            "q": filters.text,
-            "program": filters.program,
-            "track": filters.track,
-            "status": filters.status,
-            "results": results,
-            **paging,
-        },
     )
 
 
