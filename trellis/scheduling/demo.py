@@ -140,7 +140,7 @@ def _rosters(series_list: list[SessionSeries], first: date) -> None:
             for series in by_track[episode.track_id or 0]
         )
     RosterMembership.objects.bulk_create(memberships, batch_size=1000)
-    for start in range(0, len(memberships), EVENT_BATCH):
+    for offset in range(0, len(memberships), EVENT_BATCH):
         record_many(
             None,
             [
@@ -150,7 +150,7 @@ def _rosters(series_list: list[SessionSeries], first: date) -> None:
                     obj=m,
                     detail={"series": str(m.series.public_id), "start": f"{m.start_date:%Y-%m-%d}"},
                 )
-                for m in memberships[start : start + EVENT_BATCH]
+                for m in memberships[offset : offset + EVENT_BATCH]
             ],
         )
 
@@ -234,5 +234,5 @@ def _attendance(
                 )
             )
     Attendance.objects.bulk_create(marks, batch_size=2000)
-    for start in range(0, len(events), EVENT_BATCH):
-        record_many(None, events[start : start + EVENT_BATCH])
+    for offset in range(0, len(events), EVENT_BATCH):
+        record_many(None, events[offset : offset + EVENT_BATCH])
