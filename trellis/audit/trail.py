@@ -153,6 +153,7 @@ def record_list(
     object_id: str = "",
     role: str = "",
     detail: dict[str, Any] | None = None,
+    action: Action | str = Action.LIST,
 ) -> list[Event]:
     """Record what a list page or list endpoint showed: one `list` event for each person on
     it, in a fixed number of queries, so "who looked at this person" finds every list that
@@ -161,7 +162,8 @@ def record_list(
     Each event carries the list's `detail` (its filters and number of results). A list that
     shows nobody still leaves one event, naming nobody, with its filters: a search is itself
     information about who is in care. People shown twice (two alerts, two notes) get one
-    event. Never put free clinical text in `detail`.
+    event. A page that shows each person's record in full (a whole group note) passes
+    `action=Action.VIEW`. Never put free clinical text in `detail`.
     """
     shown: dict[int, Participant] = {}
     for participant in participants:
@@ -171,7 +173,7 @@ def record_list(
         actor,
         [
             EventSpec(
-                Action.LIST,
+                action,
                 participant=person,
                 object_type=object_type,
                 object_id=object_id,

@@ -29,7 +29,7 @@ from django.views.decorators.http import require_POST
 
 from trellis.accounts.http import AuthedRequest
 from trellis.audit.models import Action, Purpose
-from trellis.audit.trail import record
+from trellis.audit.trail import record, record_list
 from trellis.notes import group_actions as ga
 from trellis.notes.group_access import deny_group_note, open_group_note, parse_uuid
 from trellis.notes.models import GroupNote, GroupNoteEntry, Participation, RiskLevel
@@ -50,6 +50,22 @@ def _entries(note: GroupNote) -> list[GroupNoteEntry]:
         note.entries.select_related("episode__participant", "episode__program").order_by(
             "position", "pk"
         )
+    )
+
+
+def _record_entries_shown(
+    user: Any, note: GroupNote, entries: list[GroupNoteEntry], role: str
+) -> None:
+    """The whole note shows every attendee's entry: one event names each of them."""
+    record_list(
+        user,
+        action=Action.VIEW,
+        object_type="notes.groupnote",
+        object_id=str(note.public_id),
+        participants=[e.episode.participant for e in entries],
+        purpose=Purpose.TREAT,
+        role=role,
+        detail={"entries": len(entries)},
     )
 
 
@@ -101,6 +117,7 @@ def group_note(request: AuthedRequest, group_note_id: uuid.UUID) -> HttpResponse
     """The editor while a draft (for facilitators); the whole note to read otherwise."""
     note, slot, role = open_group_note(request.user, group_note_id)
     entries = _entries(note)
+    _record_entries_shown(request.user, note, entries, role)
     context = _group_context(note, slot, entries)
     if note.is_signed or role != "facilitator":
         choices = _objective_choices(entries)
@@ -247,6 +264,7 @@ def group_sign(request: AuthedRequest, group_note_id: uuid.UUID) -> HttpResponse
             messages.success(request, "Group note signed: each member's chart now has it.")
             return redirect("notes:group", group_note_id=note.public_id)
     entries = _entries(note)
+    _record_entries_shown(request.user, note, entries, role)
     choices = _objective_choices(entries)
     context = _group_context(note, slot, entries) | {
         "errors": errors,
@@ -338,11 +356,10 @@ def my_group_notes(request: AuthedRequest) -> HttpResponse:
     shown to the participant)."""
     access = _own_access(request)
     entries = list(standalone_entries([e.pk for e in access.episodes])[:STANDALONE_PAGE])
-    record(
+    record_list(
         request.user,
-        Action.LIST,
-        participant=access.participant,
         object_type="notes.groupnoteentry",
+        participants=[access.participant],
         purpose=Purpose.PATRQT,
         detail={"results": len(entries)},
     )
