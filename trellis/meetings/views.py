@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from trellis.accounts.http import AuthedRequest
 from trellis.accounts.models import User
 from trellis.audit.models import Action, Purpose
-from trellis.audit.trail import record
+from trellis.audit.trail import record_list
 from trellis.meetings import actions
 from trellis.meetings.forms import AddendumForm, AttendanceForm, SeriesForm, SignForm
 from trellis.meetings.models import DecisionKind, Meeting, Weekday
@@ -48,10 +48,10 @@ def _errors(request: AuthedRequest, error: ValidationError) -> None:
 @staff_required(*RUNNERS)
 def meeting_list(request: AuthedRequest) -> HttpResponse:
     upcoming, past = meetings_for(request.user)
-    record(
+    record_list(
         request.user,
-        Action.LIST,
         object_type="meetings.meeting",
+        participants=[],  # the list shows meetings, not people
         purpose=Purpose.TREAT,
         detail={"upcoming": len(upcoming), "past": len(past)},
     )
