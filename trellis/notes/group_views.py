@@ -36,7 +36,7 @@ from trellis.notes.models import GroupNote, GroupNoteEntry, Participation, RiskL
 from trellis.participants.chart import chart_context
 from trellis.plans import content as plan_content
 from trellis.plans.access import clinical_episode
-from trellis.plans.queries import latest_signed
+from trellis.plans.queries import latest_signed, latest_signed_versions
 from trellis.privacy.access import Scope, access_participant
 from trellis.privacy.decorators import staff_required
 from trellis.scheduling.access import facilitates
@@ -71,7 +71,7 @@ def _record_entries_shown(
 
 def _objective_choices(entries: list[GroupNoteEntry]) -> dict[int, list[tuple[str, str]]]:
     """Each attendee's current signed plan objectives (one query for the whole page)."""
-    versions = ga.latest_signed_versions([e.episode_id for e in entries])
+    versions = latest_signed_versions([e.episode_id for e in entries])
     return {
         episode_id: [(o.key, o.description) for o in plan_content.load(v.content).objectives]
         for episode_id, v in versions.items()
