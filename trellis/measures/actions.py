@@ -117,6 +117,18 @@ def do_issue_link(actor: User | None, administration: Administration) -> str:
 # --- drafts and submissions -----------------------------------------------------------------
 
 
+@transaction.atomic
+def do_claim_reminder(administration: Administration) -> str | None:
+    """Mark the check-in reminded and issue its link, once: None if another sweep already
+    claimed it. Marked before the email goes: a crash may skip a reminder, never send two."""
+    claimed = Administration.objects.filter(pk=administration.pk, reminded_at__isnull=True).update(
+        reminded_at=timezone.now()
+    )
+    if not claimed:
+        return None
+    return do_issue_link(None, administration)
+
+
 def _clean_answers(answers: dict[str, Any]) -> dict[str, str]:
     return {str(k): str(v) for k, v in answers.items() if v not in (None, "")}
 
