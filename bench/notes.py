@@ -60,16 +60,13 @@ def build() -> dict[str, Any]:
             rrule="FREQ=WEEKLY;BYDAY=MO,WE,FR", dtstart=first, capacity=12, room=world.room,
             facilitators=[world.clinician],
         ),
-        audit=False,
     )  # fmt: skip
-    sactions.do_add_to_roster(None, episode, series, first, audit=False)
+    sactions.do_add_to_roster(None, episode, series, first)
     day, groups = first, 0
     while day < today:
         slot = find_slot(series.public_id, day)
         if slot is not None:
-            sactions.do_record_attendance(
-                world.clinician, slot, episode, sactions.Mark("present"), audit=False
-            )
+            sactions.do_record_attendance(world.clinician, slot, episode, sactions.Mark("present"))
             slot = find_slot(series.public_id, day)
             assert slot is not None
             note = ga.check_start_group_note(world.clinician, slot)

@@ -85,7 +85,6 @@ def build(participants: int, weeks: int, rng: random.Random) -> dict[str, Any]:
                         facilitators=[clinicians[(t_index * 5 + s_index) % 10]],
                         topics=["A", "B", "C"],
                     ),
-                    audit=False,
                 )
             )  # fmt: skip
     for n in range(participants):
@@ -96,11 +95,10 @@ def build(participants: int, weeks: int, rng: random.Random) -> dict[str, Any]:
             ParticipantDetails(mrn=f"B-{n:05d}", given_name="Bench", family_name=f"Person{n:05d}",
                                date_of_birth=date(1980, 1, 1), email=f"b{n}@example.test"),
             program=program, track=track, status=EpisodeStatus.ACTIVE, admitted_on=admitted,
-            audit=False,
         )  # fmt: skip
         do_add_care_team_member(
             None, participant.episodes.get(), clinicians[n % 10], role=ClinicianKind.THERAPIST,
-            is_primary=True, start_date=admitted, audit=False,
+            is_primary=True, start_date=admitted,
         )  # fmt: skip
     _rosters(series, first)
     _attendance(series, first, today - timedelta(days=1), rng)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -85,15 +85,21 @@ class EventSpec:
     action: Action | str
     participant: Participant | None = None
     obj: models.Model | None = None
+    object_type: str = ""
+    object_id: str = ""
+    outcome: Outcome | str = Outcome.SUCCESS
     purpose: str = ""
     role: str = ""
     detail: dict[str, Any] | None = None
 
 
-def record_many(actor: User | None, specs: list[EventSpec]) -> list[Event]:
+def record_many(
+    actor: User | None, specs: list[EventSpec], *, actor_label: str = ""
+) -> list[Event]:
     """Append several events by one actor in a fixed number of queries (lock, insert, move
-    the head), for pages that show many people at once: each person's access history still
-    gets its own event, but the page's cost no longer grows with the number of people."""
+    the head), for pages that show many people at once and for bulk loads (the demo): each
+    person's access history still gets its own event, but the cost no longer grows with the
+    number of people."""
     if not specs:
         return []
     context = current_request.get()
@@ -105,16 +111,21 @@ def record_many(actor: User | None, specs: list[EventSpec]) -> list[Event]:
         events = []
         for spec in specs:
             obj = spec.obj
+            object_type, object_id = spec.object_type, spec.object_id
+            if obj is not None:
+                object_type = object_type or obj._meta.label_lower
+                object_id = object_id or str(getattr(obj, "public_id", None) or obj.pk)
             event = Event(
                 occurred_at=now,
                 actor=actor if authenticated else None,
-                actor_label=actor.get_username() if actor is not None and authenticated else "",
+                actor_label=actor_label
+                or (actor.get_username() if actor is not None and authenticated else ""),
                 role=spec.role,
                 action=spec.action,
                 participant=spec.participant,
-                object_type=obj._meta.label_lower if obj is not None else "",
-                object_id=str(getattr(obj, "public_id", None) or obj.pk) if obj is not None else "",
-                outcome=Outcome.SUCCESS,
+                object_type=object_type,
+                object_id=object_id,
+                outcome=spec.outcome,
                 purpose=spec.purpose,
                 client_addr=context.client_addr if context else None,
                 detail=spec.detail or {},
@@ -131,6 +142,48 @@ def record_many(actor: User | None, specs: list[EventSpec]) -> list[Event]:
         head.event_count += len(created)
         head.save(update_fields=["last_event_id", "last_hash", "event_count"])
     return created
+
+
+def record_list(
+    actor: User,
+    *,
+    object_type: str,
+    participants: Iterable[Participant],
+    purpose: str,
+    object_id: str = "",
+    role: str = "",
+    detail: dict[str, Any] | None = None,
+    action: Action | str = Action.LIST,
+) -> list[Event]:
+    """Record what a list page or list endpoint showed: one `list` event for each person on
+    it, in a fixed number of queries, so "who looked at this person" finds every list that
+    named them.
+
+    Each event carries the list's `detail` (its filters and number of results). A list that
+    shows nobody still leaves one event, naming nobody, with its filters: a search is itself
+    information about who is in care. People shown twice (two alerts, two notes) get one
+    event. A page that shows each person's record in full (a whole group note) passes
+    `action=Action.VIEW`. Never put free clinical text in `detail`.
+    """
+    shown: dict[int, Participant] = {}
+    for participant in participants:
+        shown.setdefault(participant.pk, participant)
+    people: list[Participant | None] = list(shown.values()) or [None]
+    return record_many(
+        actor,
+        [
+            EventSpec(
+                action,
+                participant=person,
+                object_type=object_type,
+                object_id=object_id,
+                purpose=purpose,
+                role=role,
+                detail=detail,
+            )
+            for person in people
+        ],
+    )
 
 
 @dataclass(frozen=True)

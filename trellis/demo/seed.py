@@ -6,7 +6,8 @@ Two steps, so that determinism is easy to see and to test:
    give the same people, episodes, dates and care teams, in the same order.
 2. `load_demo(...)` writes the organization and staff through the actions in
    `trellis/*/actions.py`, then the planned participants (see `_load_participants`), all in one
-   transaction.
+   transaction. Rows that are bulk loaded get the audit events their actions would write,
+   appended in batches with `audit.trail.record_many`, so the chain is complete.
 
 Every name is invented (see cast.py), every MRN starts with DEMO-, every email ends in
 @example.test and every phone number is a 555-01xx number.
@@ -32,7 +33,7 @@ from trellis.accounts.actions import (
 )
 from trellis.accounts.models import User
 from trellis.audit.models import Action, Purpose
-from trellis.audit.trail import record
+from trellis.audit.trail import EventSpec, record, record_many
 from trellis.demo.cast import (
     ADULT_CONTACTS,
     DEFAULT_PARTICIPANTS,
@@ -371,7 +372,8 @@ def load_demo(
 
     Setup (organization, programs, staff) goes through the actions and so writes their audit
     events, with no actor (a system load). Participants, episodes and care teams are bulk
-    loaded without one event per row; one event records the load itself.
+    loaded, with the events their actions write appended batch by batch; one more event
+    records the load itself.
     """
     today = today or demo_today()
     plans = plan_participants(participants, seed, today)
@@ -511,7 +513,7 @@ def _load_participants(
     do_discharge, do_add_care_team_member) and keep their rules: at most one open episode per
     participant and program (only a plan's last episode is open), one open primary per
     episode, a discharge has a date and a reason, and a discharged episode's care team ends
-    on the discharge date.
+    on the discharge date. Each batch appends the same audit events as those actions.
     """
     total = len(plans)
     episodes = care_team = 0
@@ -552,6 +554,7 @@ def _load_participants(
             for username, role, primary in plan.team
         ]
         CareTeamMember.objects.bulk_create(members)
+        record_many(None, _load_events(people, saved, members))
         episodes += len(saved)
         care_team += len(members)
         progress("participants", start + len(batch), total)
@@ -570,6 +573,51 @@ def _status_history(episodes: list[Episode], today: date) -> list[EpisodeStatusC
                 change.effective_on = min(today, max(week_in, today - timedelta(days=10)))
             changes.append(change)
     return changes
+
+
+def _load_events(
+    people: list[Participant], episodes: list[Episode], members: list[CareTeamMember]
+) -> list[EventSpec]:
+    """The events do_create_participant, do_open_episode, do_discharge and
+    do_add_care_team_member write, for rows loaded in bulk."""
+    participant_of = {p.pk: p for p in people}
+    specs = [
+        EventSpec(Action.CREATE, participant=p, obj=p, purpose=Purpose.HOPERAT) for p in people
+    ]
+    for episode in episodes:
+        participant = participant_of[episode.participant_id]
+        specs.append(
+            EventSpec(
+                Action.CREATE,
+                participant=participant,
+                obj=episode,
+                purpose=Purpose.HOPERAT,
+                detail={"program": str(episode.program.public_id), "status": episode.status},
+            )
+        )
+        if episode.status == EpisodeStatus.DISCHARGED:
+            specs.append(
+                EventSpec(
+                    Action.UPDATE,
+                    participant=participant,
+                    obj=episode,
+                    purpose=Purpose.HOPERAT,
+                    detail={"status": "discharged", "reason": episode.discharge_reason},
+                )
+            )
+    episode_participant = {e.pk: participant_of[e.participant_id] for e in episodes}
+    specs.extend(
+        EventSpec(
+            Action.CREATE,
+            participant=episode_participant[m.episode_id],
+            obj=m,
+            object_id=str(m.pk),
+            purpose=Purpose.HOPERAT,
+            detail={"member": str(m.user.public_id), "role": m.role, "primary": m.is_primary},
+        )
+        for m in members
+    )
+    return specs
 
 
 def _admitted(plan: EpisodePlan) -> date:

@@ -4,7 +4,6 @@ schedules and imports. Atomic and audited; alerts go to the worklist through its
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -17,7 +16,7 @@ from django.utils import timezone
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
 from trellis.lib.choices import Weekday
-from trellis.measures.change import Change, Point, change
+from trellis.measures.change import Change
 from trellis.measures.models import (
     OPEN_ADMINISTRATION,
     Administration,
@@ -30,6 +29,7 @@ from trellis.measures.models import (
     ScheduleOverride,
     Score,
 )
+from trellis.measures.queries import ON_TRACK_WEEKS, episode_change, hash_token
 from trellis.measures.registry import DEFAULT_CODES, get_instrument
 from trellis.measures.scoring import (
     AnswerError,
@@ -47,12 +47,6 @@ from trellis.worklist.models import AlertKind, Priority
 
 if TYPE_CHECKING:
     from trellis.accounts.models import User
-
-ON_TRACK_WEEKS = 4  # "not on track": no reliable improvement by week 4 (docs/domain.md §4)
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _local_midnight(day: date, organization: Organization) -> datetime:
@@ -116,16 +110,6 @@ def do_issue_link(actor: User | None, administration: Administration) -> str:
     return token
 
 
-def administration_for_link(token: str) -> Administration | None:
-    if not token or len(token) > 100:
-        return None
-    return (
-        Administration.objects.filter(link_token_hash=hash_token(token))
-        .select_related("participant", "episode__program__organization")
-        .first()
-    )
-
-
 # --- drafts and submissions -----------------------------------------------------------------
 
 
@@ -146,19 +130,72 @@ def _checked_answers(
     return cleaned
 
 
+@transaction.atomic
+def do_claim_reminder(administration: Administration) -> str | None:
+    """Mark the check-in reminded and issue its link, once: None if another sweep already
+    claimed it. Marked before the email goes: a crash may skip a reminder, never send two."""
+    claimed = Administration.objects.filter(pk=administration.pk, reminded_at__isnull=True).update(
+        reminded_at=timezone.now()
+    )
+    if not claimed:
+        return None
+    return do_issue_link(None, administration)
+
+
+def _checkin_purpose(channel: str) -> str:
+    """Staff entering or relaying answers treat; a participant answering asks for their care."""
+    return (
+        Purpose.TREAT if channel in {Channel.TABLET, Channel.STAFF, Channel.API} else Purpose.PATRQT
+    )
+
+
+def _checkin_label(actor: User | None, channel: str) -> str:
+    return "" if actor and actor.is_authenticated else f"participant ({channel})"
+
+
 def check_save_draft(
-    actor: User | None, administration: Administration, answers: dict[str, Any]
+    actor: User | None, administration: Administration, answers: dict[str, Any], *, channel: str
 ) -> Administration:
     """Keep partial answers (validated codes only) so the participant can come back."""
     instrument = get_instrument(administration.instrument_code, administration.instrument_version)
     cleaned = _checked_answers(instrument, answers, complete=False)
-    with transaction.atomic():
-        locked = Administration.objects.select_for_update().get(pk=administration.pk)
-        _check_open(locked)
-        locked.draft_answers = cleaned
-        locked.status = AdministrationStatus.IN_PROGRESS
-        locked.save(update_fields=["draft_answers", "status"])
+    return do_save_draft(actor, administration, cleaned, channel=channel)
+
+
+@transaction.atomic
+def do_save_draft(
+    actor: User | None, administration: Administration, answers: dict[str, str], *, channel: str
+) -> Administration:
+    locked = Administration.objects.select_for_update().get(pk=administration.pk)
+    _check_open(locked)
+    locked.draft_answers = answers
+    locked.status = AdministrationStatus.IN_PROGRESS
+    locked.save(update_fields=["draft_answers", "status"])
+    # How many items are answered, never which answers.
+    record(
+        actor,
+        Action.UPDATE,
+        participant=administration.participant,
+        obj=locked,
+        purpose=_checkin_purpose(channel),
+        actor_label=_checkin_label(actor, channel),
+        detail={"draft": True, "answered": len(answers), "channel": channel},
+    )
     return locked
+
+
+@transaction.atomic
+def do_hand_over_tablet(actor: User, administration: Administration) -> None:
+    """Record that staff handed the tablet to the participant for this check-in (the view
+    then signs the staff member out)."""
+    record(
+        actor,
+        Action.UPDATE,
+        participant=administration.participant,
+        obj=administration,
+        purpose=Purpose.TREAT,
+        detail={"tablet_hand_over": True},
+    )
 
 
 def _check_open(administration: Administration) -> None:
@@ -247,10 +284,8 @@ def _do_submit(
         Action.CREATE,
         participant=locked.participant,
         obj=response,
-        purpose=Purpose.TREAT
-        if channel in {Channel.TABLET, Channel.STAFF, Channel.API}
-        else Purpose.PATRQT,
-        actor_label="" if actor and actor.is_authenticated else f"participant ({channel})",
+        purpose=_checkin_purpose(channel),
+        actor_label=_checkin_label(actor, channel),
         detail={"instrument": instrument.key, "channel": channel},
     )
     _score_and_alert(response, instrument, locked.episode)
@@ -319,30 +354,34 @@ def check_correct_response(
         raise ValidationError({"__all__": "Correct the latest version of this response."})
     instrument = get_instrument(original.instrument_code, original.instrument_version)
     cleaned = _checked_answers(instrument, answers)
-    with transaction.atomic():
-        episode = Episode.objects.select_related("program__organization").get(
-            pk=original.episode_id
-        )
-        correction = Response.objects.create(
-            administration=original.administration,
-            episode=episode,
-            participant=original.participant,
-            instrument_code=original.instrument_code,
-            instrument_version=original.instrument_version,
-            answers=cleaned,
-            submitted_by=actor,
-            channel=Channel.STAFF,
-            corrects=original,
-        )
-        record(
-            actor,
-            Action.UPDATE,
-            participant=original.participant,
-            obj=correction,
-            purpose=Purpose.TREAT,
-            detail={"corrects": str(original.public_id), "reason_given": True},
-        )
-        _score_and_alert(correction, instrument, episode)
+    return do_correct_response(actor, original, instrument, cleaned)
+
+
+@transaction.atomic
+def do_correct_response(
+    actor: User, original: Response, instrument: Instrument, answers: dict[str, str]
+) -> Response:
+    episode = Episode.objects.select_related("program__organization").get(pk=original.episode_id)
+    correction = Response.objects.create(
+        administration=original.administration,
+        episode=episode,
+        participant=original.participant,
+        instrument_code=original.instrument_code,
+        instrument_version=original.instrument_version,
+        answers=answers,
+        submitted_by=actor,
+        channel=Channel.STAFF,
+        corrects=original,
+    )
+    record(
+        actor,
+        Action.UPDATE,
+        participant=original.participant,
+        obj=correction,
+        purpose=Purpose.TREAT,
+        detail={"corrects": str(original.public_id), "reason_given": True},
+    )
+    _score_and_alert(correction, instrument, episode)
     return correction
 
 
@@ -393,27 +432,6 @@ def _score_and_alert(response: Response, instrument: Instrument, episode: Episod
         summary = episode_change(episode, instrument, today=observed_on)
         _raise_change_alerts(response, episode, instrument, summary, at=stored.observed_at)
     return stored
-
-
-def episode_points(episode: Episode, instrument_code: str) -> list[Point]:
-    scores = Score.objects.current().filter(
-        episode=episode, instrument_code=instrument_code, total__isnull=False
-    )
-    return [
-        Point(on=s.observed_on, total=s.total, incomplete=s.incomplete)
-        for s in scores.order_by("observed_at")
-        if s.total is not None
-    ]
-
-
-def episode_change(episode: Episode, instrument: Instrument, today: date | None = None) -> Change:
-    return change(
-        instrument,
-        episode_points(episode, instrument.code),
-        admitted_on=episode.admitted_on,
-        today=today or episode.program.organization.today(),
-        on_track_weeks=ON_TRACK_WEEKS,
-    )
 
 
 def _raise_change_alerts(
@@ -595,6 +613,15 @@ def do_mark_missed(now: datetime | None = None) -> int:
             ).update(status=AdministrationStatus.MISSED, link_token_hash="")
             if not changed:
                 continue
+            record(
+                None,
+                Action.UPDATE,
+                participant=administration.participant,
+                obj=administration,
+                purpose=Purpose.TREAT,
+                actor_label="system",
+                detail={"missed": True},
+            )
             previous = (
                 Administration.objects.filter(
                     episode_id=administration.episode_id,
@@ -639,20 +666,30 @@ def check_import_instrument(
         raise ValidationError(
             {"definition": f"{instrument.code} version {instrument.version} is already imported."}
         )
-    with transaction.atomic():
-        row = ImportedInstrument.objects.create(
-            organization=organization,
-            code=instrument.code,
-            version=instrument.version,
-            definition=data,
-            imported_by=actor,
-        )
-        record(
-            actor,
-            Action.CREATE,
-            obj=row,
-            purpose=Purpose.HOPERAT,
-            actor_label="" if actor else "import_instrument",
-            detail={"instrument": instrument.key},
-        )
+    return do_import_instrument(actor, instrument, data, organization=organization)
+
+
+@transaction.atomic
+def do_import_instrument(
+    actor: User | None,
+    instrument: Instrument,
+    data: Any,
+    *,
+    organization: Organization | None = None,
+) -> ImportedInstrument:
+    row = ImportedInstrument.objects.create(
+        organization=organization,
+        code=instrument.code,
+        version=instrument.version,
+        definition=data,
+        imported_by=actor,
+    )
+    record(
+        actor,
+        Action.CREATE,
+        obj=row,
+        purpose=Purpose.HOPERAT,
+        actor_label="" if actor else "import_instrument",
+        detail={"instrument": instrument.key},
+    )
     return row

@@ -101,7 +101,7 @@ def due(request: HttpRequest, public_id: str) -> DueOut:
     "/participants/{public_id}/scores", response={200: ScoresOut, **error_responses(401, 403, 404)}
 )
 def scores(request: HttpRequest, public_id: str) -> ScoresOut:
-    from trellis.measures.actions import episode_change
+    from trellis.measures.queries import episode_change
 
     access = _clinical(request, public_id)
     episodes = clinical_episodes(access)

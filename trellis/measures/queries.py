@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -9,18 +10,22 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from trellis.measures.actions import ON_TRACK_WEEKS
 from trellis.measures.change import Change, Point, change
 from trellis.measures.charts import Trajectory, trajectory
 from trellis.measures.models import OPEN_ADMINISTRATION, Administration, Response, Score
 from trellis.measures.registry import DEFAULT_CODES, get_instrument
+from trellis.measures.scoring import Instrument
 from trellis.participants.models import Episode, EpisodeStatus
 from trellis.privacy.access import ParticipantAccess, Scope
 from trellis.privacy.policy import episode_filter
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from trellis.accounts.models import User
     from trellis.programs.models import Program
+
+ON_TRACK_WEEKS = 4  # "not on track": no reliable improvement by week 4 (docs/domain.md §4)
 
 
 @dataclass
@@ -232,3 +237,39 @@ def program_scores(user: User, program: Program, sort: str = "name") -> list[Pro
     key = sort if sort in SORTS else "name"
     rows.sort(key=lambda r: r.sort_value(key))
     return rows
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def administration_for_link(token: str) -> Administration | None:
+    """The check-in a one-time link opens (only the token's hash is stored)."""
+    if not token or len(token) > 100:
+        return None
+    return (
+        Administration.objects.filter(link_token_hash=hash_token(token))
+        .select_related("participant", "episode__program__organization")
+        .first()
+    )
+
+
+def episode_points(episode: Episode, instrument_code: str) -> list[Point]:
+    scores = Score.objects.current().filter(
+        episode=episode, instrument_code=instrument_code, total__isnull=False
+    )
+    return [
+        Point(on=s.observed_on, total=s.total, incomplete=s.incomplete)
+        for s in scores.order_by("observed_at")
+        if s.total is not None
+    ]
+
+
+def episode_change(episode: Episode, instrument: Instrument, today: date | None = None) -> Change:
+    return change(
+        instrument,
+        episode_points(episode, instrument.code),
+        admitted_on=episode.admitted_on,
+        today=today or episode.program.organization.today(),
+        on_track_weeks=ON_TRACK_WEEKS,
+    )

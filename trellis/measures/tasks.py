@@ -5,11 +5,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
 from django.tasks import task
-from django.utils import timezone
 
-from trellis.measures.actions import do_issue_link, do_mark_missed, do_schedule_checkins
+from trellis.measures.actions import do_claim_reminder, do_mark_missed, do_schedule_checkins
 from trellis.measures.models import Administration
 
 # Reminders carry no clinical content: no instrument, no score (docs/engineering.md).
@@ -46,13 +44,9 @@ def send_reminders() -> int:
         .select_related("participant")
     )
     for administration in due[:500]:
-        with transaction.atomic():
-            claimed = Administration.objects.filter(
-                pk=administration.pk, reminded_at__isnull=True
-            ).update(reminded_at=timezone.now())
-            if not claimed:
-                continue
-            token = do_issue_link(None, administration)
+        token = do_claim_reminder(administration)
+        if token is None:
+            continue
         send_mail(
             REMINDER_SUBJECT,
             REMINDER_BODY.format(

@@ -21,13 +21,13 @@ from trellis.accounts.models import User
 from trellis.accounts.signin import check_password_try
 from trellis.audit.middleware import client_addr_of
 from trellis.audit.models import Action, Purpose
-from trellis.audit.trail import record
+from trellis.audit.trail import record_list
 from trellis.measures.access import access_administration, access_own_administration
 from trellis.measures.actions import (
-    administration_for_link,
     check_save_draft,
     check_submit_response,
     do_create_administration,
+    do_hand_over_tablet,
 )
 from trellis.measures.forms import (
     KEY_FIELD,
@@ -38,7 +38,7 @@ from trellis.measures.forms import (
     submission_key,
 )
 from trellis.measures.models import Administration, AdministrationStatus, Channel
-from trellis.measures.queries import measures_tab, program_scores
+from trellis.measures.queries import administration_for_link, measures_tab, program_scores
 from trellis.measures.registry import available_codes, get_instrument
 from trellis.participants.chart import chart_context
 from trellis.privacy.access import ParticipantAccess, Scope, access_participant
@@ -100,14 +100,7 @@ def hand_over(request: AuthedRequest, administration_id: str) -> HttpResponse:
         messages.error(request, "That check-in is no longer open.")
         return redirect("measures:chart-tab", public_id=administration.participant.public_id)
     staff = request.user
-    record(
-        staff,
-        Action.UPDATE,
-        participant=administration.participant,
-        obj=administration,
-        purpose=Purpose.TREAT,
-        detail={"tablet_hand_over": True},
-    )
+    do_hand_over_tablet(staff, administration)
     logout(request)
     request.session[TABLET_SESSION] = {
         "administration": str(administration.public_id),
@@ -126,11 +119,11 @@ def program_page(request: AuthedRequest, program_id: str) -> HttpResponse:
         raise Http404
     sort = request.GET.get("sort", "name")
     rows = program_scores(request.user, program, sort)
-    record(
+    record_list(
         request.user,
-        Action.LIST,
         object_type="measures.score",
         object_id=str(program.public_id),
+        participants=[row.episode.participant for row in rows],
         purpose=Purpose.TREAT,
         detail={"sort": sort, "results": len(rows)},
     )
@@ -192,7 +185,7 @@ def _handle_post(
     answers = answers_from_post(instrument, request.POST)
     try:
         if request.POST.get("action") == "draft":
-            check_save_draft(actor, administration, answers)
+            check_save_draft(actor, administration, answers, channel=channel)
             messages.success(request, "Saved. You can finish later with the same link or page.")
             return redirect(action_url)
         check_submit_response(

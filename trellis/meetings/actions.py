@@ -33,8 +33,9 @@ from trellis.plans.models import TreatmentPlan, VersionStatus
 from trellis.plans.signing import check_signature, credentials_of
 from trellis.programs.models import Program
 from trellis.scheduling.recurrence import aware
-from trellis.worklist.actions import check_create_task, do_add_comment, may_own
+from trellis.worklist.actions import check_create_task, do_add_comment
 from trellis.worklist.models import AlertKind, Priority
+from trellis.worklist.queries import may_own
 
 if TYPE_CHECKING:
     from trellis.accounts.models import User

@@ -13,7 +13,7 @@ from ninja import Field, Router, Schema, Status
 from trellis.accounts.api import acting_user
 from trellis.accounts.models import User
 from trellis.audit.models import Action, Purpose
-from trellis.audit.trail import record
+from trellis.audit.trail import record_list
 from trellis.lib.api import error_responses
 from trellis.meetings import actions
 from trellis.meetings.access import access_meeting, access_meeting_episode
@@ -108,10 +108,10 @@ def list_meetings(request: HttpRequest) -> list[MeetingOut]:
     """Upcoming meetings, then past ones, of the programs whose meetings you run."""
     user = acting_user(request)
     upcoming, past = meetings_for(user)
-    record(
+    record_list(
         user,
-        Action.LIST,
         object_type="meetings.meeting",
+        participants=[],  # meetings, not people
         purpose=Purpose.TREAT,
         detail={"results": len(upcoming) + len(past)},
     )

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from trellis.accounts.http import AuthedRequest
 from trellis.accounts.models import User
 from trellis.audit.models import Action, Purpose
-from trellis.audit.trail import record
+from trellis.audit.trail import record_list
 from trellis.lib.choices import Weekday
 from trellis.lib.ids import parse_public_id
 from trellis.lib.views import add_error_messages, apply_validation_error
@@ -43,10 +43,10 @@ RUNNERS = (Role.PROGRAM_DIRECTOR, Role.CLINICIAN)
 @staff_required(*RUNNERS)
 def meeting_list(request: AuthedRequest) -> HttpResponse:
     upcoming, past = meetings_for(request.user)
-    record(
+    record_list(
         request.user,
-        Action.LIST,
         object_type="meetings.meeting",
+        participants=[],  # the list shows meetings, not people
         purpose=Purpose.TREAT,
         detail={"upcoming": len(upcoming), "past": len(past)},
     )

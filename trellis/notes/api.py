@@ -16,7 +16,7 @@ from pydantic import AwareDatetime
 
 from trellis.accounts.api import acting_user
 from trellis.audit.models import Action, Purpose
-from trellis.audit.trail import record
+from trellis.audit.trail import record_list
 from trellis.lib.api import MAX_COUNTER, error_responses
 from trellis.notes import actions
 from trellis.notes.access import access_note, notes_of
@@ -135,11 +135,10 @@ def list_notes(request: HttpRequest, public_id: str) -> list[NoteSummaryOut]:
         .select_related("author")
         .order_by("-session_start", "-pk")[:500]
     )
-    record(
+    record_list(
         user,
-        Action.LIST,
-        participant=ca.access.participant,
         object_type="notes.note",
+        participants=[ca.access.participant],
         purpose=Purpose.TREAT,
         detail={"results": len(notes), "via": "api"},
     )
@@ -182,11 +181,10 @@ def list_group_notes(request: HttpRequest, public_id: str) -> list[GroupNoteOut]
     user = acting_user(request)
     ca = access_clinical_episode(user, public_id)
     entries = list(standalone_entries([ca.episode.pk])[:500])
-    record(
+    record_list(
         user,
-        Action.LIST,
-        participant=ca.access.participant,
         object_type="notes.groupnoteentry",
+        participants=[ca.access.participant],
         purpose=Purpose.TREAT,
         detail={"results": len(entries), "via": "api"},
     )

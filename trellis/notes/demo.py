@@ -18,7 +18,7 @@ from trellis.notes.models import (
 )
 from trellis.participants.models import Episode, EpisodeStatus
 from trellis.plans import content as plan_content
-from trellis.plans.queries import latest_signed
+from trellis.plans.queries import latest_signed, latest_signed_versions
 from trellis.programs.models import Organization
 
 SUBJECTIVE = [
@@ -114,6 +114,7 @@ def seed_group_notes(organization: Organization, *, rng: random.Random, today: d
     anyone. Call after scheduling's demo (attendance) and plans' (objectives)."""
     from trellis.notes import group_actions as ga
     from trellis.notes.models import GroupNote, Participation
+    from trellis.notes.queries import attendees
     from trellis.scheduling.models import Occurrence, SessionKind
     from trellis.scheduling.queries import find_slot
 
@@ -141,7 +142,7 @@ def seed_group_notes(organization: Organization, *, rng: random.Random, today: d
         if slot is None or slot.cancelled or not slot.facilitators:
             continue
         author = slot.facilitators[0]
-        rows = ga.attendees(slot)
+        rows = attendees(slot)
         if not rows:
             continue
         note = ga.do_start_group_note(author, slot, rows)
@@ -150,7 +151,7 @@ def seed_group_notes(organization: Organization, *, rng: random.Random, today: d
         note.topic = note.topic or "Skills review"
         note.save(update_fields=["interventions", "themes", "topic"])
         entries = list(note.entries.select_related("episode__participant"))
-        plans = ga.latest_signed_versions([e.episode_id for e in entries])
+        plans = latest_signed_versions([e.episode_id for e in entries])
         for entry in entries:
             if not entry.attended:
                 continue

@@ -28,11 +28,12 @@ from trellis.notes.models import (
     Participation,
     RiskLevel,
 )
-from trellis.plans.models import PlanVersion, VersionStatus
+from trellis.notes.queries import attendees
+from trellis.plans.queries import latest_signed_versions
 from trellis.plans.signing import check_signature, credentials_of
 from trellis.scheduling.access import facilitates
 from trellis.scheduling.models import ATTENDED
-from trellis.scheduling.queries import Slot, attendance_for, expected_episodes, roster_for
+from trellis.scheduling.queries import Slot
 
 if TYPE_CHECKING:
     from trellis.accounts.models import User
@@ -66,19 +67,6 @@ class EntryDraft:
     risk_level: str = ""
     risk_notes: str = ""
     plan: str = ""
-
-
-def attendees(slot: Slot) -> list[tuple[Episode, str]]:
-    """(episode, attendance code or "") of everyone expected at the occurrence, in roster
-    order, then walk-ins: the same rows as the attendance sheet."""
-    roster = roster_for([slot.series.pk], slot.date, slot.date)
-    expected = expected_episodes(slot, roster)
-    attendance_for([slot])
-    marks = {a.episode_id: a for a in slot.attendance}
-    rows = [(e, marks[e.pk].status if e.pk in marks else "") for e in expected]
-    seen = {e.pk for e in expected}
-    rows += [(a.episode, a.status) for a in slot.attendance if a.episode_id not in seen]
-    return rows
 
 
 def check_start_group_note(actor: User, slot: Slot, *, today: datetime | None = None) -> GroupNote:
@@ -400,17 +388,3 @@ def do_sign_group_note(
             detail={"group_note": str(note.public_id)},
         )
     return note
-
-
-def latest_signed_versions(episode_ids: list[int]) -> dict[int, PlanVersion]:
-    """Each episode's latest signed plan version, in one query (for a page of attendees)."""
-    if not episode_ids:
-        return {}
-    found: dict[int, PlanVersion] = {}
-    for version in (
-        PlanVersion.objects.filter(plan__episode_id__in=episode_ids, status=VersionStatus.SIGNED)
-        .select_related("plan")
-        .order_by("plan__episode_id", "-number")
-    ):
-        found.setdefault(version.plan.episode_id, version)
-    return found

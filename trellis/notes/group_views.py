@@ -28,7 +28,7 @@ from django.views.decorators.http import require_POST
 
 from trellis.accounts.http import AuthedRequest
 from trellis.audit.models import Action, Purpose
-from trellis.audit.trail import record
+from trellis.audit.trail import record_list
 from trellis.lib.views import add_error_messages, is_htmx, posted_revision
 from trellis.notes import group_actions as ga
 from trellis.notes.group_access import (
@@ -42,7 +42,7 @@ from trellis.notes.group_access import (
 from trellis.notes.models import GroupNote, GroupNoteEntry, Participation, RiskLevel
 from trellis.participants.chart import chart_context
 from trellis.plans import content as plan_content
-from trellis.plans.queries import latest_signed
+from trellis.plans.queries import latest_signed, latest_signed_versions
 from trellis.privacy.access import Scope, access_participant
 from trellis.privacy.decorators import staff_required
 from trellis.scheduling.access import facilitates
@@ -59,9 +59,25 @@ def _entries(note: GroupNote) -> list[GroupNoteEntry]:
     )
 
 
+def _record_entries_shown(
+    user: Any, note: GroupNote, entries: list[GroupNoteEntry], role: str
+) -> None:
+    """The whole note shows every attendee's entry: one event names each of them."""
+    record_list(
+        user,
+        action=Action.VIEW,
+        object_type="notes.groupnote",
+        object_id=str(note.public_id),
+        participants=[e.episode.participant for e in entries],
+        purpose=Purpose.TREAT,
+        role=role,
+        detail={"entries": len(entries)},
+    )
+
+
 def _objective_choices(entries: list[GroupNoteEntry]) -> dict[int, list[tuple[str, str]]]:
     """Each attendee's current signed plan objectives (one query for the whole page)."""
-    versions = ga.latest_signed_versions([e.episode_id for e in entries])
+    versions = latest_signed_versions([e.episode_id for e in entries])
     return {
         episode_id: [(o.key, o.description) for o in plan_content.load(v.content).objectives]
         for episode_id, v in versions.items()
@@ -105,6 +121,7 @@ def group_note(request: AuthedRequest, group_note_id: uuid.UUID) -> HttpResponse
     """The editor while a draft (for facilitators); the whole note to read otherwise."""
     note, slot, role = access_group_note(request.user, group_note_id)
     entries = _entries(note)
+    _record_entries_shown(request.user, note, entries, role)
     context = _group_context(note, slot, entries)
     if note.is_signed or role != "facilitator":
         choices = _objective_choices(entries)
@@ -229,6 +246,7 @@ def group_sign(request: AuthedRequest, group_note_id: uuid.UUID) -> HttpResponse
             messages.success(request, "Group note signed: each member's chart now has it.")
             return redirect("notes:group", group_note_id=note.public_id)
     entries = _entries(note)
+    _record_entries_shown(request.user, note, entries, role)
     choices = _objective_choices(entries)
     context = _group_context(note, slot, entries) | {
         "errors": errors,
@@ -291,11 +309,10 @@ def my_group_notes(request: AuthedRequest) -> HttpResponse:
     shown to the participant)."""
     access = _own_access(request)
     entries = list(standalone_entries([e.pk for e in access.episodes])[:STANDALONE_PAGE])
-    record(
+    record_list(
         request.user,
-        Action.LIST,
-        participant=access.participant,
         object_type="notes.groupnoteentry",
+        participants=[access.participant],
         purpose=Purpose.PATRQT,
         detail={"results": len(entries)},
     )

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from trellis.accounts.http import AuthedRequest
 from trellis.audit.models import Action, Purpose
-from trellis.audit.trail import record
+from trellis.audit.trail import record_list
 from trellis.lib.views import add_error_messages, apply_validation_error, posted_revision
 from trellis.notes import actions, snapshot
 from trellis.notes.access import access_note, access_note_to_cosign, notes_of
@@ -61,11 +61,10 @@ def notes_tab(request: AuthedRequest, public_id: str) -> HttpResponse:
         .order_by("-session_start", "-pk")
     )
     page = Paginator(notes, PAGE_SIZE).get_page(request.GET.get("page"))
-    record(
+    record_list(
         request.user,
-        Action.LIST,
-        participant=ca.access.participant,
         object_type="notes.note",
+        participants=[ca.access.participant],
         purpose=Purpose.TREAT,
         detail={"page": page.number, "results": page.paginator.count},
     )
@@ -318,10 +317,10 @@ def cosign_queue(request: AuthedRequest) -> HttpResponse:
         .select_related("author", "episode__participant", "episode__program")
         .order_by("signed_at", "pk")
     )
-    record(
+    record_list(
         request.user,
-        Action.LIST,
         object_type="notes.note",
+        participants=[n.episode.participant for n in notes],
         purpose=Purpose.HOPERAT,
         detail={"queue": "cosign", "results": len(notes)},
     )

@@ -25,7 +25,6 @@ from trellis.programs.models import ClinicianKind, Membership, Organization, Pro
 
 if TYPE_CHECKING:
     from trellis.accounts.models import User
-    from trellis.participants.queries import ParticipantFilters
 
 EARLIEST_BIRTH_DATE = date(1900, 1, 1)
 # How far ahead admissions and planned discharges may be set: an intensive outpatient episode
@@ -155,7 +154,6 @@ def do_create_participant(
     track: Track | None = None,
     status: str = EpisodeStatus.PLANNED,
     admitted_on: date | None = None,
-    audit: bool = True,
 ) -> Participant:
     participant = Participant.objects.create(
         organization=organization,
@@ -177,10 +175,7 @@ def do_create_participant(
         emergency_contact_phone=details.emergency_contact_phone.strip(),
         language=details.language.strip() or "en",
     )
-    if audit:
-        record(
-            actor, Action.CREATE, participant=participant, obj=participant, purpose=Purpose.HOPERAT
-        )
+    record(actor, Action.CREATE, participant=participant, obj=participant, purpose=Purpose.HOPERAT)
     if program is not None:
         do_open_episode(
             actor,
@@ -189,7 +184,6 @@ def do_create_participant(
             track=track,
             status=status,
             admitted_on=admitted_on,
-            audit=audit,
         )
     return participant
 
@@ -222,7 +216,6 @@ def do_open_episode(
     track: Track | None = None,
     status: str = EpisodeStatus.PLANNED,
     admitted_on: date | None = None,
-    audit: bool = True,
 ) -> Episode:
     episode = Episode.objects.create(
         participant=participant,
@@ -234,15 +227,14 @@ def do_open_episode(
     EpisodeStatusChange.objects.bulk_create(
         initial_status_changes(episode, program.organization.today())
     )
-    if audit:
-        record(
-            actor,
-            Action.CREATE,
-            participant=participant,
-            obj=episode,
-            purpose=Purpose.HOPERAT,
-            detail={"program": str(program.public_id), "status": status},
-        )
+    record(
+        actor,
+        Action.CREATE,
+        participant=participant,
+        obj=episode,
+        purpose=Purpose.HOPERAT,
+        detail={"program": str(program.public_id), "status": status},
+    )
     return episode
 
 
@@ -265,7 +257,7 @@ def check_discharge(actor: User, episode: Episode, *, discharged_on: date, reaso
 
 @transaction.atomic
 def do_discharge(
-    actor: User | None, episode: Episode, *, discharged_on: date, reason: str, audit: bool = True
+    actor: User | None, episode: Episode, *, discharged_on: date, reason: str
 ) -> Episode:
     episode.status = EpisodeStatus.DISCHARGED
     episode.discharged_on = discharged_on
@@ -277,15 +269,14 @@ def do_discharge(
     CareTeamMember.objects.filter(episode=episode, end_date__isnull=True).update(
         end_date=discharged_on
     )
-    if audit:
-        record(
-            actor,
-            Action.UPDATE,
-            participant=episode.participant,
-            obj=episode,
-            purpose=Purpose.HOPERAT,
-            detail={"status": "discharged", "reason": reason},
-        )
+    record(
+        actor,
+        Action.UPDATE,
+        participant=episode.participant,
+        obj=episode,
+        purpose=Purpose.HOPERAT,
+        detail={"status": "discharged", "reason": reason},
+    )
     return episode
 
 
@@ -391,7 +382,6 @@ def do_add_care_team_member(
     role: str,
     is_primary: bool = False,
     start_date: date | None = None,
-    audit: bool = True,
 ) -> CareTeamMember:
     membership = CareTeamMember.objects.create(
         episode=episode,
@@ -400,16 +390,15 @@ def do_add_care_team_member(
         is_primary=is_primary,
         start_date=start_date or episode.program.organization.today(),
     )
-    if audit:
-        record(
-            actor,
-            Action.CREATE,
-            participant=episode.participant,
-            obj=membership,
-            object_id=str(membership.pk),
-            purpose=Purpose.HOPERAT,
-            detail={"member": str(member.public_id), "role": role, "primary": is_primary},
-        )
+    record(
+        actor,
+        Action.CREATE,
+        participant=episode.participant,
+        obj=membership,
+        object_id=str(membership.pk),
+        purpose=Purpose.HOPERAT,
+        detail={"member": str(member.public_id), "role": role, "primary": is_primary},
+    )
     return membership
 
 
@@ -425,27 +414,6 @@ def do_link_participant_user(actor: User | None, participant: Participant, user:
         obj=participant,
         purpose=Purpose.HOPERAT,
         detail={"linked_user": str(user.public_id)},
-    )
-
-
-def do_record_participant_search(
-    actor: User, filters: ParticipantFilters, *, results: int, **paging: int | str
-) -> None:
-    """Record a list or search of participants: who is in care is itself health information,
-    so the filters and the number of results are kept (never the names shown)."""
-    record(
-        actor,
-        Action.LIST,
-        object_type="participants.participant",
-        purpose=Purpose.TREAT,
-        detail={
-            "q": filters.text,
-            "program": filters.program,
-            "track": filters.track,
-            "status": filters.status,
-            "results": results,
-            **paging,
-        },
     )
 
 

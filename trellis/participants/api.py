@@ -15,13 +15,12 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Status
 
 from trellis.accounts.api import acting_user
-from trellis.audit.models import Action, Purpose
-from trellis.audit.trail import record
+from trellis.audit.models import Purpose
+from trellis.audit.trail import record_list
 from trellis.lib.api import PageQuery, error_responses
 from trellis.participants.actions import (
     ParticipantDetails,
     check_create_participant,
-    do_record_participant_search,
 )
 from trellis.participants.models import Episode
 from trellis.participants.queries import (
@@ -94,13 +93,13 @@ def list_participants(request: HttpRequest, filters: Query[ParticipantQuery]) ->
     participants = participant_list(user, wanted)
     count = participants.count()
     page = list(participants[filters.offset : filters.offset + filters.limit])
-    do_record_participant_search(
+    record_list(
         user,
-        wanted,
-        results=count,
-        offset=filters.offset,
-        limit=filters.limit,
-        via="api",
+        object_type="participants.participant",
+        participants=page,
+        purpose=Purpose.TREAT,
+        detail=wanted.audit_detail()
+        | {"results": count, "offset": filters.offset, "limit": filters.limit, "via": "api"},
     )
     return ParticipantPageOut(
         count=count,
@@ -227,10 +226,10 @@ def list_episodes(request: HttpRequest, filters: Query[EpisodeQuery]) -> Episode
     )
     count = episodes.count()
     page = list(episodes[filters.offset : filters.offset + filters.limit])
-    record(
+    record_list(
         user,
-        Action.LIST,
         object_type="participants.episode",
+        participants=[e.participant for e in page],
         purpose=Purpose.TREAT,
         detail={
             "program": str(filters.program or ""),

@@ -27,6 +27,16 @@ class ParticipantFilters:
     track: str = ""  # track public id
     status: str = ""
 
+    def audit_detail(self) -> dict[str, str]:
+        """The filters as the audit trail keeps them: who is in care is itself health
+        information, so a search is recorded with what was asked."""
+        return {
+            "q": self.text,
+            "program": self.program,
+            "track": self.track,
+            "status": self.status,
+        }
+
 
 def participant_list(user: User, filters: ParticipantFilters) -> QuerySet[Participant]:
     """Visible participants matching the filters, each with their visible episodes prefetched

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from trellis.accounts.http import AuthedRequest
 from trellis.audit.models import Action, Purpose
+from trellis.audit.trail import record_list
 from trellis.lib.ids import parse_public_id
 from trellis.lib.views import add_error_messages, apply_validation_error, is_htmx
 from trellis.participants import care_team as team
@@ -24,7 +25,6 @@ from trellis.participants.actions import (
     check_create_participant,
     check_end_care_team_member,
     check_set_planned_discharge,
-    do_record_participant_search,
 )
 from trellis.participants.chart import chart_context, overview_panels
 from trellis.participants.forms import ParticipantForm
@@ -55,7 +55,13 @@ def participant_index(request: AuthedRequest) -> HttpResponse:
     paginator = Paginator(participant_list(user, filters), 25)
     page = paginator.get_page(request.GET.get("page"))
     rows = [(p, current_episode_of(p)) for p in page.object_list]
-    do_record_participant_search(user, filters, results=paginator.count, page=page.number)
+    record_list(
+        user,
+        object_type="participants.participant",
+        participants=page.object_list,
+        purpose=Purpose.TREAT,
+        detail=filters.audit_detail() | {"results": paginator.count, "page": page.number},
+    )
     programs = Program.objects.for_user(user)
     context = {
         "page": page,

@@ -103,6 +103,20 @@ def latest_signed(episode: Episode) -> PlanVersion | None:
     )
 
 
+def latest_signed_versions(episode_ids: list[int]) -> dict[int, PlanVersion]:
+    """Each episode's latest signed plan version, in one query (for a page of attendees)."""
+    if not episode_ids:
+        return {}
+    found: dict[int, PlanVersion] = {}
+    for version in (
+        PlanVersion.objects.filter(plan__episode_id__in=episode_ids, status=VersionStatus.SIGNED)
+        .select_related("plan")
+        .order_by("plan__episode_id", "-number")
+    ):
+        found.setdefault(version.plan.episode_id, version)
+    return found
+
+
 @dataclass(frozen=True)
 class DiffLine:
     section: str

@@ -20,7 +20,7 @@ from ninja import Field, Query, Router, Schema, Status
 from trellis.accounts.api import acting_user
 from trellis.accounts.models import User
 from trellis.audit.models import Action, Purpose
-from trellis.audit.trail import record
+from trellis.audit.trail import record_list
 from trellis.lib.api import LocalTime, error_responses
 from trellis.lib.ids import lookup_id
 from trellis.participants.models import Episode
@@ -380,15 +380,20 @@ def _slot_for(user: User, series_id: str, occurrence_date: str, action: str) -> 
     return slot
 
 
-def _attendance_rows(slot: Slot) -> list[AttendanceOut]:
+def _attendance_people(slot: Slot) -> list[tuple[Episode, bool]]:
+    """Who is on the sheet (expected or not), with the slot's attendance loaded."""
     roster = roster_for([slot.series.pk], slot.date, slot.date)
     expected = expected_episodes(slot, roster)
     attendance_for([slot])
-    marks = {a.episode_id: a for a in slot.attendance}
     people: list[tuple[Episode, bool]] = [(e, True) for e in expected]
     people += [
         (a.episode, False) for a in slot.attendance if a.episode_id not in {e.pk for e in expected}
     ]
+    return people
+
+
+def _attendance_rows(slot: Slot, people: list[tuple[Episode, bool]]) -> list[AttendanceOut]:
+    marks = {a.episode_id: a for a in slot.attendance}
     rows = []
     for episode, is_expected in people:
         mark = marks.get(episode.pk)
@@ -421,12 +426,13 @@ def get_attendance(
 ) -> list[AttendanceOut]:
     user = acting_user(request)
     slot = _slot_for(user, series_id, occurrence_date, Action.VIEW)
-    rows = _attendance_rows(slot)
-    record(
+    people = _attendance_people(slot)
+    rows = _attendance_rows(slot, people)
+    record_list(
         user,
-        Action.LIST,
         object_type="scheduling.occurrence",
         object_id=slot.key,
+        participants=[episode.participant for episode, _ in people],
         purpose=Purpose.TREAT,
         detail={"results": len(rows), "via": "api"},
     )
@@ -465,7 +471,7 @@ def put_attendance(
         walk_in_reason=payload.walk_in_reason,
     )
     fresh = find_slot(slot.series.public_id, slot.original_date) or slot
-    return _attendance_rows(fresh)
+    return _attendance_rows(fresh, _attendance_people(fresh))
 
 
 @router.get(

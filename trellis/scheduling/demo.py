@@ -3,8 +3,9 @@
 Called by seed_demo after programs, tracks, staff and episodes exist. Deterministic for a
 given `rng`. Series and closures go through actions; the history (occurrence rows,
 roster periods, attendance) is bulk-inserted, because a year of a large program is tens of
-thousands of rows and seeding must stay quick. Bulk rows are not audited: they are made-up
-history, not anyone's act.
+thousands of rows and seeding must stay quick. Bulk rows get the audit events their actions
+write (do_add_to_roster, do_record_attendance), appended in batches with
+`audit.trail.record_many`.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from datetime import date, time, timedelta
 
 from django.db import transaction
 
+from trellis.audit.models import Action
+from trellis.audit.trail import EventSpec, record_many
 from trellis.participants.models import Episode
 from trellis.programs.models import Membership, Organization, Role, Room, Track
 from trellis.scheduling import actions, recurrence
@@ -35,6 +38,7 @@ DBT_TOPICS = [
     "Interpersonal effectiveness: DEAR MAN",
 ]
 PROCESS_TOPICS = ["Check-in and goals", "Relapse prevention", "Values", "Family and supports"]
+EVENT_BATCH = 2000  # audit events appended per record_many call
 
 
 def _plans(track: Track) -> list[tuple[str, str, time, int, str, list[str]]]:
@@ -107,13 +111,12 @@ def seed_schedule_history(
                                 facilitators=facilitators,
                                 topics=list(topics),
                             ),
-                            audit=False,
                         )
                     )
             # One holiday in the history: the Wednesday five weeks ago.
             holiday = recurrence.iso_week_start(today) - timedelta(weeks=5) + timedelta(days=2)
             if holiday >= first:
-                actions.do_add_closure(None, program, holiday, "Holiday closure", audit=False)
+                actions.do_add_closure(None, program, holiday, "Holiday closure")
         _rosters(created, first)
         _attendance(created, first, today - timedelta(days=1), rng)
 
@@ -123,7 +126,9 @@ def _rosters(series_list: list[SessionSeries], first: date) -> None:
     for series in series_list:
         by_track.setdefault(series.track_id, []).append(series)
     memberships: list[RosterMembership] = []
-    episodes = Episode.objects.filter(track_id__in=list(by_track), admitted_on__isnull=False)
+    episodes = Episode.objects.filter(
+        track_id__in=list(by_track), admitted_on__isnull=False
+    ).select_related("participant")
     for episode in episodes:
         start = max(episode.admitted_on or first, first)
         end = episode.discharged_on
@@ -134,6 +139,19 @@ def _rosters(series_list: list[SessionSeries], first: date) -> None:
             for series in by_track[episode.track_id or 0]
         )
     RosterMembership.objects.bulk_create(memberships, batch_size=1000)
+    for offset in range(0, len(memberships), EVENT_BATCH):
+        record_many(
+            None,
+            [
+                EventSpec(
+                    Action.CREATE,
+                    participant=m.episode.participant,
+                    obj=m,
+                    detail={"series": str(m.series.public_id), "start": f"{m.start_date:%Y-%m-%d}"},
+                )
+                for m in memberships[offset : offset + EVENT_BATCH]
+            ],
+        )
 
 
 def _attendance(
@@ -146,7 +164,7 @@ def _attendance(
     roster: dict[int, list[RosterMembership]] = {}
     memberships = (
         RosterMembership.objects.filter(series__in=series)
-        .select_related("episode")
+        .select_related("episode__participant")
         .prefetch_related("episode__status_changes")
     )
     for membership in memberships:
@@ -165,6 +183,7 @@ def _attendance(
         for o in Occurrence.objects.filter(series__in=series, original_date__range=(first, last))
     }
     marks = []
+    events = []
     for slot in slots:
         occurrence = saved[(slot.series.pk, slot.original_date)]
         for membership in roster.get(slot.series.pk, []):
@@ -201,4 +220,21 @@ def _attendance(
                     marked_at=slot.ends_at,
                 )
             )
+            events.append(
+                EventSpec(
+                    Action.CREATE,
+                    participant=membership.episode.participant,
+                    object_type="scheduling.attendance",
+                    object_id=slot.key,
+                    detail={
+                        "episode": str(membership.episode.public_id),
+                        "status": status,
+                        "previous": "",
+                        "walk_in": False,
+                        "correction": None,
+                    },
+                )
+            )
     Attendance.objects.bulk_create(marks, batch_size=2000)
+    for offset in range(0, len(events), EVENT_BATCH):
+        record_many(None, events[offset : offset + EVENT_BATCH])

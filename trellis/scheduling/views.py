@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from trellis.accounts.http import AuthedRequest
 from trellis.audit.models import Action, Purpose
-from trellis.audit.trail import record
+from trellis.audit.trail import record_list
 from trellis.lib.clock import local_today
 from trellis.lib.ids import lookup_id
 from trellis.lib.views import add_error_messages, apply_validation_error, is_htmx
@@ -262,11 +262,11 @@ def series_detail(request: AuthedRequest, series_id: uuid.UUID) -> HttpResponse:
                 "-end_date", "episode__participant__family_name"
             )
         )
-        record(
+        record_list(
             request.user,
-            Action.LIST,
             object_type="scheduling.roster",
             object_id=str(series.public_id),
+            participants=[m.episode.participant for m in roster],
             purpose=Purpose.TREAT,
             detail={"results": len(roster)},
         )
@@ -420,11 +420,11 @@ def occurrence(request: AuthedRequest, series_id: uuid.UUID, occurrence_date: st
     slot = _attendance_slot(request.user, series_id, occurrence_date, Action.VIEW)
     program = slot.series.track.program
     rows, expected = _rows(slot)
-    record(
+    record_list(
         request.user,
-        Action.LIST,
         object_type="scheduling.occurrence",
         object_id=slot.key,
+        participants=[r["episode"].participant for r in rows],
         purpose=Purpose.TREAT,
         detail={"results": len(rows)},
     )
@@ -704,11 +704,11 @@ def dashboard(request: AuthedRequest, program_id: uuid.UUID) -> HttpResponse:
     ledger = week_hours(episodes, monday, slots=slots)
     clinical = sees_clinical_attendance(request.user, program)
     flags = flags_for(episodes, min(today, nav["sunday"])) if clinical else {}
-    record(
+    record_list(
         request.user,
-        Action.LIST,
         object_type="scheduling.attendance",
         object_id=str(program.public_id),
+        participants=[e.participant for e in episodes],
         purpose=Purpose.TREAT,
         detail={"week": nav["week_label"], "results": len(episodes)},
     )

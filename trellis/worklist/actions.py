@@ -12,14 +12,12 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
-from trellis.participants.models import CareTeamMember, Episode, Participant
-from trellis.privacy.policy import Scope, episode_filter, grants_for
-from trellis.programs.models import Membership, Program, Role
+from trellis.participants.models import Episode, Participant
+from trellis.programs.models import Program
 from trellis.worklist.models import (
     TASK_KINDS,
     Alert,
@@ -31,6 +29,12 @@ from trellis.worklist.models import (
     ProgramOnCall,
     Reassignment,
     RecipientReason,
+)
+from trellis.worklist.queries import (
+    may_own,
+    on_call_clinicians,
+    primary_clinicians,
+    program_directors,
 )
 
 if TYPE_CHECKING:
@@ -49,34 +53,6 @@ def escalation_delay() -> timedelta:
     """TRELLIS_ALERT_ESCALATION_MINUTES (default 120): unacknowledged urgent alerts go to the
     program director after this long."""
     return timedelta(minutes=int(getattr(settings, "TRELLIS_ALERT_ESCALATION_MINUTES", 120)))
-
-
-def primary_clinicians(episode: Episode, on: datetime) -> list[User]:
-    members = (
-        CareTeamMember.objects.active_on(on.astimezone(episode.program.organization.tz).date())
-        .filter(episode=episode, is_primary=True)
-        .select_related("user")
-    )
-    return [m.user for m in members if m.user.is_active]
-
-
-def on_call_clinicians(program: Program, on: datetime) -> list[User]:
-    shifts = ProgramOnCall.objects.filter(
-        program=program, starts_at__lte=on, ends_at__gt=on
-    ).select_related("user")
-    return [s.user for s in shifts if s.user.is_active]
-
-
-def program_directors(program: Program) -> list[User]:
-    memberships = (
-        Membership.objects.active()
-        .filter(role=Role.PROGRAM_DIRECTOR)
-        .filter(
-            Q(program=program) | Q(program__isnull=True, organization_id=program.organization_id)
-        )
-        .select_related("user")
-    )
-    return [m.user for m in memberships if m.user.is_active]
 
 
 def _add_recipient(alert: Alert, user: User, reason: str) -> bool:
@@ -161,18 +137,6 @@ def do_raise_alert(
         detail={"kind": kind, "priority": priority, "source": alert.source},
     )
     return alert
-
-
-def may_own(user: User, episode: Episode | None) -> bool:
-    """An owner must be able to open what they own: active staff who see the episode
-    clinically (a task nobody can open is a lost task)."""
-    if not user.is_active or not grants_for(user).is_staff_member:
-        return False
-    if episode is None:
-        return True
-    return (
-        Episode.objects.filter(pk=episode.pk).filter(episode_filter(user, Scope.CLINICAL)).exists()
-    )
 
 
 def check_create_task(

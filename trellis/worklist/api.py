@@ -15,7 +15,7 @@ from pydantic import AwareDatetime
 from trellis.accounts.api import acting_user
 from trellis.accounts.models import User
 from trellis.audit.models import Action, Purpose
-from trellis.audit.trail import record
+from trellis.audit.trail import record_list
 from trellis.lib.api import error_responses
 from trellis.privacy.access import Scope, access_episode
 from trellis.worklist.access import access_alert
@@ -69,10 +69,10 @@ def my_alerts(request: HttpRequest) -> list[AlertOut]:
     """Unresolved alerts sent to me, urgent first."""
     user = acting_user(request)
     alerts = list(my_open_alerts(user))
-    record(
+    record_list(
         user,
-        Action.LIST,
         object_type="worklist.alert",
+        participants=[a.participant for a in alerts],
         purpose=Purpose.TREAT,
         detail={"results": len(alerts)},
     )
@@ -146,10 +146,10 @@ def my_tasks(request: HttpRequest, filters: Query[TaskFilters]) -> list[AlertOut
             overdue=filters.overdue,
         )
     )
-    record(
+    record_list(
         user,
-        Action.LIST,
         object_type="worklist.alert",
+        participants=[a.participant for a in items],
         purpose=Purpose.TREAT,
         detail={"results": len(items), "status": filters.status, "kind": filters.kind[:30]},
     )

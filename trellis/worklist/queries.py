@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from trellis.participants.models import CareTeamMember, Episode
 from trellis.privacy.policy import Scope, episode_filter, grants_for
-from trellis.programs.models import Membership, Role
+from trellis.programs.models import Membership, Program, Role
 from trellis.worklist.models import (
     OPEN_ALERT_STATUSES,
     TASK_KINDS,
@@ -19,6 +19,7 @@ from trellis.worklist.models import (
     AlertRecipient,
     AlertStatus,
     Priority,
+    ProgramOnCall,
 )
 
 if TYPE_CHECKING:
@@ -132,3 +133,46 @@ def today_alerts(user: User) -> dict[str, Any] | None:
     if not alerts:
         return None
     return {"alerts": alerts}
+
+
+# --- who receives and may own an item (read by the actions) ---------------------------
+
+
+def primary_clinicians(episode: Episode, on: datetime) -> list[User]:
+    members = (
+        CareTeamMember.objects.active_on(on.astimezone(episode.program.organization.tz).date())
+        .filter(episode=episode, is_primary=True)
+        .select_related("user")
+    )
+    return [m.user for m in members if m.user.is_active]
+
+
+def on_call_clinicians(program: Program, on: datetime) -> list[User]:
+    shifts = ProgramOnCall.objects.filter(
+        program=program, starts_at__lte=on, ends_at__gt=on
+    ).select_related("user")
+    return [s.user for s in shifts if s.user.is_active]
+
+
+def program_directors(program: Program) -> list[User]:
+    memberships = (
+        Membership.objects.active()
+        .filter(role=Role.PROGRAM_DIRECTOR)
+        .filter(
+            Q(program=program) | Q(program__isnull=True, organization_id=program.organization_id)
+        )
+        .select_related("user")
+    )
+    return [m.user for m in memberships if m.user.is_active]
+
+
+def may_own(user: User, episode: Episode | None) -> bool:
+    """An owner must be able to open what they own: active staff who see the episode
+    clinically (a task nobody can open is a lost task)."""
+    if not user.is_active or not grants_for(user).is_staff_member:
+        return False
+    if episode is None:
+        return True
+    return (
+        Episode.objects.filter(pk=episode.pk).filter(episode_filter(user, Scope.CLINICAL)).exists()
+    )

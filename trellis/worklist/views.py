@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 
 from trellis.accounts.http import AuthedRequest
 from trellis.accounts.models import User
-from trellis.audit.models import Action, Purpose
-from trellis.audit.trail import record
+from trellis.audit.models import Purpose
+from trellis.audit.trail import record_list
 from trellis.lib.views import apply_validation_error
 from trellis.participants.models import Episode, EpisodeStatus
 from trellis.privacy.decorators import staff_required
@@ -53,10 +53,10 @@ def my_work(request: AuthedRequest) -> HttpResponse:
         "overdue": request.GET.get("overdue") == "1",
     }
     alerts = list(alert_list(request.user, resolved=resolved, **filters))  # type: ignore[arg-type]  # typed filters above
-    record(
+    record_list(
         request.user,
-        Action.LIST,
         object_type="worklist.alert",
+        participants=[a.participant for a in alerts],
         purpose=Purpose.TREAT,
         detail={"resolved": resolved, "results": len(alerts), **filters},
     )

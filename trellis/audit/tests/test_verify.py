@@ -155,3 +155,40 @@ def test_a_batch_of_events_keeps_the_chain_intact_in_a_fixed_number_of_queries(
     ]
     result = verify_chain()
     assert result.ok, result.first_break
+
+
+def test_record_list_names_each_person_once_in_a_fixed_number_of_queries(
+    world: World, count_queries: CountQueries
+) -> None:
+    from trellis.audit.trail import record_list
+
+    shown = [world.participant, world.other_participant, world.participant]  # one twice
+    with count_queries() as one:
+        record_list(
+            world.director,
+            object_type="participants.participant",
+            participants=shown[:1],
+            purpose=Purpose.TREAT,
+            detail={"results": 1},
+        )
+    with count_queries() as three:
+        events = record_list(
+            world.director,
+            object_type="participants.participant",
+            participants=shown,
+            purpose=Purpose.TREAT,
+            detail={"q": "quill", "results": 2},
+        )
+    assert one.count == three.count
+    assert [e.participant for e in events] == [world.participant, world.other_participant]
+    assert {(e.action, e.detail["q"]) for e in events} == {(Action.LIST, "quill")}
+    nobody = record_list(
+        world.director,
+        object_type="participants.participant",
+        participants=[],
+        purpose=Purpose.TREAT,
+        detail={"q": "nobody", "results": 0},
+    )
+    assert [(e.participant, e.detail["q"]) for e in nobody] == [(None, "nobody")]
+    result = verify_chain()
+    assert result.ok, result.first_break

@@ -140,6 +140,32 @@ def test_care_teams_follow_the_rules_of_the_actions() -> None:
         assert discharged.admitted_on <= discharged.discharged_on < TODAY
 
 
+def test_every_loaded_row_has_its_audit_event_and_the_chain_holds() -> None:
+    from trellis.audit.models import Event
+    from trellis.audit.trail import verify_chain
+    from trellis.scheduling.models import Attendance, RosterMembership
+
+    seed("--weeks", "2")
+    created = Event.objects.filter(action="create")
+    for model, object_type in (
+        (Participant, "participants.participant"),
+        (Episode, "participants.episode"),
+        (CareTeamMember, "participants.careteammember"),
+        (RosterMembership, "scheduling.rostermembership"),
+        (Attendance, "scheduling.attendance"),
+    ):
+        assert model.objects.exists()
+        assert created.filter(object_type=object_type).count() == model.objects.count()
+    named = set(
+        created.filter(object_type="participants.participant").values_list(
+            "participant_id", flat=True
+        )
+    )
+    assert named == set(Participant.objects.values_list("pk", flat=True))
+    result = verify_chain()
+    assert result.ok, result.first_break
+
+
 def test_credentials_have_numbers_states_and_some_expire_soon() -> None:
     seed()
     credentials = Credential.objects.all()

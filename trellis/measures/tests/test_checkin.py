@@ -85,6 +85,26 @@ def test_a_draft_keeps_partial_answers_and_submission_needs_every_required_item(
     assert Score.objects.count() == 0
 
 
+def test_saving_a_draft_is_audited_with_how_many_items_not_which_answers(world: World) -> None:
+    client = Client()
+    client.force_login(world.participant_user)
+    administration = open_checkin(world.participant)
+    client.post(
+        f"/measures/me/{administration.public_id}/",
+        {"phq9-1": "LA6569-3", "phq9-2": "LA6568-5", "action": "draft"},
+    )
+    event = Event.objects.get(
+        object_type="measures.administration",
+        object_id=str(administration.public_id),
+        detail__draft=True,
+    )
+    assert event.participant == world.participant
+    assert event.actor == world.participant_user
+    assert event.purpose == "PATRQT"
+    assert event.detail == {"draft": True, "answered": 2, "channel": Channel.PORTAL}
+    assert "LA6569-3" not in str(event.detail)
+
+
 @pytest.mark.parametrize(
     ("answers", "field"),
     [

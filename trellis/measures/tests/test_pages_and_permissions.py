@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from django.test import Client
 
+from tests.listed import listed
 from tests.personas import World, make_participant
 from tests.queries import CountQueries
 from trellis.accounts.models import User
@@ -88,6 +89,18 @@ def test_program_scores_page_lists_only_what_the_user_sees_clinically(
     assert "Thistledown" not in clinician
     assert client_for(world.front_desk).get(url).status_code == 404
     assert client_for(world.outsider).get(url).status_code == 404
+
+
+def test_program_scores_page_names_each_person_it_shows(
+    world: World, client_for: Callable[[User], Client]
+) -> None:
+    complete_checkin(world.participant, 16)
+    complete_checkin(world.other_participant, 7)
+    url = f"/measures/programs/{world.program.public_id}/"
+    assert client_for(world.director).get(url).status_code == 200
+    assert listed(world.director, "measures.score") == {world.participant, world.other_participant}
+    assert client_for(world.clinician).get(url).status_code == 200
+    assert listed(world.clinician, "measures.score") == {world.participant}
 
 
 def test_program_page_and_measures_tab_run_the_same_queries_at_two_sizes(

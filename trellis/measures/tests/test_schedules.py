@@ -51,3 +51,17 @@ def test_two_missed_checkins_in_a_row_raise_an_alert(world: World) -> None:
     assert Alert.objects.get().kind == AlertKind.MISSED_CHECKINS
     do_mark_missed()
     assert Alert.objects.count() == 1
+
+
+def test_marking_a_checkin_missed_is_audited_once(world: World) -> None:
+    from trellis.audit.models import Event
+
+    old = open_checkin(world.participant, due_on=org_today() - timedelta(days=14))
+    do_mark_missed()
+    do_mark_missed()
+    event = Event.objects.get(object_id=str(old.public_id), detail__missed=True)
+    assert (event.participant, event.actor, event.actor_label) == (
+        world.participant,
+        None,
+        "system",
+    )

@@ -38,14 +38,13 @@ def add_people(world: World, count: int, start: int) -> None:
         enroll(group, person)
         day = local_today(world) - timedelta(days=1)
         scheduling.do_record_attendance(
-            None, slot(group, day), episode, scheduling.Mark("absent_unexcused"), audit=False
+            None, slot(group, day), episode, scheduling.Mark("absent_unexcused")
         )
         scheduling.do_record_attendance(
             None,
             slot(group, day - timedelta(days=1)),
             episode,
             scheduling.Mark("absent_unexcused"),
-            audit=False,
         )
         if n % 2:
             signed_plan(world.clinician, episode, PASSWORD)

@@ -78,10 +78,10 @@ def test_two_or_more_unexcused_absences(world: World) -> None:
     episode = world.participant.episodes.get()
     day = local_today(world) - timedelta(days=1)
     unexcused = scheduling.Mark("absent_unexcused")
-    scheduling.do_record_attendance(None, slot(group, day), episode, unexcused, audit=False)
+    scheduling.do_record_attendance(None, slot(group, day), episode, unexcused)
     assert items(world, world.participant, AgendaRule.UNEXCUSED) == []  # one is not two
     earlier = day - timedelta(days=1)
-    scheduling.do_record_attendance(None, slot(group, earlier), episode, unexcused, audit=False)
+    scheduling.do_record_attendance(None, slot(group, earlier), episode, unexcused)
     [entry] = items(world, world.participant, AgendaRule.UNEXCUSED)
     assert entry.reason == "2 unexcused absences in the last 14 days"
     assert entry.evidence_url.endswith("/schedule/")

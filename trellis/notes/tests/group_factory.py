@@ -102,13 +102,13 @@ def group_session(
     )
     away = {p.pk for p in absent or []}
     for person in people:
-        sactions.do_add_to_roster(None, person.episodes.get(), series, series.dtstart, audit=False)
+        sactions.do_add_to_roster(None, person.episodes.get(), series, series.dtstart)
     slot = find_slot(series.public_id, day)
     assert slot is not None
     for person in people:
         status = "absent_excused" if person.pk in away else "present"
         sactions.do_record_attendance(
-            facilitator, slot, person.episodes.get(), sactions.Mark(status), audit=False
+            facilitator, slot, person.episodes.get(), sactions.Mark(status)
         )
     found = find_slot(series.public_id, day)
     assert found is not None

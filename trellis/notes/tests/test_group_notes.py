@@ -346,3 +346,17 @@ def test_the_group_note_page_runs_the_same_queries_for_3_and_12_attendees(
     client = client_for(world.clinician)
     small = _editor_queries(world, client, 3, "Small", count_queries)
     assert small == _editor_queries(world, client, 12, "Big", count_queries)
+
+
+def test_the_whole_group_note_names_every_attendee_it_shows(
+    world: World, client_for: Callable[[User], Client]
+) -> None:
+    others = members(world, 2)
+    slot = group_session(world, [world.participant, *others])
+    note = ga.check_start_group_note(world.clinician, slot)
+    for viewer in (world.clinician, world.director):  # the editor, then the whole note
+        assert client_for(viewer).get(f"/notes/group/{note.public_id}/").status_code == 200
+        named = Event.objects.filter(
+            actor=viewer, action="view", object_id=str(note.public_id), participant__isnull=False
+        ).values_list("participant_id", flat=True)
+        assert set(named) == {world.participant.pk, *(p.pk for p in others)}

@@ -55,9 +55,7 @@ def _nightly(world: World, first_day: datetime) -> None:
             capacity=10, room=world.room, facilitators=[world.clinician],
         ),
     )  # fmt: skip
-    sactions.do_add_to_roster(
-        None, world.participant.episodes.get(), series, series.dtstart, audit=False
-    )
+    sactions.do_add_to_roster(None, world.participant.episodes.get(), series, series.dtstart)
 
 
 def test_a_note_signed_after_the_next_scheduled_session_is_late(world: World) -> None:

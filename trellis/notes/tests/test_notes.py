@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 
+from tests.listed import listed
 from tests.personas import PASSWORD, World, make_staff, org_today
 from trellis.accounts.actions import do_set_supervisor
 from trellis.accounts.models import StaffProfile, User
@@ -168,6 +169,7 @@ def test_a_trainees_note_goes_to_the_supervisor_who_cosigns(
     supervisor = client_for(world.director)
     queue = supervisor.get("/notes/cosign/").content.decode()
     assert str(note.public_id) in queue
+    assert listed(world.director, "notes.note") == {world.participant}  # who the queue names
     assert client_for(world.clinician).get(f"/notes/cosign/{note.public_id}/").status_code == 404
     done = supervisor.post(
         f"/notes/cosign/{note.public_id}/",

@@ -8,6 +8,7 @@ from datetime import date
 
 from django.test import Client
 
+from tests.listed import listed
 from tests.personas import World
 from tests.queries import CountQueries
 from trellis.accounts.models import User
@@ -107,7 +108,7 @@ def test_bad_list_parameters_get_422_naming_each_parameter(
     assert {e["field"] for e in response.json()["detail"]} == {"limit", "program", "status"}
 
 
-def test_participant_search_is_audited_without_listing_results(
+def test_participant_search_is_audited_naming_each_person_returned(
     world: World, client_for: Callable[[User], Client]
 ) -> None:
     client_for(world.clinician).get("/api/v1/participants?q=quill")
@@ -115,7 +116,19 @@ def test_participant_search_is_audited_without_listing_results(
     assert event.object_type == "participants.participant"
     assert event.detail["q"] == "quill"
     assert event.detail["results"] == 1
-    assert event.participant is None
+    assert event.participant == world.participant
+    client_for(world.director).get("/api/v1/participants?limit=1&offset=1")
+    assert len(listed(world.director, "participants.participant")) == 1  # the page, not all
+
+
+def test_episode_list_names_each_person_returned(
+    world: World, client_for: Callable[[User], Client]
+) -> None:
+    client_for(world.director).get("/api/v1/episodes")
+    assert listed(world.director, "participants.episode") == {
+        world.participant,
+        world.other_participant,
+    }
 
 
 def test_primary_clinician_reads_the_participant_with_care_team(
@@ -255,7 +268,6 @@ def _add_participants(world: World, first: int, last: int) -> None:
             track=world.morning if number % 2 else world.evening,
             status=EpisodeStatus.ACTIVE,
             admitted_on=date(2024, 1, 1),
-            audit=False,
         )
 
 

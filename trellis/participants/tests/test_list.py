@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from django.test import Client
 
+from tests.listed import listed
 from tests.personas import World
 from trellis.accounts.models import User
 from trellis.audit.models import Action, Event
@@ -50,6 +51,31 @@ def test_search_is_recorded_in_the_audit_trail(
     event = Event.objects.filter(actor=world.director, action=Action.LIST).get()
     assert event.detail["q"] == "quill"
     assert event.detail["results"] == 1
+    assert event.participant == world.participant
+
+
+def test_the_list_leaves_an_event_naming_each_person_shown(
+    world: World, client_for: Callable[[User], Client]
+) -> None:
+    names(client_for(world.director))
+    assert listed(world.director, "participants.participant") == {
+        world.participant,
+        world.other_participant,
+    }
+    names(client_for(world.clinician))
+    assert listed(world.clinician, "participants.participant") == {world.participant}
+
+
+def test_a_search_that_finds_nobody_is_still_recorded(
+    world: World, client_for: Callable[[User], Client]
+) -> None:
+    names(client_for(world.director), "/participants/?q=nobody-by-this-name")
+    event = Event.objects.filter(actor=world.director, action=Action.LIST).get()
+    assert (event.participant, event.detail["q"], event.detail["results"]) == (
+        None,
+        "nobody-by-this-name",
+        0,
+    )
 
 
 def test_htmx_search_returns_only_the_results_fragment(

@@ -37,7 +37,6 @@ def add_participants(world: World, count: int) -> None:
             track=world.evening if number % 2 else world.morning,
             status=status,
             admitted_on=date(2026, 9, 1) if status == EpisodeStatus.ACTIVE else None,
-            audit=False,
         )
         do_add_care_team_member(
             None,
@@ -46,7 +45,6 @@ def add_participants(world: World, count: int) -> None:
             role=ClinicianKind.THERAPIST,
             is_primary=True,
             start_date=date(2026, 9, 1),
-            audit=False,
         )
 
 
@@ -99,7 +97,6 @@ def add_participants_more(world: World, count: int) -> None:
             track=world.morning,
             status=statuses[number % 2],
             admitted_on=date(2026, 9, 1) if number % 2 == 0 else None,
-            audit=False,
         )
 
 

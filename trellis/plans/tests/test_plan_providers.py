@@ -65,14 +65,12 @@ def test_attendance_objectives_read_the_hours_ledger_of_the_last_four_weeks(worl
             facilitators=[world.clinician],
         ),
     )
-    sactions.do_add_to_roster(None, episode, series, first, audit=False)
+    sactions.do_add_to_roster(None, episode, series, first)
     # Five sessions so far (first..today); attended three, one no-show, one unmarked.
     for offset, status in enumerate(["present", "present", "absent_unexcused", "present"]):
         slot = find_slot(series.public_id, first + timedelta(days=offset))
         assert slot is not None
-        sactions.do_record_attendance(
-            world.clinician, slot, episode, sactions.Mark(status), audit=False
-        )
+        sactions.do_record_attendance(world.clinician, slot, episode, sactions.Mark(status))
     result = progress.progress_for(episode, [attendance])[attendance.key]
     assert result.source == "attendance"
     assert result.value == 60.0  # 3 of 5 hours: an unmarked past session counts as missed

@@ -134,7 +134,6 @@ def do_record_attendance(
     reason: str = "",
     walk_in: bool = False,
     walk_in_reason: str = "",
-    audit: bool = True,
 ) -> Attendance:
     # Locking the occurrence row serializes two people marking the same sheet: the second
     # waits, then overwrites. The last write wins and shows who made it; both are audited.
@@ -183,22 +182,21 @@ def do_record_attendance(
             reason=reason.strip()[:300],
             corrected_by=marker,
         )
-    if audit:
-        record(
-            actor,
-            Action.UPDATE if existing else Action.CREATE,
-            participant=episode.participant,
-            object_type="scheduling.attendance",
-            # object_id holds 64 characters: the occurrence key; the episode goes in detail.
-            object_id=slot.key,
-            detail={
-                "episode": str(episode.public_id),
-                "status": mark.status,
-                "previous": previous,
-                "walk_in": walk_in,
-                "correction": correction.pk if correction else None,
-            },
-        )
+    record(
+        actor,
+        Action.UPDATE if existing else Action.CREATE,
+        participant=episode.participant,
+        object_type="scheduling.attendance",
+        # object_id holds 64 characters: the occurrence key; the episode goes in detail.
+        object_id=slot.key,
+        detail={
+            "episode": str(episode.public_id),
+            "status": mark.status,
+            "previous": previous,
+            "walk_in": walk_in,
+            "correction": correction.pk if correction else None,
+        },
+    )
     return attendance
 
 

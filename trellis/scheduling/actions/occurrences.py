@@ -219,16 +219,13 @@ def check_add_closure(actor: User, program: Program, day: date, reason: str) -> 
 
 
 @transaction.atomic
-def do_add_closure(
-    actor: User | None, program: Program, day: date, reason: str, *, audit: bool = True
-) -> ProgramClosure:
+def do_add_closure(actor: User | None, program: Program, day: date, reason: str) -> ProgramClosure:
     closure = ProgramClosure.objects.create(program=program, date=day, reason=reason.strip()[:120])
-    if audit:
-        record(
-            actor,
-            Action.CREATE,
-            obj=closure,
-            object_id=str(closure.pk),
-            detail={"program": str(program.public_id), "date": f"{day:%Y-%m-%d}"},
-        )
+    record(
+        actor,
+        Action.CREATE,
+        obj=closure,
+        object_id=str(closure.pk),
+        detail={"program": str(program.public_id), "date": f"{day:%Y-%m-%d}"},
+    )
     return closure

@@ -103,23 +103,21 @@ def do_add_to_roster(
     end: date | None = None,
     *,
     detail: dict[str, Any] | None = None,
-    audit: bool = True,
 ) -> RosterMembership:
     membership = RosterMembership.objects.create(
         episode=episode, series=series, start_date=start, end_date=end
     )
-    if audit:
-        record(
-            actor,
-            Action.CREATE,
-            participant=episode.participant,
-            obj=membership,
-            detail={
-                "series": str(series.public_id),
-                "start": f"{start:%Y-%m-%d}",
-                **(detail or {}),
-            },
-        )
+    record(
+        actor,
+        Action.CREATE,
+        participant=episode.participant,
+        obj=membership,
+        detail={
+            "series": str(series.public_id),
+            "start": f"{start:%Y-%m-%d}",
+            **(detail or {}),
+        },
+    )
     return membership
 
 
@@ -169,7 +167,7 @@ def do_end_rosters_at_discharge(actor: User | None, episode: Episode) -> int:
 
 @transaction.atomic
 def do_join_track_series(
-    actor: User | None, episode: Episode, start: date, *, audit: bool = True
+    actor: User | None, episode: Episode, start: date
 ) -> list[RosterMembership]:
     """Put an episode on every group series of its track from `start` (admission to a track
     means its groups). Series already joined for that date are skipped."""
@@ -186,7 +184,5 @@ def do_join_track_series(
             .exists()
         ):
             continue
-        joined.append(
-            do_add_to_roster(actor, episode, series, max(start, series.dtstart), audit=audit)
-        )
+        joined.append(do_add_to_roster(actor, episode, series, max(start, series.dtstart)))
     return joined

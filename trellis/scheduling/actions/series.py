@@ -188,7 +188,6 @@ def do_create_series(
     *,
     split_from: SessionSeries | None = None,
     detail: dict[str, Any] | None = None,
-    audit: bool = True,
 ) -> SessionSeries:
     rule = rule or recurrence.parse_rule(data.rrule)
     series = SessionSeries.objects.create(
@@ -209,13 +208,12 @@ def do_create_series(
         split_from=split_from,
     )
     series.facilitators.set(data.facilitators)
-    if audit:
-        record(
-            actor,
-            Action.CREATE,
-            obj=series,
-            detail={"track": str(track.public_id), "rrule": series.rrule, **(detail or {})},
-        )
+    record(
+        actor,
+        Action.CREATE,
+        obj=series,
+        detail={"track": str(track.public_id), "rrule": series.rrule, **(detail or {})},
+    )
     return series
 
 

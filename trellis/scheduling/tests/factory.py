@@ -97,9 +97,7 @@ def admitted_since(participant: Participant, day: date) -> None:
 
 
 def enroll(series: SessionSeries, participant: Participant, start: date | None = None) -> None:
-    actions.do_add_to_roster(
-        None, participant.episodes.get(), series, start or series.dtstart, audit=False
-    )
+    actions.do_add_to_roster(None, participant.episodes.get(), series, start or series.dtstart)
 
 
 def slot(series: SessionSeries, day: date) -> Slot:

@@ -42,7 +42,7 @@ def two_programs(world: World) -> tuple[SessionSeries, SessionSeries]:
             room=world.room, facilitators=[world.outsider],
         ),
     )  # fmt: skip
-    actions.do_add_to_roster(None, episode, substance_use, start, audit=False)
+    actions.do_add_to_roster(None, episode, substance_use, start)
     return mental_health, substance_use
 
 

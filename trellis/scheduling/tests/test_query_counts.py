@@ -29,15 +29,13 @@ def grow(world: World, group: SessionSeries, people: int, extra_series: int, sta
                 family_name=f"Person{number:04d}", date_of_birth=date(1985, 1, 1),
             ),
             program=world.program, track=world.evening, status=EpisodeStatus.ACTIVE,
-            admitted_on=start, audit=False,
+            admitted_on=start,
         )  # fmt: skip
         enroll(group, participant, start)
         episode = participant.episodes.get()
         day = start
         while day < today:
-            actions.do_record_attendance(
-                None, slot(group, day), episode, actions.Mark("present"), audit=False
-            )
+            actions.do_record_attendance(None, slot(group, day), episode, actions.Mark("present"))
             day += timedelta(days=3)
     for number in range(extra_series):
         actions.do_create_series(
@@ -48,7 +46,6 @@ def grow(world: World, group: SessionSeries, people: int, extra_series: int, sta
                 mode="telehealth", telehealth_url="https://video.example.test/x",
                 facilitators=[world.clinician],
             ),
-            audit=False,
         )  # fmt: skip
 
 

@@ -35,10 +35,10 @@ def scheduling_walk_values(world: World, target: Participant) -> dict[str, str]:
             facilitators=[facilitator],
         ),
     )
-    actions.do_add_to_roster(None, episode, series, series.dtstart, audit=False)
+    actions.do_add_to_roster(None, episode, series, series.dtstart)
     slot = find_slot(series.public_id, yesterday)
     assert slot is not None
-    actions.do_record_attendance(facilitator, slot, episode, actions.Mark("present"), audit=False)
+    actions.do_record_attendance(facilitator, slot, episode, actions.Mark("present"))
     feed, token = actions.do_create_feed(None, "participant", participant=target)
     return {
         "series_id": str(series.public_id),

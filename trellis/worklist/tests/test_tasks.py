@@ -191,3 +191,26 @@ def test_the_tasks_api(world: World, client_for: Clients) -> None:
         content_type="application/json",
     )
     assert denied.status_code == 404
+
+
+def test_my_work_page_and_api_name_each_person_listed(
+    world: World, client_for: Callable[[User], Client]
+) -> None:
+    from tests.listed import listed
+
+    for person in (world.participant, world.other_participant):
+        actions.check_create_task(
+            world.director,
+            episode=person.episodes.get(),
+            owner=world.director,
+            title="Call about transport",
+            due_at=timezone.now() + timedelta(days=2),
+        )
+    client = client_for(world.director)
+    assert client.get("/worklist/").status_code == 200
+    assert listed(world.director, "worklist.alert") == {world.participant, world.other_participant}
+    for url in ("/api/v1/worklist/alerts", "/api/v1/worklist/tasks"):
+        before = Event.objects.filter(actor=world.director, action="list").count()
+        assert client.get(url).status_code == 200
+        after = Event.objects.filter(actor=world.director, action="list").count()
+        assert after - before == 2, url  # one event per person returned
