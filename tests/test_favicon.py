@@ -16,7 +16,7 @@ def test_pages_link_an_icon_that_is_served(world: World) -> None:
     href = page.split('rel="icon" href="', 1)[1].split('"', 1)[0]
     icon = Client().get(href)
     assert icon.status_code == 200
-    body = b"".join(icon.streaming_content) if icon.streaming else icon.content
+    body = b"".join(icon.streaming_content) if icon.streaming else icon.content  # type: ignore[attr-defined]  # WhiteNoise streams static files
     assert b"<svg" in body
 
 
