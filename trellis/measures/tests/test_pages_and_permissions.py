@@ -133,3 +133,16 @@ def test_program_page_and_measures_tab_run_the_same_queries_at_two_sizes(
     complete_checkin(world.participant, 6, code="GAD-7")
     large = (_queries(client, program_url), _queries(client, tab_url))
     assert small == large
+
+
+def test_every_column_of_the_check_in_table_has_a_header_name(
+    world: World, client_for: Callable[[User], Client]
+) -> None:
+    open_checkin(world.participant)
+    page = (
+        client_for(world.clinician)
+        .get(f"/participants/{world.participant.public_id}/measures/")
+        .content.decode()
+    )
+    assert '<th scope="col"></th>' not in page  # axe: empty-table-header
+    assert '<span class="visually-hidden">Actions</span>' in page

@@ -135,3 +135,15 @@ def test_outsider_cannot_enroll_into_a_program_they_do_not_run(
     assert (
         client_for(world.outsider).post("/participants/new/", form_data(world)).status_code == 403
     )
+
+
+def test_a_refused_registration_puts_focus_on_the_error_summary(
+    world: World, client_for: Callable[[User], Client]
+) -> None:
+    response = client_for(world.intake).post("/participants/new/", form_data(world, mrn=""))
+    assert response.status_code == 422
+    page = response.content.decode()
+    # The first (and only) element the browser focuses is the summary, not a field.
+    assert page.count("autofocus") == 1
+    summary = page[: page.index("autofocus")].rsplit("<", 1)[1]
+    assert 'id="form-errors"' in summary
