@@ -108,7 +108,7 @@ MANAGER_ACCESS_ALLOWED: frozenset[tuple[str, str]] = frozenset(
         ("trellis.scheduling.api", "scheduling.CalendarFeed"),
         ("trellis.scheduling.personal", "scheduling.Attendance"),
         ("trellis.scheduling.personal", "scheduling.CalendarFeed"),
-        ("trellis.scheduling.views", "participants.Episode"),
+        ("trellis.scheduling.views.attendance", "participants.Episode"),
         ("trellis.worklist.views", "participants.Episode"),
     }
 )

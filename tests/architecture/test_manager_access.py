@@ -91,7 +91,7 @@ PLANTED = [
         id="shortcut-in-a-views-package",
     ),
     pytest.param(
-        "scheduling/views.py",
+        "scheduling/views/attendance.py",
         "from trellis.participants.models import CareTeamMember\n\n"
         "CareTeamMember._default_manager.filter(pk=1)\n",
         "participants.CareTeamMember",
