@@ -30,7 +30,7 @@ def build() -> dict[str, Any]:
     from django.utils import timezone
 
     from tests.personas import PASSWORD, build_world
-    from trellis.notes import group_actions as ga
+    from trellis.notes.group import actions as ga
     from trellis.notes.models import GroupNote
     from trellis.notes.tests.factory import signed_note
     from trellis.notes.tests.group_factory import group_session, members, write_all

@@ -8,14 +8,15 @@ Rules, lowest layer first:
 
 - A module may import its own app and the apps of lower layers, never those of a higher one.
 - Apps of one layer do not import each other, except for the pairs in `PEER_IMPORTS`.
-- Faces are the modules that serve requests: `views.py`, `api.py`, `urls.py`, `admin.py`,
-  `*_views.py` and `views/` packages of every app, any module an app's `urls.py` routes to,
-  the project's own modules (`trellis/views.py`, `trellis/urls.py`, `trellis/api.py`,
-  `trellis/navigation.py`) and every module of a face-level app (`compliance`). Faces sit above
-  all apps: a model, action, query or access module never imports a face, not even its own
-  app's. An app's faces may import the faces of their own app; the project's modules wire
-  every app's faces together.
-- An access module (`access.py`, `*_access.py`) may also import privacy (see below).
+- Faces are the modules that serve requests: `views.py`, `api.py`, `urls.py`, `admin.py`
+  and `views/` packages of every app and of its sub-packages (`notes/group/views.py`), any
+  module an app's `urls.py` routes to, the project's own modules (`trellis/views.py`,
+  `trellis/urls.py`, `trellis/api.py`, `trellis/navigation.py`) and every module of a
+  face-level app (`compliance`). Faces sit above all apps: a model, action, query or access
+  module never imports a face, not even its own app's. An app's faces may import the faces of
+  their own app; the project's modules wire every app's faces together.
+- An access module (`access.py`, in the app or a sub-package: `notes/group/access.py`) may
+  also import privacy (see below).
 - Imports under `if TYPE_CHECKING:` are exempt: a lower module that is handed an object from
   above (an access object, a user) may name its type for annotations. They never run.
 - A Django relation written as a string (`ForeignKey("participants.Participant", ...)`) counts
@@ -55,9 +56,9 @@ PEER_IMPORTS: dict[tuple[str, str], str] = {
     ("meetings", "notes"): "meeting sweeps raise tasks about notes left unsigned",
 }
 
-# Access modules (`<app>/access.py`, `<app>/*_access.py`) are the app's half of the access
-# gate: code of their app's layer that may import privacy even where privacy is a peer
-# (a `participants/access.py` would be).
+# Access modules (`<app>/access.py`, or a sub-package's: `notes/group/access.py`) are the
+# app's half of the access gate: code of their app's layer that may import privacy even where
+# privacy is a peer (a `participants/access.py` would be).
 ACCESS_MODULE_MAY_IMPORT = "privacy"
 
 # Modules that are named like faces but hold no pages or endpoints: helpers faces build on.

@@ -181,9 +181,7 @@ def face_modules(project: Project) -> set[str]:
     faces: set[str] = set()
     for module in project.modules.values():
         inner = module.name.split(".")[2:]
-        if module.app == contracts.PROJECT or (
-            inner and (FACE_NAMES.intersection(inner) or inner[-1].endswith("_views"))
-        ):
+        if module.app == contracts.PROJECT or FACE_NAMES.intersection(inner):
             faces.add(module.name)
     for module in project.modules.values():
         if module.name.endswith(".urls") and module.app != contracts.PROJECT:
@@ -258,9 +256,7 @@ def _peers_allowed(source: Module, target: Module, in_faces: bool) -> bool:
     if in_faces:
         return source.app == contracts.PROJECT  # the project wires every app's faces
     last = source.name.rpartition(".")[2]
-    if target.app == contracts.ACCESS_MODULE_MAY_IMPORT and (
-        last == "access" or last.endswith("_access")
-    ):
+    if target.app == contracts.ACCESS_MODULE_MAY_IMPORT and last == "access":
         return True
     return (source.app, target.app) in contracts.PEER_IMPORTS
 

@@ -67,7 +67,7 @@ PLANTED = [
         id="relation-by-string",
     ),
     pytest.param(
-        "meetings/planted_views.py",
+        "meetings/planted/views.py",
         "from trellis.notes import views\n",
         "meetings and notes are peers in faces",
         id="faces-of-two-apps",
@@ -100,10 +100,15 @@ def test_type_checking_imports_faces_and_access_modules_pass(project_copy: Path)
         "from typing import TYPE_CHECKING\n\n"
         "if TYPE_CHECKING:\n    from trellis.participants.models import Participant\n"
     )
-    (project_copy / "trellis" / "audit" / "planted_views.py").write_text(
+    (project_copy / "trellis" / "audit" / "planted").mkdir()
+    (project_copy / "trellis" / "audit" / "planted" / "views.py").write_text(
         "from trellis.participants.models import Participant\n"
     )
     (project_copy / "trellis" / "participants" / "access.py").write_text(
+        "from trellis.privacy.access import access_participant\n"
+    )
+    (project_copy / "trellis" / "participants" / "planted").mkdir()
+    (project_copy / "trellis" / "participants" / "planted" / "access.py").write_text(
         "from trellis.privacy.access import access_participant\n"
     )
     assert check_layers(read_project(project_copy)).violations == before

@@ -70,11 +70,17 @@ def test_the_allow_list_only_names_uses_that_still_exist() -> None:
 
 PLANTED = [
     pytest.param(
-        "participants/planted_views.py",
+        "participants/planted/views.py",
         "from trellis.participants.models import Participant\n\n"
         "def page() -> None:\n    Participant.objects.get(pk=1)\n",
         "participants.Participant",
         id="manager-in-a-views-module",
+    ),
+    pytest.param(
+        "notes/group/views.py",
+        "from trellis.notes.models import GroupNote\n\nGroupNote.objects.all()\n",
+        "notes.GroupNote",
+        id="manager-in-the-views-of-a-sub-package",
     ),
     pytest.param(
         "notes/api.py",
@@ -136,7 +142,8 @@ def test_visible_to_and_non_face_modules_pass(project_copy: Path) -> None:
     data = participant_data_models()
     before = check_managers(read_project(project_copy), data)
     app = project_copy / "trellis" / "participants"
-    (app / "planted_views.py").write_text(
+    (app / "planted").mkdir()
+    (app / "planted" / "views.py").write_text(
         "from trellis.participants.models import Participant\n\n"
         "def page(user: object) -> None:\n    Participant.objects.visible_to(user).count()\n"
     )

@@ -20,7 +20,7 @@ from trellis.audit.trail import record_list
 from trellis.lib.api import MAX_COUNTER, error_responses
 from trellis.notes import actions
 from trellis.notes.access import access_note, notes_of
-from trellis.notes.group_access import standalone_entries
+from trellis.notes.group.access import standalone_entries
 from trellis.notes.models import (
     RESTRICTED_KINDS,
     Modality,

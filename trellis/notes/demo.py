@@ -112,7 +112,7 @@ def seed_group_notes(organization: Organization, *, rng: random.Random, today: d
     """Signed group notes for some past group occurrences (the last three weeks) that have
     attendance, written by their first facilitator the same evening. Entries never name
     anyone. Call after scheduling's demo (attendance) and plans' (objectives)."""
-    from trellis.notes import group_actions as ga
+    from trellis.notes.group import actions as ga
     from trellis.notes.models import GroupNote, Participation
     from trellis.notes.queries import attendees
     from trellis.scheduling.models import Occurrence, SessionKind

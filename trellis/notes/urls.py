@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from trellis.notes import group_views, views
+from trellis.notes import views
+from trellis.notes.group import views as group_views
 
 app_name = "notes"
 _NOTE = "participants/<uuid:public_id>/notes/<uuid:note_id>/"

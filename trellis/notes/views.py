@@ -20,7 +20,7 @@ from trellis.lib.views import add_error_messages, apply_validation_error, posted
 from trellis.notes import actions, snapshot
 from trellis.notes.access import access_note, access_note_to_cosign, notes_of
 from trellis.notes.forms import HeaderForm, draft_from_post, header_initial
-from trellis.notes.group_access import standalone_entries
+from trellis.notes.group.access import standalone_entries
 from trellis.notes.models import (
     ALL_SECTIONS,
     FORMAT_SECTIONS,

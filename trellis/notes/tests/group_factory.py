@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from tests.personas import PASSWORD, World, make_participant
 from trellis.accounts.models import User
-from trellis.notes import group_actions as ga
+from trellis.notes.group import actions as ga
 from trellis.notes.models import GroupNote, GroupNoteEntry, Participation, RiskLevel
 from trellis.participants.models import Participant
 from trellis.programs.models import ClinicianKind, Track

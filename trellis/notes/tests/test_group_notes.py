@@ -16,7 +16,7 @@ from tests.queries import CountQueries
 from trellis.accounts.actions import do_create_api_token
 from trellis.accounts.models import User
 from trellis.audit.models import Event
-from trellis.notes import group_actions as ga
+from trellis.notes.group import actions as ga
 from trellis.notes.models import GroupNote, GroupNoteEntry, SignedNoteError
 from trellis.notes.tests.group_factory import (
     entry_of,

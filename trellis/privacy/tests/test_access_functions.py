@@ -31,7 +31,7 @@ from trellis.measures.tests.factories import answers_for, url_walk_values
 from trellis.meetings.access import access_meeting, access_meeting_episode
 from trellis.meetings.tests.factory import meeting_walk_values
 from trellis.notes.access import access_note, access_note_to_cosign
-from trellis.notes.group_access import (
+from trellis.notes.group.access import (
     access_chart_group_entry,
     access_group_note,
     access_own_group_entry,

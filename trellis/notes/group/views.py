@@ -30,8 +30,8 @@ from trellis.accounts.http import AuthedRequest
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record_list
 from trellis.lib.views import add_error_messages, is_htmx, posted_revision
-from trellis.notes import group_actions as ga
-from trellis.notes.group_access import (
+from trellis.notes.group import actions as ga
+from trellis.notes.group.access import (
     access_chart_group_entry,
     access_group_entry,
     access_group_note,
