@@ -1,5 +1,5 @@
 """The chart's Care team tab: who may manage a care team, the staff who may join it, and the
-forms of the page. Writes go through the care-team actions in participants/actions.py."""
+forms of the page. Writes go through the care-team actions in participants/actions/team.py."""
 
 from __future__ import annotations
 

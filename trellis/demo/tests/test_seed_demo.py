@@ -14,7 +14,7 @@ from django.test import Client
 
 from trellis.accounts.models import Credential, User
 from trellis.demo.cast import DEMO_PASSWORD, PORTAL_USERNAME, STAFF
-from trellis.demo.seed import plan_participants
+from trellis.demo.plan import plan_participants
 from trellis.participants.models import (
     CareTeamMember,
     DischargeReason,
