@@ -98,9 +98,6 @@ SHARED_CLINICAL_MODELS: frozenset[str] = frozenset(
 # that and are being moved to access functions. This list only shrinks: never add to it.
 MANAGER_ACCESS_ALLOWED: frozenset[tuple[str, str]] = frozenset(
     {
-        ("trellis.plans.api", "plans.PlanVersion"),
-        ("trellis.plans.api", "plans.TreatmentPlan"),
-        ("trellis.plans.views", "plans.PlanVersion"),
         ("trellis.scheduling.api", "scheduling.CalendarFeed"),
         ("trellis.scheduling.personal", "scheduling.Attendance"),
         ("trellis.scheduling.personal", "scheduling.CalendarFeed"),
