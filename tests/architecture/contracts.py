@@ -98,9 +98,6 @@ SHARED_CLINICAL_MODELS: frozenset[str] = frozenset(
 # that and are being moved to access functions. This list only shrinks: never add to it.
 MANAGER_ACCESS_ALLOWED: frozenset[tuple[str, str]] = frozenset(
     {
-        ("trellis.scheduling.api", "scheduling.CalendarFeed"),
-        ("trellis.scheduling.personal", "scheduling.Attendance"),
-        ("trellis.scheduling.personal", "scheduling.CalendarFeed"),
         ("trellis.scheduling.views", "participants.Episode"),
         ("trellis.worklist.views", "participants.Episode"),
     }
