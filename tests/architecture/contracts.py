@@ -99,6 +99,5 @@ SHARED_CLINICAL_MODELS: frozenset[str] = frozenset(
 MANAGER_ACCESS_ALLOWED: frozenset[tuple[str, str]] = frozenset(
     {
         ("trellis.scheduling.views", "participants.Episode"),
-        ("trellis.worklist.views", "participants.Episode"),
     }
 )
