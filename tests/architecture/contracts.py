@@ -99,17 +99,6 @@ SHARED_CLINICAL_MODELS: frozenset[str] = frozenset(
 # that and are being moved to access functions. This list only shrinks: never add to it.
 MANAGER_ACCESS_ALLOWED: frozenset[tuple[str, str]] = frozenset(
     {
-        ("trellis.measures.api", "measures.Administration"),
-        ("trellis.measures.api", "measures.Score"),
-        ("trellis.measures.views", "measures.Administration"),
-        ("trellis.notes.views", "notes.Note"),
-        ("trellis.plans.api", "plans.PlanVersion"),
-        ("trellis.plans.api", "plans.TreatmentPlan"),
-        ("trellis.plans.views", "plans.PlanVersion"),
-        ("trellis.scheduling.api", "scheduling.CalendarFeed"),
-        ("trellis.scheduling.personal", "scheduling.Attendance"),
-        ("trellis.scheduling.personal", "scheduling.CalendarFeed"),
         ("trellis.scheduling.views.attendance", "participants.Episode"),
-        ("trellis.worklist.views", "participants.Episode"),
     }
 )

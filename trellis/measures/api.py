@@ -12,7 +12,6 @@ from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
-from django.utils import timezone
 from ninja import Body, Router, Schema, Status
 
 from trellis.accounts.api import acting_user
@@ -22,8 +21,14 @@ from trellis.lib.api import NOT_FOUND, error_responses
 from trellis.measures import fhir
 from trellis.measures.access import access_response
 from trellis.measures.actions import check_submit_response, do_create_administration
-from trellis.measures.models import OPEN_ADMINISTRATION, Administration, Channel, Score
-from trellis.measures.queries import clinical_episodes, due_panel
+from trellis.measures.models import Channel
+from trellis.measures.queries import (
+    clinical_episodes,
+    current_scores,
+    due_panel,
+    open_administration,
+    score_of,
+)
 from trellis.measures.registry import available_codes, get_instrument
 from trellis.measures.scoring import bundled
 from trellis.privacy.access import ParticipantAccess, Scope, access_participant
@@ -105,12 +110,7 @@ def scores(request: HttpRequest, public_id: str) -> ScoresOut:
 
     access = _clinical(request, public_id)
     episodes = clinical_episodes(access)
-    rows = (
-        Score.objects.current()
-        .filter(episode__in=episodes)
-        .select_related("response")
-        .order_by("observed_at")
-    )
+    rows = current_scores(episodes)
     changes = []
     current = next((e for e in episodes if e.is_open), episodes[0] if episodes else None)
     if current is not None:
@@ -167,7 +167,7 @@ def get_observations(request: HttpRequest, response_id: str) -> FhirJson:
     """The score as a FHIR Bundle: total Observation with hasMember item Observations."""
     response = access_response(acting_user(request), response_id)
     instrument = get_instrument(response.instrument_code, response.instrument_version)
-    score = Score.objects.select_related("response", "participant").get(response=response)
+    score = score_of(response)
     return fhir.observations(score, instrument)
 
 
@@ -206,17 +206,7 @@ def import_questionnaire_response(
     if not episodes:
         raise ValidationError({"__all__": "The participant has no open episode you can see."})
     episode = episodes[0]
-    administration = (
-        Administration.objects.filter(
-            episode=episode,
-            instrument_code=instrument.code,
-            status__in=OPEN_ADMINISTRATION,
-            available_from__lte=timezone.now(),
-            expires_at__gt=timezone.now(),
-        )
-        .order_by("due_on")
-        .first()
-    )
+    administration = open_administration(episode, instrument.code)
     key = request.headers.get("Idempotency-Key") or None
     from django.db import transaction
 

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from datetime import date
 
     from trellis.accounts.models import User
+    from trellis.participants.models import Participant
     from trellis.programs.models import Program
 
 ON_TRACK_WEEKS = 4  # "not on track": no reliable improvement by week 4 (docs/domain.md §4)
@@ -104,6 +105,41 @@ def measures_tab(access: ParticipantAccess) -> dict[str, Any]:
         "administrations": administrations,
         "open_administrations": [a for a in administrations if a.is_open],
     }
+
+
+def current_scores(episodes: list[Episode]) -> list[Score]:
+    """The current scores of episodes the caller opened (clinical_episodes), oldest first."""
+    return list(
+        Score.objects.current()
+        .filter(episode__in=episodes)
+        .select_related("response")
+        .order_by("observed_at")
+    )
+
+
+def score_of(response: Response) -> Score:
+    """The score of a response the caller opened (access_response)."""
+    return Score.objects.select_related("response", "participant").get(response=response)
+
+
+def open_administration(episode: Episode, instrument_code: str) -> Administration | None:
+    """The episode's check-in of that instrument that is open now, earliest due first."""
+    return (
+        Administration.objects.filter(
+            episode=episode,
+            instrument_code=instrument_code,
+            status__in=OPEN_ADMINISTRATION,
+            available_from__lte=timezone.now(),
+            expires_at__gt=timezone.now(),
+        )
+        .order_by("due_on")
+        .first()
+    )
+
+
+def own_open_checkins(participant: Participant) -> list[Administration]:
+    """The check-ins the participant may fill in now (their own page, after access_participant)."""
+    return list(Administration.objects.open_now().filter(participant=participant))
 
 
 def latest_scores_panel(access: ParticipantAccess) -> dict[str, Any]:
@@ -252,6 +288,12 @@ def administration_for_link(token: str) -> Administration | None:
         .select_related("participant", "episode__program__organization")
         .first()
     )
+
+
+def tablet_administration(public_id: str) -> Administration | None:
+    """The check-in a staff member handed over on the tablet (its id is kept in the session,
+    which only the hand-over writes)."""
+    return Administration.objects.filter(public_id=public_id).select_related("participant").first()
 
 
 def episode_points(episode: Episode, instrument_code: str) -> list[Point]:

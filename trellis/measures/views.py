@@ -38,7 +38,13 @@ from trellis.measures.forms import (
     submission_key,
 )
 from trellis.measures.models import Administration, AdministrationStatus, Channel
-from trellis.measures.queries import administration_for_link, measures_tab, program_scores
+from trellis.measures.queries import (
+    administration_for_link,
+    measures_tab,
+    own_open_checkins,
+    program_scores,
+    tablet_administration,
+)
 from trellis.measures.registry import available_codes, get_instrument
 from trellis.participants.chart import chart_context
 from trellis.privacy.access import ParticipantAccess, Scope, access_participant
@@ -250,7 +256,7 @@ def my_checkins(request: AuthedRequest) -> HttpResponse:
     access_participant(
         request.user, participant.public_id, purpose=Purpose.PATRQT, minimum=Scope.CLINICAL
     )
-    open_now = list(Administration.objects.open_now().filter(participant=participant))
+    open_now = own_open_checkins(participant)
     titles = {
         a.pk: get_instrument(a.instrument_code, a.instrument_version).short_title for a in open_now
     }
@@ -282,11 +288,7 @@ def _tablet_state(request: HttpRequest) -> tuple[Administration, User] | None:
     state = request.session.get(TABLET_SESSION)
     if not isinstance(state, dict):
         return None
-    administration = (
-        Administration.objects.filter(public_id=str(state.get("administration", "")))
-        .select_related("participant")
-        .first()
-    )
+    administration = tablet_administration(str(state.get("administration", "")))
     staff = User.objects.filter(pk=int(state.get("staff") or 0), is_active=True).first()
     if administration is None or staff is None:
         return None

@@ -1,12 +1,15 @@
-"""Reads of notes across apps: who a group note is about (the attendance sheet's rows)."""
+"""Reads of notes across apps: who a group note is about (the attendance sheet's rows), and
+the supervisor's co-sign queue."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from trellis.notes.models import Note, NoteStatus
 from trellis.scheduling.queries import Slot, attendance_for, expected_episodes, roster_for
 
 if TYPE_CHECKING:
+    from trellis.accounts.models import User
     from trellis.participants.models import Episode
 
 
@@ -21,3 +24,17 @@ def attendees(slot: Slot) -> list[tuple[Episode, str]]:
     seen = {e.pk for e in expected}
     rows += [(a.episode, a.status) for a in slot.attendance if a.episode_id not in seen]
     return rows
+
+
+# Encrypted fields a list never shows, so never decrypts.
+LIST_ONLY = ["body", "risk_notes", "scores_snapshot", "return_comment"]
+
+
+def cosign_queue(user: User) -> list[Note]:
+    """Notes waiting for this supervisor's co-signature, oldest signature first."""
+    return list(
+        Note.objects.filter(cosigner=user, status=NoteStatus.AWAITING_COSIGN)
+        .defer(*LIST_ONLY)
+        .select_related("author", "episode__participant", "episode__program")
+        .order_by("signed_at", "pk")
+    )

@@ -17,7 +17,7 @@ from trellis.accounts.http import AuthedRequest
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record_list
 from trellis.lib.views import add_error_messages, apply_validation_error, posted_revision
-from trellis.notes import actions, snapshot
+from trellis.notes import actions, queries, snapshot
 from trellis.notes.access import access_note, access_note_to_cosign, notes_of
 from trellis.notes.forms import HeaderForm, draft_from_post, header_initial
 from trellis.notes.group.access import standalone_entries
@@ -29,6 +29,7 @@ from trellis.notes.models import (
     RiskLevel,
     default_format_for,
 )
+from trellis.notes.queries import LIST_ONLY
 from trellis.participants.chart import chart_context
 from trellis.plans import content as plan_content
 from trellis.plans.access import ClinicalAccess, access_clinical_episode
@@ -36,7 +37,6 @@ from trellis.plans.queries import latest_signed
 from trellis.privacy.decorators import staff_required
 
 PAGE_SIZE = 50
-LIST_ONLY = ["body", "risk_notes", "scores_snapshot", "return_comment"]  # never decrypted in lists
 GROUP_LIST_ONLY = [
     *(f"group_note__{f}" for f in ("topic", "interventions", "themes")),
     "response",
@@ -311,12 +311,7 @@ def note_addendum(request: AuthedRequest, public_id: str, note_id: str) -> HttpR
 
 @staff_required()
 def cosign_queue(request: AuthedRequest) -> HttpResponse:
-    notes = list(
-        Note.objects.filter(cosigner=request.user, status=NoteStatus.AWAITING_COSIGN)
-        .defer(*LIST_ONLY)
-        .select_related("author", "episode__participant", "episode__program")
-        .order_by("signed_at", "pk")
-    )
+    notes = queries.cosign_queue(request.user)
     record_list(
         request.user,
         object_type="notes.note",

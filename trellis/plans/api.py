@@ -16,7 +16,7 @@ from trellis.lib.api import MAX_COUNTER, error_responses
 from trellis.plans import actions, diagnoses, queries
 from trellis.plans import content as plan_content
 from trellis.plans.access import access_clinical_episode
-from trellis.plans.models import PlanTemplate, PlanVersion, TreatmentPlan
+from trellis.plans.models import PlanTemplate, PlanVersion
 
 router = Router(tags=["plans"])
 
@@ -154,7 +154,7 @@ def raise_not_found() -> None:
 )
 def get_version(request: HttpRequest, public_id: str, number: int) -> VersionOut:
     ca = access_clinical_episode(acting_user(request), public_id)
-    version = PlanVersion.objects.filter(plan__episode=ca.episode, number=number).first()
+    version = queries.version_numbered(ca.episode, number)
     if version is None:
         raise_not_found()
     assert version is not None  # noqa: S101  # raise_not_found raised
@@ -191,8 +191,7 @@ def save_draft(
     user = acting_user(request)
     ca = access_clinical_episode(user, public_id, action=Action.UPDATE)
     ca.require_write()
-    plan = TreatmentPlan.objects.filter(episode=ca.episode).first()
-    draft = plan.versions.filter(status="draft").first() if plan else None
+    draft = queries.draft_of(ca.episode)
     if draft is None:
         raise_not_found()
     assert draft is not None  # noqa: S101  # raise_not_found raised

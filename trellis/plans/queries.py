@@ -95,6 +95,29 @@ def plan_tab(episode: Episode) -> PlanTab:
     return PlanTab(plan, versions, current, draft, templates, review_is_due=due)
 
 
+def versions_of(episode: Episode) -> list[PlanVersion]:
+    """Every version of the episode's plan, newest first (the episode opened through
+    access_clinical_episode)."""
+    return list(
+        PlanVersion.objects.filter(plan__episode=episode)
+        .select_related("plan", "template", "updated_by")
+        .order_by("-number")
+    )
+
+
+def draft_of(episode: Episode) -> PlanVersion | None:
+    """The draft of the episode's plan, if one is open."""
+    return (
+        PlanVersion.objects.filter(plan__episode=episode, status=VersionStatus.DRAFT)
+        .select_related("plan", "template", "updated_by")
+        .first()
+    )
+
+
+def version_numbered(episode: Episode, number: int) -> PlanVersion | None:
+    return PlanVersion.objects.filter(plan__episode=episode, number=number).first()
+
+
 def latest_signed(episode: Episode) -> PlanVersion | None:
     return (
         PlanVersion.objects.filter(plan__episode=episode, status=VersionStatus.SIGNED)

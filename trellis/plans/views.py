@@ -21,25 +21,17 @@ from trellis.participants.chart import chart_context
 from trellis.plans import actions, diagnoses, queries
 from trellis.plans import content as plan_content
 from trellis.plans.access import ClinicalAccess, access_clinical_episode
-from trellis.plans.models import PlanTemplate, PlanVersion, VersionStatus
+from trellis.plans.models import PlanTemplate, PlanVersion
 from trellis.privacy.access import Scope, access_participant
 from trellis.privacy.decorators import staff_required
 
 
 def _versions(ca: ClinicalAccess) -> list[PlanVersion]:
-    return list(
-        PlanVersion.objects.filter(plan__episode=ca.episode)
-        .select_related("plan", "template", "updated_by")
-        .order_by("-number")
-    )
+    return queries.versions_of(ca.episode)
 
 
 def _draft(ca: ClinicalAccess) -> PlanVersion:
-    draft = (
-        PlanVersion.objects.filter(plan__episode=ca.episode, status=VersionStatus.DRAFT)
-        .select_related("plan", "template", "updated_by")
-        .first()
-    )
+    draft = queries.draft_of(ca.episode)
     if draft is None:
         raise Http404("No draft.")
     return draft

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -38,7 +38,7 @@ from trellis.participants.models import Episode, Participant
 from trellis.privacy.access import deny_object
 from trellis.privacy.policy import grants_for
 from trellis.programs.models import Program, Role
-from trellis.scheduling.models import SessionSeries
+from trellis.scheduling.models import CalendarFeed, SessionSeries
 from trellis.scheduling.queries import Slot, find_slot, series_queryset
 
 if TYPE_CHECKING:
@@ -85,6 +85,37 @@ def revokes_any_feed(
             ).exists()
         )
     return False
+
+
+def feed_to_revoke(user: User, feed_id: object) -> CalendarFeed | None:
+    """A live calendar link the user may revoke through the API: one they made, or one
+    `revokes_any_feed` lets them turn off. None for anything else, which the caller answers
+    with a 404 (the revocation itself is audited by the action)."""
+    feed = (
+        CalendarFeed.objects.filter(public_id=lookup_id(feed_id), revoked_at__isnull=True)
+        .select_related("participant", "room__site")
+        .first()
+    )
+    if feed is None or not (
+        feed.created_by_id == user.pk
+        or revokes_any_feed(user, participant=feed.participant, room=feed.room)
+    ):
+        return None
+    return feed
+
+
+def feed_to_change(
+    user: User, feed_id: object, *, change: str, kind: str, **target: Any
+) -> CalendarFeed | None:
+    """One of the live links of `kind` to `target` that the user may rotate or revoke (the
+    pages): one they made; for a revocation, any of them when `revokes_any_feed` allows.
+    None for anything else, which the caller answers with a 404 (the rotation or revocation
+    itself is audited by the action)."""
+    live = CalendarFeed.objects.filter(kind=kind, revoked_at__isnull=True, **target)
+    owned = live.filter(created_by=user)
+    if change == "revoke" and revokes_any_feed(user, **target):
+        owned = live
+    return owned.filter(public_id=lookup_id(feed_id)).first()
 
 
 def sees_clinical_attendance(user: User, program: Program) -> bool:

@@ -22,7 +22,6 @@ from trellis.accounts.models import User
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record_list
 from trellis.lib.api import LocalTime, error_responses
-from trellis.lib.ids import lookup_id
 from trellis.participants.models import Episode
 from trellis.privacy.access import Scope, access_participant
 from trellis.programs.models import Room, Track
@@ -34,11 +33,11 @@ from trellis.scheduling.access import (
     access_series,
     can_manage_schedule,
     can_take_attendance,
-    revokes_any_feed,
+    feed_to_revoke,
     schedule_programs,
 )
 from trellis.scheduling.hours import flags_for, week_hours
-from trellis.scheduling.models import AttendanceStatus, CalendarFeed, SessionSeries
+from trellis.scheduling.models import AttendanceStatus, SessionSeries
 from trellis.scheduling.queries import (
     Slot,
     attendance_for,
@@ -552,15 +551,8 @@ def revoke_feed(request: HttpRequest, feed_id: str) -> Status[None]:
     """Your own feeds; a program director may also revoke any feed of a participant in their
     program or of a room of their organization (revocation is a safety action)."""
     user = acting_user(request)
-    feed = (
-        CalendarFeed.objects.filter(public_id=lookup_id(feed_id), revoked_at__isnull=True)
-        .select_related("participant", "room__site")
-        .first()
-    )
-    if feed is None or not (
-        feed.created_by_id == user.pk
-        or revokes_any_feed(user, participant=feed.participant, room=feed.room)
-    ):
+    feed = feed_to_revoke(user, feed_id)
+    if feed is None:
         raise Http404
     actions.do_revoke_feed(user, feed)
     return Status(204, None)

@@ -19,18 +19,25 @@ from trellis.accounts.http import AuthedRequest
 from trellis.audit.models import Action, Outcome, Purpose
 from trellis.audit.trail import record
 from trellis.lib.clock import local_today
-from trellis.lib.ids import lookup_id
 from trellis.participants.chart import chart_context
 from trellis.participants.models import EpisodeStatus
 from trellis.privacy.access import ParticipantAccess, Scope, access_participant
 from trellis.privacy.decorators import staff_required
 from trellis.programs.models import Room
 from trellis.scheduling import actions, ical
-from trellis.scheduling.access import can_manage_schedule, revokes_any_feed, schedule_programs
-from trellis.scheduling.models import Attendance, CalendarFeed, FeedKind
+from trellis.scheduling.access import (
+    can_manage_schedule,
+    feed_to_change,
+    revokes_any_feed,
+    schedule_programs,
+)
+from trellis.scheduling.models import FeedKind
 from trellis.scheduling.queries import (
     Slot,
+    attendance_marks,
+    feed_for_token_hash,
     occurrences_between,
+    participant_feeds,
     roster_for,
     series_for_episodes,
 )
@@ -51,10 +58,7 @@ def _participant_schedule(access: ParticipantAccess) -> dict[str, Any]:
     mine: list[Slot] = [
         s for s in slots if any(m.active_on(s.date) for m in roster.get(s.series.pk, []))
     ]
-    marks = {
-        (a.occurrence_id, a.episode_id): a
-        for a in Attendance.objects.filter(episode_id__in=ids, session_date__range=(start, today))
-    }
+    marks = attendance_marks(ids, start, today)
     past = []
     for slot in mine:
         if slot.date > today:
@@ -69,14 +73,6 @@ def _participant_schedule(access: ParticipantAccess) -> dict[str, Any]:
     return {"upcoming": upcoming, "past": list(reversed(past)), "today": today}
 
 
-def _feeds_for_participant(participant_id: int) -> list[CalendarFeed]:
-    return list(
-        CalendarFeed.objects.filter(
-            participant_id=participant_id, revoked_at__isnull=True
-        ).select_related("created_by")
-    )
-
-
 @staff_required()
 def chart_schedule(request: AuthedRequest, public_id: uuid.UUID) -> HttpResponse:
     """The chart's Schedule tab: demographic scope (front desk keep the schedule)."""
@@ -85,7 +81,7 @@ def chart_schedule(request: AuthedRequest, public_id: uuid.UUID) -> HttpResponse
     can_manage_feed = episode is not None and can_manage_schedule(request.user, episode.program)
     context = chart_context(access, "schedule") | _participant_schedule(access)
     context["can_manage_feed"] = can_manage_feed
-    context["feeds"] = _feeds_for_participant(access.participant.pk) if can_manage_feed else []
+    context["feeds"] = participant_feeds(access.participant.pk) if can_manage_feed else []
     context["revoke_any"] = can_manage_feed and revokes_any_feed(
         request.user, participant=access.participant
     )
@@ -109,14 +105,12 @@ def _feed_change(request: AuthedRequest, kind: str, **target: Any) -> None:
     """Apply the posted create / rotate / revoke to the caller's own feeds of `target`; a
     revocation may also reach others' feeds of it (access.revokes_any_feed)."""
     change = request.POST.get("change", "create")
-    live = CalendarFeed.objects.filter(kind=kind, revoked_at__isnull=True, **target)
-    owned = live.filter(created_by=request.user)
-    if change == "revoke" and revokes_any_feed(request.user, **target):
-        owned = live
     if change == "create":
         _, token = actions.do_create_feed(request.user, kind, **target)
     elif change in {"rotate", "revoke"}:
-        feed = owned.filter(public_id=lookup_id(request.POST.get("feed"))).first()
+        feed = feed_to_change(
+            request.user, request.POST.get("feed"), change=change, kind=kind, **target
+        )
         if feed is None:
             raise Http404("No such feed.")
         if change == "revoke":
@@ -147,7 +141,7 @@ def my_schedule(request: AuthedRequest) -> HttpResponse:
         return redirect("scheduling:me")
     context = _participant_schedule(access) | {
         "participant": access.participant,
-        "feeds": _feeds_for_participant(access.participant.pk),
+        "feeds": participant_feeds(access.participant.pk),
         "revoke_any": True,  # their own schedule: see access.revokes_any_feed
         "new_feed_url": request.session.pop("trellis_new_feed_url", ""),
     }
@@ -182,13 +176,7 @@ def feed(request: HttpRequest, feed_token: str) -> HttpResponse:
     feed, never with the token.
     """
     token = feed_token.removesuffix(".ics")
-    found = (
-        CalendarFeed.objects.filter(token_hash=actions.hash_token(token), revoked_at__isnull=True)
-        .select_related(
-            "participant", "participant__organization", "user", "room", "room__site", "created_by"
-        )
-        .first()
-    )
+    found = feed_for_token_hash(actions.hash_token(token))
     if found is None:
         record(
             None,

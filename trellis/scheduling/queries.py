@@ -21,6 +21,7 @@ from trellis.programs.models import Program, Room
 from trellis.scheduling import recurrence
 from trellis.scheduling.models import (
     Attendance,
+    CalendarFeed,
     Mode,
     Occurrence,
     OccurrenceStatus,
@@ -312,4 +313,32 @@ def series_for_facilitator(user: User, start: date, end: date) -> SessionSeriesQ
         .filter(Q(facilitators=user) | Q(pk__in=substituted.values("series_id")))
         .overlapping(start, end)
         .distinct()
+    )
+
+
+def attendance_marks(
+    episode_ids: list[int], start: date, end: date
+) -> dict[tuple[int, int], Attendance]:
+    """The attendance of these episodes over the window, by (occurrence id, episode id)."""
+    marks = Attendance.objects.filter(episode_id__in=episode_ids, session_date__range=(start, end))
+    return {(a.occurrence_id, a.episode_id): a for a in marks}
+
+
+def participant_feeds(participant_id: int) -> list[CalendarFeed]:
+    """The live calendar links to a participant's schedule (the chart's and their own page)."""
+    return list(
+        CalendarFeed.objects.filter(
+            participant_id=participant_id, revoked_at__isnull=True
+        ).select_related("created_by")
+    )
+
+
+def feed_for_token_hash(token_hash: str) -> CalendarFeed | None:
+    """The live feed a secret URL names (only the token's hash is stored)."""
+    return (
+        CalendarFeed.objects.filter(token_hash=token_hash, revoked_at__isnull=True)
+        .select_related(
+            "participant", "participant__organization", "user", "room", "room__site", "created_by"
+        )
+        .first()
     )

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from trellis.participants.models import CareTeamMember, Episode
+from trellis.participants.models import CareTeamMember, Episode, EpisodeStatus
 from trellis.privacy.policy import Scope, episode_filter, grants_for
 from trellis.programs.models import Membership, Program, Role
 from trellis.worklist.models import (
@@ -136,6 +136,22 @@ def today_alerts(user: User) -> dict[str, Any] | None:
 
 
 # --- who receives and may own an item (read by the actions) ---------------------------
+
+
+TASK_EPISODE_CHOICES = 300
+
+
+def task_episode_choices(user: User) -> dict[str, Episode]:
+    """Open episodes a new task may be about, by public id: those the user sees clinically,
+    never their own, by participant name (at most TASK_EPISODE_CHOICES)."""
+    episodes = (
+        Episode.objects.filter(episode_filter(user, Scope.CLINICAL))
+        .exclude(participant__user_id=user.pk)
+        .exclude(status=EpisodeStatus.DISCHARGED)
+        .select_related("participant", "program")
+        .order_by("participant__family_name", "participant__given_name")[:TASK_EPISODE_CHOICES]
+    )
+    return {str(e.public_id): e for e in episodes}
 
 
 def primary_clinicians(episode: Episode, on: datetime) -> list[User]:

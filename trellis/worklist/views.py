@@ -17,9 +17,7 @@ from trellis.accounts.models import User
 from trellis.audit.models import Purpose
 from trellis.audit.trail import record_list
 from trellis.lib.views import apply_validation_error
-from trellis.participants.models import Episode, EpisodeStatus
 from trellis.privacy.decorators import staff_required
-from trellis.privacy.policy import Scope, episode_filter
 from trellis.programs.models import Role
 from trellis.worklist.access import access_alert
 from trellis.worklist.actions import (
@@ -38,7 +36,7 @@ from trellis.worklist.forms import (
     TaskForm,
 )
 from trellis.worklist.models import Alert, Priority
-from trellis.worklist.queries import alert_list, assignable_owners
+from trellis.worklist.queries import alert_list, assignable_owners, task_episode_choices
 
 FILTER_KINDS = [("", "Everything"), ("tasks", "Tasks"), ("alerts", "Alerts")]
 
@@ -152,20 +150,9 @@ def task_complete(request: AuthedRequest, alert_id: str) -> HttpResponse:
     )
 
 
-def _episode_choices(user: User) -> dict[str, Episode]:
-    episodes = (
-        Episode.objects.filter(episode_filter(user, Scope.CLINICAL))
-        .exclude(participant__user_id=user.pk)
-        .exclude(status=EpisodeStatus.DISCHARGED)
-        .select_related("participant", "program")
-        .order_by("participant__family_name", "participant__given_name")[:300]
-    )
-    return {str(e.public_id): e for e in episodes}
-
-
 @staff_required(Role.CLINICIAN, Role.PROGRAM_DIRECTOR)
 def task_new(request: AuthedRequest) -> HttpResponse:
-    episodes = _episode_choices(request.user)
+    episodes = task_episode_choices(request.user)
     choices = [(k, f"{e.participant.display_name} ({e.program.name})") for k, e in episodes.items()]
     form = TaskForm(request.POST or None, episodes=choices)
     if request.method == "POST" and form.is_valid():
