@@ -105,15 +105,18 @@ def feed_to_revoke(user: User, feed_id: object) -> CalendarFeed | None:
 
 
 def feed_to_change(
-    user: User, feed_id: object, *, change: str, kind: str, **target: Any
+    actor: User, feed_id: object, /, *, change: str, kind: str, **target: Any
 ) -> CalendarFeed | None:
-    """One of the live links of `kind` to `target` that the user may rotate or revoke (the
+    """One of the live links of `kind` to `target` that `actor` may rotate or revoke (the
     pages): one they made; for a revocation, any of them when `revokes_any_feed` allows.
     None for anything else, which the caller answers with a 404 (the rotation or revocation
     itself is audited by the action)."""
     live = CalendarFeed.objects.filter(kind=kind, revoked_at__isnull=True, **target)
-    owned = live.filter(created_by=user)
-    if change == "revoke" and revokes_any_feed(user, **target):
+    owned = live.filter(created_by=actor)
+    # Only participant and room links can be turned off by someone other than their maker;
+    # a staff member's own link (`user=` target) is theirs alone.
+    others = revokes_any_feed(actor, participant=target.get("participant"), room=target.get("room"))
+    if change == "revoke" and others:
         owned = live
     return owned.filter(public_id=lookup_id(feed_id)).first()
 

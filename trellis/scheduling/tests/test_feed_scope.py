@@ -166,3 +166,20 @@ def test_the_api_revokes_by_the_same_rule(
     outsider = client_for(world.outsider)
     assert outsider.delete(url.format(by_director.public_id)).status_code == 404
     assert live(by_director)
+
+
+def test_a_clinician_turns_off_their_own_schedule_link(
+    world: World, client_for: Callable[[User], Client]
+) -> None:
+    feed, _ = actions.do_create_feed(world.clinician, "clinician", user=world.clinician)
+    answer = client_for(world.clinician).post(
+        "/schedule/mine/feed/", {"change": "revoke", "feed": str(feed.public_id)}
+    )
+    assert answer.status_code == 302
+    assert not live(feed)
+    other, _ = actions.do_create_feed(world.director, "clinician", user=world.director)
+    refused = client_for(world.clinician).post(
+        "/schedule/mine/feed/", {"change": "revoke", "feed": str(other.public_id)}
+    )
+    assert refused.status_code == 404
+    assert live(other)
