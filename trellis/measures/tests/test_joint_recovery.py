@@ -160,8 +160,14 @@ def test_joint_outcome_is_consistent_and_symmetric(
     if depression.reliable_recovery and anxiety.reliable_recovery:
         assert outcome.reliable_recovery
     swapped = joint_outcome(anxiety, depression)
-    facts = ("measured", "case_at_baseline", "recovered", "reliably_improved")
-    facts += ("reliably_deteriorated", "reliable_recovery")
+    facts = [
+        "measured",
+        "case_at_baseline",
+        "recovered",
+        "reliably_improved",
+        "reliably_deteriorated",
+        "reliable_recovery",
+    ]
     assert [getattr(swapped, f) for f in facts] == [getattr(outcome, f) for f in facts]
 
 
