@@ -12,7 +12,7 @@ from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
-from ninja import Body, Router, Schema, Status
+from ninja import Body, Field, Router, Schema, Status
 
 from trellis.accounts.api import acting_user
 from trellis.audit.models import Action, Purpose
@@ -21,6 +21,7 @@ from trellis.lib.api import NOT_FOUND, error_responses
 from trellis.measures import fhir
 from trellis.measures.access import access_response
 from trellis.measures.actions import check_submit_response, do_create_administration
+from trellis.measures.change import Change
 from trellis.measures.models import Channel
 from trellis.measures.queries import (
     clinical_episodes,
@@ -63,12 +64,43 @@ class ChangeOut(Schema):
     previous: int | None
     latest: int | None
     delta: int | None
-    flags: list[str]
+    flags: list[str] = Field(
+        description="Flags on this instrument alone; recovery on PHQ-9 and GAD-7 together is "
+        "`joint_outcome`."
+    )
+    mcid: float | None = Field(description="The instrument's MCID in points, if it has one.")
+    mcid_reached: bool = Field(description="The drop from baseline reached the MCID.")
+
+
+class JointOutcomeOut(Schema):
+    """Recovery on PHQ-9 and GAD-7 together (docs/measures.md, "Change")."""
+
+    measured: bool = Field(
+        description="Both PHQ-9 and GAD-7 have a baseline and a later score in the current "
+        "episode; otherwise every other flag is false."
+    )
+    case_at_baseline: bool = Field(
+        description="PHQ-9 ≥ 10 or GAD-7 ≥ 8 at each one's own baseline."
+    )
+    recovered: bool = Field(
+        description="A case at baseline and below both cut-offs at each one's latest score."
+    )
+    reliably_improved: bool = Field(
+        description="Reliable improvement on at least one measure and reliable deterioration "
+        "on neither."
+    )
+    reliably_deteriorated: bool = Field(
+        description="Reliable deterioration on at least one measure and reliable improvement "
+        "on neither."
+    )
+    reliable_recovery: bool = Field(description="Recovered and reliably improved.")
+    label: str = Field(description='One line for staff, e.g. "Reliable recovery (PHQ-9 + GAD-7)".')
 
 
 class ScoresOut(Schema):
     scores: list[ScoreOut]
     change: list[ChangeOut]
+    joint_outcome: JointOutcomeOut
 
 
 def _clinical(request: HttpRequest, public_id: str) -> ParticipantAccess:
@@ -106,17 +138,18 @@ def due(request: HttpRequest, public_id: str) -> DueOut:
     "/participants/{public_id}/scores", response={200: ScoresOut, **error_responses(401, 403, 404)}
 )
 def scores(request: HttpRequest, public_id: str) -> ScoresOut:
-    from trellis.measures.queries import episode_change
+    from trellis.measures.queries import episode_change, joint_of
 
     access = _clinical(request, public_id)
     episodes = clinical_episodes(access)
     rows = current_scores(episodes)
     changes = []
+    by_code: dict[str, Change] = {}
     current = next((e for e in episodes if e.is_open), episodes[0] if episodes else None)
     if current is not None:
         codes = sorted({s.instrument_code for s in rows if s.episode_id == current.pk})
         for code in codes:
-            c = episode_change(current, get_instrument(code))
+            c = by_code[code] = episode_change(current, get_instrument(code))
             changes.append(
                 ChangeOut(
                     instrument=code,
@@ -126,8 +159,11 @@ def scores(request: HttpRequest, public_id: str) -> ScoresOut:
                     latest=c.latest.total if c.latest else None,
                     delta=c.delta,
                     flags=c.flags,
+                    mcid=c.mcid,
+                    mcid_reached=c.mcid_reached,
                 )
             )
+    joint = joint_of(by_code)
     return ScoresOut(
         scores=[
             ScoreOut(
@@ -146,6 +182,15 @@ def scores(request: HttpRequest, public_id: str) -> ScoresOut:
             for s in rows
         ],
         change=changes,
+        joint_outcome=JointOutcomeOut(
+            measured=joint.measured,
+            case_at_baseline=joint.case_at_baseline,
+            recovered=joint.recovered,
+            reliably_improved=joint.reliably_improved,
+            reliably_deteriorated=joint.reliably_deteriorated,
+            reliable_recovery=joint.reliable_recovery,
+            label=joint.label,
+        ),
     )
 
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from trellis.measures.change import Change, Point, change
+from trellis.measures.change import Change, JointOutcome, Point, change, joint_outcome
 from trellis.measures.charts import Trajectory, trajectory
 from trellis.measures.models import OPEN_ADMINISTRATION, Administration, Response, Score
 from trellis.measures.registry import DEFAULT_CODES, get_instrument
@@ -99,8 +99,10 @@ def measures_tab(access: ParticipantAccess) -> dict[str, Any]:
                     scores=by_code.get(code, []),
                 )
             )
+    by_instrument = {p.code: p.change for p in panels}
     return {
         "measures_episode": episode,
+        "joint_outcome": joint_of(by_instrument) if episode is not None else None,
         "panels": panels,
         "administrations": administrations,
         "open_administrations": [a for a in administrations if a.is_open],
@@ -140,6 +142,11 @@ def open_administration(episode: Episode, instrument_code: str) -> Administratio
 def own_open_checkins(participant: Participant) -> list[Administration]:
     """The check-ins the participant may fill in now (their own page, after access_participant)."""
     return list(Administration.objects.open_now().filter(participant=participant))
+
+
+def joint_of(changes: dict[str, Change]) -> JointOutcome:
+    """Recovery on PHQ-9 and GAD-7 together, from an episode's changes by instrument code."""
+    return joint_outcome(changes.get("PHQ-9"), changes.get("GAD-7"))
 
 
 def latest_scores_panel(access: ParticipantAccess) -> dict[str, Any]:
@@ -267,6 +274,8 @@ def program_scores(user: User, program: Program, sort: str = "name") -> list[Pro
             )
             row.changes[code] = summary
             row.flags += [f"{code} {flag}" for flag in summary.flags]
+        if joint_of(row.changes).reliable_recovery:
+            row.flags.append("reliable recovery (PHQ-9 + GAD-7)")
         if episode.pk in alerted:
             row.flags.insert(0, "urgent alert open")
         rows.append(row)
