@@ -67,8 +67,8 @@ def decrypt(token: str) -> str:
 
 
 def encrypt_if_clear(value: str) -> str:
-    """Encrypt a value stored in clear; a value that already decrypts is kept as it is, so
-    the migrations that encrypt a column in place can run over rows written since."""
+    """Encrypt a value stored in clear; a value that already decrypts is kept as it is, so a
+    migration that encrypts a column in place never encrypts a value twice."""
     try:
         fernet().decrypt(value.encode("utf-8"))
     except InvalidToken:
@@ -169,7 +169,8 @@ def rewrite_column(
 
     Reads and writes the column's raw text, never through the field: the key rotation works
     on ciphertext only (`rotate`, no plaintext held in bulk), and the migrations that
-    encrypt a clear column (`encrypt`) or decrypt it again (`decrypt`) use the same loop.
+    encrypt a clear column (`encrypt_if_clear`) or decrypt it again (`decrypt`) use the same
+    loop.
     Empty and NULL values are left as they are. Returns how many values were rewritten.
     """
     manager = model._base_manager
