@@ -51,7 +51,8 @@ if not DEBUG and not DEMO and not TESTING and SECRET_KEY == DEVELOPMENT_SECRET_K
         "Set SECRET_KEY or SECRET_KEY_FILE (see docs/configuration.md)."
     )
 
-# Field-level encryption of note text (trellis/lib/crypto.py): Fernet keys, newest first.
+# Field-level encryption of clinical text and answers (trellis/lib/crypto.py): Fernet keys,
+# newest first.
 # The development key is public (it is in this file): refused like the development SECRET_KEY.
 # Type checking imports these settings without running anything, so it is exempt too.
 DEVELOPMENT_ENCRYPTION_KEY = "atScRUs5khjlgNYOJz0sRvTKnGtPlMR1mKQ2sI6wqLo="

@@ -16,6 +16,7 @@ from django.db import models
 from django.utils import timezone
 
 from trellis.lib.choices import Weekday
+from trellis.lib.crypto import EncryptedJSONField
 from trellis.participants.models import Episode, Participant
 from trellis.programs.models import Organization, Program
 
@@ -136,7 +137,7 @@ class Administration(models.Model):
     status = models.CharField(
         max_length=15, choices=AdministrationStatus.choices, default=AdministrationStatus.DUE
     )
-    draft_answers = models.JSONField(default=dict, blank=True)
+    draft_answers = EncryptedJSONField(default=dict, blank=True)  # encrypted at rest
     # A one-time link's token is stored hashed (SHA-256): the database never holds a usable link.
     link_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
@@ -193,7 +194,7 @@ class Response(models.Model):
     )
     instrument_code = models.CharField(max_length=40)
     instrument_version = models.CharField(max_length=40)
-    answers = models.JSONField(help_text="{linkId: answer code}")
+    answers = EncryptedJSONField(help_text="{linkId: answer code}")  # encrypted at rest
     submitted_at = models.DateTimeField(default=timezone.now)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

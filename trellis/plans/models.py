@@ -5,7 +5,7 @@ interventions, strengths, discharge criteria; see `content.py`). A draft is edit
 under optimistic concurrency (`revision`); a signed version never changes again — the only
 later writes to it are the participant's acknowledgement. A revision starts a new draft from
 the latest signed content, so every signed version stays as it was signed and two versions
-can be compared.
+can be compared. Content is encrypted at rest (`lib.crypto.EncryptedJSONField`).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from trellis.lib.crypto import EncryptedJSONField
 from trellis.lib.models import SignedOnce, SignedRecordError
 from trellis.participants.models import Episode
 from trellis.programs.models import Program
@@ -107,7 +108,7 @@ class PlanVersion(SignedOnce):
     plan = models.ForeignKey(TreatmentPlan, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField()
     status = models.CharField(max_length=10, choices=VersionStatus.choices)
-    content = models.JSONField(default=dict)
+    content = EncryptedJSONField(default=dict)  # the participant's plan: encrypted at rest
     template = models.ForeignKey(
         PlanTemplate, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -143,7 +143,7 @@ class Alert(models.Model):
     risk_assessment_done = models.BooleanField(default=False)
     safety_plan_reviewed = models.BooleanField(default=False)
     referred_higher_level = models.BooleanField("referred to a higher level of care", default=False)
-    follow_up_note = models.TextField(blank=True)
+    follow_up_note = EncryptedTextField(blank=True)  # clinical detail: encrypted at rest
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

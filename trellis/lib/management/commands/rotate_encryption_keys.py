@@ -1,7 +1,8 @@
 """Re-encrypt every encrypted column with the newest key of TRELLIS_ENCRYPTION_KEYS.
 
 Run after putting a new key first in TRELLIS_ENCRYPTION_KEYS (old keys still listed after it);
-once it has finished, the old keys can be removed. See docs/configuration.md.
+once it has finished, the old keys can be removed. See docs/configuration.md. The columns are
+found from the models (`lib.crypto.encrypted_fields`): every encrypted field is covered.
 """
 
 from __future__ import annotations
@@ -9,10 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import models, transaction
-from django.db.models.functions import Cast
 
-from trellis.lib.crypto import encrypted_fields, rotate
+from trellis.lib.crypto import encrypted_fields, rewrite_column, rotate
 
 
 class Command(BaseCommand):
@@ -26,28 +25,6 @@ class Command(BaseCommand):
         for model, names in encrypted_fields():
             total = 0
             for name in names:
-                total += rotate_column(model, name, batch_size)
+                # Works on the ciphertext only: no plaintext is held in bulk.
+                total += rewrite_column(model, name, rotate, batch_size=batch_size)
             self.stdout.write(f"{model._meta.label}: {total} values re-encrypted")
-
-
-def rotate_column(model: type[models.Model], name: str, batch_size: int) -> int:
-    """Rotate one column in batches, working on the ciphertext only (plaintext is never held
-    in bulk). Returns how many values were rewritten."""
-    manager = model._base_manager
-    # Cast to a plain TextField reads the stored token, bypassing the field's decryption.
-    raw = Cast(name, output_field=models.TextField())
-    last_pk: Any = None
-    rewritten = 0
-    while True:
-        rows = manager.exclude(**{name: ""}).exclude(**{f"{name}__isnull": True}).order_by("pk")
-        if last_pk is not None:
-            rows = rows.filter(pk__gt=last_pk)
-        batch = list(rows.values_list("pk", raw)[:batch_size])
-        if not batch:
-            return rewritten
-        with transaction.atomic():
-            for pk, token in batch:
-                new_token = models.Value(rotate(token), output_field=models.TextField())
-                manager.filter(pk=pk).update(**{name: new_token})
-                rewritten += 1
-        last_pk = batch[-1][0]
