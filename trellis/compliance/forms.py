@@ -46,14 +46,16 @@ class AuditFilterForm(forms.Form):
         label="User",
         required=False,
         max_length=150,
-        help_text="Sign-in name, exactly",
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        help_text="Sign-in name: choose from the list or type it",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "spellcheck": "false", "list": "audit-users"}
+        ),
     )
     mrn = forms.CharField(
         label="Participant MRN",
         required=False,
         max_length=30,
-        help_text="Exact medical record number",
+        help_text="Medical record number, in any case",
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     action = forms.ChoiceField(

@@ -5,16 +5,13 @@ from __future__ import annotations
 import zoneinfo
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TYPE_CHECKING
 
 from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import OrderBy
 
+from trellis.accounts.models import User
 from trellis.audit.models import Event
 from trellis.programs.models import Membership
-
-if TYPE_CHECKING:
-    from trellis.accounts.models import User
 
 # The report's ?sort= names and the columns they order by. Only these reach order_by().
 SORT_FIELDS: dict[str, str] = {
@@ -78,6 +75,23 @@ def viewer_of(user: User) -> Viewer:
     return Viewer(organization_ids=frozenset(org_id for org_id, _ in rows), zone=zone)
 
 
+@dataclass(frozen=True)
+class StaffChoice:
+    username: str
+    name: str
+
+
+def staff_choices(viewer: Viewer) -> list[StaffChoice]:
+    """Everyone who holds or held a role in the viewer's organizations, for the user filter:
+    a person who left still appears in the trail."""
+    users = (
+        User.objects.filter(memberships__organization_id__in=viewer.organization_ids)
+        .distinct()
+        .order_by("username")
+    )
+    return [StaffChoice(username=u.username, name=u.name) for u in users]
+
+
 def _start_of(day: date, zone: zoneinfo.ZoneInfo) -> datetime:
     # Midnight local, converted to UTC: a day in Chicago is not a UTC day, and a DST change
     # makes some days 23 or 25 hours long.
@@ -104,8 +118,10 @@ def audit_events(viewer: Viewer, filters: AuditFilters) -> QuerySet[Event]:
             Q(actor__username__iexact=filters.username) | Q(actor_label__iexact=filters.username)
         )
     if filters.mrn:
+        # MRNs are unique in an organization ignoring case (participants.actions): typed in
+        # any case, one finds the person.
         events = events.filter(
-            participant__mrn=filters.mrn,
+            participant__mrn__iexact=filters.mrn,
             participant__organization_id__in=viewer.organization_ids,
         )
     if filters.action:

@@ -22,9 +22,16 @@ from trellis.accounts.http import AuthedRequest
 from trellis.audit.models import Action, Event, Purpose
 from trellis.audit.trail import record
 from trellis.compliance.forms import AuditFilterForm
-from trellis.compliance.queries import SORT_FIELDS, AuditFilters, audit_events, viewer_of
+from trellis.compliance.queries import (
+    SORT_FIELDS,
+    AuditFilters,
+    audit_events,
+    staff_choices,
+    viewer_of,
+)
+from trellis.privacy.access import SELF
 from trellis.privacy.decorators import staff_required
-from trellis.programs.models import Role
+from trellis.programs.models import ClinicianKind, Role
 
 PAGE_SIZE = 50
 
@@ -57,7 +64,11 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 def audit_report(request: AuthedRequest) -> HttpResponse:
     viewer = viewer_of(request.user)
     form = AuditFilterForm(request.GET)
-    context: dict[str, Any] = {"form": form, "zone": viewer.zone.key}
+    context: dict[str, Any] = {
+        "form": form,
+        "zone": viewer.zone.key,
+        "staff": staff_choices(viewer),
+    }
     if not form.is_valid():
         with timezone.override(viewer.zone):
             return render(request, "compliance/audit_report.html", context, status=400)
@@ -117,7 +128,23 @@ def audit_export_csv(request: AuthedRequest) -> HttpResponse | StreamingHttpResp
     return response
 
 
-ROLE_LABELS = dict(Role.choices)
+# Every role an event records, in words: the staff roles, plus the grounds an access function
+# records when no staff role opened the object (worklist.access, notes.access, privacy.access).
+ROLE_LABELS: dict[str, str] = {
+    **dict(Role.choices),
+    **dict(ClinicianKind.choices),
+    SELF: "Participant (own record)",
+    "alert_recipient": "Alert recipient",
+    "supervisor": "Clinical supervisor",
+}
+NO_ROLE = "—"  # system work, sign-ins, settings: nobody acted in a role
+
+
+def role_label(code: str) -> str:
+    """The words for a recorded role; a code without a label still reads as words."""
+    if not code:
+        return NO_ROLE
+    return ROLE_LABELS.get(code, code.replace("_", " ").capitalize())
 
 
 class _Row:
@@ -125,7 +152,7 @@ class _Row:
 
     def __init__(self, event: Event) -> None:
         self.event = event
-        self.role = ROLE_LABELS.get(event.role, event.role)
+        self.role = role_label(event.role)
         self.detail = (
             json.dumps(event.detail, sort_keys=True, ensure_ascii=False) if event.detail else ""
         )

@@ -98,6 +98,7 @@ def chart_context(access: ParticipantAccess, active_tab: str) -> dict[str, Any]:
         "access": access,
         "participant": access.participant,
         "episode": access.current_episode,
+        "status_episode": access.status_episode,
         "age": access.participant.age_on(access.participant.organization.today()),
         "tabs": tabs,
         "active_tab": active_tab,

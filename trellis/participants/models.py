@@ -144,6 +144,13 @@ class EpisodeQuerySet(models.QuerySet["Episode"]):
 
         return self.filter(policy.episode_filter(user))
 
+    def status_known_to(self, user: User) -> EpisodeQuerySet:
+        """Episodes whose status and program the user may know about a person they see
+        (policy.status_filter): never decides who is shown, only what their status is."""
+        from trellis.privacy import policy
+
+        return self.filter(policy.status_filter(user))
+
     def open(self) -> EpisodeQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
 

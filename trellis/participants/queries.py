@@ -39,9 +39,12 @@ class ParticipantFilters:
 
 
 def participant_list(user: User, filters: ParticipantFilters) -> QuerySet[Participant]:
-    """Visible participants matching the filters, each with their visible episodes prefetched
-    (as `visible_episodes`, newest first) so the page runs a fixed number of queries."""
-    visible_episodes = Episode.objects.visible_to(user).select_related("program", "track")
+    """Visible participants matching the filters, each with the episodes whose status the user
+    may know prefetched (as `visible_episodes`, newest first) so the page runs a fixed number
+    of queries. The status of an episode in the user's programs shows even when the episode
+    itself is not theirs to open (intake after the care team is set): every role that sees a
+    person sees the same current status; filters by status and program match it too."""
+    visible_episodes = Episode.objects.status_known_to(user).select_related("program", "track")
     participants = Participant.objects.visible_to(user)
     if filters.text:
         participants = participants.search(filters.text)

@@ -237,7 +237,7 @@ def participant_list_item(
 def participant_out(access: ParticipantAccess, care_team: list[CareTeamMember]) -> ParticipantOut:
     participant = access.participant
     return ParticipantOut(
-        **participant_list_item(participant, access.current_episode).model_dump(),
+        **participant_list_item(participant, access.status_episode).model_dump(),
         scope="clinical" if access.clinical else "demographic",
         organization=organization_ref(participant.organization),
         email=participant.email,

@@ -93,15 +93,19 @@ def _query_string_without_page(request: AuthedRequest) -> str:
 @staff_required()
 def participant_chart(request: AuthedRequest, public_id: str) -> HttpResponse:
     access = access_participant(request.user, public_id, purpose=Purpose.TREAT)
-    episode = access.current_episode
-    care_team = (
-        care_team_of(episode) if episode is not None and access.is_clinical_for(episode) else []
-    )
+    # The person's current episode, even one the user knows only the status of (intake once
+    # a care team is set): never an old episode presented as where the person stands.
+    episode = access.status_episode
+    episode_clinical = episode is not None and access.is_clinical_for(episode)
+    care_team = care_team_of(episode) if episode is not None and episode_clinical else []
     context = chart_context(access, "overview") | {
+        "episode": episode,
+        "episode_clinical": episode_clinical,
         "other_episodes": [e for e in access.episodes if e != episode],
         "care_team": care_team,
         "overview_panels": overview_panels(access),
         "can_plan_discharge": episode is not None
+        and episode_clinical
         and episode.is_open
         and team.can_manage_care_team(access, episode),
     }

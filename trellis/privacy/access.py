@@ -11,13 +11,20 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.db.models import BooleanField, Case, Value, When
 from django.http import Http404
 
 from trellis.audit.models import Action, Outcome, Purpose
 from trellis.audit.trail import record
 from trellis.lib.ids import parse_public_id
 from trellis.participants.models import Episode, Participant
-from trellis.privacy.policy import Scope, episode_filter, grants_for, participant_filter
+from trellis.privacy.policy import (
+    Scope,
+    episode_filter,
+    grants_for,
+    participant_filter,
+    status_filter,
+)
 from trellis.programs.models import Role
 
 if TYPE_CHECKING:
@@ -43,8 +50,12 @@ class ParticipantAccess:
     participant: Participant
     scope: Scope
     role: str
-    episodes: list[Episode]  # the episodes this user may see, clinical ones first
+    episodes: list[Episode]  # the episodes this user may see: open ones first, then clinical
     clinical_episode_ids: frozenset[int] = frozenset()
+    # The person's current episode as far as this user may know its status (policy.status_filter):
+    # an episode of the user's programs that they may not open (a care team they are not on)
+    # still tells them the person is in treatment. Status, program, track and dates only.
+    status_episode: Episode | None = None
 
     def is_clinical_for(self, episode: Episode) -> bool:
         """True when the user may see this episode's clinical content."""
@@ -61,9 +72,20 @@ class ParticipantAccess:
 
     @property
     def current_episode(self) -> Episode | None:
-        open_episodes = [e for e in self.episodes if e.is_open]
-        candidates = open_episodes or self.episodes
-        return candidates[0] if candidates else None
+        """The open episode this user sees, else their latest."""
+        return _current(self.episodes)
+
+    @property
+    def status_is_visible(self) -> bool:
+        """The current status comes from an episode the user may open (else: status only)."""
+        return self.status_episode is None or self.status_episode in self.episodes
+
+
+def _current(episodes: list[Episode]) -> Episode | None:
+    """The open episode if any, else the latest one."""
+    open_episodes = [e for e in episodes if e.is_open]
+    candidates = open_episodes or episodes
+    return candidates[0] if candidates else None
 
 
 def is_staff_member(user: User) -> bool:
@@ -150,25 +172,32 @@ def access_participant(
             raise Http404("Not found.")
         raise _deny_participant(user, None, public_id, purpose)
 
-    episodes = list(
+    known = list(
         Episode.objects.filter(participant=participant)
-        .filter(episode_filter(user, Scope.DEMOGRAPHIC))
+        .filter(status_filter(user))
+        .annotate(
+            visible=Case(
+                When(episode_filter(user, Scope.DEMOGRAPHIC), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
         .select_related("program", "program__organization", "track")
         .order_by("-admitted_on", "-created_at")
     )
+    episodes = [e for e in known if e.visible]  # type: ignore[attr-defined]  # annotated
     clinical_ids = set(
         Episode.objects.filter(participant=participant)
         .filter(episode_filter(user, Scope.CLINICAL))
         .values_list("pk", flat=True)
     )
+    # The current episode first for every role, then the ones the user sees clinically.
+    episodes.sort(key=lambda e: (not e.is_open, e.pk not in clinical_ids))
     if participant.user_id is not None and participant.user_id == user.pk:
         scope, role = Scope.CLINICAL, SELF
     elif clinical_ids:
         scope = Scope.CLINICAL
         role = _granting_role(user, scope, episodes, clinical_ids)
-        episodes = [e for e in episodes if e.pk in clinical_ids] + [
-            e for e in episodes if e.pk not in clinical_ids
-        ]
     elif episodes:
         scope, role = Scope.DEMOGRAPHIC, Role.FRONT_DESK
     elif (
@@ -201,6 +230,7 @@ def access_participant(
         role=role,
         episodes=episodes,
         clinical_episode_ids=frozenset(clinical_ids),
+        status_episode=_current(known),
     )
 
 

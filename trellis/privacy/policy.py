@@ -13,6 +13,13 @@ it, so a page, an API endpoint and an export always agree.
 | compliance officer, administrator | no charts (audit report; break-the-glass comes later) |
 | participant | their own record |
 
+Whoever sees a person at all also sees the *status* of that person's episodes in the programs
+where they hold a role (`status_filter`): status, program, track and dates are demographic facts,
+the front desk's view. An intake coordinator therefore sees that someone they still see through an
+old episode is active again with a care team, without seeing that episode's clinical content.
+Never across programs where the user holds no role: a Part 2 episode's existence is itself
+protected.
+
 Visibility is per episode: a director of the mental-health program does not see a person's
 episode in the substance-use program (42 CFR Part 2) even though both are in one organization.
 """
@@ -170,6 +177,20 @@ def episode_filter(user: User, minimum: Scope = Scope.DEMOGRAPHIC) -> Q:
         )
     if minimum <= Scope.DEMOGRAPHIC and (grants.demographic_programs or grants.demographic_orgs):
         allowed |= _program_q(grants.demographic_programs, grants.demographic_orgs)
+    return allowed
+
+
+def status_filter(user: User) -> Q:
+    """A filter on Episode: the episodes whose status and program `user` may know for a person
+    they already see (callers narrow to such people): every episode they see, plus every
+    episode in a program where they hold intake (the front desk's demographic view of it).
+    Grants nothing by itself: it never decides who appears in a list or who opens a chart."""
+    if not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    grants = grants_for(user)
+    allowed = episode_filter(user, Scope.DEMOGRAPHIC)
+    if grants.intake_programs or grants.intake_orgs:
+        allowed |= _program_q(grants.intake_programs, grants.intake_orgs)
     return allowed
 
 

@@ -197,12 +197,34 @@ def check_open_episode(
     track: Track | None = None,
     status: str = EpisodeStatus.PLANNED,
     admitted_on: date | None = None,
+    concurrent: bool = False,
 ) -> Episode:
+    """Open an episode. One open episode per program; an open episode in another program the
+    actor knows of (`status_known_to`: programs where they hold a role) refuses too, naming it,
+    unless `concurrent` says the enrolment runs alongside it (co-occurring care). An episode
+    the actor may not know of (a Part 2 program where they hold no role) neither refuses nor
+    is named: its existence is itself protected, and the two programs may treat at once."""
     _validate_enrollment(
         participant.organization, program, track, status, admitted_on, participant.date_of_birth
     )
     if Episode.objects.open().filter(participant=participant, program=program).exists():
         raise ValidationError({"program": f"There is already an open episode in {program.name}."})
+    elsewhere = (
+        Episode.objects.open()
+        .status_known_to(actor)
+        .filter(participant=participant)
+        .select_related("program")
+        .order_by("program__name")
+        .first()
+    )
+    if elsewhere is not None and not concurrent:
+        raise ValidationError(
+            {
+                "program": f"Already {elsewhere.get_status_display().lower()} in "
+                f"{elsewhere.program.name}: discharge that episode first, or enrol alongside "
+                "it on purpose (co-occurring care)."
+            }
+        )
     return do_open_episode(
         actor, participant, program, track=track, status=status, admitted_on=admitted_on
     )
