@@ -8,6 +8,8 @@ from django.shortcuts import redirect, render
 from django.template import loader
 
 from trellis.accounts.http import AuthedRequest
+from trellis.audit.models import Purpose
+from trellis.audit.trail import record_list
 from trellis.lib.panels import panels_for
 from trellis.participants.queries import today_summary
 from trellis.privacy.policy import grants_for
@@ -21,9 +23,19 @@ def today(request: AuthedRequest) -> HttpResponse:
             return redirect("participants:me")
         return render(request, "no_role.html", status=403)
     summary = today_summary(request.user)
-    return render(
-        request, "today.html", {"summary": summary, "panels": panels_for("today", request.user)}
-    )
+    panels = panels_for("today", request.user)
+    # Panels that name people say whom (`participants_shown`): Today records one list event
+    # per person, like every list page (docs/audit.md, "List pages").
+    shown = [p for panel in panels for p in panel.context.get("participants_shown", [])]
+    if shown:
+        record_list(
+            request.user,
+            object_type="today",
+            participants=shown,
+            purpose=Purpose.TREAT,
+            detail={"panels": [panel.key for panel in panels]},
+        )
+    return render(request, "today.html", {"summary": summary, "panels": panels})
 
 
 # Error pages render fixed templates with no request context: nothing from the failed request

@@ -7,7 +7,8 @@ An app registers from its plugins.py (docs/architecture.md, "Extension points"):
 
 The context function gets the signed-in user and returns the template's context, or None
 to show nothing (for example when the user's role has no business with the panel). It must
-run a fixed number of queries and do its own access checks.
+run a fixed number of queries and do its own access checks. A panel that names people puts
+them in the context as `participants_shown`; the page records one list event per person.
 """
 
 from __future__ import annotations

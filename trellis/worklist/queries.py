@@ -132,7 +132,7 @@ def today_alerts(user: User) -> dict[str, Any] | None:
     alerts = list(my_open_alerts(user)[:20])
     if not alerts:
         return None
-    return {"alerts": alerts}
+    return {"alerts": alerts, "participants_shown": [a.participant for a in alerts]}
 
 
 # --- who receives and may own an item (read by the actions) ---------------------------

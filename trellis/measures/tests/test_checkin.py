@@ -251,3 +251,17 @@ def test_tablet_hand_over_signs_staff_out_until_they_reenter_their_password(
 def test_open_now_only_offers_checkins_inside_their_window(world: World) -> None:
     future = open_checkin(world.participant, due_on=org_today() + timedelta(days=2))
     assert not Administration.objects.open_now().filter(pk=future.pk).exists()
+
+
+def test_today_records_whom_its_alerts_name(
+    world: World, client_for: Callable[[User], Client]
+) -> None:
+    from trellis.audit.models import Event
+
+    complete_checkin(world.participant, 6, item9=2)
+    assert client_for(world.clinician).get("/").status_code == 200
+    named = Event.objects.filter(actor=world.clinician, action="list", object_type="today")
+    assert list(named.values_list("participant_id", flat=True)) == [world.participant.pk]
+    # Nobody shown, nothing recorded: a Today page without alerts is not a list of people.
+    assert client_for(world.other_clinician).get("/").status_code == 200
+    assert not Event.objects.filter(actor=world.other_clinician, object_type="today").exists()
