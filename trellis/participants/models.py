@@ -212,8 +212,19 @@ class Episode(models.Model):
         return (end - self.admitted_on).days
 
     def status_history(self) -> list[tuple[date, str]]:
-        """(effective date, status) pairs, oldest first; prefetch `status_changes` for lists."""
-        return [(c.effective_on, c.status) for c in self.status_changes.all()]
+        """(effective date, status) pairs, oldest first; prefetch `status_changes` for lists.
+
+        The hours ledger asks this once per person and session (thousands of times a page):
+        the prefetched rows are read directly, because `status_changes.all()` clones a
+        QuerySet on every call, and the pairs are kept for as long as those rows are."""
+        prefetched = getattr(self, "_prefetched_objects_cache", {}).get("status_changes")
+        if prefetched is None:
+            return [(c.effective_on, c.status) for c in self.status_changes.all()]
+        kept: tuple[object, list[tuple[date, str]]] | None = getattr(self, "_status_pairs", None)
+        if kept is None or kept[0] is not prefetched:
+            kept = (prefetched, [(c.effective_on, c.status) for c in prefetched])
+            self._status_pairs = kept
+        return kept[1]
 
     def status_on(self, day: date) -> str | None:
         """The status in force on `day` by the episode's history (None before its first)."""
