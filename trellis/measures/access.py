@@ -10,8 +10,6 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING
 
-from django.http import Http404
-
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
 from trellis.lib.ids import lookup_id
@@ -37,12 +35,20 @@ def access_administration(
         .first()
     )
     if administration is None:
-        raise _deny(user, "measures.administration", public_id, purpose)
+        raise deny_object(
+            user, object_type="measures.administration", object_id=public_id, purpose=purpose
+        )
     access = staff_clinical_access(
         user, administration.participant, administration.episode, purpose=purpose
     )
     if access is None:
-        raise _deny(user, "measures.administration", public_id, purpose, administration.participant)
+        raise deny_object(
+            user,
+            object_type="measures.administration",
+            object_id=public_id,
+            purpose=purpose,
+            participant=administration.participant,
+        )
     record(
         user,
         action,
@@ -71,7 +77,13 @@ def access_own_administration(
         else None
     )
     if administration is None:
-        raise _deny(user, "measures.administration", public_id, purpose, participant)
+        raise deny_object(
+            user,
+            object_type="measures.administration",
+            object_id=public_id,
+            purpose=purpose,
+            participant=participant,
+        )
     record(
         user,
         action,
@@ -98,10 +110,18 @@ def access_response(
         .first()
     )
     if response is None:
-        raise _deny(user, "measures.response", public_id, purpose)
+        raise deny_object(
+            user, object_type="measures.response", object_id=public_id, purpose=purpose
+        )
     access = staff_clinical_access(user, response.participant, response.episode, purpose=purpose)
     if access is None:
-        raise _deny(user, "measures.response", public_id, purpose, response.participant)
+        raise deny_object(
+            user,
+            object_type="measures.response",
+            object_id=public_id,
+            purpose=purpose,
+            participant=response.participant,
+        )
     record(
         user,
         action,
@@ -111,19 +131,3 @@ def access_response(
         role=access.role,
     )
     return response
-
-
-def _deny(
-    user: User,
-    object_type: str,
-    object_id: object,
-    purpose: str,
-    participant: Participant | None = None,
-) -> Http404:
-    return deny_object(
-        user,
-        object_type=object_type,
-        object_id=object_id,
-        participant=participant,
-        purpose=purpose,
-    )

@@ -29,7 +29,6 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
@@ -115,8 +114,9 @@ def feed_to_change(
     owned = live.filter(created_by=actor)
     # Only participant and room links can be turned off by someone other than their maker;
     # a staff member's own link (`user=` target) is theirs alone.
-    others = revokes_any_feed(actor, participant=target.get("participant"), room=target.get("room"))
-    if change == "revoke" and others:
+    if change == "revoke" and revokes_any_feed(
+        actor, participant=target.get("participant"), room=target.get("room")
+    ):
         owned = live
     return owned.filter(public_id=lookup_id(feed_id)).first()
 
@@ -161,7 +161,9 @@ def access_schedule_program(
     404."""
     program = schedule_programs(user).filter(public_id=lookup_id(public_id)).first()
     if program is None:
-        raise _deny(user, "programs.program", public_id, purpose)
+        raise deny_object(
+            user, object_type="programs.program", object_id=public_id, purpose=purpose
+        )
     record(user, action, obj=program, purpose=purpose)
     return program
 
@@ -176,9 +178,13 @@ def access_series(
     """One session series of a program the user works in; else an audited 404."""
     series = series_queryset().filter(public_id=lookup_id(public_id)).first()
     if series is None:
-        raise _deny(user, "scheduling.sessionseries", public_id, purpose)
+        raise deny_object(
+            user, object_type="scheduling.sessionseries", object_id=public_id, purpose=purpose
+        )
     if not can_view_program(user, series.track.program):
-        raise _deny(user, "scheduling.sessionseries", public_id, purpose)
+        raise deny_object(
+            user, object_type="scheduling.sessionseries", object_id=public_id, purpose=purpose
+        )
     record(user, action, obj=series, purpose=purpose)
     return series
 
@@ -201,9 +207,13 @@ def access_occurrence(
         original = None
     slot = find_slot(parsed, original) if parsed is not None and original is not None else None
     if slot is None:
-        raise _deny(user, "scheduling.occurrence", asked, purpose)
+        raise deny_object(
+            user, object_type="scheduling.occurrence", object_id=asked, purpose=purpose
+        )
     if not can_view_program(user, slot.series.track.program):
-        raise _deny(user, "scheduling.occurrence", asked, purpose)
+        raise deny_object(
+            user, object_type="scheduling.occurrence", object_id=asked, purpose=purpose
+        )
     record(user, action, object_type="scheduling.occurrence", object_id=slot.key, purpose=purpose)
     return slot
 
@@ -229,9 +239,17 @@ def access_attendee(
         .first()
     )
     if episode is None:
-        raise _deny(user, "participants.episode", episode_id, purpose)
+        raise deny_object(
+            user, object_type="participants.episode", object_id=episode_id, purpose=purpose
+        )
     if not can_take_attendance(user, slot):
-        raise _deny(user, "participants.episode", episode_id, purpose, episode.participant)
+        raise deny_object(
+            user,
+            object_type="participants.episode",
+            object_id=episode_id,
+            purpose=purpose,
+            participant=episode.participant,
+        )
     record(
         user,
         action,
@@ -251,19 +269,3 @@ def _attendance_role(user: User, slot: Slot) -> str:
     if grants.works_front_desk(slot.series.track.program):
         return Role.FRONT_DESK
     return "facilitator"
-
-
-def _deny(
-    user: User,
-    object_type: str,
-    object_id: object,
-    purpose: str,
-    participant: Participant | None = None,
-) -> Http404:
-    return deny_object(
-        user,
-        object_type=object_type,
-        object_id=object_id,
-        participant=participant,
-        purpose=purpose,
-    )
