@@ -23,19 +23,59 @@ from trellis.programs.models import Membership, Organization, Role
 if TYPE_CHECKING:
     from trellis.accounts.models import User
 
-DISCUSSIONS = [
-    "Team agrees the scores match what groups see: more withdrawn, skipping homework.",
-    "Reports a new job start; attendance dropped because of the schedule.",
-    "Sleep worse since the medication change; prescriber to review.",
-    "Engaged in group, but avoids the exposure work in individual sessions.",
+# What the team says and decides about a person follows why they are on the agenda: the first
+# rule of RULE_ORDER that flagged them picks the discussion and the decision (a plan revision
+# where the signal is clinical and the person has a plan, a task otherwise).
+RULE_ORDER = [
+    AgendaRule.URGENT_ALERT,
+    AgendaRule.DETERIORATION,
+    AgendaRule.NOT_ON_TRACK,
+    AgendaRule.BELOW_MINIMUM,
+    AgendaRule.UNEXCUSED,
+    AgendaRule.REVIEW_DUE,
+    AgendaRule.DISCHARGE_PLANNED,
 ]
-TASKS = [
-    "Call to problem-solve transport to evening group",
-    "Coordinate with the prescriber about sleep",
-    "Review the safety plan in the next individual session",
-    "Offer the morning track as an alternative",
-]
-REVISION = "Add an objective for the exposure work and review the target date"
+DISCUSSED: dict[str, tuple[str, str | None, str]] = {
+    # rule: (discussion, plan revision or None, task)
+    AgendaRule.URGENT_ALERT: (
+        "Positive risk answer this week; the primary clinician called the same day, no plan "
+        "or intent, safety plan reviewed.",
+        None,
+        "Review the safety plan in the next individual session",
+    ),
+    AgendaRule.DETERIORATION: (
+        "Scores worse since admission and groups see the same: more withdrawn, skipping "
+        "homework. Sleep worse since the medication change.",
+        "Add a behavioural activation objective and review the target date",
+        "Coordinate with the prescriber about sleep",
+    ),
+    AgendaRule.NOT_ON_TRACK: (
+        "Not improving as expected by now: engaged in group, but avoids the exposure work in "
+        "individual sessions.",
+        "Add an objective for the exposure work and review the target date",
+        "Agree one exposure step to practise before the next individual session",
+    ),
+    AgendaRule.BELOW_MINIMUM: (
+        "Hours below the minimum last week: a new job start clashes with the day track.",
+        None,
+        "Offer the evening track as an alternative",
+    ),
+    AgendaRule.UNEXCUSED: (
+        "Missed groups without notice; says the ride to evening group fell through.",
+        None,
+        "Call to problem-solve transport to evening group",
+    ),
+    AgendaRule.REVIEW_DUE: (
+        "Plan review due this week; goals on track, attendance steady.",
+        None,
+        "Complete the plan review with the participant before it is due",
+    ),
+    AgendaRule.DISCHARGE_PLANNED: (
+        "Discharge planned next week; agrees to step down to weekly outpatient therapy.",
+        None,
+        "Send the aftercare referral before discharge",
+    ),
+}
 
 
 def seed_meetings(organization: Organization, *, rng: random.Random, today: date) -> int:
@@ -67,12 +107,13 @@ def _hold(
     meeting: Meeting, chair: User, staff: list[User], rng: random.Random, *, today: date
 ) -> None:
     items = actions.do_generate_agenda(None, meeting, today=today)
-    flagged = {
-        item.episode_id: item
-        for item in items
-        if item.rule != AgendaRule.UNSIGNED_PLAN  # discuss the clinical signals first
-    }
-    chosen = rng.sample(sorted(flagged), k=min(4, len(flagged)))
+    rules: dict[int, set[str]] = {}
+    episodes = {}
+    for item in items:
+        if item.rule in DISCUSSED:  # discuss the clinical and attendance signals first
+            rules.setdefault(item.episode_id, set()).add(item.rule)
+            episodes[item.episode_id] = item.episode
+    chosen = rng.sample(sorted(rules), k=min(4, len(rules)))
     primaries = {
         m.episode_id: m.user
         for m in CareTeamMember.objects.active_on(today)
@@ -82,31 +123,17 @@ def _hold(
     with_plan = set(
         TreatmentPlan.objects.filter(episode_id__in=chosen).values_list("episode_id", flat=True)
     )
-    revised = False
-    for n, episode_id in enumerate(chosen):
-        episode = flagged[episode_id].episode
+    for episode_id in chosen:
+        rule = next(rule for rule in RULE_ORDER if rule in rules[episode_id])
+        discussion, revision, task = DISCUSSED[rule]
         owner = primaries.get(episode_id, chair)
-        actions.do_discuss(chair, meeting, episode, DISCUSSIONS[n % len(DISCUSSIONS)])
-        if episode_id in with_plan and not revised:
-            actions.do_decide(
-                chair,
-                meeting,
-                episode,
-                kind=DecisionKind.PLAN_REVISION,
-                text=REVISION,
-                owner=owner,
-                due_on=today + timedelta(days=7),
-            )
-            revised = True
+        episode = episodes[episode_id]
+        actions.do_discuss(chair, meeting, episode, discussion)
+        if revision is not None and episode_id in with_plan:
+            kind, text, due_on = DecisionKind.PLAN_REVISION, revision, today + timedelta(days=7)
         else:
-            actions.do_decide(
-                chair,
-                meeting,
-                episode,
-                kind=DecisionKind.TASK,
-                text=TASKS[n % len(TASKS)],
-                owner=owner,
-                due_on=today + timedelta(days=rng.randint(2, 7)),
-            )
+            kind, text = DecisionKind.TASK, task
+            due_on = today + timedelta(days=rng.randint(2, 7))
+        actions.do_decide(chair, meeting, episode, kind=kind, text=text, owner=owner, due_on=due_on)
     actions.do_record_attendance(chair, meeting, staff)
     actions.do_sign(chair, meeting)

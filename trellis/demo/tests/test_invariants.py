@@ -1,0 +1,105 @@
+"""The demo is what every evaluator sees first, so it must not contradict itself: no clinical
+record before the episode's admission (or for someone never admitted), and a team meeting's
+decisions follow what the team discussed and why the person was on the agenda.
+
+The demo is seeded once for the module, inside a transaction that is rolled back at the end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from io import StringIO
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.db.models import F, Q
+from pytest_django import DjangoDbBlocker
+
+from trellis.measures.models import Administration, Score
+from trellis.meetings.demo import DISCUSSED, RULE_ORDER
+from trellis.meetings.models import AgendaItem, Decision, DecisionKind, Discussion
+from trellis.participants.models import Episode
+from trellis.plans.models import PlanVersion
+from trellis.worklist.models import Alert
+
+TODAY = "2026-03-02"
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[None]:
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("seed_demo", "--today", TODAY, stdout=StringIO(), stderr=StringIO())
+        yield
+        transaction.set_rollback(True)
+
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
+
+
+def _before_admission(field: str) -> Q:
+    """A date field of a row that lies before its episode's admission, or an unadmitted episode."""
+    return Q(episode__admitted_on__isnull=True) | Q(**{f"{field}__lt": F("episode__admitted_on")})
+
+
+def test_no_scores_or_check_ins_before_admission() -> None:
+    assert Score.objects.exists()
+    assert not Score.objects.filter(_before_admission("observed_on")).exists()
+    assert not Administration.objects.filter(_before_admission("due_on")).exists()
+
+
+def test_no_plan_written_before_admission() -> None:
+    zones = {e.pk: ZoneInfo(e.program.organization.time_zone) for e in _episodes()}
+    versions = PlanVersion.objects.select_related("plan__episode")
+    assert versions.exists()
+    for version in versions:
+        episode = version.plan.episode
+        written = version.created_at.astimezone(zones[episode.pk]).date()
+        assert episode.admitted_on is not None, f"plan for unadmitted {episode.public_id}"
+        assert written >= episode.admitted_on, f"plan version {version.pk} before admission"
+
+
+def test_no_alert_before_admission() -> None:
+    zones = {e.pk: ZoneInfo(e.program.organization.time_zone) for e in _episodes()}
+    alerts = Alert.objects.filter(episode__isnull=False).select_related("episode")
+    assert alerts.exists()
+    for alert in alerts:
+        assert alert.episode is not None
+        raised = alert.created_at.astimezone(zones[alert.episode.pk]).date()
+        assert alert.episode.admitted_on is not None, f"alert {alert.pk} for unadmitted episode"
+        assert raised >= alert.episode.admitted_on, f"alert {alert.pk} before admission"
+
+
+def test_meetings_discuss_only_people_already_admitted() -> None:
+    items = AgendaItem.objects.filter(
+        Q(episode__admitted_on__isnull=True) | Q(episode__admitted_on__gt=F("meeting__date"))
+    )
+    assert not items.exists()
+
+
+def test_meeting_decisions_follow_the_discussion_and_the_agenda() -> None:
+    discussions = list(Discussion.objects.all())
+    assert discussions
+    for discussion in discussions:
+        rules = set(
+            AgendaItem.objects.filter(
+                meeting=discussion.meeting, episode=discussion.episode
+            ).values_list("rule", flat=True)
+        )
+        rule = next(rule for rule in RULE_ORDER if rule in rules)
+        said, revision, task = DISCUSSED[rule]
+        assert discussion.text == said
+        decisions = list(
+            Decision.objects.filter(meeting=discussion.meeting, episode=discussion.episode)
+        )
+        assert len(decisions) == 1
+        decision = decisions[0]
+        if decision.kind == DecisionKind.PLAN_REVISION:
+            assert decision.text == revision
+        else:
+            assert decision.text == task
+
+
+def _episodes() -> list[Episode]:
+    return list(Episode.objects.select_related("program__organization"))
