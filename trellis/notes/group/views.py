@@ -248,10 +248,16 @@ def group_sign(request: AuthedRequest, group_note_id: uuid.UUID) -> HttpResponse
     entries = _entries(note)
     _record_entries_shown(request.user, note, entries, role)
     choices = _objective_choices(entries)
+    mentions = ga.name_mentions(note, entries)
     context = _group_context(note, slot, entries) | {
         "errors": errors,
         "missing": ga.missing_for_signing(note, entries),
-        "mentions": ga.name_mentions(note, entries),
+        "identifying": [m for m in mentions if m.identifying],
+        "first_names": [
+            ga.Mention(m.where, m.entry_id, tuple(n for n in m.names if n not in m.identifying))
+            for m in mentions
+            if set(m.names) - set(m.identifying)
+        ],
         "whole_rows": [
             (e, _objectives_addressed(e, choices.get(e.episode_id, []))) for e in entries
         ],
