@@ -28,6 +28,7 @@ from trellis.notes.models import (
     NoteStatus,
     RiskLevel,
     Service,
+    expected_revision,
 )
 from trellis.plans.queries import latest_signed
 from trellis.plans.signing import check_signature, credentials_of
@@ -156,9 +157,11 @@ def _validate_draft(draft: NoteDraft, episode: Episode) -> dict[str, str]:
     return errors
 
 
-def check_save_note(actor: User, note: Note, draft: NoteDraft, *, revision: int) -> Note:
+def check_save_note(
+    actor: User, note: Note, draft: NoteDraft, *, revision: int, editor: str = ""
+) -> Note:
     """Autosave and "Save": only the author, only while editable, only from the revision the
-    editor loaded (else NoteConflict)."""
+    editor loaded (else NoteConflict) or a later one its own page (`editor`) saved."""
     if note.author_id != actor.pk:
         raise ValidationError({"author": "Only the author edits a note."})
     if note.status not in EDITABLE_STATUSES:
@@ -166,17 +169,24 @@ def check_save_note(actor: User, note: Note, draft: NoteDraft, *, revision: int)
     errors = _validate_draft(draft, note.episode)
     if errors:
         raise ValidationError(errors)
-    return do_save_note(actor, note, draft, revision=revision)
+    return do_save_note(actor, note, draft, revision=revision, editor=editor)
 
 
 @transaction.atomic
-def do_save_note(actor: User, note: Note, draft: NoteDraft, *, revision: int) -> Note:
+def do_save_note(
+    actor: User, note: Note, draft: NoteDraft, *, revision: int, editor: str = ""
+) -> Note:
     sections = {k: v for k, v in draft.sections.items() if k in _known_sections()}
+    expected, since = expected_revision(Note, note.pk, posted=revision, editor=editor)
+    if expected != revision:
+        note = Note.objects.get(pk=note.pk)  # its own autosave's text is the base now
     # Keep text of sections the editor did not send (another format's): never lose text.
     merged = note.sections | sections
     updated = Note.objects.filter(
-        pk=note.pk, revision=revision, status__in=list(EDITABLE_STATUSES)
+        pk=note.pk, revision=expected, status__in=list(EDITABLE_STATUSES)
     ).update(
+        editor=editor,
+        editor_since=since,
         kind=draft.kind,
         format=draft.format,
         service=draft.service,

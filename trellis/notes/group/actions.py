@@ -27,6 +27,7 @@ from trellis.notes.models import (
     GroupNoteStatus,
     Participation,
     RiskLevel,
+    expected_revision,
 )
 from trellis.notes.queries import attendees
 from trellis.plans.queries import latest_signed_versions
@@ -140,22 +141,26 @@ def _too_long(values: dict[str, str]) -> dict[str, str]:
 
 
 def check_save_group_part(
-    actor: User, note: GroupNote, slot: Slot, part: GroupPart, *, revision: int
+    actor: User, note: GroupNote, slot: Slot, part: GroupPart, *, revision: int, editor: str = ""
 ) -> GroupNote:
     _check_editable(actor, note, slot)
     errors = _too_long(vars(part))
     if errors:
         raise ValidationError(errors)
-    return do_save_group_part(actor, note, part, revision=revision)
+    return do_save_group_part(actor, note, part, revision=revision, editor=editor)
 
 
 @transaction.atomic
 def do_save_group_part(
-    actor: User, note: GroupNote, part: GroupPart, *, revision: int
+    actor: User, note: GroupNote, part: GroupPart, *, revision: int, editor: str = ""
 ) -> GroupNote:
+    # The page's own earlier autosave is no conflict (models.expected_revision).
+    expected, since = expected_revision(GroupNote, note.pk, posted=revision, editor=editor)
     updated = GroupNote.objects.filter(
-        pk=note.pk, revision=revision, status=GroupNoteStatus.DRAFT
+        pk=note.pk, revision=expected, status=GroupNoteStatus.DRAFT
     ).update(
+        editor=editor,
+        editor_since=since,
         topic=part.topic,
         interventions=part.interventions,
         themes=part.themes,
@@ -180,6 +185,7 @@ def check_save_entry(
     *,
     revision: int,
     objective_keys: set[str],
+    editor: str = "",
 ) -> GroupNoteEntry:
     """Autosave of one attendee's entry. Objectives must be that person's own plan's."""
     _check_editable(actor, note, slot)
@@ -194,14 +200,17 @@ def check_save_entry(
         errors["objectives"] = "Choose objectives from this person's current signed plan."
     if errors:
         raise ValidationError(errors)
-    return do_save_entry(actor, entry, draft, revision=revision)
+    return do_save_entry(actor, entry, draft, revision=revision, editor=editor)
 
 
 @transaction.atomic
 def do_save_entry(
-    actor: User, entry: GroupNoteEntry, draft: EntryDraft, *, revision: int
+    actor: User, entry: GroupNoteEntry, draft: EntryDraft, *, revision: int, editor: str = ""
 ) -> GroupNoteEntry:
-    updated = GroupNoteEntry.objects.filter(pk=entry.pk, revision=revision, locked=False).update(
+    expected, since = expected_revision(GroupNoteEntry, entry.pk, posted=revision, editor=editor)
+    updated = GroupNoteEntry.objects.filter(pk=entry.pk, revision=expected, locked=False).update(
+        editor=editor,
+        editor_since=since,
         participation=draft.participation,
         response=draft.response,
         objectives=draft.objectives,
