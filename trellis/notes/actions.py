@@ -256,9 +256,9 @@ def check_sign_note(
     return do_sign_note(actor, note, cosigner=supervisor)
 
 
-def _scores_to_freeze(note: Note) -> list[snapshot.ScoreLine]:
+def _scores_to_freeze(note: Note, as_of: datetime | None) -> list[snapshot.ScoreLine]:
     try:
-        return snapshot.latest_scores(note.episode)
+        return snapshot.latest_scores(note.episode, as_of=as_of)
     except snapshot.ScoresUnavailable:
         logger.exception("note score provider failed at signing")
         raise ValidationError(
@@ -273,14 +273,16 @@ def _scores_to_freeze(note: Note) -> list[snapshot.ScoreLine]:
 def do_sign_note(
     actor: User, note: Note, *, cosigner: User | None = None, now: datetime | None = None
 ) -> Note:
-    now = now or timezone.now()
+    # A signature given a time (history, as the demo writes it) freezes the scores measured
+    # by then, never later ones.
+    as_of, now = now, now or timezone.now()
     locked = Note.objects.select_for_update().get(pk=note.pk)
     if locked.status not in EDITABLE_STATUSES or locked.revision != note.revision:
         raise ValidationError(
             {"revision": "The note changed since you opened it: read it again, then sign."}
         )
     # Read before anything changes: a signed note must never silently lack its scores.
-    scores = _scores_to_freeze(note)
+    scores = _scores_to_freeze(note, as_of)
     note.signed_at = now
     note.signer_name = actor.name
     note.signer_credentials = credentials_of(actor, on=note.episode.program.organization.today())
@@ -304,9 +306,9 @@ def check_cosign_note(actor: User, note: Note, *, typed_name: str, password: str
 
 
 @transaction.atomic
-def do_cosign_note(actor: User, note: Note) -> Note:
+def do_cosign_note(actor: User, note: Note, *, now: datetime | None = None) -> Note:
     note.status = NoteStatus.SIGNED
-    note.cosigned_at = timezone.now()
+    note.cosigned_at = now or timezone.now()
     note.cosigner_name = actor.name
     note.cosigner_credentials = credentials_of(actor, on=note.episode.program.organization.today())
     note.save()
