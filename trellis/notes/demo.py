@@ -154,7 +154,15 @@ def seed_group_notes(organization: Organization, *, rng: random.Random, today: d
         slot = find_slot(occurrence.series.public_id, occurrence.original_date)
         if slot is None or slot.cancelled or not slot.facilitators:
             continue
-        author = slot.facilitators[0]
+        # A licensed facilitator signs (a trainee cannot sign a group note).
+        licensed = [
+            f
+            for f in slot.facilitators
+            if not getattr(getattr(f, "staff_profile", None), "is_trainee", False)
+        ]
+        if not licensed:
+            continue
+        author = licensed[0]
         rows = attendees(slot)
         if not rows:
             continue

@@ -93,3 +93,12 @@ def test_trainee_notes_are_cosigned_or_waiting_for_their_supervisor() -> None:
     statuses = {note.status for note in trainee_notes}
     # Both: co-signed history, and some left in the supervisor's queue for the demo.
     assert statuses == {NoteStatus.SIGNED, NoteStatus.AWAITING_COSIGN}
+
+
+def test_no_group_note_stands_on_a_trainees_signature() -> None:
+    from trellis.notes.models import GroupNote
+
+    assert GroupNote.objects.filter(status="signed").exists()
+    assert not GroupNote.objects.filter(
+        status="signed", author__staff_profile__is_trainee=True
+    ).exists()

@@ -391,6 +391,16 @@ def check_sign_group_note(
     or MRN of another member is refused; a first name alone is a warning the signer must
     confirm (it may be a word, "Will" or "Hope")."""
     _check_editable(actor, note, slot)
+    profile = getattr(actor, "staff_profile", None)
+    if profile is not None and profile.is_trainee:
+        # Group notes have no supervisor's co-signature yet: a trainee's signature alone
+        # must not put a note into every attendee's chart.
+        raise ValidationError(
+            {
+                "signer": "A trainee's group note needs a supervisor's co-signature, which "
+                "group notes do not have yet: ask a licensed co-facilitator to sign it."
+            }
+        )
     if note.revision != revision:
         raise ValidationError(
             {"revision": "The group part changed since you opened it: read it again, then sign."}
