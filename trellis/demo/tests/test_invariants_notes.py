@@ -6,7 +6,7 @@ queue (the demo leaves some there, so the queue has something to show)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime
 from io import StringIO
 
 import pytest
@@ -33,7 +33,7 @@ def demo(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> Ite
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
 
 
-def _local_date(moment: datetime, note: Note) -> object:
+def _local_date(moment: datetime, note: Note) -> date:
     return timezone.localtime(moment, note.episode.program.organization.tz).date()
 
 
