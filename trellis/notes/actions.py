@@ -28,6 +28,7 @@ from trellis.notes.models import (
     NoteStatus,
     RiskLevel,
     Service,
+    expected_revision,
 )
 from trellis.plans.queries import latest_signed
 from trellis.plans.signing import check_signature, credentials_of
@@ -156,9 +157,11 @@ def _validate_draft(draft: NoteDraft, episode: Episode) -> dict[str, str]:
     return errors
 
 
-def check_save_note(actor: User, note: Note, draft: NoteDraft, *, revision: int) -> Note:
+def check_save_note(
+    actor: User, note: Note, draft: NoteDraft, *, revision: int, editor: str = ""
+) -> Note:
     """Autosave and "Save": only the author, only while editable, only from the revision the
-    editor loaded (else NoteConflict)."""
+    editor loaded (else NoteConflict) or a later one its own page (`editor`) saved."""
     if note.author_id != actor.pk:
         raise ValidationError({"author": "Only the author edits a note."})
     if note.status not in EDITABLE_STATUSES:
@@ -166,17 +169,24 @@ def check_save_note(actor: User, note: Note, draft: NoteDraft, *, revision: int)
     errors = _validate_draft(draft, note.episode)
     if errors:
         raise ValidationError(errors)
-    return do_save_note(actor, note, draft, revision=revision)
+    return do_save_note(actor, note, draft, revision=revision, editor=editor)
 
 
 @transaction.atomic
-def do_save_note(actor: User, note: Note, draft: NoteDraft, *, revision: int) -> Note:
+def do_save_note(
+    actor: User, note: Note, draft: NoteDraft, *, revision: int, editor: str = ""
+) -> Note:
     sections = {k: v for k, v in draft.sections.items() if k in _known_sections()}
+    expected, since = expected_revision(Note, note.pk, posted=revision, editor=editor)
+    if expected != revision:
+        note = Note.objects.get(pk=note.pk)  # its own autosave's text is the base now
     # Keep text of sections the editor did not send (another format's): never lose text.
     merged = note.sections | sections
     updated = Note.objects.filter(
-        pk=note.pk, revision=revision, status__in=list(EDITABLE_STATUSES)
+        pk=note.pk, revision=expected, status__in=list(EDITABLE_STATUSES)
     ).update(
+        editor=editor,
+        editor_since=since,
         kind=draft.kind,
         format=draft.format,
         service=draft.service,
@@ -246,9 +256,9 @@ def check_sign_note(
     return do_sign_note(actor, note, cosigner=supervisor)
 
 
-def _scores_to_freeze(note: Note) -> list[snapshot.ScoreLine]:
+def _scores_to_freeze(note: Note, as_of: datetime | None) -> list[snapshot.ScoreLine]:
     try:
-        return snapshot.latest_scores(note.episode)
+        return snapshot.latest_scores(note.episode, as_of=as_of)
     except snapshot.ScoresUnavailable:
         logger.exception("note score provider failed at signing")
         raise ValidationError(
@@ -263,14 +273,16 @@ def _scores_to_freeze(note: Note) -> list[snapshot.ScoreLine]:
 def do_sign_note(
     actor: User, note: Note, *, cosigner: User | None = None, now: datetime | None = None
 ) -> Note:
-    now = now or timezone.now()
+    # A signature given a time (history, as the demo writes it) freezes the scores measured
+    # by then, never later ones.
+    as_of, now = now, now or timezone.now()
     locked = Note.objects.select_for_update().get(pk=note.pk)
     if locked.status not in EDITABLE_STATUSES or locked.revision != note.revision:
         raise ValidationError(
             {"revision": "The note changed since you opened it: read it again, then sign."}
         )
     # Read before anything changes: a signed note must never silently lack its scores.
-    scores = _scores_to_freeze(note)
+    scores = _scores_to_freeze(note, as_of)
     note.signed_at = now
     note.signer_name = actor.name
     note.signer_credentials = credentials_of(actor, on=note.episode.program.organization.today())
@@ -294,9 +306,9 @@ def check_cosign_note(actor: User, note: Note, *, typed_name: str, password: str
 
 
 @transaction.atomic
-def do_cosign_note(actor: User, note: Note) -> Note:
+def do_cosign_note(actor: User, note: Note, *, now: datetime | None = None) -> Note:
     note.status = NoteStatus.SIGNED
-    note.cosigned_at = timezone.now()
+    note.cosigned_at = now or timezone.now()
     note.cosigner_name = actor.name
     note.cosigner_credentials = credentials_of(actor, on=note.episode.program.organization.today())
     note.save()

@@ -51,8 +51,15 @@ def seed_notes(organization: Organization, *, rng: random.Random, today: date) -
             [o.key for o in plan_content.load(plan.content).objectives] if plan is not None else []
         )
         tz = episode.program.organization.tz
-        for weeks_ago in range(rng.randint(2, 4), 0, -1):
-            day = today - timedelta(weeks=weeks_ago, days=rng.randint(0, 3))
+        profile = getattr(clinician, "staff_profile", None)
+        supervisor = profile.supervisor if profile is not None and profile.is_trainee else None
+        days = [
+            today - timedelta(weeks=weeks_ago, days=rng.randint(0, 3))
+            for weeks_ago in range(rng.randint(2, 4), 0, -1)
+        ]
+        # Never a session before the admission (an episode admitted last week has fewer).
+        days = [d for d in days if episode.admitted_on is not None and d >= episode.admitted_on]
+        for i, day in enumerate(days):
             start = datetime.combine(day, time(rng.choice([10, 13, 15])), tzinfo=tz)
             header = actions.NoteHeader(
                 kind=NoteKind.PROGRESS,
@@ -68,8 +75,14 @@ def seed_notes(organization: Organization, *, rng: random.Random, today: date) -
             note.risk_level = RiskLevel.NONE
             note.objectives = rng.sample(objective_keys, k=min(2, len(objective_keys)))
             note.save(update_fields=["body", "risk_level", "objectives"])
-            # Signed right after the session, before any next one: not late entries.
-            actions.do_sign_note(clinician, note, now=start + timedelta(minutes=60))
+            # Signed right after the session, before any next one: not late entries. Scores
+            # frozen are those measured by then.
+            signed = start + timedelta(minutes=60)
+            actions.do_sign_note(clinician, note, cosigner=supervisor, now=signed)
+            if supervisor is not None and i < len(days) - 1:
+                # A trainee's older notes were co-signed the next day; the latest waits in
+                # the supervisor's queue (the demo shows it).
+                actions.do_cosign_note(supervisor, note, now=signed + timedelta(days=1))
             made += 1
     return made
 
@@ -141,7 +154,15 @@ def seed_group_notes(organization: Organization, *, rng: random.Random, today: d
         slot = find_slot(occurrence.series.public_id, occurrence.original_date)
         if slot is None or slot.cancelled or not slot.facilitators:
             continue
-        author = slot.facilitators[0]
+        # A licensed facilitator signs (a trainee cannot sign a group note).
+        licensed = [
+            f
+            for f in slot.facilitators
+            if not getattr(getattr(f, "staff_profile", None), "is_trainee", False)
+        ]
+        if not licensed:
+            continue
+        author = licensed[0]
         rows = attendees(slot)
         if not rows:
             continue

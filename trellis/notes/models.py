@@ -122,6 +122,29 @@ def default_format_for(program: Program) -> str:
     return next(iter(found), NoteFormat.SOAP)
 
 
+def editor_token() -> str:
+    """A fresh token for one editor page (one tab): posted with every save from it."""
+    return uuid.uuid4().hex
+
+
+def expected_revision(
+    model: type[models.Model], pk: int, *, posted: int, editor: str
+) -> tuple[int, int]:
+    """(the revision a save may overwrite, the `editor_since` to store). Locks the row.
+
+    The posted revision, unless the rows saved since all came from this same editor page
+    (`editor` token): then its own autosave is no conflict and the current revision is the
+    one to overwrite. A save from another tab, or without a token, keeps the plain check."""
+    row = model._default_manager.select_for_update().filter(pk=pk)
+    found = row.values_list("revision", "editor", "editor_since").first()
+    if found is None:
+        return posted, posted
+    current, last_editor, since = found
+    if editor and last_editor == editor and since <= posted <= current:
+        return current, since
+    return posted, posted
+
+
 class SignedNoteError(SignedRecordError):
     """A signed note was about to be changed: changes after signing are addenda."""
 
@@ -148,6 +171,10 @@ class Note(SignedOnce):
     )
     scores_snapshot = EncryptedTextField(blank=True, default="")  # JSON, frozen at signing
     revision = models.PositiveIntegerField(default=1)
+    # The editor page (one tab) that saved last, and the revision its run of saves started
+    # from: a form that is stale only because its own tab autosaved since is no conflict.
+    editor = models.CharField(max_length=40, blank=True)
+    editor_since = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     signed_at = models.DateTimeField(null=True, blank=True)
@@ -293,6 +320,10 @@ class GroupNote(SignedOnce):
     facilitators = models.CharField(max_length=400, blank=True)  # names with credentials
     number_present = models.PositiveSmallIntegerField(default=0)
     revision = models.PositiveIntegerField(default=1)
+    # The editor page (one tab) that saved last, and the revision its run of saves started
+    # from: a form that is stale only because its own tab autosaved since is no conflict.
+    editor = models.CharField(max_length=40, blank=True)
+    editor_since = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     signed_at = models.DateTimeField(null=True, blank=True)
@@ -344,6 +375,10 @@ class GroupNoteEntry(SignedOnce):
     risk_notes = EncryptedTextField(blank=True, default="")
     plan = EncryptedTextField(blank=True, default="")
     revision = models.PositiveIntegerField(default=1)
+    # The editor page (one tab) that saved last, and the revision its run of saves started
+    # from: a form that is stale only because its own tab autosaved since is no conflict.
+    editor = models.CharField(max_length=40, blank=True)
+    editor_since = models.PositiveIntegerField(default=0)
     locked = models.BooleanField(default=False)
     updated_at = models.DateTimeField(default=timezone.now)
 

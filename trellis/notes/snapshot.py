@@ -37,7 +37,9 @@ class ScoreLine:
         return data
 
 
-Provider = Callable[["Episode"], list[ScoreLine]]
+# provider(episode) -> the latest scores; provider(episode, as_of=moment) -> the latest
+# measured by that moment (a note signed back then, as the demo's history is).
+Provider = Callable[..., list[ScoreLine]]
 
 _PROVIDERS: dict[str, Provider] = {}
 
@@ -54,14 +56,14 @@ class ScoresUnavailable(Exception):
     """The score provider failed, so the note's scores cannot be shown or frozen."""
 
 
-def latest_scores(episode: Episode) -> list[ScoreLine]:
-    """The latest scores from the registered provider; raises ScoresUnavailable (chained to
-    the provider's error) when it fails."""
+def latest_scores(episode: Episode, *, as_of: datetime | None = None) -> list[ScoreLine]:
+    """The latest scores from the registered provider (measured by `as_of` when given);
+    raises ScoresUnavailable (chained to the provider's error) when it fails."""
     provider = _PROVIDERS.get("scores")
     if provider is None:
         return []
     try:
-        return provider(episode)
+        return provider(episode) if as_of is None else provider(episode, as_of=as_of)
     except Exception as error:  # any failure of another app's code: surfaced, not swallowed
         raise ScoresUnavailable("The latest scores could not be read.") from error
 

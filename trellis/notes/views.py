@@ -28,6 +28,7 @@ from trellis.notes.models import (
     NoteStatus,
     RiskLevel,
     default_format_for,
+    editor_token,
 )
 from trellis.notes.queries import LIST_ONLY
 from trellis.participants.chart import chart_context
@@ -143,6 +144,8 @@ def _editor(
         "objective_choices": _objective_choices(ca),
         "scores": snapshot.scores_for_draft(ca.episode),
         "revision": conflict.revision if conflict else note.revision,
+        # This page's token: its own autosaves are never a conflict for its Save button.
+        "editor": _posted_editor(request) or editor_token(),
         "conflict": conflict,
     }
     return render(request, "notes/edit.html", context, status=status)
@@ -192,13 +195,22 @@ def _save(
     revision = posted_revision(request, "take_over", "revision")
     try:
         return actions.check_save_note(
-            request.user, note, draft_from_post(form, request.POST), revision=revision
+            request.user,
+            note,
+            draft_from_post(form, request.POST),
+            revision=revision,
+            editor=_posted_editor(request),
         )
     except actions.NoteConflict as conflict:
         return conflict
     except ValidationError as error:
         apply_validation_error(form, error)
         return error
+
+
+def _posted_editor(request: AuthedRequest) -> str:
+    token = request.POST.get("editor", "")
+    return token if len(token) <= 40 and token.replace("-", "").isalnum() else ""
 
 
 @staff_required()

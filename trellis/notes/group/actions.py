@@ -27,6 +27,7 @@ from trellis.notes.models import (
     GroupNoteStatus,
     Participation,
     RiskLevel,
+    expected_revision,
 )
 from trellis.notes.queries import attendees
 from trellis.plans.queries import latest_signed_versions
@@ -140,22 +141,26 @@ def _too_long(values: dict[str, str]) -> dict[str, str]:
 
 
 def check_save_group_part(
-    actor: User, note: GroupNote, slot: Slot, part: GroupPart, *, revision: int
+    actor: User, note: GroupNote, slot: Slot, part: GroupPart, *, revision: int, editor: str = ""
 ) -> GroupNote:
     _check_editable(actor, note, slot)
     errors = _too_long(vars(part))
     if errors:
         raise ValidationError(errors)
-    return do_save_group_part(actor, note, part, revision=revision)
+    return do_save_group_part(actor, note, part, revision=revision, editor=editor)
 
 
 @transaction.atomic
 def do_save_group_part(
-    actor: User, note: GroupNote, part: GroupPart, *, revision: int
+    actor: User, note: GroupNote, part: GroupPart, *, revision: int, editor: str = ""
 ) -> GroupNote:
+    # The page's own earlier autosave is no conflict (models.expected_revision).
+    expected, since = expected_revision(GroupNote, note.pk, posted=revision, editor=editor)
     updated = GroupNote.objects.filter(
-        pk=note.pk, revision=revision, status=GroupNoteStatus.DRAFT
+        pk=note.pk, revision=expected, status=GroupNoteStatus.DRAFT
     ).update(
+        editor=editor,
+        editor_since=since,
         topic=part.topic,
         interventions=part.interventions,
         themes=part.themes,
@@ -180,6 +185,7 @@ def check_save_entry(
     *,
     revision: int,
     objective_keys: set[str],
+    editor: str = "",
 ) -> GroupNoteEntry:
     """Autosave of one attendee's entry. Objectives must be that person's own plan's."""
     _check_editable(actor, note, slot)
@@ -194,14 +200,17 @@ def check_save_entry(
         errors["objectives"] = "Choose objectives from this person's current signed plan."
     if errors:
         raise ValidationError(errors)
-    return do_save_entry(actor, entry, draft, revision=revision)
+    return do_save_entry(actor, entry, draft, revision=revision, editor=editor)
 
 
 @transaction.atomic
 def do_save_entry(
-    actor: User, entry: GroupNoteEntry, draft: EntryDraft, *, revision: int
+    actor: User, entry: GroupNoteEntry, draft: EntryDraft, *, revision: int, editor: str = ""
 ) -> GroupNoteEntry:
-    updated = GroupNoteEntry.objects.filter(pk=entry.pk, revision=revision, locked=False).update(
+    expected, since = expected_revision(GroupNoteEntry, entry.pk, posted=revision, editor=editor)
+    updated = GroupNoteEntry.objects.filter(pk=entry.pk, revision=expected, locked=False).update(
+        editor=editor,
+        editor_since=since,
         participation=draft.participation,
         response=draft.response,
         objectives=draft.objectives,
@@ -267,51 +276,105 @@ ENTRY_TEXT_FIELDS = (
 class Mention:
     where: str  # "Group part" or the attendee whose entry it is
     entry_id: str  # "" for the group part
-    names: tuple[str, ...]
+    names: tuple[str, ...]  # every name-like word found
+    # Of those, the ones that identify another member beyond doubt (a full name, a family
+    # name, a preferred name, an MRN): signing is refused while any is there.
+    identifying: tuple[str, ...] = ()
 
 
-def _names(episode: Episode) -> set[str]:
+@dataclass(frozen=True)
+class _Names:
+    """An attendee's names as the check reads them: first names may be ordinary words
+    ("Will", "Hope"), so they only warn; the rest identify the person and block signing."""
+
+    first: set[str]
+    identifying: set[str]
+
+    @property
+    def all(self) -> set[str]:
+        return self.first | self.identifying
+
+
+def _names(episode: Episode) -> _Names:
     p = episode.participant
-    return {n.strip() for n in (p.given_name, p.preferred_name, p.family_name) if n.strip()}
+    given, preferred, family = (n.strip() for n in (p.given_name, p.preferred_name, p.family_name))
+    identifying = {n for n in (family, p.mrn.strip()) if n}
+    if given and family:
+        identifying.add(f"{given} {family}")
+    if preferred and preferred.casefold() != given.casefold():
+        identifying.add(preferred)
+        if family:
+            identifying.add(f"{preferred} {family}")
+    return _Names(first={given} if given else set(), identifying=identifying)
 
 
 def _pattern(names: set[str]) -> re.Pattern[str] | None:
     if not names:
         return None
-    # Whole words, case-insensitive; longest first so "Anna Lee" never half-matches as "Ann".
-    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    # Whole words, case-insensitive; longest first so "Anna Lee" never half-matches as "Ann";
+    # any run of spaces between the words of a full name.
+    alternatives = "|".join(
+        r"\s+".join(re.escape(word) for word in n.split())
+        for n in sorted(names, key=len, reverse=True)
+    )
     return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
 
 
+def _mention(
+    where: str, entry_id: str, text: str, first: set[str], identifying: set[str]
+) -> Mention | None:
+    pattern = _pattern(first | identifying)
+    if pattern is None:
+        return None
+    hits = {" ".join(m.group(0).split()) for m in pattern.finditer(text)}
+    if not hits:
+        return None
+    strong = {n.casefold() for n in identifying}
+    return Mention(
+        where,
+        entry_id,
+        tuple(sorted(hits, key=str.lower)),
+        tuple(sorted((h for h in hits if h.casefold() in strong), key=str.lower)),
+    )
+
+
 def name_mentions(note: GroupNote, entries: list[GroupNoteEntry]) -> list[Mention]:
-    """Entries that mention another attendee's given, preferred or family name, and a group
-    part that mentions any attendee: each chart must stand alone without naming others."""
+    """Entries that mention another attendee (and a group part that mentions any attendee):
+    each chart must stand alone without naming others. Whole words, case-insensitive."""
     names_of = {entry.pk: _names(entry.episode) for entry in entries}
-    everyone = set().union(*names_of.values()) if names_of else set()
+    first: set[str] = set().union(*(n.first for n in names_of.values()))
+    identifying: set[str] = set().union(*(n.identifying for n in names_of.values()))
     found: list[Mention] = []
-    group_pattern = _pattern(everyone)
-    if group_pattern is not None:
-        group_text = "\n".join((note.topic, note.interventions, note.themes))
-        hits = {m.group(0) for m in group_pattern.finditer(group_text)}
-        if hits:
-            found.append(Mention("Group part", "", tuple(sorted(hits, key=str.lower))))
+    group_text = "\n".join((note.topic, note.interventions, note.themes))
+    group = _mention("Group part", "", group_text, first, identifying)
+    if group is not None:
+        found.append(group)
     for entry in entries:
-        own = {n.lower() for n in names_of[entry.pk]}
-        others = {n for n in everyone if n.lower() not in own}
-        pattern = _pattern(others)
-        if pattern is None:
-            continue
+        own = {n.casefold() for n in names_of[entry.pk].all}
         text = "\n".join(getattr(entry, f) for f in ENTRY_TEXT_FIELDS)
-        hits = {m.group(0) for m in pattern.finditer(text)}
-        if hits:
-            found.append(
-                Mention(
-                    entry.episode.participant.display_name,
-                    str(entry.public_id),
-                    tuple(sorted(hits, key=str.lower)),
-                )
-            )
+        mention = _mention(
+            entry.episode.participant.display_name,
+            str(entry.public_id),
+            text,
+            {n for n in first if n.casefold() not in own},
+            {n for n in identifying if n.casefold() not in own},
+        )
+        if mention is not None:
+            found.append(mention)
     return found
+
+
+def identifying_message(mentions: list[Mention]) -> str:
+    """The refusal: whose entry (or the group part) names someone, and with which words."""
+    parts = [
+        f"{m.where}: " + ", ".join(f"“{n}”" for n in m.identifying)
+        for m in mentions
+        if m.identifying
+    ]
+    return (
+        "Another member is named, so the note cannot be signed (each member's chart gets it). "
+        "Remove these words: " + "; ".join(parts) + "."
+    )
 
 
 def check_sign_group_note(
@@ -324,9 +387,20 @@ def check_sign_group_note(
     revision: int,
     mentions_confirmed: bool,
 ) -> GroupNote:
-    """Sign the group note and with it every entry. Mentions of other members are a warning
-    the signer must confirm, not a refusal (a name may be a word, "Will" or "Hope")."""
+    """Sign the group note and with it every entry. A full name, family name, preferred name
+    or MRN of another member is refused; a first name alone is a warning the signer must
+    confirm (it may be a word, "Will" or "Hope")."""
     _check_editable(actor, note, slot)
+    profile = getattr(actor, "staff_profile", None)
+    if profile is not None and profile.is_trainee:
+        # Group notes have no supervisor's co-signature yet: a trainee's signature alone
+        # must not put a note into every attendee's chart.
+        raise ValidationError(
+            {
+                "signer": "A trainee's group note needs a supervisor's co-signature, which "
+                "group notes do not have yet: ask a licensed co-facilitator to sign it."
+            }
+        )
     if note.revision != revision:
         raise ValidationError(
             {"revision": "The group part changed since you opened it: read it again, then sign."}
@@ -335,7 +409,10 @@ def check_sign_group_note(
     missing = missing_for_signing(note, entries)
     if missing:
         raise ValidationError(missing)
-    if name_mentions(note, entries) and not mentions_confirmed:
+    mentions = name_mentions(note, entries)
+    if any(m.identifying for m in mentions):
+        raise ValidationError({"mentions": identifying_message(mentions)})
+    if mentions and not mentions_confirmed:
         raise ValidationError(
             {
                 "mentions": "Some text mentions another member's name: each participant's "

@@ -39,7 +39,13 @@ from trellis.notes.group.access import (
     deny_group_note,
     standalone_entries,
 )
-from trellis.notes.models import GroupNote, GroupNoteEntry, Participation, RiskLevel
+from trellis.notes.models import (
+    GroupNote,
+    GroupNoteEntry,
+    Participation,
+    RiskLevel,
+    editor_token,
+)
 from trellis.participants.chart import chart_context
 from trellis.plans import content as plan_content
 from trellis.plans.queries import latest_signed, latest_signed_versions
@@ -132,6 +138,8 @@ def group_note(request: AuthedRequest, group_note_id: uuid.UUID) -> HttpResponse
     choices = _objective_choices(entries)
     context |= {
         "rows": [(e, choices.get(e.episode_id, [])) for e in entries],
+        # One token for this page (tab): its own autosaves are never a conflict.
+        "editor": editor_token(),
         "participation": Participation.choices,
         "risk_levels": RiskLevel.choices,
     }
@@ -167,7 +175,12 @@ def group_part_save(request: AuthedRequest, group_note_id: uuid.UUID) -> HttpRes
     context: dict[str, Any] = {"target": "group"}
     try:
         saved = ga.check_save_group_part(
-            request.user, note, slot, part, revision=posted_revision(request)
+            request.user,
+            note,
+            slot,
+            part,
+            revision=posted_revision(request),
+            editor=_posted_editor(request),
         )
     except ga.GroupConflict:
         context["state"] = "conflict"
@@ -209,6 +222,7 @@ def group_entry_save(
             draft,
             revision=posted_revision(request),
             objective_keys=keys,
+            editor=_posted_editor(request),
         )
     except ga.GroupConflict:
         context["state"] = "conflict"
@@ -217,6 +231,11 @@ def group_entry_save(
     else:
         context |= {"state": "saved", "revision": saved.revision, "saved_at": _now(note)}
     return _saved(request, note, context)
+
+
+def _posted_editor(request: AuthedRequest) -> str:
+    token = request.POST.get("editor", "")
+    return token if len(token) <= 40 and token.replace("-", "").isalnum() else ""
 
 
 def _now(note: GroupNote) -> Any:
@@ -248,10 +267,16 @@ def group_sign(request: AuthedRequest, group_note_id: uuid.UUID) -> HttpResponse
     entries = _entries(note)
     _record_entries_shown(request.user, note, entries, role)
     choices = _objective_choices(entries)
+    mentions = ga.name_mentions(note, entries)
     context = _group_context(note, slot, entries) | {
         "errors": errors,
         "missing": ga.missing_for_signing(note, entries),
-        "mentions": ga.name_mentions(note, entries),
+        "identifying": [m for m in mentions if m.identifying],
+        "first_names": [
+            ga.Mention(m.where, m.entry_id, tuple(n for n in m.names if n not in m.identifying))
+            for m in mentions
+            if set(m.names) - set(m.identifying)
+        ],
         "whole_rows": [
             (e, _objectives_addressed(e, choices.get(e.episode_id, []))) for e in entries
         ],
