@@ -22,6 +22,7 @@ from trellis.scheduling import recurrence
 from trellis.scheduling.models import (
     Attendance,
     CalendarFeed,
+    EpisodeHoursOverride,
     Mode,
     Occurrence,
     OccurrenceStatus,
@@ -343,6 +344,11 @@ def feed_for_token_hash(token_hash: str) -> CalendarFeed | None:
         )
         .first()
     )
+
+
+def hours_override_for(episode: Episode) -> EpisodeHoursOverride | None:
+    """The episode's weekly-hours override, if it has one (whatever its dates)."""
+    return EpisodeHoursOverride.objects.filter(episode=episode).select_related("set_by").first()
 
 
 def staff_feed_details(program: Program) -> bool:
