@@ -26,7 +26,8 @@ from trellis.audit.trail import record
 from trellis.lib.ids import lookup_id
 from trellis.privacy.access import deny_object
 from trellis.privacy.policy import grants_for
-from trellis.programs.models import Membership, Organization, Program, Role, Room, Site, Track
+from trellis.programs.models import Organization, Program, Room, Site, Track
+from trellis.programs.queries import program_staff
 
 if TYPE_CHECKING:
     from trellis.accounts.models import User
@@ -130,17 +131,6 @@ def access_setup_track(user: User, public_id: uuid.UUID | str) -> Track:
         raise _deny(user, "programs.track", public_id)
     _opened(user, track)
     return track
-
-
-def program_staff(program: Program) -> QuerySet[Membership]:
-    """Active clinical memberships that work in the program (its own, or organization-wide)."""
-    return (
-        Membership.objects.active()
-        .filter(
-            Q(program=program) | Q(program__isnull=True, organization_id=program.organization_id)
-        )
-        .filter(role__in=[Role.PROGRAM_DIRECTOR, Role.CLINICIAN])
-    )
 
 
 def access_setup_staff(user: User, program: Program, public_id: uuid.UUID | str) -> UserModel:

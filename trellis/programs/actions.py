@@ -6,13 +6,15 @@ seeder and tests call the `do_*` ones. Every write is audited (purpose HSYSADMIN
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import time
+from datetime import date, time
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from trellis.accounts.actions import do_add_credential, do_set_supervisor
+from trellis.accounts.models import Credential, StaffProfile
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
 from trellis.lib.choices import Weekday
@@ -26,6 +28,7 @@ from trellis.programs.models import (
     Site,
     Track,
 )
+from trellis.programs.queries import program_staff
 
 if TYPE_CHECKING:
     from trellis.accounts.models import User
@@ -366,3 +369,63 @@ def do_save_track(
         },
     )
     return target
+
+
+# --- staff credentials and supervisors, within one program ----------------------------------
+
+
+def check_add_credential(
+    actor: User,
+    program: Program,
+    member: User,
+    *,
+    kind: str,
+    licence_number: str = "",
+    state: str = "",
+    expires_on: date | None = None,
+) -> Credential:
+    """Record a licence or certification of one of the program's staff."""
+    kind, state = kind.strip().upper(), state.strip().upper()
+    errors: dict[str, str] = {}
+    if not program_staff(program).filter(user=member).exists():
+        errors["kind"] = "Only the program's own staff are set up here."
+    if not kind:
+        errors["kind"] = "Give the credential's abbreviation, e.g. LCSW."
+    if state and (len(state) != 2 or not state.isalpha()):
+        errors["state"] = "Use the two-letter state code, e.g. IL."
+    if kind and member.credentials.filter(kind=kind, state=state).exists():
+        errors["kind"] = f"{member.name} already has {kind}{' in ' + state if state else ''}."
+    if errors:
+        raise ValidationError(errors)
+    return do_add_credential(
+        actor,
+        member,
+        kind=kind,
+        licence_number=licence_number.strip(),
+        state=state,
+        expires_on=expires_on,
+    )
+
+
+def check_set_supervisor(
+    actor: User, program: Program, member: User, supervisor: User | None, *, is_trainee: bool
+) -> StaffProfile:
+    """Who co-signs for a trainee: a licensed member of the same program, not themselves."""
+    staff = program_staff(program)
+    errors: dict[str, str] = {}
+    if not staff.filter(user=member).exists():
+        errors["supervisor"] = "Only the program's own staff are set up here."
+    if supervisor is not None:
+        if supervisor.pk == member.pk:
+            errors["supervisor"] = "Someone cannot supervise themselves."
+        elif not staff.filter(user=supervisor).exists():
+            errors["supervisor"] = "Choose a supervisor who works in this program."
+        elif StaffProfile.objects.filter(user=supervisor, is_trainee=True).exists():
+            errors["supervisor"] = "A trainee cannot supervise: choose a licensed clinician."
+    elif is_trainee:
+        errors["supervisor"] = (
+            "A trainee's notes need a supervisor's co-signature: choose their supervisor."
+        )
+    if errors:
+        raise ValidationError(errors)
+    return do_set_supervisor(actor, member, supervisor, is_trainee=is_trainee)

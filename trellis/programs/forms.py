@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.http import QueryDict
 
+from trellis.accounts.models import User
 from trellis.lib.choices import Weekday
 from trellis.programs.models import Delivery, Organization
 
@@ -74,3 +75,39 @@ class TrackForm(forms.Form):
         initial=True,
         help_text="A closed track keeps its people and history but takes no new enrolments",
     )
+
+
+class CredentialForm(forms.Form):
+    kind = forms.CharField(
+        label="Credential", max_length=20, help_text="Abbreviation: LCSW, LPC, LMFT, MD, CADC…"
+    )
+    licence_number = forms.CharField(label="Licence number", max_length=40, required=False)
+    state = forms.CharField(max_length=2, required=False, help_text="Two letters, e.g. IL")
+    expires_on = forms.DateField(
+        label="Expires on", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class SupervisorForm(forms.Form):
+    is_trainee = forms.BooleanField(
+        label="Trainee or associate-level: notes need a supervisor's co-signature",
+        required=False,
+    )
+    supervisor = forms.ChoiceField(label="Supervisor", required=False, choices=())
+
+    def __init__(
+        self,
+        candidates: list[User],
+        data: QueryDict | None = None,
+        initial: dict[str, object] | None = None,
+    ) -> None:
+        super().__init__(data, initial=initial)
+        self.candidates = {str(u.public_id): u for u in candidates}
+        field = self.fields["supervisor"]
+        if isinstance(field, forms.ChoiceField):
+            field.choices = [("", "No supervisor")] + [
+                (key, u.name) for key, u in self.candidates.items()
+            ]
+
+    def chosen(self) -> User | None:
+        return self.candidates.get(self.cleaned_data.get("supervisor") or "")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from trellis.programs.views import pages, setup, sites
+from trellis.programs.views import pages, setup, sites, staff
 
 app_name = "programs"
 urlpatterns = [
@@ -11,6 +11,8 @@ urlpatterns = [
     path("<uuid:program_id>/setup/feeds/", setup.feed_details, name="setup-feeds"),
     path("<uuid:program_id>/setup/tracks/", setup.tracks, name="tracks"),
     path("tracks/<uuid:track_id>/edit/", setup.track_edit, name="track-edit"),
+    path("<uuid:program_id>/setup/staff/", staff.staff, name="staff"),
+    path("<uuid:program_id>/setup/staff/<uuid:user_id>/", staff.staff_member, name="staff-member"),
     path("sites/", sites.sites, name="sites"),
     path("sites/new/", sites.site_new, name="site-new"),
     path("sites/<uuid:site_id>/edit/", sites.site_edit, name="site-edit"),

@@ -48,6 +48,11 @@ SETUP_PAGES: list[SetupPage] = [
         "programs:tracks",
         "Day, evening, weekend or after-school tracks: their hours, days and capacity.",
     ),
+    SetupPage(
+        "Staff credentials and supervisors",
+        "programs:staff",
+        "Licences and their expiry, and who supervises each trainee (co-signature).",
+    ),
 ]
 
 
