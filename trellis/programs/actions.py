@@ -171,7 +171,7 @@ def check_save_site(
         errors["name"] = "Give the site a name."
     elif (
         Site.objects.filter(organization=organization, name__iexact=name)
-        .exclude(pk=site.pk if site else None)
+        .exclude(pk__in=[site.pk] if site else [])
         .exists()
     ):
         errors["name"] = "The organization already has a site of that name."
@@ -247,7 +247,7 @@ def check_save_room(
     errors: dict[str, str] = {}
     if not name:
         errors["name"] = "Give the room a name."
-    elif site.rooms.filter(name__iexact=name).exclude(pk=room.pk if room else None).exists():
+    elif site.rooms.filter(name__iexact=name).exclude(pk__in=[room.pk] if room else []).exists():
         errors["name"] = "The site already has a room of that name."
     if capacity < 1:
         errors["capacity"] = "A room holds at least one person."
@@ -314,7 +314,11 @@ def check_save_track(
     errors: dict[str, str] = {}
     if not name:
         errors["name"] = "Give the track a name (e.g. Evening)."
-    elif program.tracks.filter(name__iexact=name).exclude(pk=track.pk if track else None).exists():
+    elif (
+        program.tracks.filter(name__iexact=name)
+        .exclude(pk__in=[track.pk] if track else [])
+        .exists()
+    ):
         errors["name"] = "The program already has a track of that name."
     if data.delivery not in Delivery.values:
         errors["delivery"] = "Choose in person, telehealth or hybrid."
