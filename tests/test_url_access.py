@@ -54,6 +54,8 @@ def parameter_values(world: World, target: Participant) -> dict[str, str]:
         "program_id": str(episode.program.public_id),
         "track_id": str(episode.track.public_id if episode.track else episode.program.public_id),
         "token_id": str(token.public_id),
+        "user_id": str(world.clinician.public_id),  # a staff member of the program (set-up)
+        "site_id": str(episode.program.site.public_id if episode.program.site else target.pk),
         "uidb64": "MQ",
         "token": "set-password",
         "object_id": str(target.pk),

@@ -72,6 +72,23 @@ def do_add_credential(
     return credential
 
 
+@transaction.atomic
+def do_remove_credential(actor: User | None, credential: Credential) -> None:
+    """Remove a licence entered in error or no longer held (the trail keeps what it was)."""
+    record(
+        actor,
+        Action.DELETE,
+        obj=credential,
+        purpose=Purpose.HSYSADMIN,
+        detail={
+            "user": str(credential.user.public_id),
+            "kind": credential.kind,
+            "state": credential.state,
+        },
+    )
+    credential.delete()
+
+
 # -- sign-in throttling ---------------------------------------------------------------------
 
 

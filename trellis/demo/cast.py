@@ -229,7 +229,8 @@ STAFF: tuple[StaffSpec, ...] = (
     ),
     StaffSpec(
         "admin", "Theo", "Wrenfield", "Systems administrator", Role.ADMINISTRATOR,
-        "setup in /admin/ (Django superuser); no charts", superuser=True,
+        "sites and set-up pages of every program; /admin/ for emergencies; no charts",
+        superuser=True,
     ),
 )  # fmt: skip
 

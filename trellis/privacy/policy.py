@@ -55,6 +55,7 @@ class Grants:
     demographic_orgs: set[int] = field(default_factory=set)
     intake_programs: set[int] = field(default_factory=set)
     intake_orgs: set[int] = field(default_factory=set)
+    admin_orgs: set[int] = field(default_factory=set)  # organization-wide administrators
     is_clinician: bool = False
     roles: set[str] = field(default_factory=set)
     zones: dict[int, str] = field(default_factory=dict)  # organization id -> IANA time zone
@@ -77,6 +78,10 @@ class Grants:
     def does_intake(self, program: Program) -> bool:
         """Intake coordinator of `program`, or of its whole organization."""
         return program.pk in self.intake_programs or program.organization_id in self.intake_orgs
+
+    def administers(self, organization_id: int) -> bool:
+        """Administrator of the whole organization (sites, staff; never charts)."""
+        return organization_id in self.admin_orgs
 
     @property
     def is_director_anywhere(self) -> bool:
@@ -116,6 +121,8 @@ def grants_for(user: User) -> Grants:
                 _add(grants.intake_programs, grants.intake_orgs, org_id, program_id)
             elif role == Role.CLINICIAN:
                 grants.is_clinician = True
+            elif role == Role.ADMINISTRATOR and program_id is None:
+                grants.admin_orgs.add(org_id)
     user._trellis_grants = grants  # type: ignore[attr-defined]  # per-request cache
     return grants
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 import zoneinfo
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from django.conf import settings
@@ -13,6 +13,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 
 from trellis.accounts.models import User
+from trellis.lib.choices import Weekday
 from trellis.lib.clock import local_now, local_today
 from trellis.programs import levels
 
@@ -57,6 +58,7 @@ class Site(models.Model):
     city = models.CharField(max_length=100, blank=True)
     state = models.CharField(max_length=2, blank=True)
     postal_code = models.CharField(max_length=10, blank=True)
+    is_active = models.BooleanField(default=True, help_text="Retired sites keep their history")
 
     class Meta:
         ordering = ["name"]
@@ -79,6 +81,7 @@ class Room(models.Model):
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="rooms")
     name = models.CharField(max_length=100)
     capacity = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
+    is_active = models.BooleanField(default=True, help_text="Retired rooms take no new sessions")
 
     class Meta:
         ordering = ["site__name", "name"]
@@ -186,16 +189,48 @@ class Track(models.Model):
     schedule_summary = models.CharField(
         max_length=200, blank=True, help_text="e.g. Mon/Wed/Thu 6–9 pm"
     )
+    # The track's hours: the program's wall-clock times on the listed weekdays
+    # (lib.choices.Weekday numbers, Monday 0). Empty: not set yet.
+    day_starts_at = models.TimeField(null=True, blank=True)
+    day_ends_at = models.TimeField(null=True, blank=True)
+    weekdays = models.JSONField(default=list, blank=True, help_text="Weekday numbers, Monday 0")
     is_active = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["program__name", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["program", "name"], name="track_unique_name")
+            models.UniqueConstraint(fields=["program", "name"], name="track_unique_name"),
+            models.CheckConstraint(
+                condition=models.Q(day_starts_at__isnull=True, day_ends_at__isnull=True)
+                | models.Q(day_starts_at__lt=models.F("day_ends_at")),
+                name="track_hours_start_before_end",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.program.name} — {self.name}"
+
+    @property
+    def has_hours(self) -> bool:
+        return self.day_starts_at is not None and self.day_ends_at is not None
+
+    @property
+    def weekday_labels(self) -> list[str]:
+        return [Weekday(day).label for day in sorted(self.weekdays or [])]
+
+    @property
+    def hours_summary(self) -> str:
+        """ "Mon, Wed, Thu 6:00 pm–9:00 pm", from the track's hours (empty when unset)."""
+        if self.day_starts_at is None or self.day_ends_at is None:
+            return ""
+        days = ", ".join(label[:3] for label in self.weekday_labels)
+        times = f"{_clock(self.day_starts_at)}–{_clock(self.day_ends_at)}"
+        return f"{days} {times}".strip()
+
+
+def _clock(value: time) -> str:
+    hour = value.hour % 12 or 12
+    return f"{hour}:{value.minute:02d} {'am' if value.hour < 12 else 'pm'}"
 
 
 class Role(models.TextChoices):

@@ -33,7 +33,7 @@ from django.db.models import Q, QuerySet
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
 from trellis.lib.ids import lookup_id, parse_public_id
-from trellis.participants.models import Episode, Participant
+from trellis.participants.models import CareTeamMember, Episode, Participant
 from trellis.privacy.access import deny_object
 from trellis.privacy.policy import grants_for
 from trellis.programs.models import Program, Role
@@ -128,6 +128,17 @@ def sees_clinical_attendance(user: User, program: Program) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     return grants_for(user).directs(program)
+
+
+def sets_weekly_hours(user: User, episode: Episode) -> bool:
+    """Who sets one person's weekly hours (a payer's rule, a step-down week): the program's
+    director, or a clinician on the episode's care team today."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if grants_for(user).directs(episode.program):
+        return True
+    today = episode.program.organization.today()
+    return CareTeamMember.objects.active_on(today).filter(episode=episode, user=user).exists()
 
 
 def schedule_programs(user: User) -> QuerySet[Program]:

@@ -28,7 +28,9 @@ def program_staff(program: Program) -> QuerySet[User]:
 
 
 def organization_rooms(program: Program) -> QuerySet[Room]:
-    return Room.objects.filter(site__organization_id=program.organization_id).select_related("site")
+    return Room.objects.filter(
+        site__organization_id=program.organization_id, is_active=True, site__is_active=True
+    ).select_related("site")
 
 
 class StaffChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]  # stubs: generic over the model
@@ -174,3 +176,29 @@ class RosterForm(forms.Form):
     start_date = forms.DateField(widget=DateInput)
     end_date = forms.DateField(widget=DateInput, required=False)
     override_reason = forms.CharField(max_length=200, required=False)
+
+
+class HoursOverrideForm(forms.Form):
+    min_hours_per_week = forms.DecimalField(
+        label="Minimum hours a week", min_value=0, max_value=60, max_digits=4, decimal_places=1
+    )
+    max_hours_per_week = forms.DecimalField(
+        label="Maximum hours a week", min_value=0, max_value=60, max_digits=4, decimal_places=1
+    )
+    starts_on = forms.DateField(
+        label="From",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Empty: from the start of the episode",
+    )
+    ends_on = forms.DateField(
+        label="Until",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Empty: until someone changes it",
+    )
+    reason = forms.CharField(
+        max_length=200,
+        help_text="The rule or decision behind these hours, e.g. “Payer authorises 6 hours "
+        "for the step-down week”. Say it without clinical detail.",
+    )

@@ -109,10 +109,13 @@ class WeekHours:
         ]
 
 
-def _limits(episodes: Sequence[Episode]) -> dict[int, tuple[Decimal, Decimal]]:
+def _limits(episodes: Sequence[Episode], week_start: date) -> dict[int, tuple[Decimal, Decimal]]:
+    """Each episode's weekly range: its override where the override covers this week, else
+    its program's."""
     overrides = {
         o.episode_id: (o.min_hours_per_week, o.max_hours_per_week)
         for o in EpisodeHoursOverride.objects.filter(episode_id__in=[e.pk for e in episodes])
+        if o.covers_week(week_start)
     }
     return {
         e.pk: overrides.get(e.pk, (e.program.min_hours_per_week, e.program.max_hours_per_week))
@@ -135,7 +138,7 @@ def week_hours(
     now = now or timezone.now()
     week_end = week_start + timedelta(days=6)
     episode_ids = [e.pk for e in episodes]
-    limits = _limits(episodes)
+    limits = _limits(episodes, week_start)
     ledger = {e.pk: WeekHours(e, week_start, *limits[e.pk]) for e in episodes}
     if not episodes:
         return ledger

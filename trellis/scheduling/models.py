@@ -9,7 +9,7 @@ and its *original* local date, so a moved session keeps its identity and its cal
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -292,23 +292,43 @@ class Attendance(models.Model):
 
 
 class EpisodeHoursOverride(models.Model):
-    """Weekly hours for one episode that differ from the program's (a payer's rule)."""
+    """Weekly hours for one episode that differ from the program's (a payer's rule, a
+    step-down week), for the weeks from `starts_on` to `ends_on` (either open-ended)."""
 
     episode = models.OneToOneField(Episode, on_delete=models.CASCADE, related_name="hours_override")
     min_hours_per_week = models.DecimalField(max_digits=4, decimal_places=1)
     max_hours_per_week = models.DecimalField(max_digits=4, decimal_places=1)
     reason = models.CharField(max_length=200)
+    starts_on = models.DateField(null=True, blank=True, help_text="Empty: from admission")
+    ends_on = models.DateField(null=True, blank=True, help_text="Empty: until changed")
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    set_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(min_hours_per_week__lte=models.F("max_hours_per_week")),
                 name="hours_override_min_le_max",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(starts_on__isnull=True)
+                | models.Q(ends_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="hours_override_dates_in_order",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"Hours override {self.episode_id}"
+
+    def covers_week(self, week_start: date) -> bool:
+        """True when the override applies to any day of the week starting `week_start`."""
+        week_end = week_start + timedelta(days=6)
+        return (self.starts_on is None or self.starts_on <= week_end) and (
+            self.ends_on is None or self.ends_on >= week_start
+        )
 
 
 class SentReminder(models.Model):

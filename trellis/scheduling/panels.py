@@ -17,6 +17,7 @@ from trellis.scheduling.queries import (
     Slot,
     attendance_for,
     expected_episodes,
+    hours_override_for,
     occurrences_between,
     roster_for,
     series_queryset,
@@ -35,11 +36,14 @@ def chart_hours(access: ParticipantAccess) -> dict[str, Any]:
     monday = recurrence.iso_week_start(today)
     entry = week_hours([episode], monday)[episode.pk]
     flags = flags_for([episode], today).get(episode.pk, [])
+    override = hours_override_for(episode)
     return {
         "show": True,
         "week": entry,
         "flags": flags,
         "week_label": recurrence.iso_week_label(monday),
+        "override": override if override is not None and override.covers_week(monday) else None,
+        "participant_id": access.participant.public_id,
     }
 
 

@@ -22,10 +22,12 @@ from trellis.scheduling import recurrence
 from trellis.scheduling.models import (
     Attendance,
     CalendarFeed,
+    EpisodeHoursOverride,
     Mode,
     Occurrence,
     OccurrenceStatus,
     ProgramClosure,
+    ProgramScheduleSettings,
     RosterMembership,
     SessionSeries,
     SessionSeriesQuerySet,
@@ -342,3 +344,38 @@ def feed_for_token_hash(token_hash: str) -> CalendarFeed | None:
         )
         .first()
     )
+
+
+def hours_override_for(episode: Episode) -> EpisodeHoursOverride | None:
+    """The episode's weekly-hours override, if it has one (whatever its dates)."""
+    return EpisodeHoursOverride.objects.filter(episode=episode).select_related("set_by").first()
+
+
+def staff_feed_details(program: Program) -> bool:
+    """Whether the program shows session names in its staff calendar feeds (off unless set)."""
+    return ProgramScheduleSettings.objects.filter(program=program, staff_feed_details=True).exists()
+
+
+# A room is retired only when no session uses it within this horizon (series without an end
+# are expanded this far; anything later is a year away and its series still names the room).
+ROOM_HORIZON_DAYS = 366
+
+
+def sessions_in_room(room: Room, start: date, days: int = ROOM_HORIZON_DAYS) -> list[Slot]:
+    """Sessions held in `room` from `start` on (not cancelled), in five queries: series that
+    name the room and series with a single session moved into it."""
+    end = start + timedelta(days=days)
+    moved_in = Occurrence.objects.filter(room=room).values("series_id")
+    series = (
+        series_queryset()
+        .filter(Q(room=room) | Q(pk__in=moved_in))
+        .overlapping(start - timedelta(days=days), end)
+    )
+    return [
+        s
+        for s in occurrences_between(series, start, end)
+        if not s.cancelled
+        and s.mode != Mode.TELEHEALTH
+        and s.room is not None
+        and s.room.pk == room.pk
+    ]

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from trellis.scheduling import personal
-from trellis.scheduling.views import attendance, occurrences, rosters, series, week
+from trellis.scheduling.views import attendance, hours, occurrences, rosters, series, week
 
 app_name = "scheduling"
 urlpatterns = [
@@ -52,4 +52,9 @@ urlpatterns = [
     path("schedule/feeds/<str:feed_token>", personal.feed, name="feed"),
     path("participants/<uuid:public_id>/schedule/", personal.chart_schedule, name="chart-schedule"),
     path("participants/<uuid:public_id>/schedule/feed/", personal.chart_feed, name="chart-feed"),
+    path(
+        "participants/<uuid:public_id>/schedule/hours/",
+        hours.hours_override,
+        name="hours-override",
+    ),
 ]

@@ -41,6 +41,13 @@ from trellis.participants.actions import do_open_episode
 from trellis.participants.models import EpisodeStatus
 from trellis.plans.access import access_clinical_episode
 from trellis.privacy.access import access_episode, access_participant
+from trellis.privacy.setup import (
+    access_setup_program,
+    access_setup_room,
+    access_setup_site,
+    access_setup_staff,
+    access_setup_track,
+)
 from trellis.scheduling.access import (
     access_attendee,
     access_occurrence,
@@ -189,6 +196,48 @@ CASES = [
         "front_desk",
     ),
     Case(
+        "program set-up",
+        lambda w, v, u, i: access_setup_program(u, i),
+        "program_id",
+        "front_desk",  # works in the program, does not direct it
+        "director",
+    ),
+    Case(
+        "site's rooms (set-up)",
+        lambda w, v, u, i: access_setup_site(u, i, rooms=True),
+        "site_id",
+        "clinician",
+        "director",
+    ),
+    Case(
+        "site (set-up, administrators only)",
+        lambda w, v, u, i: access_setup_site(u, i),
+        "site_id",
+        "director",
+        None,
+    ),
+    Case(
+        "room (set-up)",
+        lambda w, v, u, i: access_setup_room(u, i),
+        "room_id",
+        "front_desk",
+        "director",
+    ),
+    Case(
+        "track (set-up)",
+        lambda w, v, u, i: access_setup_track(u, i),
+        "track_id",
+        "outsider",
+        "director",
+    ),
+    Case(
+        "staff member (set-up)",
+        lambda w, v, u, i: access_setup_staff(u, w.program, i),
+        "user_id",
+        "front_desk",
+        "director",
+    ),
+    Case(
         "check-in (staff)",
         lambda w, v, u, i: access_administration(u, i),
         "administration_id",
@@ -220,6 +269,9 @@ def values(world: World) -> dict[str, str]:
         "public_id": str(target.public_id),
         "episode_id": str(target.episodes.get().public_id),
         "program_id": str(target.episodes.get().program.public_id),
+        "site_id": str(world.site.public_id),
+        "track_id": str(world.evening.public_id),
+        "user_id": str(world.clinician.public_id),
         **scheduling_walk_values(world, target),
         **url_walk_values(target),
         **plans_notes_walk_values(world, target),
@@ -288,6 +340,12 @@ PAGES = [
     Page("/meetings/{id}/", "meeting_id", "outsider"),
     Page("/schedule/programs/{id}/attendance/", "program_id", "outsider"),
     Page("/schedule/series/{id}/", "series_id", "outsider"),
+    Page("/programs/{id}/setup/", "program_id", "front_desk"),
+    Page("/programs/{id}/setup/tracks/", "program_id", "outsider"),
+    Page("/programs/tracks/{id}/edit/", "track_id", "outsider"),
+    Page("/programs/sites/{id}/rooms/", "site_id", "clinician"),
+    Page("/programs/rooms/{id}/edit/", "room_id", "front_desk"),
+    Page("/participants/{id}/schedule/hours/", "public_id", "outsider"),
     Page("/schedule/series/{id}/{occurrence_date}/", "series_id", "outsider"),
     Page("/api/v1/worklist/alerts/{id}", "alert_id", "outsider"),
     Page("/api/v1/meetings/{id}/agenda", "meeting_id", "outsider"),

@@ -13,6 +13,7 @@ from trellis.scheduling.actions.attendance import (
     check_set_hours_override,
     check_undo_attendance,
     do_complete_attendance,
+    do_end_hours_override,
     do_record_attendance,
     do_set_hours_override,
     do_undo_attendance,
@@ -51,6 +52,7 @@ from trellis.scheduling.actions.series import (
     do_split_series,
     do_update_series,
 )
+from trellis.scheduling.actions.setup import check_retire_room, do_set_staff_feed_details
 
 __all__ = [
     "MAX_TOPICS",
@@ -63,6 +65,7 @@ __all__ = [
     "check_create_series",
     "check_record_attendance",
     "check_reschedule_occurrence",
+    "check_retire_room",
     "check_set_hours_override",
     "check_substitute_facilitator",
     "check_undo_attendance",
@@ -74,6 +77,7 @@ __all__ = [
     "do_complete_attendance",
     "do_create_feed",
     "do_create_series",
+    "do_end_hours_override",
     "do_end_roster_membership",
     "do_end_rosters_at_discharge",
     "do_join_track_series",
@@ -83,6 +87,7 @@ __all__ = [
     "do_revoke_feed",
     "do_rotate_feed",
     "do_set_hours_override",
+    "do_set_staff_feed_details",
     "do_split_series",
     "do_substitute_facilitator",
     "do_undo_attendance",

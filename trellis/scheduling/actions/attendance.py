@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -277,8 +278,17 @@ def do_complete_attendance(actor: User | None, slot: Slot) -> Occurrence:
 
 
 def check_set_hours_override(
-    actor: User, episode: Episode, minimum: Decimal, maximum: Decimal, reason: str
+    actor: User,
+    episode: Episode,
+    minimum: Decimal,
+    maximum: Decimal,
+    reason: str,
+    *,
+    starts_on: date | None = None,
+    ends_on: date | None = None,
 ) -> EpisodeHoursOverride:
+    """Weekly hours for one person's episode that differ from the program's, with the rule
+    or decision behind them and, optionally, the dates they hold (a step-down week)."""
     errors = {}
     if minimum < 0 or maximum > 60:
         errors["min_hours_per_week"] = "Hours per week are between 0 and 60."
@@ -286,24 +296,67 @@ def check_set_hours_override(
         errors["max_hours_per_week"] = "Maximum hours must be at least the minimum."
     if not reason.strip():
         errors["reason"] = "Say which rule sets these hours (e.g. the payer)."
+    if starts_on is not None and ends_on is not None and ends_on < starts_on:
+        errors["ends_on"] = "The last day comes on or after the first."
+    if not episode.is_open:
+        errors["reason"] = "The episode is closed: its hours can no longer change."
     if errors:
         raise ValidationError(errors)
-    return do_set_hours_override(actor, episode, minimum, maximum, reason)
+    return do_set_hours_override(
+        actor, episode, minimum, maximum, reason.strip(), starts_on=starts_on, ends_on=ends_on
+    )
 
 
 @transaction.atomic
 def do_set_hours_override(
-    actor: User | None, episode: Episode, minimum: Decimal, maximum: Decimal, reason: str
+    actor: User | None,
+    episode: Episode,
+    minimum: Decimal,
+    maximum: Decimal,
+    reason: str,
+    *,
+    starts_on: date | None = None,
+    ends_on: date | None = None,
 ) -> EpisodeHoursOverride:
     override, _ = EpisodeHoursOverride.objects.update_or_create(
         episode=episode,
-        defaults={"min_hours_per_week": minimum, "max_hours_per_week": maximum, "reason": reason},
+        defaults={
+            "min_hours_per_week": minimum,
+            "max_hours_per_week": maximum,
+            "reason": reason,
+            "starts_on": starts_on,
+            "ends_on": ends_on,
+            "set_by": actor if actor is not None and actor.is_authenticated else None,
+            "set_at": timezone.now(),
+        },
     )
     record(
         actor,
         Action.UPDATE,
         participant=episode.participant,
         obj=override,
-        detail={"min": str(minimum), "max": str(maximum)},
+        detail={
+            "min": str(minimum),
+            "max": str(maximum),
+            "starts_on": starts_on.isoformat() if starts_on else "",
+            "ends_on": ends_on.isoformat() if ends_on else "",
+        },
     )
     return override
+
+
+@transaction.atomic
+def do_end_hours_override(actor: User | None, episode: Episode) -> None:
+    """Back to the program's weekly hours for this episode (the override row is removed; the
+    trail keeps what it said)."""
+    override = EpisodeHoursOverride.objects.filter(episode=episode).first()
+    if override is None:
+        return
+    record(
+        actor,
+        Action.DELETE,
+        participant=episode.participant,
+        obj=override,
+        detail={"min": str(override.min_hours_per_week), "max": str(override.max_hours_per_week)},
+    )
+    override.delete()

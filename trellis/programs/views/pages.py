@@ -9,6 +9,7 @@ from django.shortcuts import render
 from trellis.accounts.http import AuthedRequest
 from trellis.participants.models import EpisodeStatus
 from trellis.privacy.decorators import staff_required
+from trellis.privacy.setup import may_set_up_program
 from trellis.programs.models import Membership, Program, Role, Track
 
 
@@ -60,5 +61,12 @@ def program_detail(request: AuthedRequest, program_id: str) -> HttpResponse:
         .order_by("role", "user__last_name")
     )
     return render(
-        request, "programs/detail.html", {"program": program, "tracks": tracks, "staff": staff}
+        request,
+        "programs/detail.html",
+        {
+            "program": program,
+            "tracks": tracks,
+            "staff": staff,
+            "may_set_up": may_set_up_program(request.user, program),
+        },
     )
