@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import time
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from trellis.audit.models import Action, Purpose
@@ -92,13 +94,23 @@ def do_create_track(
     delivery: str,
     capacity: int,
     schedule_summary: str = "",
+    hours_start: time | None = None,
+    hours_end: time | None = None,
 ) -> Track:
+    """`hours_start`/`hours_end`: the local hours the track's sessions keep (both or neither);
+    the schedule refuses a series outside them."""
+    if (hours_start is None) != (hours_end is None) or (
+        hours_start is not None and hours_end is not None and hours_end <= hours_start
+    ):
+        raise ValidationError({"hours_end": "Give the track's hours as a start before an end."})
     track = Track(
         program=program,
         name=name,
         delivery=delivery,
         capacity=capacity,
         schedule_summary=schedule_summary,
+        hours_start=hours_start,
+        hours_end=hours_end,
     )
     track.full_clean()
     track.save()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 import zoneinfo
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from django.conf import settings
@@ -186,16 +186,48 @@ class Track(models.Model):
     schedule_summary = models.CharField(
         max_length=200, blank=True, help_text="e.g. Mon/Wed/Thu 6–9 pm"
     )
+    hours_start = models.TimeField(
+        null=True, blank=True, help_text="Sessions start no earlier (program's local time)"
+    )
+    hours_end = models.TimeField(
+        null=True, blank=True, help_text="Sessions end no later (program's local time)"
+    )
     is_active = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["program__name", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["program", "name"], name="track_unique_name")
+            models.UniqueConstraint(fields=["program", "name"], name="track_unique_name"),
+            models.CheckConstraint(
+                condition=models.Q(hours_start__isnull=True, hours_end__isnull=True)
+                | models.Q(hours_end__gt=models.F("hours_start")),
+                name="track_hours_in_order",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.program.name} — {self.name}"
+
+    @property
+    def hours_label(self) -> str:
+        """ "3:30 pm–6:00 pm", or "" for a track without set hours."""
+        if self.hours_start is None or self.hours_end is None:
+            return ""
+        return f"{_clock(self.hours_start)}–{_clock(self.hours_end)}"
+
+    def keeps_hours(self, start: time, minutes: int) -> bool:
+        """Whether a session from `start` lasting `minutes` lies within the track's hours."""
+        if self.hours_start is None or self.hours_end is None:
+            return True
+        begins = start.hour * 60 + start.minute
+        opens = self.hours_start.hour * 60 + self.hours_start.minute
+        closes = self.hours_end.hour * 60 + self.hours_end.minute
+        return opens <= begins and begins + minutes <= closes
+
+
+def _clock(moment: time) -> str:
+    hour = moment.hour % 12 or 12
+    return f"{hour}:{moment.minute:02d} {'am' if moment.hour < 12 else 'pm'}"
 
 
 class Role(models.TextChoices):

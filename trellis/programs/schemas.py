@@ -3,6 +3,7 @@ reaches a client because a model grew a column."""
 
 from __future__ import annotations
 
+from datetime import time
 from uuid import UUID
 
 from ninja import Field, Schema
@@ -52,6 +53,8 @@ class TrackOut(Schema):
     delivery: str = Field(examples=["in_person"])
     capacity: int
     schedule_summary: str
+    hours_start: time | None = Field(description="Sessions start no earlier (local time).")
+    hours_end: time | None = Field(description="Sessions end no later (local time).")
     is_active: bool
 
 
@@ -95,5 +98,7 @@ def track_out(track: Track) -> TrackOut:
         delivery=track.delivery,
         capacity=track.capacity,
         schedule_summary=track.schedule_summary,
+        hours_start=track.hours_start,
+        hours_end=track.hours_end,
         is_active=track.is_active,
     )

@@ -6,12 +6,12 @@ topic: an email preview or a shared phone calendar must not tell anyone what the
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 
 GENERIC_TITLE = "Trellis session"
 
 
-def clock(moment: datetime) -> str:
+def clock(moment: datetime | time) -> str:
     """ "6:00 pm" (no leading zero, lower-case; no platform-specific strftime flags)."""
     hour = moment.hour % 12 or 12
     suffix = "am" if moment.hour < 12 else "pm"

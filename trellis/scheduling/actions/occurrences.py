@@ -7,11 +7,10 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 
 from trellis.audit.models import Action
 from trellis.audit.trail import record
-from trellis.programs.models import Membership, Program, Room
+from trellis.programs.models import Program, Room
 from trellis.scheduling import conflicts as conflict_checks
 from trellis.scheduling import recurrence
 from trellis.scheduling.models import (
@@ -22,7 +21,7 @@ from trellis.scheduling.models import (
     ProgramClosure,
     is_https_link,
 )
-from trellis.scheduling.queries import Slot
+from trellis.scheduling.queries import Slot, clinical_staff
 
 if TYPE_CHECKING:
     from trellis.accounts.models import User
@@ -163,14 +162,13 @@ def check_substitute_facilitator(
     actor: User, slot: Slot, *, substitute: User, replaced: User | None
 ) -> Occurrence:
     program = slot.series.track.program
-    works_here = (
-        Membership.objects.active()
-        .filter(user=substitute, organization_id=program.organization_id)
-        .filter(Q(program=program) | Q(program__isnull=True))
-        .exists()
-    )
-    if not works_here:
-        raise ValidationError({"substitute": f"That person does not work in {program.name}."})
+    if not clinical_staff(program).filter(pk=substitute.pk).exists():
+        raise ValidationError(
+            {
+                "substitute": f"Only clinicians and directors of {program.name} cover a "
+                "session; that person is not one of them."
+            }
+        )
     if replaced is not None and replaced.pk not in {u.pk for u in slot.series.facilitators.all()}:
         raise ValidationError({"replaced": "That person is not a facilitator of this series."})
     if slot.cancelled:

@@ -14,7 +14,7 @@ from trellis.audit.models import Action
 from trellis.audit.trail import record
 from trellis.programs.models import Membership, Room, Track
 from trellis.scheduling import conflicts as conflict_checks
-from trellis.scheduling import recurrence
+from trellis.scheduling import notify, recurrence
 from trellis.scheduling.models import (
     Attendance,
     Mode,
@@ -102,6 +102,14 @@ def _validate_series(track: Track, data: SeriesData) -> recurrence.Rule:
         start_minutes = data.start_time.hour * 60 + data.start_time.minute
         if start_minutes + data.duration_minutes > 24 * 60:
             errors["duration_minutes"] = "A session must end on the day it starts."
+        elif not track.keeps_hours(data.start_time, data.duration_minutes):
+            ends = (start_minutes + data.duration_minutes) % (24 * 60)
+            errors["start_time"] = (
+                f"The {track.name} track runs {track.hours_label}: a session from "
+                f"{notify.clock(data.start_time)} to {notify.clock(time(ends // 60, ends % 60))} "
+                "is outside its hours. Choose a time within them, or ask an administrator to "
+                "change the track's hours."
+            )
     if data.capacity < 1:
         errors["capacity"] = "Capacity is at least 1."
     if data.mode not in Mode.values:

@@ -189,7 +189,8 @@ def test_a_series_outside_its_tracks_hours_is_refused_with_the_hours_named(
     with pytest.raises(ValidationError) as error:
         actions.check_create_series(world.director, track, morning)
     message = " ".join(error.value.message_dict["start_time"])
-    assert "3:30 pm" in message and "6:00 pm" in message
+    assert "3:30 pm" in message
+    assert "6:00 pm" in message
     assert not SessionSeries.objects.filter(track=track).exists()
     running_late = actions.SeriesData(**{**morning.__dict__, "start_time": time(16, 0)})
     with pytest.raises(ValidationError):  # 4:00-6:30 pm ends after the track's hours
