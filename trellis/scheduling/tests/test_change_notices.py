@@ -101,9 +101,7 @@ def test_a_moved_session_tells_its_participants_and_facilitators(
             start_time=time(17, 0), duration_minutes=90, mode=Mode.TELEHEALTH, room=None,
             telehealth_url="https://video.example.test/moved", override_reason="Clash ok",
         )  # fmt: skip
-    assert recipients(mailoutbox) == Counter(
-        {world.participant.email: 1, world.clinician.email: 1}
-    )
+    assert recipients(mailoutbox) == Counter({world.participant.email: 1, world.clinician.email: 1})
     body = next(m.body for m in mailoutbox if m.to == [world.participant.email])
     assert "6:00 pm" in body
     assert "5:00 pm" in body
@@ -147,9 +145,7 @@ def test_this_and_following_changes_notify_too_but_a_new_name_does_not(
             world.director, series, moved, from_date=start(world) + timedelta(days=7),
             override_reason="ok",
         )  # fmt: skip
-    assert recipients(mailoutbox) == Counter(
-        {world.participant.email: 1, world.clinician.email: 1}
-    )
+    assert recipients(mailoutbox) == Counter({world.participant.email: 1, world.clinician.email: 1})
     assert_plain(mailoutbox)
 
 
