@@ -7,6 +7,7 @@ synthetic at a glance, so nobody mistakes a demo screen for a real person's reco
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import time
 
 from trellis.programs.models import ClinicianKind, Delivery, Population, Role
 
@@ -29,6 +30,7 @@ class TrackSpec:
     capacity: int
     schedule_summary: str
     weight: int  # how often a new participant is placed here
+    hours: tuple[time, time]  # the local hours every session of the track keeps
 
 
 @dataclass(frozen=True)
@@ -53,8 +55,24 @@ PROGRAMS: tuple[ProgramSpec, ...] = (
         ),
         weight=45,
         tracks=(
-            TrackSpec("morning", "Morning", Delivery.IN_PERSON, 12, "Mon–Thu 9 am–12 pm", 5),
-            TrackSpec("evening", "Evening", Delivery.HYBRID, 12, "Mon/Wed/Thu 6–9 pm", 4),
+            TrackSpec(
+                "morning",
+                "Morning",
+                Delivery.IN_PERSON,
+                12,
+                "Mon–Thu 9 am–12 pm",
+                5,
+                (time(9, 0), time(12, 0)),
+            ),
+            TrackSpec(
+                "evening",
+                "Evening",
+                Delivery.HYBRID,
+                12,
+                "Mon–Thu 6–9 pm",
+                4,
+                (time(18, 0), time(21, 0)),
+            ),
             TrackSpec(
                 "weekend",
                 "Weekend telehealth",
@@ -62,6 +80,7 @@ PROGRAMS: tuple[ProgramSpec, ...] = (
                 10,
                 "Sat/Sun 9 am–1:30 pm (video)",
                 2,
+                (time(9, 0), time(13, 30)),
             ),
         ),
     ),
@@ -76,16 +95,31 @@ PROGRAMS: tuple[ProgramSpec, ...] = (
         weight=25,
         tracks=(
             TrackSpec(
-                "after_school", "After school", Delivery.IN_PERSON, 10, "Mon/Tue/Thu 3:30–6 pm", 5
+                "after_school",
+                "After school",
+                Delivery.IN_PERSON,
+                10,
+                "Mon/Tue/Thu 3:30–6 pm",
+                5,
+                (time(15, 30), time(18, 0)),
             ),
-            TrackSpec("evening", "Evening", Delivery.HYBRID, 10, "Mon/Wed 5:30–8:30 pm", 3),
+            TrackSpec(
+                "evening",
+                "Evening",
+                Delivery.HYBRID,
+                10,
+                "Mon–Thu 5:30–8:30 pm",
+                3,
+                (time(17, 30), time(20, 30)),
+            ),
             TrackSpec(
                 "weekend",
                 "Weekend telehealth",
                 Delivery.TELEHEALTH,
                 8,
-                "Sat 9 am–12 pm and Wed 4–7 pm (video)",
+                "Sat/Sun 9 am–12 pm (video)",
                 2,
+                (time(9, 0), time(12, 0)),
             ),
         ),
     ),
@@ -100,8 +134,24 @@ PROGRAMS: tuple[ProgramSpec, ...] = (
         ),
         weight=30,
         tracks=(
-            TrackSpec("morning", "Morning", Delivery.IN_PERSON, 12, "Mon/Tue/Thu 9 am–12 pm", 4),
-            TrackSpec("evening", "Evening", Delivery.IN_PERSON, 12, "Mon–Thu 6–8:30 pm", 5),
+            TrackSpec(
+                "morning",
+                "Morning",
+                Delivery.IN_PERSON,
+                12,
+                "Mon–Thu 9 am–12 pm",
+                4,
+                (time(9, 0), time(12, 0)),
+            ),
+            TrackSpec(
+                "evening",
+                "Evening",
+                Delivery.IN_PERSON,
+                12,
+                "Mon–Thu 6–8:30 pm",
+                5,
+                (time(18, 0), time(20, 30)),
+            ),
             TrackSpec(
                 "weekend",
                 "Weekend telehealth",
@@ -109,6 +159,7 @@ PROGRAMS: tuple[ProgramSpec, ...] = (
                 10,
                 "Sat/Sun 9 am–1:30 pm (video)",
                 2,
+                (time(9, 0), time(13, 30)),
             ),
         ),
     ),

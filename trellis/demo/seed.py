@@ -210,6 +210,8 @@ def _load_organization() -> tuple[Organization, dict[str, Program], dict[tuple[s
                 delivery=track.delivery,
                 capacity=track.capacity,
                 schedule_summary=track.schedule_summary,
+                day_starts_at=track.hours[0],
+                day_ends_at=track.hours[1],
             )
     return organization, programs, tracks
 

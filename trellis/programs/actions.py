@@ -103,13 +103,23 @@ def do_create_track(
     delivery: str,
     capacity: int,
     schedule_summary: str = "",
+    day_starts_at: time | None = None,
+    day_ends_at: time | None = None,
 ) -> Track:
+    """`day_starts_at`/`day_ends_at`: the local hours the track's sessions keep (both or neither);
+    the schedule refuses a series outside them."""
+    if (day_starts_at is None) != (day_ends_at is None) or (
+        day_starts_at is not None and day_ends_at is not None and day_ends_at <= day_starts_at
+    ):
+        raise ValidationError({"day_ends_at": "Give the track's hours as a start before an end."})
     track = Track(
         program=program,
         name=name,
         delivery=delivery,
         capacity=capacity,
         schedule_summary=schedule_summary,
+        day_starts_at=day_starts_at,
+        day_ends_at=day_ends_at,
     )
     track.full_clean()
     track.save()

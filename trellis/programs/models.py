@@ -227,6 +227,22 @@ class Track(models.Model):
         times = f"{_clock(self.day_starts_at)}–{_clock(self.day_ends_at)}"
         return f"{days} {times}".strip()
 
+    @property
+    def hours_label(self) -> str:
+        """ "3:30 pm–6:00 pm", or "" for a track without set hours."""
+        if self.day_starts_at is None or self.day_ends_at is None:
+            return ""
+        return f"{_clock(self.day_starts_at)}–{_clock(self.day_ends_at)}"
+
+    def keeps_hours(self, start: time, minutes: int) -> bool:
+        """Whether a session from `start` lasting `minutes` lies within the track's hours."""
+        if self.day_starts_at is None or self.day_ends_at is None:
+            return True
+        begins = start.hour * 60 + start.minute
+        opens = self.day_starts_at.hour * 60 + self.day_starts_at.minute
+        closes = self.day_ends_at.hour * 60 + self.day_ends_at.minute
+        return opens <= begins and begins + minutes <= closes
+
 
 def _clock(value: time) -> str:
     hour = value.hour % 12 or 12

@@ -3,6 +3,7 @@ reaches a client because a model grew a column."""
 
 from __future__ import annotations
 
+from datetime import time
 from uuid import UUID
 
 from ninja import Field, Schema
@@ -52,6 +53,8 @@ class TrackOut(Schema):
     delivery: str = Field(examples=["in_person"])
     capacity: int
     schedule_summary: str
+    day_starts_at: time | None = Field(description="Sessions start no earlier (local time).")
+    day_ends_at: time | None = Field(description="Sessions end no later (local time).")
     is_active: bool
 
 
@@ -95,5 +98,7 @@ def track_out(track: Track) -> TrackOut:
         delivery=track.delivery,
         capacity=track.capacity,
         schedule_summary=track.schedule_summary,
+        day_starts_at=track.day_starts_at,
+        day_ends_at=track.day_ends_at,
         is_active=track.is_active,
     )

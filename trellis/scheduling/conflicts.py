@@ -1,13 +1,20 @@
-"""Double bookings and over-capacity, found before a schedule change is saved.
+"""Double bookings and over-capacity: found before a schedule change is saved, and shown
+where they already exist.
 
 A change is checked over a horizon (the next CONFLICT_HORIZON_WEEKS weeks from its first
 affected date): far enough to catch a clash in the usual rotation, bounded so a save stays
 fast. Conflicts are refused unless the person overrides them with a reason (audited).
+
+Conflicts already in the schedule (saved with an override, or from before the checks) are
+flagged on the week, room and series pages by `conflicts_between`: the same room or the same
+facilitator at overlapping times anywhere in the organization, and a participant expected at
+two overlapping sessions of one program. Participant overlaps are never looked for across
+programs: that a person is also in another program (42 CFR Part 2) is itself protected.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -16,8 +23,14 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from trellis.programs.models import Organization, Room
-from trellis.scheduling import recurrence
-from trellis.scheduling.queries import Slot, occurrences_between, series_queryset
+from trellis.scheduling import notify, recurrence
+from trellis.scheduling.queries import (
+    Slot,
+    expected_episodes,
+    occurrences_between,
+    roster_for,
+    series_queryset,
+)
 
 CONFLICT_HORIZON_WEEKS = 8
 
@@ -153,3 +166,86 @@ def horizon(first: date, last: date | None, today: date) -> tuple[date, date]:
     if last is not None:
         end = min(end, last)
     return start, end
+
+
+# --- conflicts already in the schedule ------------------------------------------------------
+
+
+def _label(slot: Slot, zone: ZoneInfo, program_id: int) -> str:
+    starts, ends = slot.starts_at.astimezone(zone), slot.ends_at.astimezone(zone)
+    track = slot.series.track
+    where = f"{track.name} track"
+    if track.program_id != program_id:
+        where = f"{track.program.name}, {where}"
+    return (
+        f"{slot.series.name} ({where}), {starts:%a} {starts.day} {starts:%b} "
+        f"{notify.clock(starts)}–{notify.clock(ends)}"
+    )
+
+
+def conflicts_among(slots: list[Slot], zone: ZoneInfo) -> dict[str, list[str]]:
+    """For each slot's key, what it clashes with, naming the other session. Cancelled slots
+    clash with nothing. Two queries (the rosters of the slots' series, with status history)."""
+    live = [s for s in slots if not s.cancelled]
+    if not live:
+        return {}
+    roster = roster_for(
+        {s.series.pk for s in live}, min(s.date for s in live), max(s.date for s in live)
+    )
+    people = {s.key: {e.participant_id for e in expected_episodes(s, roster)} for s in live}
+    by_day: dict[date, list[Slot]] = {}
+    for slot in live:
+        by_day.setdefault(slot.date, []).append(slot)
+    found: dict[str, list[str]] = {}
+
+    def note(slot: Slot, other: Slot, message: str) -> None:
+        found.setdefault(slot.key, []).append(message.format(_label(other, zone, _program(slot))))
+
+    for day_slots in by_day.values():
+        day_slots.sort(key=lambda s: s.starts_at)
+        for index, first in enumerate(day_slots):
+            for second in day_slots[index + 1 :]:
+                if second.starts_at >= first.ends_at:
+                    break  # sorted by start: nothing later overlaps `first`
+                for one, other in ((first, second), (second, first)):
+                    _pair(one, other, people, note)
+    return found
+
+
+def _program(slot: Slot) -> int:
+    return slot.series.track.program_id
+
+
+def _pair(
+    one: Slot, other: Slot, people: dict[str, set[int]], note: Callable[[Slot, Slot, str], None]
+) -> None:
+    """Note on `one` what it shares with the overlapping `other`."""
+    if one.room is not None and other.room is not None and one.room.pk == other.room.pk:
+        note(one, other, f"{one.room.name} is also booked: {{}}.")
+    theirs = {f.pk for f in other.facilitators}
+    for facilitator in one.facilitators:
+        if facilitator.pk in theirs:
+            note(one, other, f"{facilitator.get_full_name()} is also facilitating {{}}.")
+    if _program(one) == _program(other):
+        shared = len(people[one.key] & people[other.key])
+        if shared:
+            who = "1 participant is" if shared == 1 else f"{shared} participants are"
+            note(one, other, f"{who} also expected at {{}}.")
+
+
+def conflicts_between(organization: Organization, start: date, end: date) -> dict[str, list[str]]:
+    """Conflicts of every occurrence of the organization between two local dates, by slot
+    key, in a fixed number of queries (series, facilitators, exceptions, closures, rosters)."""
+    series = (
+        series_queryset().filter(track__program__organization=organization).overlapping(start, end)
+    )
+    return conflicts_among(occurrences_between(series, start, end), organization.tz)
+
+
+def flag_conflicts(
+    slots: Iterable[Slot], organization: Organization, start: date, end: date
+) -> None:
+    """Set `conflicts` on each slot (the week and room pages)."""
+    found = conflicts_between(organization, start, end)
+    for slot in slots:
+        slot.conflicts = found.get(slot.key, [])

@@ -11,15 +11,26 @@ write (do_add_to_roster, do_record_attendance), appended in batches with
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
 from django.db import transaction
 
+from trellis.accounts.models import User
 from trellis.audit.models import Action
 from trellis.audit.trail import EventSpec, record_many
 from trellis.participants.models import Episode
-from trellis.programs.models import Membership, Organization, Role, Room, Track
+from trellis.programs.models import (
+    ClinicianKind,
+    Delivery,
+    Membership,
+    Organization,
+    Role,
+    Room,
+    Track,
+)
 from trellis.scheduling import actions, recurrence
+from trellis.scheduling.actions import SeriesData
 from trellis.scheduling.models import (
     Attendance,
     AttendanceStatus,
@@ -41,27 +52,150 @@ PROCESS_TOPICS = ["Check-in and goals", "Relapse prevention", "Values", "Family 
 EVENT_BATCH = 2000  # audit events appended per record_many call
 
 
-def _plans(track: Track) -> list[tuple[str, str, time, int, str, list[str]]]:
-    """(name, rrule, start, minutes, mode, topics) for a track, by its name."""
+Plan = tuple[str, str, int, str, list[str]]  # name, BYDAY rule, minutes, mode, topics
+
+
+def _plans(track: Track) -> list[Plan]:
+    """(name, rrule, minutes, mode, topics) for a track, by its name. Every session starts
+    when the track's hours begin and is cut to end by the time they end."""
     name = track.name.lower()
+    if "after school" in name:
+        return [
+            ("After-school skills", "FREQ=WEEKLY;BYDAY=MO,TH", 150, Mode.IN_PERSON, DBT_TOPICS),
+            ("After-school group", "FREQ=WEEKLY;BYDAY=TU", 150, Mode.IN_PERSON, PROCESS_TOPICS),
+        ]
     if "even" in name:
         return [
-            ("DBT skills", "FREQ=WEEKLY;BYDAY=MO,WE", time(18, 0), 150, Mode.IN_PERSON, DBT_TOPICS),
-            ("Process group", "FREQ=WEEKLY;BYDAY=TH", time(18, 0), 180, Mode.TELEHEALTH,
-             PROCESS_TOPICS),
-            ("Skills practice", "FREQ=WEEKLY;BYDAY=TU", time(18, 0), 120, Mode.IN_PERSON, []),
-        ]  # fmt: skip
+            ("DBT skills", "FREQ=WEEKLY;BYDAY=MO,WE", 150, Mode.IN_PERSON, DBT_TOPICS),
+            ("Process group", "FREQ=WEEKLY;BYDAY=TH", 180, Mode.TELEHEALTH, PROCESS_TOPICS),
+            ("Skills practice", "FREQ=WEEKLY;BYDAY=TU", 120, Mode.IN_PERSON, []),
+        ]
     if "week" in name:
         return [
-            ("Weekend skills", "FREQ=WEEKLY;BYDAY=SA", time(9, 0), 240, Mode.IN_PERSON, DBT_TOPICS),
-            ("Weekend process", "FREQ=WEEKLY;BYDAY=SU", time(10, 0), 300, Mode.IN_PERSON,
-             PROCESS_TOPICS),
-        ]  # fmt: skip
+            ("Weekend skills", "FREQ=WEEKLY;BYDAY=SA", 240, Mode.TELEHEALTH, DBT_TOPICS),
+            ("Weekend process", "FREQ=WEEKLY;BYDAY=SU", 270, Mode.TELEHEALTH, PROCESS_TOPICS),
+        ]
     return [
-        ("Morning skills", "FREQ=WEEKLY;BYDAY=MO,WE", time(9, 0), 180, Mode.IN_PERSON, DBT_TOPICS),
-        ("Morning process", "FREQ=WEEKLY;BYDAY=TU,TH", time(9, 0), 150, Mode.IN_PERSON,
-         PROCESS_TOPICS),
-    ]  # fmt: skip
+        ("Morning skills", "FREQ=WEEKLY;BYDAY=MO,WE", 180, Mode.IN_PERSON, DBT_TOPICS),
+        ("Morning process", "FREQ=WEEKLY;BYDAY=TU,TH", 150, Mode.IN_PERSON, PROCESS_TOPICS),
+    ]
+
+
+def _minutes(moment: time) -> int:
+    return moment.hour * 60 + moment.minute
+
+
+@dataclass
+class _Bookings:
+    """Who and what is taken when, so no room or facilitator is booked twice: weekly rules
+    from one first date, so two bookings clash when they share a weekday and overlap."""
+
+    taken: dict[object, list[tuple[frozenset[str], int, int]]] = field(default_factory=dict)
+
+    def free(self, what: object, days: frozenset[str], begins: int, ends: int) -> bool:
+        return not any(
+            days & other_days and begins < other_ends and other_begins < ends
+            for other_days, other_begins, other_ends in self.taken.get(what, [])
+        )
+
+    def book(self, what: object, days: frozenset[str], begins: int, ends: int) -> None:
+        self.taken.setdefault(what, []).append((days, begins, ends))
+
+
+def _delivery_order(track: Track) -> int:
+    """In-person tracks choose rooms first; hybrid tracks may fall back to video."""
+    order: dict[str, int] = {Delivery.IN_PERSON: 0, Delivery.HYBRID: 1}
+    return order.get(track.delivery, 2)
+
+
+def _facilitators_by_program(organization: Organization) -> dict[int, list[User]]:
+    """Each program's clinicians, group therapists and counselors before prescribers."""
+    result: dict[int, list[User]] = {}
+    memberships = (
+        Membership.objects.active()
+        .filter(organization=organization, role=Role.CLINICIAN, program__isnull=False)
+        .select_related("user")
+        .order_by("pk")
+    )
+    for membership in memberships:
+        result.setdefault(membership.program_id or 0, []).append(membership.user)
+    kinds = {m.user_id: m.clinician_kind for m in memberships}
+    for users in result.values():
+        users.sort(key=lambda u: kinds.get(u.pk) == ClinicianKind.PRESCRIBER)
+    return result
+
+
+def _series_plans(organization: Organization, first: date) -> list[tuple[Track, SeriesData]]:
+    """Every demo series, placed so that no room or facilitator is in two places at once and
+    every session keeps its track's hours."""
+    rooms = sorted(
+        Room.objects.filter(site__organization=organization), key=lambda r: (r.capacity, r.pk)
+    )
+    staff = _facilitators_by_program(organization)
+    tracks = sorted(
+        Track.objects.filter(program__organization=organization).select_related("program"),
+        key=lambda t: (_delivery_order(t), t.program_id, t.pk),
+    )
+    bookings = _Bookings()
+    result = []
+    for track in tracks:
+        opens = track.day_starts_at or time(9, 0)
+        window = (_minutes(track.day_ends_at) if track.day_ends_at else 24 * 60) - _minutes(opens)
+        for offset, (name, rule, minutes, planned_mode, topics) in enumerate(_plans(track)):
+            minutes = min(minutes, window)
+            days = frozenset(recurrence.parse_rule(rule).days)
+            begins, ends = _minutes(opens), _minutes(opens) + minutes
+            fixed: dict[str, str] = {
+                Delivery.IN_PERSON: Mode.IN_PERSON,
+                Delivery.TELEHEALTH: Mode.TELEHEALTH,
+            }
+            mode_chosen = fixed.get(track.delivery, planned_mode)
+            room = None
+            if mode_chosen == Mode.IN_PERSON:
+                room = next(
+                    (
+                        r
+                        for r in rooms
+                        if r.capacity >= track.capacity and bookings.free(r, days, begins, ends)
+                    ),
+                    None,
+                )
+                if room is None and track.delivery == Delivery.IN_PERSON:
+                    raise RuntimeError(f"Demo schedule: no free room for {track} {name}.")
+                mode_chosen = Mode.IN_PERSON if room is not None else Mode.TELEHEALTH
+            people = staff.get(track.program_id, [])
+            rotated = (
+                people[offset % len(people) :] + people[: offset % len(people)] if people else []
+            )
+            facilitator = next(
+                (u for u in rotated if bookings.free(u.pk, days, begins, ends)), None
+            )
+            if facilitator is None:
+                raise RuntimeError(f"Demo schedule: no free facilitator for {track} {name}.")
+            bookings.book(facilitator.pk, days, begins, ends)
+            if room is not None:
+                bookings.book(room, days, begins, ends)
+            result.append(
+                (
+                    track,
+                    SeriesData(
+                        name=name,
+                        start_time=opens,
+                        duration_minutes=minutes,
+                        rrule=rule,
+                        dtstart=first,
+                        capacity=track.capacity,
+                        mode=mode_chosen,
+                        room=room,
+                        telehealth_url=""
+                        if room is not None
+                        else "https://telehealth.example.test/trellis-demo",
+                        facilitators=[facilitator],
+                        topics=list(topics),
+                    ),
+                )
+            )
+    return result
 
 
 def seed_schedule_history(
@@ -73,46 +207,12 @@ def seed_schedule_history(
 ) -> None:
     today = today or organization.today()
     first = recurrence.iso_week_start(today) - timedelta(weeks=weeks)
-    rooms = list(Room.objects.filter(site__organization=organization).order_by("pk"))
     with transaction.atomic():
-        created: list[SessionSeries] = []
+        created = [
+            actions.do_create_series(None, track, data)
+            for track, data in _series_plans(organization, first)
+        ]
         for program in organization.programs.order_by("pk"):
-            clinicians = [
-                m.user
-                for m in Membership.objects.active()
-                .filter(organization=organization, role=Role.CLINICIAN)
-                .filter(program=program)
-                .select_related("user")
-                .order_by("pk")
-            ]
-            for t_index, track in enumerate(program.tracks.order_by("pk")):
-                for p_index, (name, rule, at, minutes, mode, topics) in enumerate(_plans(track)):
-                    room = rooms[(t_index + p_index) % len(rooms)] if rooms else None
-                    in_person = mode == Mode.IN_PERSON and room is not None
-                    facilitators = (
-                        [clinicians[(t_index + p_index) % len(clinicians)]] if clinicians else []
-                    )
-                    created.append(
-                        actions.do_create_series(
-                            None,
-                            track,
-                            actions.SeriesData(
-                                name=name,
-                                start_time=at,
-                                duration_minutes=minutes,
-                                rrule=rule,
-                                dtstart=first,
-                                capacity=max(track.capacity, 12),
-                                mode=Mode.IN_PERSON if in_person else Mode.TELEHEALTH,
-                                room=room if in_person else None,
-                                telehealth_url=""
-                                if in_person
-                                else "https://telehealth.example.test/trellis-demo",
-                                facilitators=facilitators,
-                                topics=list(topics),
-                            ),
-                        )
-                    )
             # One holiday in the history: the Wednesday five weeks ago.
             holiday = recurrence.iso_week_start(today) - timedelta(weeks=5) + timedelta(days=2)
             if holiday >= first:

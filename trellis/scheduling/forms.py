@@ -11,6 +11,7 @@ from trellis.accounts.models import User
 from trellis.programs.models import Membership, Program, Room
 from trellis.scheduling.actions import SeriesData
 from trellis.scheduling.models import AttendanceStatus, Mode, SessionKind
+from trellis.scheduling.queries import clinical_staff
 
 
 class DateInput(forms.DateInput):
@@ -157,9 +158,8 @@ class SubstituteForm(forms.Form):
 
     def __init__(self, program: Program, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        staff = program_staff(program)
-        self.fields["substitute"].queryset = staff  # type: ignore[attr-defined]  # ModelChoiceField
-        self.fields["replaced"].queryset = staff  # type: ignore[attr-defined]  # ModelChoiceField
+        self.fields["substitute"].queryset = clinical_staff(program)  # type: ignore[attr-defined]  # ModelChoiceField
+        self.fields["replaced"].queryset = program_staff(program)  # type: ignore[attr-defined]  # ModelChoiceField
 
 
 class TopicForm(forms.Form):

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from trellis.participants.models import Episode
-from trellis.programs.models import Program, Room
+from trellis.programs.models import Membership, Program, Role, Room
 from trellis.scheduling import recurrence
 from trellis.scheduling.models import (
     Attendance,
@@ -36,6 +36,10 @@ from trellis.scheduling.models import (
 
 if TYPE_CHECKING:
     from trellis.accounts.models import User
+
+# Who may lead or cover a session: clinicians and program directors of the program (or of
+# the whole organization); never front desk, intake, compliance or administrators.
+FACILITATING_ROLES = (Role.CLINICIAN, Role.PROGRAM_DIRECTOR)
 
 
 @dataclass
@@ -60,6 +64,7 @@ class Slot:
     closed: bool = False
     row: Occurrence | None = None
     attendance: list[Attendance] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)  # conflicts.flag_conflicts fills it
 
     @property
     def key(self) -> str:
@@ -379,3 +384,15 @@ def sessions_in_room(room: Room, start: date, days: int = ROOM_HORIZON_DAYS) -> 
         and s.room is not None
         and s.room.pk == room.pk
     ]
+
+
+def clinical_staff(program: Program) -> QuerySet[User]:
+    """Staff who may cover a session of `program` (FACILITATING_ROLES), by name."""
+    from trellis.accounts.models import User
+
+    members = (
+        Membership.objects.active()
+        .filter(organization_id=program.organization_id, role__in=FACILITATING_ROLES)
+        .filter(Q(program=program) | Q(program__isnull=True))
+    )
+    return User.objects.filter(pk__in=members.values("user_id")).order_by("last_name", "first_name")

@@ -1,4 +1,5 @@
-"""Background work: tomorrow's reminders and cancellation notices (Django tasks).
+"""Background work: tomorrow's reminders, cancellation and schedule-change notices (Django
+tasks).
 
 Both are safe to run twice: a reminder is sent once per (series, date, participant) because
 the SentReminder row is unique, and the row is written in the same transaction as the send,
@@ -7,13 +8,16 @@ so a failed send is retried by the next sweep.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.tasks import task
 
-from trellis.participants.models import EpisodeStatus
+from trellis.accounts.models import User
+from trellis.participants.models import EpisodeStatus, Participant
 from trellis.programs.models import Organization
 from trellis.scheduling import notify
 from trellis.scheduling.models import Occurrence, SentReminder
@@ -88,4 +92,38 @@ def notify_cancellation(occurrence_id: int) -> int:
         if facilitator.email:
             send_mail(subject, body, None, [facilitator.email])
             sent += 1
+    return sent
+
+
+@task
+def send_schedule_change(data: dict[str, Any]) -> int:
+    """Email each person of a schedule change (`changes.payload`) one message listing their
+    sessions, in the program's zone. Returns the number of emails sent."""
+    zone = ZoneInfo(data["zone"])
+    notices = data["notices"]
+    participants = Participant.objects.in_bulk(
+        [n["participant"] for n in notices if n["participant"]]
+    )
+    users = User.objects.in_bulk([n["user"] for n in notices if n["user"]])
+
+    def span(times: list[str]) -> tuple[datetime, datetime] | None:
+        if not times:
+            return None
+        return (
+            datetime.fromisoformat(times[0]).astimezone(zone),
+            datetime.fromisoformat(times[1]).astimezone(zone),
+        )
+
+    sent = 0
+    for notice in notices:
+        person = participants.get(notice["participant"]) or users.get(notice["user"])
+        if person is None or not person.email:
+            continue
+        lines = [
+            notify.change_line(data["kind"], span(before), span(after), place)
+            for before, after, place in notice["lines"]
+        ]
+        subject, body = notify.change_text(data["kind"], lines, staff=notice["user"] is not None)
+        send_mail(subject, body, None, [person.email])
+        sent += 1
     return sent

@@ -6,9 +6,12 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from django.db import transaction
+
 from trellis.audit.models import Action
 from trellis.audit.trail import record
 from trellis.programs.models import Program
+from trellis.scheduling import changes
 from trellis.scheduling import conflicts as conflict_checks
 from trellis.scheduling.models import (
     Occurrence,
@@ -53,3 +56,16 @@ def _occurrence_event(
         object_id=slot.key,
         detail={"change": change, **(detail or {})},
     )
+
+
+def _announce(
+    kind: str, program: Program, before: changes.Snapshot, after: changes.Snapshot
+) -> None:
+    """Email everyone the change affects, once the transaction commits (one message each)."""
+    found = changes.notices(before, after)
+    if not found:
+        return
+    data = changes.payload(kind, program.organization.time_zone, found)
+    from trellis.scheduling.tasks import send_schedule_change
+
+    transaction.on_commit(lambda: send_schedule_change.enqueue(data))

@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.utils import timezone
 
 from trellis.audit.models import Action
 from trellis.audit.trail import record
-from trellis.programs.models import Membership, Program, Room
+from trellis.programs.models import Program, Room
+from trellis.scheduling import changes, recurrence
 from trellis.scheduling import conflicts as conflict_checks
-from trellis.scheduling import recurrence
 from trellis.scheduling.models import (
     AttendanceStatus,
     Mode,
@@ -22,12 +22,19 @@ from trellis.scheduling.models import (
     ProgramClosure,
     is_https_link,
 )
-from trellis.scheduling.queries import Slot
+from trellis.scheduling.queries import (
+    Slot,
+    clinical_staff,
+    find_slot,
+    occurrences_between,
+    program_series,
+)
 
 if TYPE_CHECKING:
     from trellis.accounts.models import User
 from trellis.scheduling.actions._shared import (
     HTTPS_ONLY,
+    _announce,
     _materialize,
     _occurrence_event,
     _override_detail,
@@ -143,6 +150,8 @@ def do_reschedule_occurrence(
     telehealth_url: str = "",
     detail: dict[str, Any] | None = None,
 ) -> Occurrence:
+    now = timezone.now()
+    before = changes.snapshot([slot] if slot.starts_at > now else [])
     row = _materialize(slot)
     row.moved_to_date = None if new_date == slot.original_date else new_date
     row.moved_start_time = None if start_time == slot.series.start_time else start_time
@@ -156,6 +165,9 @@ def do_reschedule_occurrence(
     _occurrence_event(
         actor, slot, "reschedule", {"date": f"{new_date:%Y-%m-%d}", "mode": mode, **(detail or {})}
     )
+    moved = find_slot(slot.series.public_id, slot.original_date)
+    after = changes.snapshot([moved] if moved is not None and moved.starts_at > now else [])
+    _announce(changes.MOVED, slot.series.track.program, before, after)
     return row
 
 
@@ -163,14 +175,13 @@ def check_substitute_facilitator(
     actor: User, slot: Slot, *, substitute: User, replaced: User | None
 ) -> Occurrence:
     program = slot.series.track.program
-    works_here = (
-        Membership.objects.active()
-        .filter(user=substitute, organization_id=program.organization_id)
-        .filter(Q(program=program) | Q(program__isnull=True))
-        .exists()
-    )
-    if not works_here:
-        raise ValidationError({"substitute": f"That person does not work in {program.name}."})
+    if not clinical_staff(program).filter(pk=substitute.pk).exists():
+        raise ValidationError(
+            {
+                "substitute": f"Only clinicians and directors of {program.name} cover a "
+                "session; that person is not one of them."
+            }
+        )
     if replaced is not None and replaced.pk not in {u.pk for u in slot.series.facilitators.all()}:
         raise ValidationError({"replaced": "That person is not a facilitator of this series."})
     if slot.cancelled:
@@ -220,7 +231,15 @@ def check_add_closure(actor: User, program: Program, day: date, reason: str) -> 
 
 @transaction.atomic
 def do_add_closure(actor: User | None, program: Program, day: date, reason: str) -> ProgramClosure:
+    now = timezone.now()
+    held = [
+        s
+        for s in occurrences_between(program_series(program, day, day), day, day)
+        if not s.cancelled and s.starts_at > now
+    ]
+    before = changes.snapshot(held)
     closure = ProgramClosure.objects.create(program=program, date=day, reason=reason.strip()[:120])
+    _announce(changes.CLOSURE, program, before, changes.snapshot([]))
     record(
         actor,
         Action.CREATE,

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from trellis.audit.models import Action
 from trellis.audit.trail import record
-from trellis.programs.models import Membership, Room, Track
+from trellis.programs.models import Membership, Program, Room, Track
+from trellis.scheduling import changes, notify, recurrence
 from trellis.scheduling import conflicts as conflict_checks
-from trellis.scheduling import recurrence
 from trellis.scheduling.models import (
     Attendance,
     Mode,
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 from trellis.scheduling.actions._shared import (
     HTTPS_ONLY,
     MAX_TOPICS,
+    _announce,
     _override_detail,
     program_today,
 )
@@ -102,6 +104,14 @@ def _validate_series(track: Track, data: SeriesData) -> recurrence.Rule:
         start_minutes = data.start_time.hour * 60 + data.start_time.minute
         if start_minutes + data.duration_minutes > 24 * 60:
             errors["duration_minutes"] = "A session must end on the day it starts."
+        elif not track.keeps_hours(data.start_time, data.duration_minutes):
+            ends = (start_minutes + data.duration_minutes) % (24 * 60)
+            errors["start_time"] = (
+                f"The {track.name} track runs {track.hours_label}: a session from "
+                f"{notify.clock(data.start_time)} to {notify.clock(time(ends // 60, ends % 60))} "
+                "is outside its hours. Choose a time within them, or ask an administrator to "
+                "change the track's hours."
+            )
     if data.capacity < 1:
         errors["capacity"] = "Capacity is at least 1."
     if data.mode not in Mode.values:
@@ -275,6 +285,8 @@ def do_update_series(
     *,
     detail: dict[str, Any] | None = None,
 ) -> SessionSeries:
+    window = _notice_window(series.track.program)
+    was = changes.snapshot(changes.upcoming([series.pk], *window))
     before = SeriesData.of(series)
     changed = [
         name
@@ -302,7 +314,16 @@ def do_update_series(
     series.save()
     series.facilitators.set(data.facilitators)
     record(actor, Action.UPDATE, obj=series, detail={"changed": changed, **(detail or {})})
+    now = changes.snapshot(changes.upcoming([series.pk], *window))
+    _announce(changes.SERIES, series.track.program, was, now)
     return series
+
+
+def _notice_window(program: Program, from_date: date | None = None) -> tuple[date, date, datetime]:
+    """The sessions a series change is announced for: from today (or the split date) over
+    the next NOTICE_WEEKS weeks, those still to start."""
+    start = max(program_today(program), from_date or program_today(program))
+    return start, start + timedelta(weeks=changes.NOTICE_WEEKS), timezone.now()
 
 
 @transaction.atomic
@@ -321,6 +342,8 @@ def do_split_series(
     untouched (they happened as they were); if the new series would hold a session the same
     day it is cancelled there, so nobody is expected twice. Other exceptions move across.
     """
+    window = _notice_window(series.track.program, from_date)
+    was = changes.snapshot(changes.upcoming([series.pk], *window))
     old_rule = recurrence.parse_rule(series.rrule)
     before = [d for _, d in expand(series, series.dtstart, from_date - timedelta(days=1))]
     if old_rule.count is not None:
@@ -379,4 +402,8 @@ def do_split_series(
         obj=series,
         detail={"split_at": f"{from_date:%Y-%m-%d}", "continued_as": str(new.public_id)},
     )
+    now = changes.snapshot(
+        changes.upcoming([series.pk, new.pk], *window), lineage={new.pk: series.pk}
+    )
+    _announce(changes.SERIES, series.track.program, was, now)
     return new

@@ -21,6 +21,7 @@ from trellis.privacy.decorators import staff_required
 from trellis.programs.models import Track
 from trellis.scheduling import actions
 from trellis.scheduling.access import access_series, can_manage_schedule, schedule_programs
+from trellis.scheduling.conflicts import CONFLICT_HORIZON_WEEKS, conflicts_between
 from trellis.scheduling.forms import RosterForm, SeriesForm
 from trellis.scheduling.queries import occurrences_between
 from trellis.scheduling.views._shared import program_today
@@ -68,6 +69,16 @@ def series_detail(request: AuthedRequest, series_id: uuid.UUID) -> HttpResponse:
     program = series.track.program
     today = program_today(program)
     upcoming = occurrences_between([series], today, today + timedelta(days=28))
+    # Double bookings that already exist, over the horizon new changes are checked on.
+    horizon_end = today + timedelta(weeks=CONFLICT_HORIZON_WEEKS)
+    found = conflicts_between(program.organization, today, horizon_end)
+    for slot in upcoming:
+        slot.conflicts = found.get(slot.key, [])
+    clashes = [
+        (slot, found[slot.key])
+        for slot in occurrences_between([series], today, horizon_end)
+        if slot.key in found
+    ]
     past = occurrences_between([series], today - timedelta(days=28), today - timedelta(days=1))
     can_manage = can_manage_schedule(request.user, program)
     context: dict[str, Any] = {
@@ -78,6 +89,8 @@ def series_detail(request: AuthedRequest, series_id: uuid.UUID) -> HttpResponse:
         "past": list(reversed(past)),
         "can_manage": can_manage,
         "continuations": list(series.continuations.all()),
+        "clashes": clashes,
+        "horizon_weeks": CONFLICT_HORIZON_WEEKS,
     }
     if can_manage:
         roster = list(

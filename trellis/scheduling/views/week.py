@@ -13,6 +13,7 @@ from trellis.lib.clock import local_today
 from trellis.privacy.decorators import staff_required
 from trellis.programs.models import Room, Track
 from trellis.scheduling.access import can_manage_schedule, facilitates, schedule_programs
+from trellis.scheduling.conflicts import flag_conflicts
 from trellis.scheduling.models import ProgramClosure
 from trellis.scheduling.queries import (
     occurrences_between,
@@ -35,6 +36,7 @@ def week(request: AuthedRequest) -> HttpResponse:
     nav = week_nav(monday)
     series = program_series(program, monday, nav["sunday"])
     slots = occurrences_between(series, monday, nav["sunday"])
+    flag_conflicts(slots, program.organization, monday, nav["sunday"])
     tracks = list(Track.objects.filter(program=program).order_by("name"))
     by_track = [
         (track, by_day([s for s in slots if s.series.track_id == track.pk], nav["days"]))
@@ -78,6 +80,7 @@ def room_week(request: AuthedRequest, room_id: uuid.UUID) -> HttpResponse:
         )
         if s.room is not None and s.room.pk == room.pk
     ]
+    flag_conflicts(slots, room.site.organization, monday, nav["sunday"])
     return render(
         request,
         "scheduling/room_week.html",
