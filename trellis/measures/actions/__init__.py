@@ -3,8 +3,8 @@ schedules and imports. Atomic and audited; alerts go to the worklist through its
 
 `checkins` holds a check-in's life (administration, link, draft, submission, correction) and
 the score and alerts of each response; `schedules` the default schedules and the sweeps that
-create and expire check-ins; `instruments` the import of an instrument; `setup` a program's schedules (set by its director)
-and one episode's exceptions to them (set by the care team).
+create and expire check-ins; `instruments` the import of an instrument; `setup` a program's
+schedules (set by its director) and one episode's exceptions to them (set by the care team).
 """
 
 from trellis.measures.actions.checkins import (

@@ -45,8 +45,13 @@ def test_a_director_adds_a_weekly_schedule_and_the_sweep_offers_it(
     today = org_today()
     response = client_for(world.director).post(
         schedules_url(world),
-        {"instrument_code": "GAD-7", "kind": "weekly", "weekday": str(today.weekday()), "window_days": "2"},
-    )  # fmt: skip
+        {
+            "instrument_code": "GAD-7",
+            "kind": "weekly",
+            "weekday": str(today.weekday()),
+            "window_days": "2",
+        },
+    )
     assert response.status_code == 302
     schedule = Schedule.objects.get(program=world.program)
     assert (schedule.instrument_code, schedule.weekday, schedule.window_days) == (
@@ -64,12 +69,29 @@ def test_a_director_adds_a_weekly_schedule_and_the_sweep_offers_it(
 @pytest.mark.parametrize(
     ("data", "field_message"),
     [
-        ({"instrument_code": "PHQ-9", "kind": "weekly", "window_days": "3"}, "A weekly check-in needs a weekday."),
-        ({"instrument_code": "PHQ-9", "kind": "after_discharge", "offset_days": "0", "window_days": "14"}, "Follow-up is 1 to 365 days"),
-        ({"instrument_code": "PHQ-9", "kind": "weekly", "weekday": "1", "window_days": "9"}, "at most 7 days"),
-        ({"instrument_code": "NOPE-1", "kind": "admission", "window_days": "3"}, "Select a valid choice"),
+        (
+            {"instrument_code": "PHQ-9", "kind": "weekly", "window_days": "3"},
+            "A weekly check-in needs a weekday.",
+        ),
+        (
+            {
+                "instrument_code": "PHQ-9",
+                "kind": "after_discharge",
+                "offset_days": "0",
+                "window_days": "14",
+            },
+            "Follow-up is 1 to 365 days",
+        ),
+        (
+            {"instrument_code": "PHQ-9", "kind": "weekly", "weekday": "1", "window_days": "9"},
+            "at most 7 days",
+        ),
+        (
+            {"instrument_code": "NOPE-1", "kind": "admission", "window_days": "3"},
+            "Select a valid choice",
+        ),
     ],
-)  # fmt: skip
+)
 def test_a_schedule_that_cannot_work_is_refused_with_the_reason_and_nothing_is_saved(
     world: World, client_for: Callable[[User], Client], data: dict[str, str], field_message: str
 ) -> None:
@@ -125,15 +147,27 @@ def test_anyone_who_does_not_direct_the_program_gets_an_audited_404(
     world: World, client_for: Callable[[User], Client], persona: str
 ) -> None:
     user = (
-        make_staff("sud-director", "Sam", "Sud", world.organization, Role.PROGRAM_DIRECTOR, world.sud_program)
+        make_staff(
+            "sud-director",
+            "Sam",
+            "Sud",
+            world.organization,
+            Role.PROGRAM_DIRECTOR,
+            world.sud_program,
+        )
         if persona == "sud_director"
         else world.personas[persona]
-    )  # fmt: skip
+    )
     schedule = weekly(world)
     client = client_for(user)
     base = schedules_url(world)
     assert client.get(base).status_code == 404
-    assert client.post(base, {"instrument_code": "PHQ-9", "kind": "admission", "window_days": "3"}).status_code == 404  # fmt: skip
+    assert (
+        client.post(
+            base, {"instrument_code": "PHQ-9", "kind": "admission", "window_days": "3"}
+        ).status_code
+        == 404
+    )
     assert client.get(f"{base}{schedule.public_id}/").status_code == 404
     assert client.post(f"{base}{schedule.public_id}/retire/").status_code == 404
     assert Event.objects.filter(actor=user, action=Action.DENY).count() == 4
@@ -164,7 +198,11 @@ def test_the_schedules_page_runs_a_fixed_number_of_queries(
         assert client.get(schedules_url(world)).status_code == 200
     for day in (2, 3, 4):
         weekly(world, weekday=day, code="GAD-7")
-    do_create_schedule(None, world.program, ScheduleData("PHQ-9", ScheduleKind.AFTER_DISCHARGE, offset_days=30, window_days=14))  # fmt: skip
+    do_create_schedule(
+        None,
+        world.program,
+        ScheduleData("PHQ-9", ScheduleKind.AFTER_DISCHARGE, offset_days=30, window_days=14),
+    )
     with count_queries() as large:
         assert client.get(schedules_url(world)).status_code == 200
     assert small.count == large.count
@@ -186,7 +224,8 @@ def test_the_care_team_pauses_a_check_in_for_one_episode_with_a_reason(
     episode.admitted_on = today - timedelta(days=10)
     episode.save(update_fields=["admitted_on"])  # admitted before this week's check-in day
     open_one = [a for a in do_schedule_checkins(today) if a.episode_id == episode.pk]
-    assert open_one and open_one[0].status == AdministrationStatus.DUE
+    assert open_one
+    assert open_one[0].status == AdministrationStatus.DUE
     client = client_for(world.clinician)
     response = client.post(
         override_url(world, schedule), {"mode": "pause", "reason": "Inpatient stay this week"}
