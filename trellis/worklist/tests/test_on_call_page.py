@@ -28,7 +28,9 @@ def local(world: World, moment: datetime) -> str:
     return f"{moment.astimezone(world.organization.tz):%Y-%m-%dT%H:%M}"
 
 
-def shift_post(world: World, user: User, starts: datetime, ends: datetime, **extra: str) -> dict:
+def shift_post(
+    world: World, user: User, starts: datetime, ends: datetime, **extra: str
+) -> dict[str, str]:
     return {
         "user": str(user.public_id),
         "starts_at": local(world, starts),
