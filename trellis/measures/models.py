@@ -229,6 +229,8 @@ class Response(models.Model):
     corrects = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections"
     )
+    # Why a correction was recorded (corrections only); may name clinical detail: encrypted.
+    correction_reason = EncryptedTextField(blank=True)
     idempotency_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
 
     class Meta:

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
 from trellis.measures.change import Change, JointOutcome, Point, change, joint_outcome
@@ -77,7 +77,14 @@ def measures_tab(access: ParticipantAccess) -> dict[str, Any]:
     )
     administrations = list(
         Administration.objects.filter(episode__in=episodes)
-        .prefetch_related(Prefetch("responses", queryset=Response.objects.select_related("score")))
+        .prefetch_related(
+            Prefetch(
+                "responses",
+                queryset=Response.objects.select_related("score", "submitted_by")
+                .annotate(is_corrected=Exists(Response.objects.filter(corrects_id=OuterRef("pk"))))
+                .order_by("submitted_at"),
+            )
+        )
         .order_by("-due_on", "instrument_code")
     )
     panels = []

@@ -35,6 +35,11 @@ urlpatterns = [
         setup_views.schedule_retire,
         name="schedule-retire",
     ),
+    path(
+        "measures/responses/<uuid:response_id>/correct/",
+        views.correct_response,
+        name="correct",
+    ),
     path("measures/c/<str:link>/", views.link_checkin, name="link"),
     path("measures/done/", views.checkin_done, name="done"),
     path("measures/me/", views.my_checkins, name="mine"),

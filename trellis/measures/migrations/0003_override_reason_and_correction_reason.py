@@ -23,6 +23,11 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AddField(
+            model_name="response",
+            name="correction_reason",
+            field=trellis.lib.crypto.EncryptedTextField(blank=True),
+        ),
+        migrations.AddField(
             model_name="scheduleoverride",
             name="public_id",
             field=models.UUIDField(editable=False, null=True),
