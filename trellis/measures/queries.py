@@ -15,6 +15,7 @@ from trellis.measures.charts import Trajectory, trajectory
 from trellis.measures.models import (
     OPEN_ADMINISTRATION,
     Administration,
+    ImportedInstrument,
     Response,
     Schedule,
     ScheduleOverride,
@@ -378,3 +379,8 @@ def episode_change(episode: Episode, instrument: Instrument, today: date | None 
         today=today or episode.program.organization.today(),
         on_track_weeks=ON_TRACK_WEEKS,
     )
+
+
+def imported_instruments() -> list[ImportedInstrument]:
+    """Every imported instrument, newest first, with who imported it. One query."""
+    return list(ImportedInstrument.objects.select_related("imported_by").order_by("-imported_at"))

@@ -40,6 +40,11 @@ urlpatterns = [
         views.correct_response,
         name="correct",
     ),
+    path(
+        "measures/instruments/import/",
+        setup_views.instrument_import,
+        name="instrument-import",
+    ),
     path("measures/c/<str:link>/", views.link_checkin, name="link"),
     path("measures/done/", views.checkin_done, name="done"),
     path("measures/me/", views.my_checkins, name="mine"),

@@ -19,7 +19,11 @@ from trellis.measures.actions.checkins import (
     do_record_past_response,
     do_save_draft,
 )
-from trellis.measures.actions.instruments import check_import_instrument, do_import_instrument
+from trellis.measures.actions.instruments import (
+    check_import_instrument,
+    check_instrument_definition,
+    do_import_instrument,
+)
 from trellis.measures.actions.schedules import (
     DEFAULT_SCHEDULES,
     DefaultSchedule,
@@ -51,6 +55,7 @@ __all__ = [
     "check_correct_response",
     "check_create_schedule",
     "check_import_instrument",
+    "check_instrument_definition",
     "check_retire_schedule",
     "check_save_draft",
     "check_set_override",

@@ -69,3 +69,13 @@ class OverrideForm(forms.Form):
                 c for c in OverrideMode.CHOICES if c[0] != OverrideMode.WEEKDAY
             ]
             del self.fields["weekday"]
+
+
+LARGEST_DEFINITION = 1_000_000  # bytes: an instrument file is a few kilobytes
+
+
+class InstrumentUploadForm(forms.Form):
+    definition = forms.FileField(
+        label="Instrument file (JSON)",
+        help_text="A FHIR R4B Questionnaire with Trellis's scoring section (docs/measures.md).",
+    )

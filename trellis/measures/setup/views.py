@@ -1,8 +1,10 @@
-"""Check-in set-up pages: a program's schedules (its directors: list, add, edit, retire) and
-one episode's exception to a schedule (its care team, from the Measures tab)."""
+"""Check-in set-up pages: a program's schedules (its directors: list, add, edit, retire), one
+episode's exception to a schedule (its care team, from the Measures tab), and importing an
+instrument (administrators and directors: upload, preview, confirm)."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.contrib import messages
@@ -19,18 +21,31 @@ from trellis.measures.actions import (
     OverrideMode,
     ScheduleData,
     check_create_schedule,
+    check_import_instrument,
+    check_instrument_definition,
     check_retire_schedule,
     check_set_override,
     check_update_schedule,
 )
 from trellis.measures.models import Schedule, ScheduleKind
-from trellis.measures.queries import episode_schedules, measures_episode, program_schedules
+from trellis.measures.queries import (
+    episode_schedules,
+    imported_instruments,
+    measures_episode,
+    program_schedules,
+)
 from trellis.measures.registry import available_codes
-from trellis.measures.setup.forms import OverrideForm, ScheduleForm
+from trellis.measures.setup.forms import (
+    LARGEST_DEFINITION,
+    InstrumentUploadForm,
+    OverrideForm,
+    ScheduleForm,
+)
 from trellis.participants.chart import chart_context
 from trellis.privacy.access import Scope, access_directed_program, access_participant, deny_object
 from trellis.privacy.decorators import staff_required
-from trellis.programs.models import Program
+from trellis.privacy.policy import grants_for
+from trellis.programs.models import Program, Role
 
 
 def _schedule_data(cleaned: dict[str, Any]) -> ScheduleData:
@@ -197,3 +212,73 @@ def episode_override(request: AuthedRequest, public_id: str, schedule_id: str) -
         "form": form,
     }
     return render(request, "measures/override.html", context, status=422 if form.is_bound else 200)
+
+
+# --- importing an instrument ------------------------------------------------------------------
+
+IMPORTERS = (Role.ADMINISTRATOR, Role.PROGRAM_DIRECTOR)
+
+
+def _read_definition(raw: bytes) -> Any:
+    """The uploaded file as JSON, or ValidationError naming the line and column."""
+    if len(raw) > LARGEST_DEFINITION:
+        raise ValidationError({"definition": "The file is over 1 MB: is it an instrument file?"})
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        raise ValidationError({"definition": "The file is not UTF-8 text."}) from error
+    except json.JSONDecodeError as error:
+        raise ValidationError(
+            {"definition": f"Line {error.lineno}, column {error.colno}: {error.msg}."}
+        ) from error
+
+
+@staff_required()
+def instrument_import(request: AuthedRequest) -> HttpResponse:
+    """Upload an instrument file, see what it would import, then confirm. Validated exactly
+    as `manage.py import_instrument` validates it; nothing is stored until confirmed, and a
+    refused file stores nothing."""
+    if not grants_for(request.user).holds_any(IMPORTERS):
+        raise deny_object(
+            request.user,
+            object_type="measures.importedinstrument",
+            object_id="import",
+            purpose=Purpose.HOPERAT,
+        )
+    form = InstrumentUploadForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    preview = None
+    definition_text = ""
+    if request.method == "POST" and request.POST.get("confirm"):
+        definition_text = request.POST.get("definition_json", "")
+        try:
+            row = check_import_instrument(
+                request.user, _read_definition(definition_text.encode("utf-8"))
+            )
+        except ValidationError as error:
+            problems = error.message_dict.get("definition", error.messages)
+        else:
+            messages.success(request, f"Imported {row.code} version {row.version}.")
+            return redirect("measures:instrument-import")
+        form = InstrumentUploadForm()
+    elif request.method == "POST" and form.is_valid():
+        raw = form.cleaned_data["definition"].read(LARGEST_DEFINITION + 1)
+        try:
+            data = _read_definition(raw)
+            preview = check_instrument_definition(data)
+        except ValidationError as error:
+            problems = error.message_dict.get("definition", error.messages)
+        else:
+            definition_text = json.dumps(data)
+    return render(
+        request,
+        "measures/instrument_import.html",
+        {
+            "form": form,
+            "problems": problems,
+            "preview": preview,
+            "definition_text": definition_text,
+            "imported": imported_instruments(),
+        },
+        status=422 if problems or form.errors else 200,
+    )
