@@ -58,7 +58,7 @@ def test_a_file_that_is_not_json_names_the_line_and_stores_nothing(
 ) -> None:
     response = client_for(world.director).post(URL, upload('{\n  "questionnaire": {,\n}'))
     assert response.status_code == 422
-    assert "Line 2, column 20" in response.content.decode()
+    assert "Line 2, column 21: Expecting property name" in response.content.decode()
     assert not ImportedInstrument.objects.exists()
 
 
@@ -66,7 +66,10 @@ def test_a_file_that_is_not_json_names_the_line_and_stores_nothing(
     ("change", "message"),
     [
         (lambda d: d["scoring"].update(bands=[]), "at least one band"),
-        (lambda d: d["questionnaire"].update(status="nonsense"), "not a valid FHIR R4B"),
+        (
+            lambda d: d["questionnaire"].update(date="not-a-date", publisher=5),
+            "questionnaire.publisher: Input should be a valid string.",
+        ),
     ],
 )
 def test_an_invalid_definition_is_refused_with_its_problems_and_stores_nothing(
@@ -81,6 +84,20 @@ def test_an_invalid_definition_is_refused_with_its_problems_and_stores_nothing(
     assert response.status_code == 422
     assert message in response.content.decode()
     assert not ImportedInstrument.objects.exists()
+
+
+def test_every_field_that_does_not_fit_fhir_gets_its_own_line(
+    world: World, client_for: Callable[[User], Client]
+) -> None:
+    data = custom_instrument()
+    data["questionnaire"].update(date="not-a-date", publisher=5)  # type: ignore[attr-defined]  # a JSON object
+    response = client_for(world.director).post(URL, upload(json.dumps(data)))
+    problems = response.context["problems"]
+    assert problems[0] == "questionnaire is not a valid FHIR R4B Questionnaire:"
+    assert [line.split(":")[0] for line in problems[1:]] == [
+        "questionnaire.date",
+        "questionnaire.publisher",
+    ]
 
 
 def test_a_shipped_instrument_or_a_version_imported_already_is_refused(
