@@ -22,6 +22,7 @@ from trellis.meetings.tests.factory import meeting_walk_values
 from trellis.notes.tests.walk import group_notes_walk_values, plans_notes_walk_values
 from trellis.participants.models import Participant
 from trellis.scheduling.tests.walk import scheduling_walk_values
+from trellis.worklist.tests.walk import on_call_walk_values
 
 ROUTE_PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 REGEX_GROUP = re.compile(r"\(\?P<(?P<name>\w+)>[^)]*\)")
@@ -69,6 +70,7 @@ def parameter_values(world: World, target: Participant) -> dict[str, str]:
         **plans_notes_walk_values(world, target),  # plans and notes
         **meeting_walk_values(world, target),  # a team meeting discussing the target
         **group_notes_walk_values(world, target),  # group notes: the note and target's entry
+        **on_call_walk_values(world, target),  # an on-call shift of the target's program
     }
 
 

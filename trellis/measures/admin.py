@@ -1,8 +1,9 @@
-"""Setup screens for measurement: check-in schedules per program, and on-call shifts.
+"""Emergency access for administrators to check-in schedules and on-call shifts.
 
-On-call shifts belong to the worklist; they are set up here because urgent alerts from
-measures are what they are for, and the worklist app keeps no setup screens of its own.
-Setup changes are recorded in the audit trail (trellis/audit/admin_base.py).
+Day-to-day set-up is on pages: a program's directors keep its schedules
+(`measures:schedules`) and its on-call shifts (`worklist:on-call`). On-call shifts belong to
+the worklist; their admin sits here because urgent alerts from measures are what they are
+for. Admin changes are recorded in the audit trail (trellis/audit/admin_base.py).
 """
 
 from django.contrib import admin

@@ -39,7 +39,16 @@ def validate_questionnaire(data: dict[str, Any]) -> dict[str, Any]:
     try:
         Questionnaire.model_validate(data)
     except PydanticValidationError as error:
-        raise ValueError(f"questionnaire is not a valid FHIR R4B Questionnaire: {error}") from error
+        # One line per field that does not fit, named by its path (people fix files by it).
+        lines = [
+            "questionnaire."
+            + ".".join(str(part) for part in problem["loc"])
+            + f": {problem['msg']}."
+            for problem in error.errors()
+        ]
+        raise ValueError(
+            "\n".join(["questionnaire is not a valid FHIR R4B Questionnaire:", *lines])
+        ) from error
     return data
 
 

@@ -16,7 +16,7 @@ from django.db import models
 from django.utils import timezone
 
 from trellis.lib.choices import Weekday
-from trellis.lib.crypto import EncryptedJSONField
+from trellis.lib.crypto import EncryptedJSONField, EncryptedTextField
 from trellis.participants.models import Episode, Participant
 from trellis.programs.models import Organization, Program
 
@@ -83,12 +83,30 @@ class Schedule(models.Model):
     def __str__(self) -> str:
         return f"{self.instrument_code} {self.get_kind_display()}"
 
+    @property
+    def cadence(self) -> str:
+        """When it offers its check-in, as staff read it: "Every Tuesday"."""
+        if self.kind == ScheduleKind.WEEKLY and self.weekday is not None:
+            return f"Every {Weekday(self.weekday).label}"
+        if self.kind == ScheduleKind.AFTER_DISCHARGE:
+            return f"{self.offset_days} days after discharge"
+        return str(self.get_kind_display())
+
 
 class ScheduleOverride(models.Model):
+    """One episode's exception to a program schedule: paused (`skip`), or a weekly check-in
+    on another weekday. Set by the care team on the Measures tab, with the reason why."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="+")
     schedule = models.ForeignKey(Schedule, on_delete=models.CASCADE, related_name="overrides")
     skip = models.BooleanField(default=False)
     weekday = models.PositiveSmallIntegerField(choices=Weekday.choices, null=True, blank=True)
+    reason = EncryptedTextField(blank=True)  # may name clinical circumstances: encrypted
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    set_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [
@@ -96,7 +114,15 @@ class ScheduleOverride(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Override of {self.schedule} for {self.episode}"
+        return f"Override {self.public_id}"
+
+    @property
+    def summary(self) -> str:
+        if self.skip:
+            return "Paused for this episode"
+        if self.weekday is not None:
+            return f"On {Weekday(self.weekday).label}s for this episode"
+        return "As the program schedules it"
 
 
 class AdministrationStatus(models.TextChoices):
@@ -203,6 +229,8 @@ class Response(models.Model):
     corrects = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections"
     )
+    # Why a correction was recorded (corrections only); may name clinical detail: encrypted.
+    correction_reason = EncryptedTextField(blank=True)
     idempotency_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
 
     class Meta:

@@ -7,12 +7,20 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
 from trellis.measures.change import Change, JointOutcome, Point, change, joint_outcome
 from trellis.measures.charts import Trajectory, trajectory
-from trellis.measures.models import OPEN_ADMINISTRATION, Administration, Response, Score
+from trellis.measures.models import (
+    OPEN_ADMINISTRATION,
+    Administration,
+    ImportedInstrument,
+    Response,
+    Schedule,
+    ScheduleOverride,
+    Score,
+)
 from trellis.measures.registry import DEFAULT_CODES, get_instrument
 from trellis.measures.scoring import Instrument
 from trellis.participants.models import Episode, EpisodeStatus
@@ -50,10 +58,17 @@ def clinical_episodes(access: ParticipantAccess) -> list[Episode]:
     return [e for e in access.episodes if access.is_clinical_for(e)]
 
 
+def measures_episode(access: ParticipantAccess) -> Episode | None:
+    """The episode the Measures tab is about: the open one the user sees clinically, else
+    the latest such (after discharge, its follow-up check-ins)."""
+    episodes = clinical_episodes(access)
+    return next((e for e in episodes if e.is_open), episodes[0] if episodes else None)
+
+
 def measures_tab(access: ParticipantAccess) -> dict[str, Any]:
     """Everything the Measures tab shows, in a fixed number of queries."""
     episodes = clinical_episodes(access)
-    episode = next((e for e in episodes if e.is_open), episodes[0] if episodes else None)
+    episode = measures_episode(access)
     today = access.participant.organization.today()
     scores = list(
         Score.objects.current()
@@ -63,7 +78,14 @@ def measures_tab(access: ParticipantAccess) -> dict[str, Any]:
     )
     administrations = list(
         Administration.objects.filter(episode__in=episodes)
-        .prefetch_related(Prefetch("responses", queryset=Response.objects.select_related("score")))
+        .prefetch_related(
+            Prefetch(
+                "responses",
+                queryset=Response.objects.select_related("score", "submitted_by")
+                .annotate(is_corrected=Exists(Response.objects.filter(corrects_id=OuterRef("pk"))))
+                .order_by("submitted_at"),
+            )
+        )
         .order_by("-due_on", "instrument_code")
     )
     panels = []
@@ -106,7 +128,40 @@ def measures_tab(access: ParticipantAccess) -> dict[str, Any]:
         "panels": panels,
         "administrations": administrations,
         "open_administrations": [a for a in administrations if a.is_open],
+        "schedule_rows": episode_schedules(episode) if episode is not None else [],
     }
+
+
+@dataclass(frozen=True)
+class EpisodeSchedule:
+    schedule: Schedule
+    override: ScheduleOverride | None
+
+
+def episode_schedules(episode: Episode) -> list[EpisodeSchedule]:
+    """The program's active check-in schedules as they apply to one episode (its overrides
+    applied), in two queries."""
+    schedules = list(
+        Schedule.objects.filter(program_id=episode.program_id, is_active=True).order_by(
+            "instrument_code", "kind", "offset_days"
+        )
+    )
+    overrides = {
+        o.schedule_id: o
+        for o in ScheduleOverride.objects.filter(
+            episode=episode, schedule__in=schedules
+        ).select_related("set_by")
+    }
+    return [EpisodeSchedule(s, overrides.get(s.pk)) for s in schedules]
+
+
+def program_schedules(program: Program) -> list[Schedule]:
+    """A program's check-in schedules for its set-up page: active first. One query."""
+    return list(
+        Schedule.objects.filter(program=program).order_by(
+            "-is_active", "instrument_code", "kind", "weekday", "offset_days"
+        )
+    )
 
 
 def current_scores(episodes: list[Episode]) -> list[Score]:
@@ -324,3 +379,8 @@ def episode_change(episode: Episode, instrument: Instrument, today: date | None 
         today=today or episode.program.organization.today(),
         on_track_weeks=ON_TRACK_WEEKS,
     )
+
+
+def imported_instruments() -> list[ImportedInstrument]:
+    """Every imported instrument, newest first, with who imported it. One query."""
+    return list(ImportedInstrument.objects.select_related("imported_by").order_by("-imported_at"))

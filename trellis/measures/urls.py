@@ -3,6 +3,7 @@
 from django.urls import path
 
 from trellis.measures import views
+from trellis.measures.setup import views as setup_views
 
 app_name = "measures"
 urlpatterns = [
@@ -13,7 +14,37 @@ urlpatterns = [
         views.hand_over,
         name="hand-over",
     ),
+    path(
+        "participants/<uuid:public_id>/measures/schedules/<uuid:schedule_id>/",
+        setup_views.episode_override,
+        name="override",
+    ),
     path("measures/programs/<uuid:program_id>/", views.program_page, name="program"),
+    path(
+        "measures/programs/<uuid:program_id>/schedules/",
+        setup_views.schedules,
+        name="schedules",
+    ),
+    path(
+        "measures/programs/<uuid:program_id>/schedules/<uuid:schedule_id>/",
+        setup_views.schedule_edit,
+        name="schedule-edit",
+    ),
+    path(
+        "measures/programs/<uuid:program_id>/schedules/<uuid:schedule_id>/retire/",
+        setup_views.schedule_retire,
+        name="schedule-retire",
+    ),
+    path(
+        "measures/responses/<uuid:response_id>/correct/",
+        views.correct_response,
+        name="correct",
+    ),
+    path(
+        "measures/instruments/import/",
+        setup_views.instrument_import,
+        name="instrument-import",
+    ),
     path("measures/c/<str:link>/", views.link_checkin, name="link"),
     path("measures/done/", views.checkin_done, name="done"),
     path("measures/me/", views.my_checkins, name="mine"),

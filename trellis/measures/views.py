@@ -22,8 +22,13 @@ from trellis.accounts.signin import check_password_try
 from trellis.audit.middleware import client_addr_of
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record_list
-from trellis.measures.access import access_administration, access_own_administration
+from trellis.measures.access import (
+    access_administration,
+    access_own_administration,
+    access_response,
+)
 from trellis.measures.actions import (
+    check_correct_response,
     check_save_draft,
     check_submit_response,
     do_create_administration,
@@ -43,6 +48,7 @@ from trellis.measures.queries import (
     measures_tab,
     own_open_checkins,
     program_scores,
+    score_of,
     tablet_administration,
 )
 from trellis.measures.registry import available_codes, get_instrument
@@ -136,6 +142,40 @@ def program_page(request: AuthedRequest, program_id: str) -> HttpResponse:
     return render(
         request, "measures/program.html", {"program": program, "rows": rows, "sort": sort}
     )
+
+
+@staff_required()
+def correct_response(request: AuthedRequest, response_id: str) -> HttpResponse:
+    """Record a correction of a stored response, with a reason. The original is never
+    changed: it stays on the record, shown as corrected, and the correction is scored."""
+    action = Action.UPDATE if request.method == "POST" else Action.VIEW
+    original = access_response(request.user, response_id, action=action)
+    instrument = get_instrument(original.instrument_code, original.instrument_version)
+    answers = dict(original.answers)
+    errors: dict[str, Any] = {}
+    reason = ""
+    if request.method == "POST":
+        answers = answers_from_post(instrument, request.POST)
+        reason = request.POST.get("reason", "")
+        try:
+            check_correct_response(request.user, original, answers, reason=reason)
+        except ValidationError as error:
+            errors = {k: " ".join(v) for k, v in error.message_dict.items()}
+        else:
+            messages.success(request, "Correction recorded; the original stays on the record.")
+            return redirect("measures:chart-tab", public_id=original.participant.public_id)
+    context = {
+        "original": original,
+        "original_score": score_of(original),
+        "corrected_by": original.corrections.select_related("submitted_by").first(),
+        "instrument": instrument,
+        "items": form_items(instrument, answers, errors),
+        "reason": reason,
+        "refused": bool(errors),
+        # Not an item's: a missing reason, or a correction of a corrected response.
+        "form_error": errors.get("reason") or errors.get("__all__", ""),
+    }
+    return render(request, "measures/correct.html", context, status=422 if errors else 200)
 
 
 # --- check-in pages (participants) ----------------------------------------------------------

@@ -56,6 +56,8 @@ def check_start_plan(
     plan (from a template of the episode's program, or blank)."""
     if template is not None and template.program_id != episode.program_id:
         raise ValidationError({"template": "That template belongs to another program."})
+    if template is not None and not template.is_active:
+        raise ValidationError({"template": "That template is retired: choose another."})
     if not episode.is_open:
         raise ValidationError({"episode": "The episode is discharged: its plan is closed."})
     plan = TreatmentPlan.objects.filter(episode=episode).first()
@@ -294,6 +296,28 @@ class TemplateData:
     content: plan_content.PlanContent
 
 
+TEMPLATE_NAME_LENGTH = 150
+
+
+def _check_template_name(program: Program, name: str, exclude: PlanTemplate | None) -> str:
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": "Give the template a name."})
+    if len(name) > TEMPLATE_NAME_LENGTH:
+        raise ValidationError({"name": f"Keep the name under {TEMPLATE_NAME_LENGTH} characters."})
+    same = PlanTemplate.objects.filter(program=program, name__iexact=name)
+    if exclude is not None:
+        same = same.exclude(pk=exclude.pk)
+    if same.exists():
+        raise ValidationError({"name": "The program has a template of that name already."})
+    return name
+
+
+def check_create_plan_template(actor: User, program: Program, data: TemplateData) -> PlanTemplate:
+    name = _check_template_name(program, data.name, None)
+    return do_create_plan_template(actor, program, TemplateData(name, data.content))
+
+
 @transaction.atomic
 def do_create_plan_template(
     actor: User | None, program: Program, data: TemplateData
@@ -308,6 +332,49 @@ def do_create_plan_template(
         purpose=Purpose.HOPERAT,
         detail={"program": str(program.public_id)},
     )
+    return template
+
+
+def check_update_plan_template(
+    actor: User, template: PlanTemplate, data: TemplateData
+) -> PlanTemplate:
+    """Rename a template or change its document. Plans already started from it keep their
+    own copy (a plan version holds its content): only new plans start from the change."""
+    if not template.is_active:
+        raise ValidationError({"name": "This template is retired."})
+    name = _check_template_name(template.program, data.name, template)
+    return do_update_plan_template(actor, template, TemplateData(name, data.content))
+
+
+@transaction.atomic
+def do_update_plan_template(
+    actor: User | None, template: PlanTemplate, data: TemplateData
+) -> PlanTemplate:
+    template.name = data.name
+    template.content = data.content.to_json()
+    template.save(update_fields=["name", "content"])
+    record(
+        actor,
+        Action.UPDATE,
+        obj=template,
+        purpose=Purpose.HOPERAT,
+        detail={"program": str(template.program.public_id)},
+    )
+    return template
+
+
+def check_retire_plan_template(actor: User, template: PlanTemplate) -> PlanTemplate:
+    if not template.is_active:
+        raise ValidationError({"template": "This template is already retired."})
+    return do_retire_plan_template(actor, template)
+
+
+@transaction.atomic
+def do_retire_plan_template(actor: User | None, template: PlanTemplate) -> PlanTemplate:
+    """New plans can no longer start from it; plans started from it are unchanged."""
+    template.is_active = False
+    template.save(update_fields=["is_active"])
+    record(actor, Action.UPDATE, obj=template, purpose=Purpose.HOPERAT, detail={"retired": True})
     return template
 
 

@@ -11,7 +11,7 @@ class PlanSettingsAdmin(AuditedModelAdmin[PlanSettings]):
 
 @admin.register(PlanTemplate)
 class PlanTemplateAdmin(AuditedModelAdmin[PlanTemplate]):
-    """Templates are program set-up (no participant data), edited by administrators."""
+    """Emergency access: a program's directors keep its templates on `plans:templates`."""
 
     list_display = ["name", "program", "is_active"]
     list_filter = ["program", "is_active"]

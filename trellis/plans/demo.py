@@ -107,8 +107,48 @@ def demo_content(rng: random.Random, today: date, responsible_id: str, name: str
     )
 
 
+def template_content(program_name: str) -> c.PlanContent:
+    """A program's starting plan: the shape every plan shares, written to be made personal."""
+    problem = c.Problem(description="Presenting problem from the assessment (make it theirs)")
+    goal = c.Goal(problem=problem.key, words="“I want to …” (in the participant's words)")
+    objective = c.Objective(
+        goal=goal.key,
+        description="Reduce symptom severity on the program's main measure",
+        kind=c.ObjectiveKind.MEASURE,
+        instrument="PHQ-9",
+        comparator=c.Comparator.LT,
+        target=10,
+    )
+    attendance = c.Objective(
+        goal=goal.key,
+        description="Attend the scheduled groups",
+        kind=c.ObjectiveKind.ATTENDANCE,
+        comparator=c.Comparator.GE,
+        target=80,
+    )
+    return c.PlanContent(
+        problems=[problem],
+        goals=[goal],
+        objectives=[objective, attendance],
+        interventions=[
+            c.Intervention(
+                modality=f"{program_name} skills groups",
+                frequency="3 times a week",
+                objectives=[objective.key, attendance.key],
+            )
+        ],
+        discharge_criteria="Main measure below 10 for two weeks; aftercare arranged",
+    )
+
+
 def seed_plans(organization: Organization, *, rng: random.Random, today: date) -> int:
-    """Give active participants a signed plan (through the actions). Returns how many."""
+    """Give active participants a signed plan (through the actions). Returns how many.
+
+    Each program also gets one plan template (its set-up page shows it) if it has none."""
+    for program in organization.programs.filter(plan_templates__isnull=True).order_by("name"):
+        actions.do_create_plan_template(
+            None, program, actions.TemplateData("Standard plan", template_content(program.name))
+        )
     episodes = (
         Episode.objects.filter(program__organization=organization, status=EpisodeStatus.ACTIVE)
         .filter(plan__isnull=True)

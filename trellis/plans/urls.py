@@ -28,4 +28,15 @@ urlpatterns = [
     ),
     path("plans/diagnoses/", views.diagnosis_search, name="diagnoses"),
     path("plans/mine/", views.my_plan, name="mine"),
+    path("plans/programs/<uuid:program_id>/templates/", views.templates, name="templates"),
+    path(
+        "plans/programs/<uuid:program_id>/templates/<uuid:template_id>/",
+        views.template_edit,
+        name="template-edit",
+    ),
+    path(
+        "plans/programs/<uuid:program_id>/templates/<uuid:template_id>/retire/",
+        views.template_retire,
+        name="template-retire",
+    ),
 ]

@@ -1,5 +1,6 @@
 """Plan pages: the chart's Plan tab, the draft editor, signing, versions and comparison,
-the participant's acknowledgement on a tablet, and the participant's own view."""
+the participant's acknowledgement on a tablet, the participant's own view, and a program's
+plan templates (its director's set-up pages)."""
 
 from __future__ import annotations
 
@@ -22,8 +23,14 @@ from trellis.plans import actions, diagnoses, queries
 from trellis.plans import content as plan_content
 from trellis.plans.access import ClinicalAccess, access_clinical_episode
 from trellis.plans.models import PlanTemplate, PlanVersion
-from trellis.privacy.access import Scope, access_participant
+from trellis.privacy.access import (
+    Scope,
+    access_directed_program,
+    access_participant,
+    deny_object,
+)
 from trellis.privacy.decorators import staff_required
+from trellis.programs.models import Program
 
 
 def _versions(ca: ClinicalAccess) -> list[PlanVersion]:
@@ -346,3 +353,134 @@ def _editor_rows(document: plan_content.PlanContent, errors: dict[str, str]) -> 
         (o.key, o.description or "(objective without a description)") for o in document.objectives
     ]
     return {"problems": problems, "interventions": interventions, "objectives": objectives}
+
+
+# --- a program's plan templates: its director's set-up pages ----------------------------------
+
+
+@staff_required()
+def templates(request: AuthedRequest, program_id: str) -> HttpResponse:
+    """The program's plan templates; a name starts a new one (then its editor opens)."""
+    action = Action.UPDATE if request.method == "POST" else Action.VIEW
+    program = access_directed_program(request.user, program_id, action=action)
+    error = ""
+    if request.method == "POST":
+        try:
+            template = actions.check_create_plan_template(
+                request.user,
+                program,
+                actions.TemplateData(request.POST.get("name", ""), plan_content.PlanContent()),
+            )
+        except ValidationError as refused:
+            error = " ".join(refused.messages)
+        else:
+            messages.success(request, "Template created: write its starting plan below.")
+            return redirect(
+                "plans:template-edit", program_id=program.public_id, template_id=template.public_id
+            )
+    rows = queries.program_templates(program)
+    return render(
+        request,
+        "plans/templates.html",
+        {
+            "program": program,
+            "active": [t for t in rows if t.is_active],
+            "retired": [t for t in rows if not t.is_active],
+            "name": request.POST.get("name", ""),
+            "error": error,
+        },
+        status=422 if error else 200,
+    )
+
+
+def _program_template(user: Any, program: Program, template_id: str) -> PlanTemplate:
+    template = program.plan_templates.filter(public_id=lookup_id(template_id)).first()
+    if template is None:
+        raise deny_object(
+            user, object_type="plans.plantemplate", object_id=template_id, purpose=Purpose.HOPERAT
+        )
+    return template
+
+
+def _template_editor(
+    request: AuthedRequest,
+    program: Program,
+    template: PlanTemplate,
+    document: plan_content.PlanContent,
+    *,
+    name: str,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "plans/template_edit.html",
+        {
+            "program": program,
+            "template": template,
+            "name": name,
+            "document": document,
+            "rows": _editor_rows(document, errors or {}),
+            "errors": errors or {},
+            "template_mode": True,
+            "kinds": list(plan_content.OBJECTIVE_KIND_LABELS.items()),
+            "comparators": list(plan_content.COMPARATOR_LABELS.items()),
+            "diagnosis_list": diagnoses.all_diagnoses(),
+        },
+        status=status,
+    )
+
+
+@staff_required()
+def template_edit(request: AuthedRequest, program_id: str, template_id: str) -> HttpResponse:
+    """The template's name and starting document, in the plan editor's form. A refused
+    field saves nothing and keeps everything typed on screen."""
+    action = Action.UPDATE if request.method == "POST" else Action.VIEW
+    program = access_directed_program(request.user, program_id, action=action)
+    template = _program_template(request.user, program, template_id)
+    if request.method != "POST":
+        document = plan_content.load(template.content)
+        return _template_editor(request, program, template, document, name=template.name)
+    name = request.POST.get("name", "")
+    try:
+        document = plan_content.from_form(request.POST, {})
+    except plan_content.ContentErrors as error:
+        messages.error(request, "Nothing was saved: correct the fields marked below.")
+        return _template_editor(
+            request, program, template, error.partial, name=name, errors=error.errors, status=422
+        )
+    if request.POST.get("add"):
+        document = plan_content.add_row(document, request.POST["add"])
+    try:
+        actions.check_update_plan_template(
+            request.user, template, actions.TemplateData(name, document)
+        )
+    except ValidationError as refused:
+        errors = {"name": " ".join(refused.messages)}
+        return _template_editor(
+            request, program, template, document, name=name, errors=errors, status=422
+        )
+    if not request.POST.get("add"):
+        messages.success(
+            request, "Template saved. New plans start from it; started plans keep theirs."
+        )
+        return redirect("plans:templates", program_id=program.public_id)
+    return redirect(
+        "plans:template-edit", program_id=program.public_id, template_id=template.public_id
+    )
+
+
+@staff_required()
+@require_POST
+def template_retire(request: AuthedRequest, program_id: str, template_id: str) -> HttpResponse:
+    program = access_directed_program(request.user, program_id, action=Action.UPDATE)
+    template = _program_template(request.user, program, template_id)
+    try:
+        actions.check_retire_plan_template(request.user, template)
+    except ValidationError as error:
+        add_error_messages(request, error)
+    else:
+        messages.success(
+            request, f"“{template.name}” retired: new plans can no longer start from it."
+        )
+    return redirect("plans:templates", program_id=program.public_id)

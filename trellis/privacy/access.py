@@ -16,7 +16,7 @@ from django.http import Http404
 
 from trellis.audit.models import Action, Outcome, Purpose
 from trellis.audit.trail import record
-from trellis.lib.ids import parse_public_id
+from trellis.lib.ids import lookup_id, parse_public_id
 from trellis.participants.models import Episode, Participant
 from trellis.privacy.policy import (
     Scope,
@@ -25,7 +25,7 @@ from trellis.privacy.policy import (
     participant_filter,
     status_filter,
 )
-from trellis.programs.models import Role
+from trellis.programs.models import Program, Role
 
 if TYPE_CHECKING:
     from trellis.accounts.models import User
@@ -34,6 +34,7 @@ __all__ = [
     "EpisodeAccess",
     "ParticipantAccess",
     "Scope",
+    "access_directed_program",
     "access_episode",
     "access_participant",
     "deny_object",
@@ -319,3 +320,28 @@ def access_episode(
         detail={"scope": "clinical" if access.is_clinical_for(visible) else "demographic"},
     )
     return EpisodeAccess(episode=visible, participant_access=access)
+
+
+def access_directed_program(
+    user: User,
+    public_id: uuid.UUID | str,
+    *,
+    purpose: str = Purpose.HOPERAT,
+    action: str = Action.VIEW,
+) -> Program:
+    """A program the user directs (as its director or the organization's), for its set-up
+    pages (check-in schedules, on-call shifts, plan templates); else the audited 404.
+
+    Another program's director, and everyone who does not direct it, get the same 404 as
+    for a program that does not exist."""
+    program = (
+        Program.objects.filter(public_id=lookup_id(public_id))
+        .select_related("organization")
+        .first()
+    )
+    if program is None or not user.is_active or not grants_for(user).directs(program):
+        raise deny_object(
+            user, object_type="programs.program", object_id=public_id, purpose=purpose
+        )
+    record(user, action, obj=program, purpose=purpose, role=Role.PROGRAM_DIRECTOR)
+    return program

@@ -32,7 +32,9 @@ from trellis.worklist.models import (
 )
 from trellis.worklist.queries import (
     may_own,
+    on_call_candidates,
     on_call_clinicians,
+    overlapping_shifts,
     primary_clinicians,
     program_directors,
 )
@@ -448,6 +450,59 @@ def do_escalate_overdue_alerts(now: datetime | None = None) -> int:
     return escalated
 
 
+# A shift longer than this is almost always a typo (a year or a month off); a director who
+# means a longer cover adds consecutive shifts.
+LONGEST_SHIFT = timedelta(days=14)
+
+
+def check_set_on_call(
+    actor: User,
+    program: Program,
+    user: User,
+    *,
+    starts_at: datetime,
+    ends_at: datetime,
+    alongside: bool = False,
+    now: datetime | None = None,
+) -> ProgramOnCall:
+    """Put `user` on call for `program`. Only the program's clinical staff take shifts.
+
+    Overlaps: one person never holds two shifts at once. Two people on call at the same time
+    is allowed only when the director says so (`alongside`): both then receive the program's
+    urgent alerts, which is what a second, backup clinician is for; an accidental overlap
+    would double-page without anyone meaning it."""
+    now = now or timezone.now()
+    if not any(candidate.pk == user.pk for candidate in on_call_candidates(program)):
+        raise ValidationError(
+            {"user": "Only the program's clinicians and directors can be on call for it."}
+        )
+    if ends_at <= starts_at:
+        raise ValidationError({"ends_at": "The shift must end after it starts."})
+    if ends_at <= now:
+        raise ValidationError({"ends_at": "That shift has already ended."})
+    if ends_at - starts_at > LONGEST_SHIFT:
+        raise ValidationError(
+            {"ends_at": "A shift can last at most 14 days: add consecutive shifts for longer."}
+        )
+    overlapping = overlapping_shifts(program, starts_at, ends_at)
+    zone = program.organization.tz
+    for shift in overlapping:
+        when = (
+            f"{shift.starts_at.astimezone(zone):%b %-d %H:%M} to "
+            f"{shift.ends_at.astimezone(zone):%b %-d %H:%M}"
+        )
+        if shift.user_id == user.pk:
+            raise ValidationError({"starts_at": f"{user.name} is already on call {when}."})
+        if not alongside:
+            raise ValidationError(
+                {
+                    "alongside": f"{shift.user.name} is on call {when}. Tick “on call "
+                    "alongside” if both should receive urgent alerts, or change the times."
+                }
+            )
+    return do_set_on_call(actor, program, user, starts_at=starts_at, ends_at=ends_at)
+
+
 @transaction.atomic
 def do_set_on_call(
     actor: User | None, program: Program, user: User, *, starts_at: datetime, ends_at: datetime
@@ -457,5 +512,38 @@ def do_set_on_call(
     shift = ProgramOnCall.objects.create(
         program=program, user=user, starts_at=starts_at, ends_at=ends_at
     )
-    record(actor, Action.CREATE, obj=shift, purpose=Purpose.HOPERAT)
+    record(
+        actor,
+        Action.CREATE,
+        obj=shift,
+        purpose=Purpose.HOPERAT,
+        detail={"program": str(program.public_id), "user": str(user.public_id)},
+    )
+    return shift
+
+
+def check_end_on_call(
+    actor: User, shift: ProgramOnCall, *, now: datetime | None = None
+) -> ProgramOnCall | None:
+    """End a shift now, or cancel one that has not started (returns None then)."""
+    now = now or timezone.now()
+    if shift.ends_at <= now:
+        raise ValidationError({"shift": "That shift has already ended."})
+    return do_end_on_call(actor, shift, now=now)
+
+
+@transaction.atomic
+def do_end_on_call(actor: User, shift: ProgramOnCall, *, now: datetime) -> ProgramOnCall | None:
+    """A shift under way ends now and stays on the record; a shift that has not started is
+    cancelled (deleted: nobody was ever on call through it). Both are audited."""
+    detail = {"program": str(shift.program.public_id), "user": str(shift.user.public_id)}
+    if shift.starts_at >= now:
+        record(actor, Action.DELETE, obj=shift, purpose=Purpose.HOPERAT, detail=detail)
+        shift.delete()
+        return None
+    shift.ends_at = now
+    shift.save(update_fields=["ends_at"])
+    record(
+        actor, Action.UPDATE, obj=shift, purpose=Purpose.HOPERAT, detail=detail | {"ended": True}
+    )
     return shift

@@ -53,3 +53,31 @@ class TaskForm(forms.Form):
     def __init__(self, *args: Any, episodes: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["participant"].choices = episodes  # type: ignore[attr-defined]  # ChoiceField
+
+
+LOCAL_DATETIME = "%Y-%m-%dT%H:%M"
+
+
+class OnCallShiftForm(forms.Form):
+    """A new on-call shift. Times are read in the program's zone: validate the form inside
+    `timezone.override(program.tz)` (the view does)."""
+
+    user = forms.ChoiceField(label="Who is on call")
+    starts_at = forms.DateTimeField(
+        label="Starts",
+        input_formats=[LOCAL_DATETIME],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_DATETIME),
+    )
+    ends_at = forms.DateTimeField(
+        label="Ends",
+        input_formats=[LOCAL_DATETIME],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_DATETIME),
+    )
+    alongside = forms.BooleanField(
+        label="On call alongside anyone already on call then (both receive urgent alerts)",
+        required=False,
+    )
+
+    def __init__(self, *args: Any, people: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].choices = [("", "Choose a person"), *people]  # type: ignore[attr-defined]  # ChoiceField

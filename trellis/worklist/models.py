@@ -70,8 +70,12 @@ class RecipientReason(models.TextChoices):
 
 
 class ProgramOnCall(models.Model):
-    """Who is on call for a program's urgent alerts, and when."""
+    """Who is on call for a program's urgent alerts, and when.
 
+    Directors set shifts on the program's on-call page (`worklist:on-call`); the admin stays for
+    emergencies. Shifts are kept after they end: the list is the record of who was on call."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="on_call")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="on_call_shifts"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
@@ -191,4 +191,53 @@ def may_own(user: User, episode: Episode | None) -> bool:
         return True
     return (
         Episode.objects.filter(pk=episode.pk).filter(episode_filter(user, Scope.CLINICAL)).exists()
+    )
+
+
+# Who may take a program's on-call shift: its clinical staff (clinicians and directors of the
+# program or of the whole organization). Front desk and intake do not answer critical items.
+ON_CALL_ROLES = (Role.CLINICIAN, Role.PROGRAM_DIRECTOR)
+ON_CALL_HISTORY = timedelta(days=14)  # how far back the on-call page lists ended shifts
+
+
+def on_call_candidates(program: Program) -> list[User]:
+    """Active clinicians and directors of `program` (or of its organization), by name."""
+    from trellis.accounts.models import User
+
+    return list(
+        User.objects.filter(is_active=True)
+        .filter(
+            pk__in=Membership.objects.active()
+            .filter(role__in=ON_CALL_ROLES)
+            .filter(
+                Q(program=program)
+                | Q(program__isnull=True, organization_id=program.organization_id)
+            )
+            .values("user_id")
+        )
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def on_call_shifts(program: Program, now: datetime) -> dict[str, list[ProgramOnCall]]:
+    """A program's shifts as its on-call page shows them: on call now, upcoming, and those
+    that ended in the last 14 days (the record of who was on call). Three queries."""
+    shifts = ProgramOnCall.objects.filter(program=program).select_related("user")
+    return {
+        "current": list(shifts.filter(starts_at__lte=now, ends_at__gt=now).order_by("starts_at")),
+        "upcoming": list(shifts.filter(starts_at__gt=now).order_by("starts_at")),
+        "recent": list(
+            shifts.filter(ends_at__lte=now, ends_at__gt=now - ON_CALL_HISTORY).order_by("-ends_at")
+        ),
+    }
+
+
+def overlapping_shifts(
+    program: Program, starts_at: datetime, ends_at: datetime
+) -> list[ProgramOnCall]:
+    """Shifts of `program` that share any moment with [starts_at, ends_at)."""
+    return list(
+        ProgramOnCall.objects.filter(program=program, starts_at__lt=ends_at, ends_at__gt=starts_at)
+        .select_related("user")
+        .order_by("starts_at")
     )

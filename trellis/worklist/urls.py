@@ -12,4 +12,10 @@ urlpatterns = [
     path("<uuid:alert_id>/reassign/", views.alert_reassign, name="reassign"),
     path("<uuid:alert_id>/complete/", views.task_complete, name="complete"),
     path("tasks/new/", views.task_new, name="task-new"),
+    path("programs/<uuid:program_id>/on-call/", views.on_call, name="on-call"),
+    path(
+        "programs/<uuid:program_id>/on-call/<uuid:shift_id>/end/",
+        views.on_call_end,
+        name="on-call-end",
+    ),
 ]

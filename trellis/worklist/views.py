@@ -1,4 +1,5 @@
-"""My work (alerts), one alert with acknowledge and follow-up, and the Today panel."""
+"""My work (alerts), one alert with acknowledge and follow-up, the Today panel, and a
+program's on-call shifts (its director's set-up page)."""
 
 from __future__ import annotations
 
@@ -14,29 +15,40 @@ from django.views.decorators.http import require_POST
 
 from trellis.accounts.http import AuthedRequest
 from trellis.accounts.models import User
-from trellis.audit.models import Purpose
+from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record_list
+from trellis.lib.ids import lookup_id
 from trellis.lib.views import apply_validation_error
+from trellis.privacy.access import access_directed_program, deny_object
 from trellis.privacy.decorators import staff_required
-from trellis.programs.models import Role
+from trellis.programs.models import Program, Role
 from trellis.worklist.access import access_alert
 from trellis.worklist.actions import (
     check_add_comment,
     check_complete_task,
     check_create_task,
     check_document_follow_up,
+    check_end_on_call,
     check_reassign,
+    check_set_on_call,
     do_acknowledge_alert,
 )
 from trellis.worklist.forms import (
     CommentForm,
     CompleteForm,
     FollowUpForm,
+    OnCallShiftForm,
     ReassignForm,
     TaskForm,
 )
 from trellis.worklist.models import Alert, Priority
-from trellis.worklist.queries import alert_list, assignable_owners, task_episode_choices
+from trellis.worklist.queries import (
+    alert_list,
+    assignable_owners,
+    on_call_candidates,
+    on_call_shifts,
+    task_episode_choices,
+)
 
 FILTER_KINDS = [("", "Everything"), ("tasks", "Tasks"), ("alerts", "Alerts")]
 
@@ -208,3 +220,71 @@ def alert_follow_up(request: AuthedRequest, alert_id: str) -> HttpResponse:
             messages.success(request, "Follow-up documented; the alert is resolved.")
             return redirect("worklist:detail", alert_id=alert.public_id)
     return render(request, "worklist/detail.html", _detail_context(alert, form=form), status=422)
+
+
+# --- on-call shifts: a program director's set-up page -----------------------------------------
+
+
+def _on_call_page(
+    request: AuthedRequest, program: Program, form: OnCallShiftForm, status: int = 200
+) -> HttpResponse:
+    shifts = on_call_shifts(program, timezone.now())
+    return render(
+        request,
+        "worklist/on_call.html",
+        {"program": program, "form": form, "zone": program.organization.tz, **shifts},
+        status=status,
+    )
+
+
+@staff_required()
+def on_call(request: AuthedRequest, program_id: str) -> HttpResponse:
+    """Who is on call now and next for the program's urgent alerts; add a shift."""
+    action = Action.UPDATE if request.method == "POST" else Action.VIEW
+    program = access_directed_program(request.user, program_id, action=action)
+    people = {str(u.public_id): u for u in on_call_candidates(program)}
+    form = OnCallShiftForm(
+        request.POST or None, people=[(key, user.name) for key, user in people.items()]
+    )
+    if request.method != "POST":
+        return _on_call_page(request, program, form)
+    with timezone.override(program.organization.tz):
+        valid = form.is_valid()
+    if valid:
+        try:
+            check_set_on_call(
+                request.user,
+                program,
+                people[form.cleaned_data["user"]],
+                starts_at=form.cleaned_data["starts_at"],
+                ends_at=form.cleaned_data["ends_at"],
+                alongside=form.cleaned_data["alongside"],
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, "Shift added.")
+            return redirect("worklist:on-call", program_id=program.public_id)
+    return _on_call_page(request, program, form, status=422)
+
+
+@require_POST
+@staff_required()
+def on_call_end(request: AuthedRequest, program_id: str, shift_id: str) -> HttpResponse:
+    """End a shift under way now, or cancel one that has not started."""
+    program = access_directed_program(request.user, program_id, action=Action.UPDATE)
+    shift = program.on_call.filter(public_id=lookup_id(shift_id)).select_related("user").first()
+    if shift is None:
+        raise deny_object(
+            request.user,
+            object_type="worklist.programoncall",
+            object_id=shift_id,
+            purpose=Purpose.HOPERAT,
+        )
+    try:
+        ended = check_end_on_call(request.user, shift)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Shift ended." if ended else "Shift cancelled.")
+    return redirect("worklist:on-call", program_id=program.public_id)

@@ -338,6 +338,9 @@ def do_record_past_response(
     return response
 
 
+CORRECTION_REASON_LENGTH = 500
+
+
 def check_correct_response(
     actor: User, original: Response, answers: dict[str, Any], *, reason: str
 ) -> Response:
@@ -346,14 +349,23 @@ def check_correct_response(
         raise ValidationError({"reason": "Say why the response is corrected."})
     if original.corrections.exists():
         raise ValidationError({"__all__": "Correct the latest version of this response."})
+    if len(reason.strip()) > CORRECTION_REASON_LENGTH:
+        raise ValidationError(
+            {"reason": f"Keep the reason under {CORRECTION_REASON_LENGTH} characters."}
+        )
     instrument = get_instrument(original.instrument_code, original.instrument_version)
     cleaned = _checked_answers(instrument, answers)
-    return do_correct_response(actor, original, instrument, cleaned)
+    return do_correct_response(actor, original, instrument, cleaned, reason=reason.strip())
 
 
 @transaction.atomic
 def do_correct_response(
-    actor: User, original: Response, instrument: Instrument, answers: dict[str, str]
+    actor: User,
+    original: Response,
+    instrument: Instrument,
+    answers: dict[str, str],
+    *,
+    reason: str,
 ) -> Response:
     episode = Episode.objects.select_related("program__organization").get(pk=original.episode_id)
     correction = Response.objects.create(
@@ -366,6 +378,7 @@ def do_correct_response(
         submitted_by=actor,
         channel=Channel.STAFF,
         corrects=original,
+        correction_reason=reason,
     )
     record(
         actor,

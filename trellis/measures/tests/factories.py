@@ -70,7 +70,7 @@ def complete_checkin(
 def url_walk_values(target: Participant) -> dict[str, str]:
     """Values for tests/test_url_access.py: the target's measures and alert data (a PHQ-9 with
     item 9 above 0 raises an alert), an open check-in and its one-time link."""
-    from trellis.measures.actions import do_issue_link
+    from trellis.measures.actions import ScheduleData, do_create_schedule, do_issue_link
     from trellis.worklist.models import Alert
 
     response = complete_checkin(target, 12, item9=1)
@@ -81,4 +81,11 @@ def url_walk_values(target: Participant) -> dict[str, str]:
         "response_id": str(response.public_id),
         "link": do_issue_link(None, administration),
         "code": "PHQ-9",
+        "schedule_id": str(
+            do_create_schedule(
+                None,
+                target.episodes.get().program,
+                ScheduleData("GAD-7", "weekly", weekday=3, window_days=2),
+            ).public_id
+        ),
     }

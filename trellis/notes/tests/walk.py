@@ -1,12 +1,14 @@
 """Values for the URL walk (tests/test_url_access.py): a signed plan (version 1), a draft
-(version 2) and a signed progress note of the target, written by their primary clinician."""
+(version 2) and a signed progress note of the target, written by their primary clinician;
+a plan template of the target's program."""
 
 from __future__ import annotations
 
 from tests.personas import PASSWORD, World
 from trellis.notes.tests.factory import signed_note
 from trellis.participants.models import Participant
-from trellis.plans.actions import check_start_plan
+from trellis.plans.actions import TemplateData, check_start_plan, do_create_plan_template
+from trellis.plans.content import PlanContent
 from trellis.plans.tests.factory import signed_plan
 
 
@@ -16,7 +18,14 @@ def plans_notes_walk_values(world: World, target: Participant) -> dict[str, str]
     signed_plan(author, episode, PASSWORD)
     check_start_plan(author, episode)
     note = signed_note(author, episode, PASSWORD)
-    return {"number": "1", "note_id": str(note.public_id)}
+    template = do_create_plan_template(
+        None, episode.program, TemplateData("Walk template", PlanContent())
+    )
+    return {
+        "number": "1",
+        "note_id": str(note.public_id),
+        "template_id": str(template.public_id),
+    }
 
 
 def group_notes_walk_values(world: World, target: Participant) -> dict[str, str]:

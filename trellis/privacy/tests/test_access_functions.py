@@ -40,7 +40,7 @@ from trellis.notes.tests.walk import group_notes_walk_values, plans_notes_walk_v
 from trellis.participants.actions import do_open_episode
 from trellis.participants.models import EpisodeStatus
 from trellis.plans.access import access_clinical_episode
-from trellis.privacy.access import access_episode, access_participant
+from trellis.privacy.access import access_directed_program, access_episode, access_participant
 from trellis.privacy.setup import (
     access_setup_program,
     access_setup_room,
@@ -166,6 +166,13 @@ CASES = [
         "episode_id",
         "other_clinician",  # runs the program's meetings, not on this care team
         "clinician",
+    ),
+    Case(
+        "a program's set-up (its director only)",
+        lambda w, v, u, i: access_directed_program(u, i),
+        "program_id",
+        "clinician",  # works in the program, does not direct it
+        "director",
     ),
     Case(
         "a program's schedule",
@@ -339,6 +346,7 @@ PAGES = [
     Page("/worklist/{id}/", "alert_id", "outsider"),
     Page("/meetings/{id}/", "meeting_id", "outsider"),
     Page("/schedule/programs/{id}/attendance/", "program_id", "outsider"),
+    Page("/worklist/programs/{id}/on-call/", "program_id", "clinician"),
     Page("/schedule/series/{id}/", "series_id", "outsider"),
     Page("/programs/{id}/setup/", "program_id", "front_desk"),
     Page("/programs/{id}/setup/tracks/", "program_id", "outsider"),

@@ -32,6 +32,14 @@ def test_hub_lists_the_set_up_pages(world: World, client_for: Callable[[User], C
     assert f"/programs/{world.program.public_id}/setup/tracks/" in text
     assert f"/programs/sites/{world.site.public_id}/rooms/" in text
     assert '/programs/sites/"' not in text  # sites are for organization administrators
+    # Clinical set-up pages of other apps are listed for the program's director.
+    for path in (
+        f"/worklist/programs/{world.program.public_id}/on-call/",
+        f"/measures/programs/{world.program.public_id}/schedules/",
+        f"/plans/programs/{world.program.public_id}/templates/",
+        "/measures/instruments/import/",
+    ):
+        assert path in text
 
 
 def test_staff_of_the_program_who_do_not_direct_it_get_404_with_a_denial(
@@ -65,7 +73,11 @@ def test_administrator_sets_up_any_program_of_the_organization(
     admin = make_administrator(world)
     response = client_for(admin).get(f"/programs/{world.sud_program.public_id}/setup/")
     assert response.status_code == 200
-    assert "/programs/sites/" in response.content.decode()
+    text = response.content.decode()
+    assert "/programs/sites/" in text
+    # An administrator who does not direct the program is not offered its clinical set-up.
+    assert "/on-call/" not in text
+    assert "/schedules/" not in text
 
 
 def _post(**overrides: Any) -> dict[str, Any]:

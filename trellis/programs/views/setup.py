@@ -19,6 +19,7 @@ from trellis.accounts.http import AuthedRequest
 from trellis.lib.views import apply_validation_error
 from trellis.participants.models import EpisodeStatus
 from trellis.privacy.decorators import staff_required
+from trellis.privacy.policy import grants_for
 from trellis.privacy.setup import (
     access_setup_program,
     access_setup_track,
@@ -37,11 +38,16 @@ class SetupPage:
     label: str
     url_name: str  # reversed with the program's public id as `program_id`
     description: str
+    # Clinical set-up (check-ins, on-call, plan templates) is for the program's directors
+    # only (`privacy.access.access_directed_program`); an organization administrator who
+    # does not direct the program is not offered it.
+    directors_only: bool = False
+    per_program: bool = True  # False: one page for the organization, reversed without ids
 
 
-# Every set-up page of a program, in the order the hub lists them. Pages of other apps join
-# this list when they land (check-in schedules, on-call shifts, plan templates, attendance
-# corrections, instrument import): one entry each, reversed with `program_id`.
+# Every set-up page of a program, in the order the hub lists them: one entry per page,
+# reversed with `program_id` (pages reached from a chart, such as one episode's check-in
+# exception or a response correction, are linked from there instead).
 SETUP_PAGES: list[SetupPage] = [
     SetupPage(
         "Tracks",
@@ -53,14 +59,47 @@ SETUP_PAGES: list[SetupPage] = [
         "programs:staff",
         "Licences and their expiry, and who supervises each trainee (co-signature).",
     ),
+    SetupPage(
+        "On-call shifts",
+        "worklist:on-call",
+        "Who receives urgent alerts first, now and next; add, end or cancel shifts.",
+        directors_only=True,
+    ),
+    SetupPage(
+        "Check-in schedules",
+        "measures:schedules",
+        "Which measures participants are asked to complete, when, and for how long.",
+        directors_only=True,
+    ),
+    SetupPage(
+        "Plan templates",
+        "plans:templates",
+        "Starting points for treatment plans: problems, goals, objectives, interventions.",
+        directors_only=True,
+    ),
+    SetupPage(
+        "Import an instrument",
+        "measures:instrument-import",
+        "Add a measure from a FHIR Questionnaire file: preview, then confirm.",
+        directors_only=True,
+        per_program=False,
+    ),
 ]
 
 
 @staff_required()
 def hub(request: AuthedRequest, program_id: uuid.UUID) -> HttpResponse:
     program = access_setup_program(request.user, program_id)
+    directs = grants_for(request.user).directs(program)
     pages = [
-        (p, reverse(p.url_name, kwargs={"program_id": program.public_id})) for p in SETUP_PAGES
+        (
+            p,
+            reverse(p.url_name, kwargs={"program_id": program.public_id})
+            if p.per_program
+            else reverse(p.url_name),
+        )
+        for p in SETUP_PAGES
+        if directs or not p.directors_only
     ]
     site = program.site
     return render(
