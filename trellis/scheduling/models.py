@@ -39,8 +39,12 @@ class SessionKind(models.TextChoices):
 
 
 class Mode(models.TextChoices):
+    """How a session is held. A hybrid session has a room and a video link; each person's
+    attendance then records which of the two they joined (in person or telehealth)."""
+
     IN_PERSON = "in_person", "In person"
     TELEHEALTH = "telehealth", "Telehealth"
+    HYBRID = "hybrid", "Hybrid (room and video)"
 
 
 class SessionSeriesQuerySet(models.QuerySet["SessionSeries"]):
@@ -289,6 +293,10 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"Attendance {self.pk}"
+
+    @property
+    def attended(self) -> bool:
+        return self.status in ATTENDED
 
 
 class EpisodeHoursOverride(models.Model):

@@ -72,10 +72,15 @@ class Slot:
         return self.row is not None and self.row.is_locked
 
     @property
+    def hybrid(self) -> bool:
+        return self.mode == Mode.HYBRID
+
+    @property
     def place(self) -> str:
         if self.mode == Mode.TELEHEALTH:
             return "Telehealth"
-        return str(self.room.name) if self.room else "Room to be set"
+        room = str(self.room.name) if self.room else "Room to be set"
+        return f"{room} and video" if self.mode == Mode.HYBRID else room
 
 
 def series_queryset() -> SessionSeriesQuerySet:
