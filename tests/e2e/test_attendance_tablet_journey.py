@@ -14,7 +14,8 @@ from playwright.sync_api import Locator, Page, expect
 from tests.personas import World, make_participant
 from trellis.participants.models import Participant
 from trellis.programs.models import ClinicianKind
-from trellis.scheduling.models import Attendance
+from trellis.scheduling import actions
+from trellis.scheduling.models import Attendance, Mode
 from trellis.scheduling.tests.factory import daily_group, enroll, local_today
 
 pytestmark = pytest.mark.e2e
@@ -117,3 +118,37 @@ def test_presence_before_the_start_is_refused_on_the_tablet(
     )
     expect(page.locator("#marked-count")).to_have_text("1 of 1 marked")
     expect(page.get_by_role("button", name="Mark attendance complete")).to_have_count(0)
+
+
+def test_at_a_hybrid_session_each_person_is_marked_in_person_or_by_video(
+    e2e_world: World, sign_in: Callable[[str], Page], live_server: object
+) -> None:
+    world = e2e_world
+    today = local_today(world)
+    group = actions.do_create_series(
+        world.director, world.evening,
+        actions.SeriesData(
+            name="Hybrid group", start_time=time(0, 0), duration_minutes=120,
+            rrule="FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR,SA,SU", dtstart=today - timedelta(days=7),
+            capacity=12, mode=Mode.HYBRID, room=world.room,
+            telehealth_url="https://video.example.test/hybrid", facilitators=[world.clinician],
+        ),
+    )  # fmt: skip
+    enroll(group, world.participant)
+    name = world.participant.display_name
+
+    page = sign_in("casey.clinician")
+    page.set_viewport_size({"width": 820, "height": 1180})
+    page.goto(f"{live_server}/schedule/series/{group.public_id}/{today:%Y-%m-%d}/")
+    expect(page.get_by_text("Room 2 and video")).to_be_visible()
+    page.get_by_role("button", name=f"Present: {name}").click()
+    row = page.locator(f"#row-{world.participant.episodes.get().public_id}")
+    expect(row).to_contain_text("in person")
+    # Changing how they joined re-records the same status with the new mode.
+    page.get_by_label(f"Joined how: {name}").select_option(label="Video")
+    expect(row).to_contain_text("by video")
+    mark = Attendance.objects.get()
+    assert (mark.status, mark.mode) == ("present", Mode.TELEHEALTH)
+    box = row.bounding_box()
+    assert box is not None
+    assert box["height"] <= 100

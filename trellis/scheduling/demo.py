@@ -49,7 +49,7 @@ def _plans(track: Track) -> list[tuple[str, str, time, int, str, list[str]]]:
             ("DBT skills", "FREQ=WEEKLY;BYDAY=MO,WE", time(18, 0), 150, Mode.IN_PERSON, DBT_TOPICS),
             ("Process group", "FREQ=WEEKLY;BYDAY=TH", time(18, 0), 180, Mode.TELEHEALTH,
              PROCESS_TOPICS),
-            ("Skills practice", "FREQ=WEEKLY;BYDAY=TU", time(18, 0), 120, Mode.IN_PERSON, []),
+            ("Skills practice", "FREQ=WEEKLY;BYDAY=TU", time(18, 0), 120, Mode.HYBRID, []),
         ]  # fmt: skip
     if "week" in name:
         return [
@@ -62,6 +62,14 @@ def _plans(track: Track) -> list[tuple[str, str, time, int, str, list[str]]]:
         ("Morning process", "FREQ=WEEKLY;BYDAY=TU,TH", time(9, 0), 150, Mode.IN_PERSON,
          PROCESS_TOPICS),
     ]  # fmt: skip
+
+
+def _joined(session_mode: str, episode_id: int) -> str:
+    """How a person joined: a hybrid session is joined by video by about a third of people
+    (by id, not by the random stream, so the rest of the demo stays as it was)."""
+    if session_mode == Mode.HYBRID:
+        return Mode.TELEHEALTH if episode_id % 3 == 0 else Mode.IN_PERSON
+    return Mode.TELEHEALTH if session_mode == Mode.TELEHEALTH else Mode.IN_PERSON
 
 
 def seed_schedule_history(
@@ -89,6 +97,7 @@ def seed_schedule_history(
                 for p_index, (name, rule, at, minutes, mode, topics) in enumerate(_plans(track)):
                     room = rooms[(t_index + p_index) % len(rooms)] if rooms else None
                     in_person = mode == Mode.IN_PERSON and room is not None
+                    hybrid = mode == Mode.HYBRID and room is not None
                     facilitators = (
                         [clinicians[(t_index + p_index) % len(clinicians)]] if clinicians else []
                     )
@@ -103,8 +112,12 @@ def seed_schedule_history(
                                 rrule=rule,
                                 dtstart=first,
                                 capacity=max(track.capacity, 12),
-                                mode=Mode.IN_PERSON if in_person else Mode.TELEHEALTH,
-                                room=room if in_person else None,
+                                mode=Mode.IN_PERSON
+                                if in_person
+                                else Mode.HYBRID
+                                if hybrid
+                                else Mode.TELEHEALTH,
+                                room=room if in_person or hybrid else None,
                                 telehealth_url=""
                                 if in_person
                                 else "https://telehealth.example.test/trellis-demo",
@@ -213,7 +226,7 @@ def _attendance(
                     episode_id=episode_id,
                     status=status,
                     minutes_late=late,
-                    mode=Mode.TELEHEALTH if slot.mode == Mode.TELEHEALTH else Mode.IN_PERSON,
+                    mode=_joined(slot.mode, episode_id),
                     minutes_attended=minutes_attended(status, slot.duration_minutes, late, 0),
                     session_date=slot.date,
                     scheduled_minutes=slot.duration_minutes,

@@ -20,6 +20,8 @@ from trellis.participants.models import Episode
 from trellis.programs.models import Program, Room
 from trellis.scheduling import recurrence
 from trellis.scheduling.models import (
+    HAS_LINK,
+    HAS_ROOM,
     Attendance,
     CalendarFeed,
     Mode,
@@ -76,6 +78,11 @@ class Slot:
         return self.mode == Mode.HYBRID
 
     @property
+    def join_url(self) -> str:
+        """The video link people follow (telehealth and hybrid sessions), https only."""
+        return self.telehealth_url if self.mode in HAS_LINK else ""
+
+    @property
     def place(self) -> str:
         if self.mode == Mode.TELEHEALTH:
             return "Telehealth"
@@ -119,8 +126,9 @@ def _slot(series: SessionSeries, index: int, original: date, row: Occurrence | N
         duration = row.moved_duration_minutes or duration
         if row.mode:
             mode = row.mode
-            room = row.room if row.mode == Mode.IN_PERSON else None
-            url = row.telehealth_url if row.mode == Mode.TELEHEALTH else url
+            # The row keeps a room or link only where it differs from the series'.
+            room = (row.room or series.room) if row.mode in HAS_ROOM else None
+            url = (row.telehealth_url or url) if row.mode in HAS_LINK else url
         elif row.room is not None:
             room = row.room
         if row.substitute is not None:
