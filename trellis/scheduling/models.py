@@ -306,7 +306,12 @@ class Attendance(models.Model):
     status = models.CharField(max_length=24, choices=AttendanceStatus.choices)
     minutes_late = models.PositiveSmallIntegerField(default=0)
     minutes_left_early = models.PositiveSmallIntegerField(default=0)
-    mode = models.CharField(max_length=20, choices=Mode.choices, default=Mode.IN_PERSON)
+    # How this person joined: a hybrid session is joined one way or the other.
+    mode = models.CharField(
+        max_length=20,
+        choices=[(Mode.IN_PERSON, Mode.IN_PERSON.label), (Mode.TELEHEALTH, Mode.TELEHEALTH.label)],
+        default=Mode.IN_PERSON,
+    )
     minutes_attended = models.PositiveSmallIntegerField(default=0)
     # Denormalized from the occurrence so weekly sums are one indexed query per week.
     session_date = models.DateField()
