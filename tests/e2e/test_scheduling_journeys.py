@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -22,7 +22,11 @@ def test_facilitator_takes_attendance_with_a_late_arrival_and_a_walk_in(
     e2e_world: World, sign_in: Callable[[str], Page], live_server: object
 ) -> None:
     world = e2e_world
-    group = daily_group(world, dtstart=local_today(world) - timedelta(days=7), minutes=120)
+    # Midnight to 2 am: tonight's session has always started, whenever the test runs (nobody
+    # is marked present before the start).
+    group = daily_group(
+        world, dtstart=local_today(world) - timedelta(days=7), at=time(0, 0), minutes=120
+    )
     enroll(group, world.participant)
     regular = make_participant(
         world.organization, "MRN-1003", "Avery", "Fernsby", program=world.program,

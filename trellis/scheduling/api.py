@@ -51,7 +51,9 @@ from trellis.scheduling.queries import (
 router = Router(tags=["scheduling"])
 
 KindName = Literal["group", "individual", "family", "medication_review"]
-ModeName = Literal["in_person", "telehealth"]
+ModeName = Literal["in_person", "telehealth", "hybrid"]
+AttendanceModeName = Literal["in_person", "telehealth"]  # how one person joined
+GroupTypeName = Literal["open", "closed", "cohort"]
 StatusName = Literal[
     "present", "late", "left_early", "absent_excused", "absent_unexcused", "cancelled_by_program"
 ]
@@ -73,6 +75,9 @@ class SeriesIn(Schema):
     facilitators: list[UUID] = Field(default_factory=list, max_length=20)
     topics: list[str] = Field(default_factory=list, max_length=52)
     participant_specific: bool = False
+    group_type: GroupTypeName = "open"
+    cohort_start: date | None = None
+    cohort_end: date | None = None
     override_reason: str = Field(default="", max_length=200)
 
 
@@ -88,6 +93,9 @@ class SeriesPatch(Schema):
     telehealth_url: str | None = Field(default=None, max_length=200)
     facilitators: list[UUID] | None = Field(default=None, max_length=20)
     topics: list[str] | None = Field(default=None, max_length=52)
+    group_type: GroupTypeName | None = None
+    cohort_start: date | None = None
+    cohort_end: date | None = None
     from_date: date | None = Field(
         default=None, description="Apply to this and following sessions (splits the series)."
     )
@@ -117,6 +125,9 @@ class SeriesOut(Schema):
     capacity: int
     topics: list[str]
     participant_specific: bool
+    group_type: str
+    cohort_start: date | None
+    cohort_end: date | None
     split_from: UUID | None
 
 
@@ -129,6 +140,7 @@ class OccurrenceOut(Schema):
     ends_at: datetime
     mode: str
     room: RefOut | None
+    telehealth_url: str
     facilitators: list[RefOut]
     topic: str
     cancelled: bool
@@ -155,7 +167,7 @@ class AttendanceIn(Schema):
     status: StatusName
     minutes_late: int = Field(default=0, ge=0, le=600)
     minutes_left_early: int = Field(default=0, ge=0, le=600)
-    mode: ModeName | None = None
+    mode: AttendanceModeName | None = None
     reason: str = Field(default="", max_length=300, description="Needed once attendance is locked.")
     walk_in_reason: str = Field(
         default="", max_length=200, description="For someone not on the roster."
@@ -216,6 +228,9 @@ def _series_out(series: SessionSeries) -> SeriesOut:
         capacity=series.capacity,
         topics=list(series.topics or []),
         participant_specific=series.participant_specific,
+        group_type=series.group_type,
+        cohort_start=series.cohort_start,
+        cohort_end=series.cohort_end,
         split_from=series.split_from.public_id if series.split_from else None,
     )
 
@@ -230,6 +245,7 @@ def _occurrence_out(slot: Slot) -> OccurrenceOut:
         ends_at=slot.ends_at,
         mode=slot.mode,
         room=_ref(slot.room) if slot.room else None,
+        telehealth_url=slot.join_url,
         facilitators=[_ref(u) for u in slot.facilitators],
         topic=slot.topic,
         cancelled=slot.cancelled,
@@ -305,6 +321,9 @@ def create_series(request: HttpRequest, payload: SeriesIn) -> Status[SeriesOut]:
         facilitators=_facilitators(payload.facilitators),
         topics=payload.topics,
         participant_specific=payload.participant_specific,
+        group_type=payload.group_type,
+        cohort_start=payload.cohort_start,
+        cohort_end=payload.cohort_end,
     )
     series = actions.check_create_series(user, track, data, override_reason=payload.override_reason)
     return Status(201, _series_out(series_queryset().get(pk=series.pk)))
@@ -331,10 +350,13 @@ def update_series(request: HttpRequest, series_id: str, payload: SeriesPatch) ->
     _managed(user, series)
     data = actions.SeriesData.of(series)
     for name in ("name", "kind", "start_time", "duration_minutes", "rrule", "capacity", "mode",
-                 "telehealth_url", "topics"):  # fmt: skip
+                 "telehealth_url", "topics", "group_type"):  # fmt: skip
         value = getattr(payload, name)
         if value is not None:
             setattr(data, name, value)
+    for name in ("cohort_start", "cohort_end"):
+        if name in payload.model_fields_set:
+            setattr(data, name, getattr(payload, name))
     if "room" in payload.model_fields_set:
         data.room = _room(user, payload.room, series.track.program.organization_id)
     if payload.facilitators is not None:

@@ -68,7 +68,7 @@ def _plans(track: Track) -> list[Plan]:
         return [
             ("DBT skills", "FREQ=WEEKLY;BYDAY=MO,WE", 150, Mode.IN_PERSON, DBT_TOPICS),
             ("Process group", "FREQ=WEEKLY;BYDAY=TH", 180, Mode.TELEHEALTH, PROCESS_TOPICS),
-            ("Skills practice", "FREQ=WEEKLY;BYDAY=TU", 120, Mode.IN_PERSON, []),
+            ("Skills practice", "FREQ=WEEKLY;BYDAY=TU", 120, Mode.HYBRID, []),
         ]
     if "week" in name:
         return [
@@ -145,13 +145,14 @@ def _series_plans(organization: Organization, first: date) -> list[tuple[Track, 
             minutes = min(minutes, window)
             days = frozenset(recurrence.parse_rule(rule).days)
             begins, ends = _minutes(opens), _minutes(opens) + minutes
-            fixed: dict[str, str] = {
-                Delivery.IN_PERSON: Mode.IN_PERSON,
-                Delivery.TELEHEALTH: Mode.TELEHEALTH,
-            }
-            mode_chosen = fixed.get(track.delivery, planned_mode)
+            # A telehealth track meets by video; an in-person track never by video alone.
+            mode_chosen = planned_mode
+            if track.delivery == Delivery.TELEHEALTH:
+                mode_chosen = Mode.TELEHEALTH
+            elif track.delivery == Delivery.IN_PERSON and planned_mode == Mode.TELEHEALTH:
+                mode_chosen = Mode.IN_PERSON
             room = None
-            if mode_chosen == Mode.IN_PERSON:
+            if mode_chosen in (Mode.IN_PERSON, Mode.HYBRID):
                 room = next(
                     (
                         r
@@ -162,7 +163,8 @@ def _series_plans(organization: Organization, first: date) -> list[tuple[Track, 
                 )
                 if room is None and track.delivery == Delivery.IN_PERSON:
                     raise RuntimeError(f"Demo schedule: no free room for {track} {name}.")
-                mode_chosen = Mode.IN_PERSON if room is not None else Mode.TELEHEALTH
+                if room is None:
+                    mode_chosen = Mode.TELEHEALTH
             people = staff.get(track.program_id, [])
             rotated = (
                 people[offset % len(people) :] + people[: offset % len(people)] if people else []
@@ -188,7 +190,7 @@ def _series_plans(organization: Organization, first: date) -> list[tuple[Track, 
                         mode=mode_chosen,
                         room=room,
                         telehealth_url=""
-                        if room is not None
+                        if mode_chosen == Mode.IN_PERSON
                         else "https://telehealth.example.test/trellis-demo",
                         facilitators=[facilitator],
                         topics=list(topics),
@@ -196,6 +198,14 @@ def _series_plans(organization: Organization, first: date) -> list[tuple[Track, 
                 )
             )
     return result
+
+
+def _joined(session_mode: str, episode_id: int) -> str:
+    """How a person joined: a hybrid session is joined by video by about a third of people
+    (by id, not by the random stream, so the rest of the demo stays as it was)."""
+    if session_mode == Mode.HYBRID:
+        return Mode.TELEHEALTH if episode_id % 3 == 0 else Mode.IN_PERSON
+    return Mode.TELEHEALTH if session_mode == Mode.TELEHEALTH else Mode.IN_PERSON
 
 
 def seed_schedule_history(
@@ -313,7 +323,7 @@ def _attendance(
                     episode_id=episode_id,
                     status=status,
                     minutes_late=late,
-                    mode=Mode.TELEHEALTH if slot.mode == Mode.TELEHEALTH else Mode.IN_PERSON,
+                    mode=_joined(slot.mode, episode_id),
                     minutes_attended=minutes_attended(status, slot.duration_minutes, late, 0),
                     session_date=slot.date,
                     scheduled_minutes=slot.duration_minutes,

@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from trellis.accounts.models import User
 from trellis.programs.models import Membership, Program, Room
 from trellis.scheduling.actions import SeriesData
-from trellis.scheduling.models import AttendanceStatus, Mode, SessionKind
+from trellis.scheduling.models import AttendanceStatus, GroupType, Mode, SessionKind
 from trellis.scheduling.queries import clinical_staff
 
 
@@ -56,7 +56,9 @@ class SeriesForm(forms.Form):
     room = forms.ModelChoiceField(
         queryset=Room.objects.none(), required=False, to_field_name="public_id"
     )
-    telehealth_url = forms.URLField(required=False, label="Telehealth link")
+    telehealth_url = forms.URLField(
+        required=False, label="Video link", help_text="For telehealth and hybrid sessions."
+    )
     facilitators = StaffChoiceField(
         queryset=User.objects.none(), required=False, to_field_name="public_id"
     )
@@ -68,6 +70,19 @@ class SeriesForm(forms.Form):
     )
     participant_specific = forms.BooleanField(
         required=False, label="For named participants (individual or family sessions)"
+    )
+    group_type = forms.ChoiceField(
+        choices=GroupType.choices,
+        initial=GroupType.OPEN,
+        label="Group type",
+        help_text="Who may still join the roster: anyone at any time (open), only before the "
+        "first session (closed), or only before a cohort's first day (cohort).",
+    )
+    cohort_start = forms.DateField(
+        required=False, widget=DateInput, label="Cohort's first day", help_text="Cohorts only."
+    )
+    cohort_end = forms.DateField(
+        required=False, widget=DateInput, label="Cohort's last day", help_text="Cohorts only."
     )
     from_date = forms.DateField(
         required=False,
@@ -106,6 +121,9 @@ class SeriesForm(forms.Form):
             capacity=cleaned["capacity"],
             topics=[line for line in (cleaned.get("topics") or "").splitlines() if line.strip()],
             participant_specific=cleaned.get("participant_specific", False),
+            group_type=cleaned["group_type"],
+            cohort_start=cleaned.get("cohort_start"),
+            cohort_end=cleaned.get("cohort_end"),
         )
 
 

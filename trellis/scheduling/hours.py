@@ -77,6 +77,11 @@ class WeekHours:
     attended_minutes: int = 0
     remaining_minutes: int = 0
     attended_by_day: dict[date, int] = field(default_factory=dict)
+    # Sessions per day the person was expected at and has no mark for: past ones ("not
+    # marked", someone has to mark them) apart from ones still to come.
+    unmarked_by_day: dict[date, int] = field(default_factory=dict)
+    upcoming_by_day: dict[date, int] = field(default_factory=dict)
+    absent_by_day: dict[date, int] = field(default_factory=dict)
 
     @property
     def scheduled(self) -> Decimal:
@@ -90,23 +95,48 @@ class WeekHours:
     def projected(self) -> Decimal:
         return hours(self.attended_minutes + self.remaining_minutes)
 
-    @property
-    def band(self) -> str:
-        """ "below" / "within" / "above" the range, by projected hours (attended for the past)."""
-        if self.projected < self.min_hours:
+    def _band(self, value: Decimal) -> str:
+        if value < self.min_hours:
             return "below"
-        if self.projected > self.max_hours:
+        if value > self.max_hours:
             return "above"
         return "within"
 
-    def days(self) -> list[tuple[date, Decimal]]:
-        return [
-            (
-                self.week_start + timedelta(days=n),
-                hours(self.attended_by_day.get(self.week_start + timedelta(days=n), 0)),
+    @property
+    def band(self) -> str:
+        """ "below" / "within" / "above" the range, by projected hours (attended for the past)."""
+        return self._band(self.projected)
+
+    @property
+    def attended_band(self) -> str:
+        """ "below" / "within" / "above" the range, by hours attended so far."""
+        return self._band(self.attended)
+
+    def days(self) -> list[DayHours]:
+        result = []
+        for n in range(7):
+            day = self.week_start + timedelta(days=n)
+            result.append(
+                DayHours(
+                    day,
+                    hours(self.attended_by_day.get(day, 0)),
+                    unmarked=self.unmarked_by_day.get(day, 0),
+                    upcoming=self.upcoming_by_day.get(day, 0),
+                    absent=self.absent_by_day.get(day, 0),
+                )
             )
-            for n in range(7)
-        ]
+        return result
+
+
+@dataclass(frozen=True)
+class DayHours:
+    """One person's day on the dashboard: hours attended, and what else that day holds."""
+
+    day: date
+    hours: Decimal
+    unmarked: int = 0
+    upcoming: int = 0
+    absent: int = 0
 
 
 def _limits(episodes: Sequence[Episode], week_start: date) -> dict[int, tuple[Decimal, Decimal]]:
@@ -174,6 +204,8 @@ def week_hours(
     ):
         marks[(occurrence_id, episode_id)] = status
         entry = ledger[episode_id]
+        if status in ABSENT:
+            entry.absent_by_day[day] = entry.absent_by_day.get(day, 0) + 1
         entry.attended_minutes += minutes_attended
         entry.attended_by_day[day] = entry.attended_by_day.get(day, 0) + minutes_attended
         if is_walk_in:
@@ -191,6 +223,11 @@ def week_hours(
             expected.scheduled_minutes += slot.duration_minutes
             if mark is None and slot.ends_at > now:
                 expected.remaining_minutes += slot.duration_minutes
+                upcoming = expected.upcoming_by_day
+                upcoming[slot.date] = upcoming.get(slot.date, 0) + 1
+            elif mark is None:
+                unmarked = expected.unmarked_by_day
+                unmarked[slot.date] = unmarked.get(slot.date, 0) + 1
     return ledger
 
 

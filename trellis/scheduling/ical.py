@@ -48,7 +48,9 @@ def _location(slot: Slot) -> str:
     if slot.room is None:
         return ""
     address = slot.room.site.address
-    return f"{slot.room.name}, {slot.room.site.name}" + (f", {address}" if address else "")
+    place = f"{slot.room.name}, {slot.room.site.name}" + (f", {address}" if address else "")
+    # A hybrid session: the room, or the video link (titles stay "Trellis session").
+    return f"{place} or video: {slot.join_url}" if slot.hybrid and slot.join_url else place
 
 
 def calendar(slots: Iterable[Slot], *, detailed_programs: set[int] | None = None) -> bytes:
@@ -75,8 +77,8 @@ def calendar(slots: Iterable[Slot], *, detailed_programs: set[int] | None = None
         location = _location(slot)
         if location:
             event.add("location", location)
-        if slot.mode == Mode.TELEHEALTH and slot.telehealth_url:
-            event.add("url", slot.telehealth_url)
+        if slot.join_url:
+            event.add("url", slot.join_url)
         event.add("status", "CANCELLED" if slot.cancelled else "CONFIRMED")
         # SEQUENCE grows when a session is changed or cancelled, so clients apply updates.
         event.add("sequence", (1 if slot.row is not None else 0) + (1 if slot.cancelled else 0))

@@ -39,8 +39,24 @@ class SessionKind(models.TextChoices):
 
 
 class Mode(models.TextChoices):
+    """How a session is held. A hybrid session has a room and a video link; each person's
+    attendance then records which of the two they joined (in person or telehealth)."""
+
     IN_PERSON = "in_person", "In person"
     TELEHEALTH = "telehealth", "Telehealth"
+    HYBRID = "hybrid", "Hybrid (room and video)"
+
+
+HAS_ROOM = {Mode.IN_PERSON, Mode.HYBRID}
+HAS_LINK = {Mode.TELEHEALTH, Mode.HYBRID}
+
+
+class GroupType(models.TextChoices):
+    """Who may still join a series' roster (docs/scheduling.md, "Group types")."""
+
+    OPEN = "open", "Open (rolling admission)"
+    CLOSED = "closed", "Closed (members join before the first session)"
+    COHORT = "cohort", "Cohort (members start and finish together)"
 
 
 class SessionSeriesQuerySet(models.QuerySet["SessionSeries"]):
@@ -80,6 +96,9 @@ class SessionSeries(models.Model):
     participant_specific = models.BooleanField(
         default=False, help_text="Individual or family sessions for named participants"
     )
+    group_type = models.CharField(max_length=10, choices=GroupType.choices, default=GroupType.OPEN)
+    cohort_start = models.DateField(null=True, blank=True, help_text="A cohort's first day")
+    cohort_end = models.DateField(null=True, blank=True, help_text="A cohort's last day")
     split_from = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="continuations"
     )
@@ -96,6 +115,12 @@ class SessionSeries(models.Model):
                 | models.Q(last_date__gte=models.F("dtstart")),
                 name="series_last_after_first",
             ),
+            models.CheckConstraint(
+                condition=models.Q(group_type="cohort", cohort_start__isnull=False)
+                & models.Q(cohort_end__gte=models.F("cohort_start"))
+                | ~models.Q(group_type="cohort"),
+                name="series_cohort_has_dates",
+            ),
         ]
         indexes = [models.Index(fields=["track", "dtstart", "last_date"])]
 
@@ -109,6 +134,21 @@ class SessionSeries(models.Model):
     @property
     def program(self) -> Program:
         return self.track.program
+
+    @property
+    def join_url(self) -> str:
+        """The video link of a telehealth or hybrid series, https only (see is_https_link)."""
+        url = self.telehealth_url
+        return url if self.mode in HAS_LINK and is_https_link(url) else ""
+
+    @property
+    def admission_opens_until(self) -> date | None:
+        """The last day a new member may join (and start on), or None for an open group."""
+        if self.group_type == GroupType.CLOSED:
+            return self.dtstart
+        if self.group_type == GroupType.COHORT:
+            return self.cohort_start
+        return None
 
     def topic_for(self, index: int) -> str:
         topics: list[str] = self.topics or []
@@ -266,7 +306,12 @@ class Attendance(models.Model):
     status = models.CharField(max_length=24, choices=AttendanceStatus.choices)
     minutes_late = models.PositiveSmallIntegerField(default=0)
     minutes_left_early = models.PositiveSmallIntegerField(default=0)
-    mode = models.CharField(max_length=20, choices=Mode.choices, default=Mode.IN_PERSON)
+    # How this person joined: a hybrid session is joined one way or the other.
+    mode = models.CharField(
+        max_length=20,
+        choices=[(Mode.IN_PERSON, Mode.IN_PERSON.label), (Mode.TELEHEALTH, Mode.TELEHEALTH.label)],
+        default=Mode.IN_PERSON,
+    )
     minutes_attended = models.PositiveSmallIntegerField(default=0)
     # Denormalized from the occurrence so weekly sums are one indexed query per week.
     session_date = models.DateField()
@@ -289,6 +334,10 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"Attendance {self.pk}"
+
+    @property
+    def attended(self) -> bool:
+        return self.status in ATTENDED
 
 
 class EpisodeHoursOverride(models.Model):

@@ -20,6 +20,8 @@ from trellis.participants.models import Episode
 from trellis.programs.models import Membership, Program, Role, Room
 from trellis.scheduling import recurrence
 from trellis.scheduling.models import (
+    HAS_LINK,
+    HAS_ROOM,
     Attendance,
     CalendarFeed,
     EpisodeHoursOverride,
@@ -79,10 +81,20 @@ class Slot:
         return self.row is not None and self.row.is_locked
 
     @property
+    def hybrid(self) -> bool:
+        return self.mode == Mode.HYBRID
+
+    @property
+    def join_url(self) -> str:
+        """The video link people follow (telehealth and hybrid sessions), https only."""
+        return self.telehealth_url if self.mode in HAS_LINK else ""
+
+    @property
     def place(self) -> str:
         if self.mode == Mode.TELEHEALTH:
             return "Telehealth"
-        return str(self.room.name) if self.room else "Room to be set"
+        room = str(self.room.name) if self.room else "Room to be set"
+        return f"{room} and video" if self.mode == Mode.HYBRID else room
 
 
 def series_queryset() -> SessionSeriesQuerySet:
@@ -121,8 +133,9 @@ def _slot(series: SessionSeries, index: int, original: date, row: Occurrence | N
         duration = row.moved_duration_minutes or duration
         if row.mode:
             mode = row.mode
-            room = row.room if row.mode == Mode.IN_PERSON else None
-            url = row.telehealth_url if row.mode == Mode.TELEHEALTH else url
+            # The row keeps a room or link only where it differs from the series'.
+            room = (row.room or series.room) if row.mode in HAS_ROOM else None
+            url = (row.telehealth_url or url) if row.mode in HAS_LINK else url
         elif row.room is not None:
             room = row.room
         if row.substitute is not None:

@@ -4,6 +4,7 @@ permissions for every persona, and the page's query count."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 
 import pytest
@@ -360,3 +361,15 @@ def test_the_whole_group_note_names_every_attendee_it_shows(
             actor=viewer, action="view", object_id=str(note.public_id), participant__isnull=False
         ).values_list("participant_id", flat=True)
         assert set(named) == {world.participant.pk, *(p.pk for p in others)}
+
+
+def test_the_save_buttons_of_a_group_note_are_reachable_by_keyboard(
+    world: World, client_for: Callable[[User], Client]
+) -> None:
+    """Autosave needs JavaScript; the Save buttons are the keyboard and no-script path."""
+    slot = group_session(world, [world.participant])
+    note = ga.check_start_group_note(world.clinician, slot)
+    page = client_for(world.clinician).get(f"/notes/group/{note.public_id}/").content.decode()
+    buttons = re.findall(r"<button[^>]*>Save (?:group part|entry)</button>", page)
+    assert len(buttons) == 2
+    assert not [b for b in buttons if "tabindex" in b]

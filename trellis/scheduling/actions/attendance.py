@@ -14,6 +14,7 @@ from django.utils import timezone
 from trellis.audit.models import Action
 from trellis.audit.trail import record
 from trellis.participants.models import Episode, EpisodeStatus
+from trellis.programs.models import Program
 from trellis.scheduling.models import (
     ATTENDED,
     Attendance,
@@ -36,6 +37,27 @@ from trellis.scheduling.actions._shared import (
 )
 
 # --- attendance ---------------------------------------------------------------------------
+
+
+# What may be recorded before a session starts: people call in ahead, and a session can be
+# called off for one person. Presence and no-shows only exist once the session has begun.
+BEFORE_START_ALLOWED = {AttendanceStatus.ABSENT_EXCUSED, AttendanceStatus.CANCELLED_BY_PROGRAM}
+
+
+def not_started_message(slot: Slot, program: Program) -> str:
+    """The refusal for presence before the start, in the program's wall-clock time."""
+    starts = slot.starts_at.astimezone(program.organization.tz)
+    when = f"{starts.hour % 12 or 12}:{starts:%M} {'am' if starts.hour < 12 else 'pm'}"
+    day = (
+        "today"
+        if starts.date() == program_today(program)
+        else f"on {starts:%a} {starts.day} {starts:%b}"
+    )
+    return (
+        f"This session has not started yet (it starts at {when} {day}): mark presence, "
+        "lateness, early leaving or a no-show once it has started. Excused absences and "
+        "cancellations can be recorded before then."
+    )
 
 
 @dataclass
@@ -61,7 +83,8 @@ def _validate_mark(slot: Slot, mark: Mark) -> dict[str, str]:
         errors["minutes_late"] = f"Between 0 and {slot.duration_minutes - 1} minutes."
     if not 0 <= mark.minutes_left_early < slot.duration_minutes:
         errors["minutes_left_early"] = f"Between 0 and {slot.duration_minutes - 1} minutes."
-    if mark.mode and mark.mode not in Mode.values:
+    if mark.mode and mark.mode not in {Mode.IN_PERSON, Mode.TELEHEALTH}:
+        # A person joins a hybrid session one way or the other.
         errors["mode"] = "In person or telehealth."
     return errors
 
@@ -77,8 +100,10 @@ def check_record_attendance(
 ) -> Attendance:
     """Validate and record one person's attendance at one occurrence.
 
-    Refused: a cancelled occurrence, a future date, someone not on the roster (unless added
-    as a walk-in with a reason), a locked sheet without a correction reason.
+    Refused: a cancelled occurrence, presence, lateness, early leaving or a no-show before
+    the session's start (an excused absence or a cancellation may be recorded ahead: people
+    call in), someone not on the roster (unless added as a walk-in with a reason), a locked
+    sheet without a correction reason.
     """
     program = slot.series.track.program
     if slot.cancelled:
@@ -89,8 +114,8 @@ def check_record_attendance(
                 + ": attendance cannot be recorded."
             }
         )
-    if slot.date > program_today(program):
-        raise ValidationError({"occurrence": "This session has not happened yet."})
+    if mark.status not in BEFORE_START_ALLOWED and timezone.now() < slot.starts_at:
+        raise ValidationError({"status": not_started_message(slot, program)})
     errors = _validate_mark(slot, mark)
     if errors:
         raise ValidationError(errors)
@@ -249,6 +274,9 @@ def check_complete_attendance(actor: User, slot: Slot, expected: list[Episode]) 
         raise ValidationError({"occurrence": "This session was cancelled."})
     if slot.locked:
         raise ValidationError({"occurrence": "Attendance is already complete."})
+    program = slot.series.track.program
+    if timezone.now() < slot.starts_at:
+        raise ValidationError({"occurrence": not_started_message(slot, program)})
     marked = (
         set(Attendance.objects.filter(occurrence=slot.row).values_list("episode_id", flat=True))
         if slot.row is not None

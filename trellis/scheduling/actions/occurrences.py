@@ -15,8 +15,9 @@ from trellis.programs.models import Program, Room
 from trellis.scheduling import changes, recurrence
 from trellis.scheduling import conflicts as conflict_checks
 from trellis.scheduling.models import (
+    HAS_LINK,
+    HAS_ROOM,
     AttendanceStatus,
-    Mode,
     Occurrence,
     OccurrenceStatus,
     ProgramClosure,
@@ -96,10 +97,10 @@ def check_reschedule_occurrence(
         errors["duration_minutes"] = "A session lasts from 5 minutes to 10 hours."
     elif start_time.hour * 60 + start_time.minute + duration_minutes > 24 * 60:
         errors["duration_minutes"] = "A session must end on the day it starts."
-    if mode == Mode.IN_PERSON and room is None:
-        errors["room"] = "Choose the room for an in-person session."
-    if mode == Mode.TELEHEALTH and not (telehealth_url or slot.series.telehealth_url):
-        errors["telehealth_url"] = "Enter the telehealth link."
+    if mode in HAS_ROOM and room is None:
+        errors["room"] = "Choose the room for an in-person or hybrid session."
+    if mode in HAS_LINK and not (telehealth_url or slot.series.telehealth_url):
+        errors["telehealth_url"] = "Enter the video link of a telehealth or hybrid session."
     if telehealth_url and not is_https_link(telehealth_url):
         errors["telehealth_url"] = HTTPS_ONLY
     if room is not None and room.site.organization_id != program.organization_id:
@@ -112,7 +113,7 @@ def check_reschedule_occurrence(
     interval = conflict_checks.Interval(
         starts,
         starts + timedelta(minutes=duration_minutes),
-        room.pk if room and mode == Mode.IN_PERSON else None,
+        room.pk if room and mode in HAS_ROOM else None,
         frozenset(f.pk for f in slot.facilitators),
     )
     found = conflict_checks.booking_conflicts(
@@ -121,7 +122,7 @@ def check_reschedule_occurrence(
         exclude_series=set(),
         exclude_slot_keys=frozenset({slot.key}),
     )
-    if room is not None and mode == Mode.IN_PERSON:
+    if room is not None and mode in HAS_ROOM:
         found += conflict_checks.capacity_conflicts(slot.series.capacity, room)
     conflict_checks.refuse_unless_overridden(found, override_reason)
     return do_reschedule_occurrence(
@@ -159,8 +160,8 @@ def do_reschedule_occurrence(
         None if duration_minutes == slot.series.duration_minutes else duration_minutes
     )
     row.mode = "" if mode == slot.series.mode else mode
-    row.room = room if mode == Mode.IN_PERSON and room != slot.series.room else None
-    row.telehealth_url = telehealth_url if mode == Mode.TELEHEALTH else ""
+    row.room = room if mode in HAS_ROOM and room != slot.series.room else None
+    row.telehealth_url = telehealth_url if mode in HAS_LINK else ""
     row.save()
     _occurrence_event(
         actor, slot, "reschedule", {"date": f"{new_date:%Y-%m-%d}", "mode": mode, **(detail or {})}

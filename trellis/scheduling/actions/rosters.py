@@ -14,6 +14,7 @@ from trellis.audit.trail import record
 from trellis.participants.models import Episode, EpisodeStatus
 from trellis.scheduling import conflicts as conflict_checks
 from trellis.scheduling.models import (
+    GroupType,
     RosterMembership,
     SessionSeries,
 )
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from trellis.accounts.models import User
 from trellis.scheduling.actions._shared import (
     _override_detail,
+    program_today,
 )
 
 # --- rosters ------------------------------------------------------------------------------
@@ -37,6 +39,8 @@ def check_add_to_roster(
     *,
     override_reason: str = "",
 ) -> RosterMembership:
+    """Put an episode on a series' roster from `start` (to `end`), by the series' group type
+    (`_admission`): open groups any time, closed groups and cohorts only before they start."""
     errors: dict[str, str] = {}
     if episode.program_id != series.track.program_id:
         errors["series"] = "That session belongs to another program."
@@ -46,6 +50,8 @@ def check_add_to_roster(
         errors["end_date"] = "The end date is before the start date."
     if series.last_date is not None and start > series.last_date:
         errors["start_date"] = "The series has ended by then."
+    if not errors:
+        start, end = _admission(series, start, end, program_today(series.track.program), errors)
     overlapping = RosterMembership.objects.filter(episode=episode, series=series).overlapping(
         start, end or date.max
     )
@@ -58,6 +64,38 @@ def check_add_to_roster(
     return do_add_to_roster(
         actor, episode, series, start, end, detail=_override_detail(found, override_reason)
     )
+
+
+def _admission(
+    series: SessionSeries, start: date, end: date | None, today: date, errors: dict[str, str]
+) -> tuple[date, date | None]:
+    """The roster period a new member gets, by the series' group type; refusals in `errors`.
+
+    Open groups admit anyone at any time. A closed group admits new members until its first
+    session, and nobody joins part-way through. A cohort admits them until its first day, and
+    its members are on the roster for the cohort's dates: from its first day (someone added
+    earlier starts then) to its last (unless they leave sooner)."""
+    opens_until = series.admission_opens_until
+    if opens_until is None:
+        return start, end
+    if series.group_type == GroupType.CLOSED:
+        if today > opens_until or start > opens_until:
+            errors["start_date"] = (
+                f"This is a closed group: new members join before its first session "
+                f"({opens_until:%a %Y-%m-%d}). Choose an open group, or the next closed one."
+            )
+        return start, end
+    assert series.cohort_start is not None  # noqa: S101 - a cohort has dates (constraint)
+    assert series.cohort_end is not None  # noqa: S101 - a cohort has dates (constraint)
+    dates = f"{series.cohort_start:%a %Y-%m-%d} to {series.cohort_end:%a %Y-%m-%d}"
+    if today > opens_until or start > opens_until:
+        errors["start_date"] = (
+            f"This cohort runs {dates}: new members join before it starts. "
+            "Add them to the next cohort or an open group."
+        )
+    elif end is not None and not series.cohort_start <= end <= series.cohort_end:
+        errors["end_date"] = f"This cohort runs {dates}: end the roster within those dates."
+    return max(start, series.cohort_start), end or series.cohort_end
 
 
 def roster_conflicts(
@@ -174,9 +212,11 @@ def do_join_track_series(
     if episode.track_id is None:
         return []
     joined = []
-    series_list = SessionSeries.objects.filter(
-        track_id=episode.track_id, participant_specific=False
-    ).filter(Q(last_date__isnull=True) | Q(last_date__gte=start))
+    series_list = (
+        SessionSeries.objects.filter(track_id=episode.track_id, participant_specific=False)
+        .filter(Q(last_date__isnull=True) | Q(last_date__gte=start))
+        .select_related("track__program__organization")
+    )
     for series in series_list:
         if (
             RosterMembership.objects.filter(episode=episode, series=series)
@@ -184,5 +224,15 @@ def do_join_track_series(
             .exists()
         ):
             continue
-        joined.append(do_add_to_roster(actor, episode, series, max(start, series.dtstart)))
+        begins, ends = max(start, series.dtstart), None
+        if series.group_type != GroupType.OPEN:
+            # Closed groups and cohorts take new members only before they start: someone
+            # joining the track later is not put on them (staff may add them to the next one).
+            refused: dict[str, str] = {}
+            begins, ends = _admission(
+                series, begins, None, program_today(series.track.program), refused
+            )
+            if refused:
+                continue
+        joined.append(do_add_to_roster(actor, episode, series, begins, ends))
     return joined

@@ -17,7 +17,10 @@ from trellis.programs.models import Membership, Program, Room, Track
 from trellis.scheduling import changes, notify, recurrence
 from trellis.scheduling import conflicts as conflict_checks
 from trellis.scheduling.models import (
+    HAS_LINK,
+    HAS_ROOM,
     Attendance,
+    GroupType,
     Mode,
     Occurrence,
     OccurrenceStatus,
@@ -58,6 +61,9 @@ class SeriesData:
     facilitators: list[User] = field(default_factory=list)
     topics: list[str] = field(default_factory=list)
     participant_specific: bool = False
+    group_type: str = GroupType.OPEN
+    cohort_start: date | None = None
+    cohort_end: date | None = None
 
     @classmethod
     def of(cls, series: SessionSeries) -> SeriesData:
@@ -75,7 +81,25 @@ class SeriesData:
             facilitators=list(series.facilitators.all()),
             topics=list(series.topics or []),
             participant_specific=series.participant_specific,
+            group_type=series.group_type,
+            cohort_start=series.cohort_start,
+            cohort_end=series.cohort_end,
         )
+
+
+def _validate_group_type(data: SeriesData, errors: dict[str, str]) -> None:
+    if data.group_type not in GroupType.values:
+        errors["group_type"] = "Choose an open, closed or cohort group."
+    elif data.group_type == GroupType.COHORT:
+        if data.cohort_start is None:
+            errors["cohort_start"] = "Enter the cohort's first day."
+        if data.cohort_end is None:
+            errors["cohort_end"] = "Enter the cohort's last day."
+        elif data.cohort_start is not None and data.cohort_end < data.cohort_start:
+            errors["cohort_end"] = "The cohort's last day is before its first day."
+    else:
+        # Dates belong to cohorts only: an open or closed group keeps none.
+        data.cohort_start = data.cohort_end = None
 
 
 def _validate_series(track: Track, data: SeriesData) -> recurrence.Rule:
@@ -115,11 +139,12 @@ def _validate_series(track: Track, data: SeriesData) -> recurrence.Rule:
     if data.capacity < 1:
         errors["capacity"] = "Capacity is at least 1."
     if data.mode not in Mode.values:
-        errors["mode"] = "Choose in person or telehealth."
-    elif data.mode == Mode.IN_PERSON and data.room is None:
-        errors["room"] = "Choose the room for an in-person session."
-    elif data.mode == Mode.TELEHEALTH and not data.telehealth_url:
-        errors["telehealth_url"] = "Enter the telehealth link."
+        errors["mode"] = "Choose in person, telehealth or hybrid."
+    if data.mode in HAS_ROOM and data.room is None:
+        errors["room"] = "Choose the room for an in-person or hybrid session."
+    if data.mode in HAS_LINK and not data.telehealth_url:
+        errors["telehealth_url"] = "Enter the video link of a telehealth or hybrid session."
+    _validate_group_type(data, errors)
     if data.telehealth_url and not is_https_link(data.telehealth_url):
         errors["telehealth_url"] = HTTPS_ONLY
     if data.room is not None and data.room.site.organization_id != program.organization_id:
@@ -165,7 +190,7 @@ def _series_conflicts(
         organization.tz,
         start,
         end,
-        data.room.pk if data.room and data.mode == Mode.IN_PERSON else None,
+        data.room.pk if data.room and data.mode in HAS_ROOM else None,
         [u.pk for u in data.facilitators],
     )
     found = conflict_checks.booking_conflicts(
@@ -174,7 +199,7 @@ def _series_conflicts(
         exclude_series=exclude,
         users={u.pk: u.get_full_name() for u in data.facilitators},
     )
-    room = data.room if data.mode == Mode.IN_PERSON else None
+    room = data.room if data.mode in HAS_ROOM else None
     return found + conflict_checks.capacity_conflicts(data.capacity, room)
 
 
@@ -210,11 +235,14 @@ def do_create_series(
         dtstart=data.dtstart,
         last_date=recurrence.last_date(rule, data.dtstart),
         mode=data.mode,
-        room=data.room if data.mode == Mode.IN_PERSON else None,
+        room=data.room if data.mode in HAS_ROOM else None,
         telehealth_url=data.telehealth_url,
         capacity=data.capacity,
         topics=data.topics,
         participant_specific=data.participant_specific,
+        group_type=data.group_type,
+        cohort_start=data.cohort_start,
+        cohort_end=data.cohort_end,
         split_from=split_from,
     )
     series.facilitators.set(data.facilitators)
@@ -293,6 +321,7 @@ def do_update_series(
         for name in (
             "name", "kind", "start_time", "duration_minutes", "dtstart", "mode", "room",
             "telehealth_url", "capacity", "topics", "participant_specific", "facilitators",
+            "group_type", "cohort_start", "cohort_end",
         )
         if getattr(before, name) != getattr(data, name)
     ]  # fmt: skip
@@ -306,11 +335,14 @@ def do_update_series(
     series.dtstart = data.dtstart
     series.last_date = recurrence.last_date(rule, data.dtstart)
     series.mode = data.mode
-    series.room = data.room if data.mode == Mode.IN_PERSON else None
+    series.room = data.room if data.mode in HAS_ROOM else None
     series.telehealth_url = data.telehealth_url
     series.capacity = data.capacity
     series.topics = data.topics
     series.participant_specific = data.participant_specific
+    series.group_type = data.group_type
+    series.cohort_start = data.cohort_start
+    series.cohort_end = data.cohort_end
     series.save()
     series.facilitators.set(data.facilitators)
     record(actor, Action.UPDATE, obj=series, detail={"changed": changed, **(detail or {})})

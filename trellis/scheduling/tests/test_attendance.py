@@ -46,7 +46,7 @@ def test_the_facilitator_marks_a_late_arrival_with_one_tap(
     )
     assert response.status_code == 200
     body = response.content.decode()
-    assert body.lstrip().startswith('<tr id="row-')  # the row fragment, not the page
+    assert body.lstrip().startswith('<li id="row-')  # the row fragment, not the page
     assert "15 min late" in body
     assert "by Casey Clinician" in body
     mark = Attendance.objects.get()
@@ -192,7 +192,7 @@ def test_two_people_marking_at_once_the_last_write_wins_visibly(
 
 def test_future_sessions_cannot_be_marked(world: World, group: SessionSeries) -> None:
     day = local_today(world) + timedelta(days=2)
-    with pytest.raises(ValidationError, match="not happened yet"):
+    with pytest.raises(ValidationError, match="not started yet"):
         actions.check_record_attendance(
             world.clinician,
             slot(group, day),

@@ -60,7 +60,7 @@ def test_scheduled_attended_and_projected_hours_of_a_week(world: World, dbt: Ses
     )
     assert entry.min_hours == Decimal(9)
     assert entry.band == "below"
-    assert entry.days()[0] == (MONDAY, Decimal("2.0"))
+    assert (entry.days()[0].day, entry.days()[0].hours) == (MONDAY, Decimal("2.0"))
 
 
 def test_cancelled_sessions_are_not_scheduled_and_walk_ins_count(

@@ -12,7 +12,9 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from trellis.accounts.http import AuthedRequest
@@ -88,6 +90,11 @@ def _row_context(slot: Slot, row: dict[str, Any], error: str = "") -> dict[str, 
     }
 
 
+def _counter(rows: list[dict[str, Any]]) -> dict[str, int]:
+    """ "3 of 5 marked": everyone on the sheet, walk-ins included."""
+    return {"marked": sum(1 for r in rows if r["mark"] is not None), "total": len(rows)}
+
+
 TAP_STATUSES = [
     (AttendanceStatus.PRESENT, "Present"),
     (AttendanceStatus.LATE, "Late"),
@@ -130,7 +137,8 @@ def occurrence(request: AuthedRequest, series_id: uuid.UUID, occurrence_date: st
             "program": program,
             "rows": rows,
             "statuses": TAP_STATUSES,
-            "marked": sum(1 for r in rows if r["mark"] is not None),
+            **_counter(rows),
+            "started": timezone.now() >= slot.starts_at,
             "expected_count": len(expected),
             "candidates": candidates,
             "walk_in_form": WalkInForm(),
@@ -171,7 +179,14 @@ def _row_response(
         (r for r in rows if r["episode"].pk == episode.pk),
         {"episode": episode, "mark": None, "walk_in": False},
     )
-    return render(request, "scheduling/occurrence.html#row", _row_context(fresh, row, error))
+    # The row, and the sheet's counter swapped out of band so "2 of 5 marked" follows each tap
+    # (the forms queue their requests, so responses arrive in the order of the taps).
+    html = render_to_string(
+        "scheduling/occurrence.html#row", _row_context(fresh, row, error), request=request
+    ) + render_to_string(
+        "scheduling/occurrence.html#counter", {**_counter(rows), "oob": True}, request=request
+    )
+    return HttpResponse(html)
 
 
 @staff_required()

@@ -142,6 +142,9 @@ def series_edit(request: AuthedRequest, series_id: uuid.UUID) -> HttpResponse:
         "capacity": series.capacity,
         "topics": "\n".join(series.topics or []),
         "participant_specific": series.participant_specific,
+        "group_type": series.group_type,
+        "cohort_start": series.cohort_start,
+        "cohort_end": series.cohort_end,
     }
     form = SeriesForm(program, request.POST or None, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
