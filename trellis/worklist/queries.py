@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
@@ -20,6 +22,7 @@ from trellis.worklist.models import (
     AlertStatus,
     Priority,
     ProgramOnCall,
+    RecipientReason,
 )
 
 if TYPE_CHECKING:
@@ -168,6 +171,49 @@ def on_call_clinicians(program: Program, on: datetime) -> list[User]:
         program=program, starts_at__lte=on, ends_at__gt=on
     ).select_related("user")
     return [s.user for s in shifts if s.user.is_active]
+
+
+@dataclass(frozen=True)
+class Receiver:
+    user: User
+    reason: str  # a RecipientReason
+
+    @property
+    def reason_label(self) -> str:
+        return RecipientReason(self.reason).label
+
+
+def urgent_alert_receivers(program: Program, at: datetime) -> list[Receiver]:
+    """Who receives the program's urgent alerts at `at`, besides the primary clinician: the
+    clinicians on call then; when nobody is on call, the program's directors, from the start
+    rather than only on escalation (an urgent alert must reach someone who can act now).
+
+    The one answer to "who gets an urgent alert now": raising alerts, the on-call setup page
+    and the on-call shifts page all ask it."""
+    on_call = [Receiver(u, RecipientReason.ON_CALL) for u in on_call_clinicians(program, at)]
+    if on_call:
+        return on_call
+    return [Receiver(u, RecipientReason.NO_ON_CALL) for u in program_directors(program)]
+
+
+def escalation_delay() -> timedelta:
+    """TRELLIS_ALERT_ESCALATION_MINUTES (default 120): unacknowledged urgent alerts go to the
+    program director after this long."""
+    return timedelta(minutes=int(getattr(settings, "TRELLIS_ALERT_ESCALATION_MINUTES", 120)))
+
+
+def escalates_at(alert: Alert) -> datetime | None:
+    """When the escalation sweep will send this alert to the program director, or None when
+    it will not (not urgent, already acknowledged or escalated, resolved). The sweep runs
+    every few minutes, so the director hears within minutes after this moment."""
+    if (
+        alert.priority != Priority.URGENT
+        or alert.status != AlertStatus.OPEN
+        or alert.acknowledged_at is not None
+        or alert.escalated_at is not None
+    ):
+        return None
+    return alert.created_at + escalation_delay()
 
 
 def program_directors(program: Program) -> list[User]:

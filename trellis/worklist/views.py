@@ -17,6 +17,8 @@ from trellis.accounts.models import User
 from trellis.audit.models import Purpose
 from trellis.audit.trail import record_list
 from trellis.lib.views import apply_validation_error
+from trellis.measures.access import access_alert_response
+from trellis.privacy.access import staff_clinical_access
 from trellis.privacy.decorators import staff_required
 from trellis.programs.models import Role
 from trellis.worklist.access import access_alert
@@ -36,7 +38,12 @@ from trellis.worklist.forms import (
     TaskForm,
 )
 from trellis.worklist.models import Alert, Priority
-from trellis.worklist.queries import alert_list, assignable_owners, task_episode_choices
+from trellis.worklist.queries import (
+    alert_list,
+    assignable_owners,
+    escalates_at,
+    task_episode_choices,
+)
 
 FILTER_KINDS = [("", "Everything"), ("tasks", "Tasks"), ("alerts", "Alerts")]
 
@@ -76,11 +83,24 @@ def _owner_choices(alert: Alert) -> list[tuple[str, str]]:
     return [(str(u.public_id), u.name) for u in assignable_owners(alert) if u.pk != alert.owner_id]
 
 
-def _detail_context(alert: Alert, **forms: Any) -> dict[str, Any]:
+def _detail_context(user: User, alert: Alert, **forms: Any) -> dict[str, Any]:
+    """The alert with what its reader needs to act: the chart (for those who may open it),
+    the answers that raised it, the phone and crisis steps, who else has it and when it
+    escalates, in the organization's zone."""
+    recipients = list(alert.recipients.select_related("user").order_by("added_at", "pk"))
+    mine = next((r for r in recipients if r.user_id == user.pk), None)
+    clinical = staff_clinical_access(user, alert.participant, alert.episode, purpose=Purpose.TREAT)
+    zone = alert.program.tz if alert.program is not None else alert.participant.organization.tz
     return {
         "alert": alert,
+        "zone": zone,
+        "can_open_chart": clinical is not None,
+        "checkin": access_alert_response(user, alert),
+        "can_acknowledge": alert.is_open
+        and (alert.acknowledged_at is None or (mine is not None and mine.acknowledged_at is None)),
+        "escalates_at": escalates_at(alert),
         "form": forms.get("form") or FollowUpForm(),
-        "recipients": alert.recipients.select_related("user"),
+        "recipients": recipients,
         "comments": alert.comments.select_related("author"),
         "reassignments": alert.reassignments.select_related("from_user", "to_user", "by"),
         "comment_form": forms.get("comment_form") or CommentForm(),
@@ -92,7 +112,7 @@ def _detail_context(alert: Alert, **forms: Any) -> dict[str, Any]:
 @staff_required()
 def alert_detail(request: AuthedRequest, alert_id: str) -> HttpResponse:
     alert = access_alert(request.user, alert_id)
-    return render(request, "worklist/detail.html", _detail_context(alert))
+    return render(request, "worklist/detail.html", _detail_context(request.user, alert))
 
 
 @require_POST
@@ -109,7 +129,10 @@ def alert_comment(request: AuthedRequest, alert_id: str) -> HttpResponse:
             messages.success(request, "Comment added.")
             return redirect("worklist:detail", alert_id=alert.public_id)
     return render(
-        request, "worklist/detail.html", _detail_context(alert, comment_form=form), status=422
+        request,
+        "worklist/detail.html",
+        _detail_context(request.user, alert, comment_form=form),
+        status=422,
     )
 
 
@@ -128,7 +151,10 @@ def alert_reassign(request: AuthedRequest, alert_id: str) -> HttpResponse:
             messages.success(request, f"Reassigned to {owner.name}.")
             return redirect("worklist:detail", alert_id=alert.public_id)
     return render(
-        request, "worklist/detail.html", _detail_context(alert, reassign_form=form), status=422
+        request,
+        "worklist/detail.html",
+        _detail_context(request.user, alert, reassign_form=form),
+        status=422,
     )
 
 
@@ -146,7 +172,10 @@ def task_complete(request: AuthedRequest, alert_id: str) -> HttpResponse:
             messages.success(request, "Task completed.")
             return redirect("worklist:detail", alert_id=alert.public_id)
     return render(
-        request, "worklist/detail.html", _detail_context(alert, complete_form=form), status=422
+        request,
+        "worklist/detail.html",
+        _detail_context(request.user, alert, complete_form=form),
+        status=422,
     )
 
 
@@ -207,4 +236,6 @@ def alert_follow_up(request: AuthedRequest, alert_id: str) -> HttpResponse:
         else:
             messages.success(request, "Follow-up documented; the alert is resolved.")
             return redirect("worklist:detail", alert_id=alert.public_id)
-    return render(request, "worklist/detail.html", _detail_context(alert, form=form), status=422)
+    return render(
+        request, "worklist/detail.html", _detail_context(request.user, alert, form=form), status=422
+    )
