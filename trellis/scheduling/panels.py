@@ -9,13 +9,17 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from django.utils import timezone
+
 from trellis.lib.clock import local_today
+from trellis.lib.panels import Count
 from trellis.scheduling import recurrence
 from trellis.scheduling.access import can_manage_schedule, facilitates, schedule_programs
 from trellis.scheduling.hours import flags_for, week_hours
 from trellis.scheduling.queries import (
     Slot,
     attendance_for,
+    attendance_not_taken,
     expected_episodes,
     occurrences_between,
     roster_for,
@@ -61,17 +65,31 @@ class TodayRow:
         return "Not started"
 
 
+# How far back Today looks for sessions the user facilitated and left without attendance,
+# and how many it lists (the count says how many there are).
+UNMARKED_DAYS = 7
+UNMARKED_SHOWN = 10
+
+
 def todays_sessions(user: User) -> dict[str, Any] | None:
+    """Today's sessions the user runs or manages, and the past week's sessions they
+    facilitated that have no attendance yet. A facilitator's panel leads the page: tonight's
+    session must be on screen without scrolling past the alerts."""
     programs = list(schedule_programs(user))
     if not programs:
         return None
     zone = programs[0].organization.tz
+    now = timezone.now()
     today = local_today(zone)
-    managed = [p for p in programs if can_manage_schedule(user, p)]
-    series = series_queryset().filter(track__program__in=programs).overlapping(today, today)
-    slots = occurrences_between(series, today, today)
-    managed_ids = {p.pk for p in managed}
-    visible = [s for s in slots if s.series.track.program_id in managed_ids or facilitates(user, s)]
+    since = today - timedelta(days=UNMARKED_DAYS)
+    managed_ids = {p.pk for p in programs if can_manage_schedule(user, p)}
+    series = series_queryset().filter(track__program__in=programs).overlapping(since, today)
+    slots = occurrences_between(series, since, today)
+    visible = [
+        s
+        for s in slots
+        if s.date == today and (s.series.track.program_id in managed_ids or facilitates(user, s))
+    ]
     roster = roster_for({s.series.pk for s in visible}, today, today)
     attendance_for(visible)
     rows = [
@@ -83,4 +101,17 @@ def todays_sessions(user: User) -> dict[str, Any] | None:
         )
         for s in visible
     ]
-    return {"rows": rows, "today": today, "tomorrow": today + timedelta(days=1)}
+    unmarked = [s for s in slots if facilitates(user, s) and attendance_not_taken(s, now)]
+    unmarked.reverse()  # the most recent first
+    counts = []
+    if unmarked:
+        counts.append(Count("Sessions without attendance", len(unmarked), "#unmarked"))
+    return {
+        "rows": rows,
+        "today": today,
+        "tomorrow": today + timedelta(days=1),
+        "unmarked": unmarked[:UNMARKED_SHOWN],
+        "unmarked_total": len(unmarked),
+        "lead": bool(unmarked) or any(facilitates(user, r.slot) for r in rows),
+        "counts": counts,
+    }

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from trellis.lib.panels import Count
 from trellis.participants.models import CareTeamMember, Episode, EpisodeStatus
 from trellis.privacy.policy import Scope, episode_filter, grants_for
 from trellis.programs.models import Membership, Program, Role
@@ -128,14 +129,25 @@ def assignable_owners(alert: Alert) -> list[User]:
     return sorted(owners.values(), key=lambda u: (u.last_name, u.first_name, u.pk))
 
 
+TODAY_ALERTS_SHOWN = 20
+
+
 def today_alerts(user: User) -> dict[str, Any] | None:
     """Today panel: the user's unresolved urgent and high alerts (fixed query count)."""
     if not grants_for(user).is_staff_member:
         return None
-    alerts = list(my_open_alerts(user)[:20])
+    alerts = list(my_open_alerts(user)[:TODAY_ALERTS_SHOWN])
     if not alerts:
         return None
-    return {"alerts": alerts, "participants_shown": [a.participant for a in alerts]}
+    total = open_work_count(user)
+    urgent = any(a.priority == Priority.URGENT for a in alerts)
+    return {
+        "alerts": alerts,
+        "total": total,
+        # The count at the top of Today: the list may sit below a facilitator's sessions.
+        "counts": [Count("Alerts for you", total, "#urgent-alerts", urgent=urgent)],
+        "participants_shown": [a.participant for a in alerts],
+    }
 
 
 # --- who receives and may own an item (read by the actions) ---------------------------

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -16,6 +17,7 @@ from trellis.accounts.http import AuthedRequest
 from trellis.accounts.models import User
 from trellis.audit.models import Purpose
 from trellis.audit.trail import record_list
+from trellis.lib.ids import parse_public_id
 from trellis.lib.views import apply_validation_error
 from trellis.measures.access import access_alert_response
 from trellis.privacy.access import staff_clinical_access
@@ -83,6 +85,24 @@ def _owner_choices(alert: Alert) -> list[tuple[str, str]]:
     return [(str(u.public_id), u.name) for u in assignable_owners(alert) if u.pk != alert.owner_id]
 
 
+def _work_links(alert: Alert) -> list[tuple[str, str]]:
+    """Where the work of a task is done, from its `source`: the note to co-sign and the
+    co-sign queue, or the unsigned note. The worklist never imports notes; it knows the
+    pages by name (the sources are written by meetings.sweeps.raise_note_tasks)."""
+    prefix, _, ident = alert.source.partition(":")
+    if parse_public_id(ident) is None:
+        return []
+    if prefix == "notes.cosign":
+        return [
+            ("Open the note to co-sign", reverse("notes:cosign", kwargs={"note_id": ident})),
+            ("Co-sign queue", reverse("notes:cosign-queue")),
+        ]
+    if prefix == "notes.unsigned":
+        kwargs = {"public_id": alert.participant.public_id, "note_id": ident}
+        return [("Open the note to sign", reverse("notes:edit", kwargs=kwargs))]
+    return []
+
+
 def _detail_context(user: User, alert: Alert, **forms: Any) -> dict[str, Any]:
     """The alert with what its reader needs to act: the chart (for those who may open it),
     the answers that raised it, the phone and crisis steps, who else has it and when it
@@ -99,6 +119,7 @@ def _detail_context(user: User, alert: Alert, **forms: Any) -> dict[str, Any]:
         "can_acknowledge": alert.is_open
         and (alert.acknowledged_at is None or (mine is not None and mine.acknowledged_at is None)),
         "escalates_at": escalates_at(alert),
+        "work_links": _work_links(alert),
         "form": forms.get("form") or FollowUpForm(),
         "recipients": recipients,
         "comments": alert.comments.select_related("author"),
