@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from tests.personas import PASSWORD, World, make_staff, org_today
 from trellis.accounts.actions import do_set_supervisor
-from trellis.accounts.models import StaffProfile
+from trellis.accounts.models import StaffProfile, User
 from trellis.notes.tests.factory import signed_note
 from trellis.participants.actions import do_add_care_team_member
 from trellis.programs.models import ClinicianKind, Role
@@ -43,9 +43,7 @@ def test_on_a_tablet_tonights_session_is_on_screen_above_seventeen_alerts(
     page = sign_in("casey.clinician")
     page.set_viewport_size({"width": 820, "height": 1180})  # a tablet, portrait
     page.reload()
-    expect(page.get_by_role("heading", name="Today")).to_contain_text(
-        org_today().strftime("%A, %B %-d, %Y")
-    )
+    expect(page.locator(".today-date")).to_have_text(org_today().strftime("%A, %B %-d, %Y"))
     tonight = page.get_by_role("link", name="Evening group").first
     expect(tonight).to_be_in_viewport()
     # The alerts are one tap away: their count at the top links to the list.
@@ -80,7 +78,8 @@ def test_a_supervisor_opens_a_trainees_note_from_today(
         role=ClinicianKind.COUNSELOR,
         start_date=org_today() - timedelta(days=1),
     )
-    signed_note(trainee, world.participant.episodes.get(), PASSWORD)
+    # Fresh from the database: signing reads the trainee flag from the profile.
+    signed_note(User.objects.get(pk=trainee.pk), world.participant.episodes.get(), PASSWORD)
 
     page = sign_in("dana.director")
     expect(page.locator(".glance")).to_contain_text("1 Co-signatures awaiting")
