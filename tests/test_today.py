@@ -156,7 +156,7 @@ def test_today_lists_the_users_unsigned_notes(
     mine = panel(body, 'id="unsigned-h"')
     assert f"/participants/{world.participant.public_id}/notes/{note.public_id}/edit/" in mine
     glance = panel(body, 'id="at-a-glance"')
-    assert "Your unsigned notes" in glance
+    assert "unsigned note of yours" in glance
     assert 'id="unsigned-h"' not in client_for(world.other_clinician).get("/").content.decode()
 
 

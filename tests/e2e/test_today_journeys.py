@@ -48,11 +48,11 @@ def test_on_a_tablet_tonights_session_is_on_screen_above_seventeen_alerts(
     expect(tonight).to_be_in_viewport()
     # The alerts are one tap away: their count at the top links to the list.
     glance = page.locator(".glance")
-    expect(glance).to_contain_text("17 Alerts for you")
+    expect(glance).to_contain_text("17 alerts for you")
     expect(glance).to_be_in_viewport()
     # Yesterday's session ended with nobody marked: flagged, and it opens the attendance page.
     expect(page.get_by_role("heading", name="Attendance not taken")).to_be_visible()
-    glance.get_by_role("link", name="17 Alerts for you").click()
+    glance.get_by_role("link", name="17 alerts for you").click()
     expect(page.get_by_role("heading", name="Alerts for you")).to_be_in_viewport()
 
 
@@ -82,7 +82,7 @@ def test_a_supervisor_opens_a_trainees_note_from_today(
     signed_note(User.objects.get(pk=trainee.pk), world.participant.episodes.get(), PASSWORD)
 
     page = sign_in("dana.director")
-    expect(page.locator(".glance")).to_contain_text("1 Co-signatures awaiting")
+    expect(page.locator(".glance")).to_contain_text("1 co-signature awaiting")
     cosign = page.locator("#cosign")
     expect(cosign).to_contain_text("Tara Trainee")
     expect(

@@ -81,11 +81,12 @@ def today_notes(user: User) -> dict[str, Any] | None:
     groups = list(group_drafts.order_by("session_start", "pk")[:TODAY_SHOWN])
     counts = []
     if is_supervisor:
-        counts.append(
-            Count("Co-signatures awaiting", awaiting_total, reverse("notes:cosign-queue"))
-        )
+        label = "co-signature awaiting" if awaiting_total == 1 else "co-signatures awaiting"
+        counts.append(Count(label, awaiting_total, reverse("notes:cosign-queue")))
     if unsigned_total or group_total:
-        counts.append(Count("Your unsigned notes", unsigned_total + group_total, "#unsigned"))
+        total = unsigned_total + group_total
+        label = "unsigned note of yours" if total == 1 else "unsigned notes of yours"
+        counts.append(Count(label, total, "#unsigned"))
     return {
         "is_supervisor": is_supervisor,
         "to_cosign": to_cosign,

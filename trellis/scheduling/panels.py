@@ -23,6 +23,7 @@ from trellis.scheduling.queries import (
     expected_episodes,
     occurrences_between,
     roster_for,
+    series_for_facilitator,
     series_queryset,
 )
 
@@ -72,24 +73,18 @@ UNMARKED_SHOWN = 10
 
 
 def todays_sessions(user: User) -> dict[str, Any] | None:
-    """Today's sessions the user runs or manages, and the past week's sessions they
-    facilitated that have no attendance yet. A facilitator's panel leads the page: tonight's
-    session must be on screen without scrolling past the alerts."""
+    """Today's sessions the user runs or manages. A facilitator's panel leads the page:
+    tonight's session must be on screen without scrolling past the alerts."""
     programs = list(schedule_programs(user))
     if not programs:
         return None
     zone = programs[0].organization.tz
-    now = timezone.now()
     today = local_today(zone)
-    since = today - timedelta(days=UNMARKED_DAYS)
-    managed_ids = {p.pk for p in programs if can_manage_schedule(user, p)}
-    series = series_queryset().filter(track__program__in=programs).overlapping(since, today)
-    slots = occurrences_between(series, since, today)
-    visible = [
-        s
-        for s in slots
-        if s.date == today and (s.series.track.program_id in managed_ids or facilitates(user, s))
-    ]
+    managed = [p for p in programs if can_manage_schedule(user, p)]
+    series = series_queryset().filter(track__program__in=programs).overlapping(today, today)
+    slots = occurrences_between(series, today, today)
+    managed_ids = {p.pk for p in managed}
+    visible = [s for s in slots if s.series.track.program_id in managed_ids or facilitates(user, s)]
     roster = roster_for({s.series.pk for s in visible}, today, today)
     attendance_for(visible)
     rows = [
@@ -101,17 +96,31 @@ def todays_sessions(user: User) -> dict[str, Any] | None:
         )
         for s in visible
     ]
-    unmarked = [s for s in slots if facilitates(user, s) and attendance_not_taken(s, now)]
-    unmarked.reverse()  # the most recent first
-    counts = []
-    if unmarked:
-        counts.append(Count("Sessions without attendance", len(unmarked), "#unmarked"))
     return {
         "rows": rows,
         "today": today,
         "tomorrow": today + timedelta(days=1),
+        "lead": any(facilitates(user, s) for s in visible),
+    }
+
+
+def unmarked_sessions(user: User) -> dict[str, Any] | None:
+    """The past week's sessions the user facilitated (or covered) that ended with no
+    attendance taken (`attendance_not_taken`), most recent first; None when there are none."""
+    programs = list(schedule_programs(user))
+    if not programs:
+        return None
+    zone = programs[0].organization.tz
+    now = timezone.now()
+    today = local_today(zone)
+    since = today - timedelta(days=UNMARKED_DAYS)
+    slots = occurrences_between(series_for_facilitator(user, since, today), since, today)
+    unmarked = [s for s in reversed(slots) if facilitates(user, s) and attendance_not_taken(s, now)]
+    if not unmarked:
+        return None
+    label = "session without attendance" if len(unmarked) == 1 else "sessions without attendance"
+    return {
         "unmarked": unmarked[:UNMARKED_SHOWN],
         "unmarked_total": len(unmarked),
-        "lead": bool(unmarked) or any(facilitates(user, r.slot) for r in rows),
-        "counts": counts,
+        "counts": [Count(label, len(unmarked), "#unmarked")],
     }

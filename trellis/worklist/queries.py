@@ -145,7 +145,14 @@ def today_alerts(user: User) -> dict[str, Any] | None:
         "alerts": alerts,
         "total": total,
         # The count at the top of Today: the list may sit below a facilitator's sessions.
-        "counts": [Count("Alerts for you", total, "#urgent-alerts", urgent=urgent)],
+        "counts": [
+            Count(
+                "alert for you" if total == 1 else "alerts for you",
+                total,
+                "#urgent-alerts",
+                urgent=urgent,
+            )
+        ],
         "participants_shown": [a.participant for a in alerts],
     }
 
