@@ -11,6 +11,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
+from trellis.notes.queries import supervises
 from trellis.privacy.policy import grants_for
 from trellis.programs.models import Role
 from trellis.worklist.queries import open_work_count
@@ -37,6 +38,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                 (f"My work ({open_work})" if open_work else "My work", reverse("worklist:list"))
             )
             items.append(("Meetings", reverse("meetings:list")))
+        if supervises(user):
+            items.append(("Co-sign", reverse("notes:cosign-queue")))
     elif hasattr(user, "participant"):
         items.append(("My record", reverse("participants:me")))
         items.append(("Check-ins", reverse("measures:mine")))

@@ -35,7 +35,21 @@ def today(request: AuthedRequest) -> HttpResponse:
             purpose=Purpose.TREAT,
             detail={"panels": [panel.key for panel in panels]},
         )
-    return render(request, "today.html", {"summary": summary, "panels": panels})
+    programs = summary.programs
+    # The organization's date, not the server's: Today is the day the program is living.
+    organization = programs[0].organization if programs else None
+    return render(
+        request,
+        "today.html",
+        {
+            "summary": summary,
+            "panels": panels,
+            "date": organization.today() if organization is not None else None,
+            "counts": [count for panel in panels for count in panel.context.get("counts", [])],
+            # The program scores page is for clinicians and directors (measures.views).
+            "sees_scores": grants.is_clinician or grants.is_director_anywhere,
+        },
+    )
 
 
 # Error pages render fixed templates with no request context: nothing from the failed request

@@ -88,6 +88,8 @@ class SeedResult:
 
 
 DEFAULT_WEEKS = 12
+# The programs' after-hours crisis line, shown with 988 on urgent alerts (fictional).
+DEMO_CRISIS_LINE = "312-555-0142"
 
 
 def _plan_discharges(organization: Organization, *, seed: int, today: date) -> None:
@@ -202,6 +204,7 @@ def _load_organization() -> tuple[Organization, dict[str, Program], dict[tuple[s
             level_of_care=spec.level_of_care,
             description=spec.description,
             site=site,
+            crisis_phone=DEMO_CRISIS_LINE,  # a fictional 555 number
         )
         programs[spec.key] = program
         for track in spec.tracks:

@@ -9,6 +9,10 @@ The context function gets the signed-in user and returns the template's context,
 to show nothing (for example when the user's role has no business with the panel). It must
 run a fixed number of queries and do its own access checks. A panel that names people puts
 them in the context as `participants_shown`; the page records one list event per person.
+
+Two optional context keys shape the page: `lead` (true) puts the panel before the others
+whatever its order (a facilitator's sessions today, which must be on screen without
+scrolling), and `counts`, a list of `Count`s, that the page shows together at its top.
 """
 
 from __future__ import annotations
@@ -24,6 +28,16 @@ class PagePanel:
     template: str
     context: Callable[[Any], dict[str, Any] | None]
     order: int = 50
+
+
+@dataclass(frozen=True)
+class Count:
+    """A number for the top of the page, with the page that lists what it counts."""
+
+    label: str
+    number: int
+    url: str
+    urgent: bool = False
 
 
 @dataclass(frozen=True)
@@ -46,4 +60,5 @@ def panels_for(page: str, user: Any) -> list[RenderedPanel]:
         context = panel.context(user)
         if context is not None:
             rendered.append(RenderedPanel(panel.key, panel.template, context))
-    return rendered
+    # Stable: lead panels first, each group in its registered order.
+    return sorted(rendered, key=lambda p: not p.context.get("lead", False))

@@ -14,11 +14,16 @@ from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
 from trellis.lib.ids import lookup_id
 from trellis.measures.models import Administration, Response
+from trellis.measures.queries import ResponseSummary, response_summary
 from trellis.privacy.access import deny_object, staff_clinical_access
 
 if TYPE_CHECKING:
     from trellis.accounts.models import User
     from trellis.participants.models import Participant
+    from trellis.worklist.models import Alert
+
+# How an alert raised by a check-in names it (measures.actions.checkins).
+RESPONSE_SOURCE = "measures.response:"
 
 
 def access_administration(
@@ -131,3 +136,43 @@ def access_response(
         role=access.role,
     )
     return response
+
+
+def access_alert_response(
+    user: User, alert: Alert, *, purpose: str = Purpose.TREAT
+) -> ResponseSummary | None:
+    """The check-in that raised `alert` (already opened with worklist.access.access_alert),
+    audited; None when the alert came from elsewhere or the user may not see it.
+
+    Staff who see the episode clinically read it; so does a recipient of the alert off the
+    care team (the on-call clinician): the answers that raised an urgent alert are what they
+    must act on. The rest of the record stays closed to them."""
+    if not alert.source.startswith(RESPONSE_SOURCE):
+        return None
+    response = (
+        Response.objects.filter(
+            public_id=lookup_id(alert.source.removeprefix(RESPONSE_SOURCE)),
+            participant_id=alert.participant_id,
+        )
+        .select_related("participant", "episode")
+        .first()
+    )
+    if response is None:
+        return None
+    access = staff_clinical_access(user, response.participant, response.episode, purpose=purpose)
+    if access is not None:
+        role = access.role
+    elif alert.recipients.filter(user_id=user.pk).exists():
+        role = "alert_recipient"
+    else:
+        return None
+    record(
+        user,
+        Action.VIEW,
+        participant=response.participant,
+        obj=response,
+        purpose=purpose,
+        role=role,
+        detail={"alert": str(alert.public_id)},
+    )
+    return response_summary(response)

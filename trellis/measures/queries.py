@@ -384,3 +384,38 @@ def episode_change(episode: Episode, instrument: Instrument, today: date | None 
 def imported_instruments() -> list[ImportedInstrument]:
     """Every imported instrument, newest first, with who imported it. One query."""
     return list(ImportedInstrument.objects.select_related("imported_by").order_by("-imported_at"))
+
+
+@dataclass(frozen=True)
+class AnsweredItem:
+    number: int
+    text: str
+    answer: str
+
+
+@dataclass(frozen=True)
+class ResponseSummary:
+    """What an alert's reader needs of the check-in that raised it: the score, its severity
+    and the answers that crossed a critical threshold."""
+
+    response: Response
+    instrument_title: str
+    score: Score | None
+    critical: list[AnsweredItem]
+
+
+def response_summary(response: Response) -> ResponseSummary:
+    """The summary of a response the caller opened (access_alert_response)."""
+    instrument = get_instrument(response.instrument_code, response.instrument_version)
+    score = Score.objects.filter(response=response).first()
+    critical_ids = set(score.critical_items if score is not None else [])
+    critical = []
+    for number, item in enumerate(instrument.items, start=1):
+        if item.link_id not in critical_ids:
+            continue
+        code = response.answers.get(item.link_id)
+        option = item.option(code) if code is not None else None
+        critical.append(
+            AnsweredItem(number, item.text, option.display if option else "not answered")
+        )
+    return ResponseSummary(response, instrument.title, score, critical)

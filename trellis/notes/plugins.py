@@ -5,7 +5,8 @@ Registered by NotesConfig.ready() (docs/architecture.md, "Extension points").
 
 from __future__ import annotations
 
-from trellis.notes import providers, snapshot
+from trellis.lib import panels
+from trellis.notes import providers, queries, snapshot
 from trellis.participants import chart
 from trellis.privacy.access import Scope
 
@@ -15,3 +16,8 @@ def register() -> None:
     chart.register_tab(chart.ChartTab("notes", "Notes", "notes:tab", Scope.CLINICAL, order=26))
     # The score snapshot from measures: notes reads measures, never the reverse.
     snapshot.register_provider("scores", providers.latest_scores)
+    # Co-signatures a supervisor owes and the user's own unsigned notes, after the sessions.
+    panels.register(
+        "today",
+        panels.PagePanel("notes-to-sign", "notes/today_notes.html", queries.today_notes, order=20),
+    )

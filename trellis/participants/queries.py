@@ -116,5 +116,7 @@ def today_summary(user: User) -> TodaySummary:
         waitlist=counts[EpisodeStatus.WAITLIST],
         planned=counts[EpisodeStatus.PLANNED],
         my_caseload=caseload,
-        programs=list(Program.objects.for_user(user).filter(is_active=True)),
+        programs=list(
+            Program.objects.for_user(user).filter(is_active=True).select_related("organization")
+        ),
     )

@@ -75,6 +75,7 @@ def do_create_program(
     site: Site | None = None,
     min_hours_per_week: Decimal | None = None,
     max_hours_per_week: Decimal | None = None,
+    crisis_phone: str = "",
 ) -> Program:
     """Create a program; weekly hours default from the population (9/19 adults, 6/19 teens)."""
     default_min, default_max = DEFAULT_HOURS[population]
@@ -87,6 +88,7 @@ def do_create_program(
         level_of_care=level_of_care,
         min_hours_per_week=default_min if min_hours_per_week is None else min_hours_per_week,
         max_hours_per_week=default_max if max_hours_per_week is None else max_hours_per_week,
+        crisis_phone=crisis_phone,
     )
     program.full_clean()
     program.save()

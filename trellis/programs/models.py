@@ -134,6 +134,13 @@ class Program(models.Model):
     min_hours_per_week = models.DecimalField(max_digits=4, decimal_places=1)
     max_hours_per_week = models.DecimalField(max_digits=4, decimal_places=1)
     is_active = models.BooleanField(default=True)
+    crisis_phone = models.CharField(
+        "after-hours crisis line",
+        max_length=30,
+        blank=True,
+        help_text="The number staff and participants call out of hours; shown with 988 on "
+        "urgent alerts.",
+    )
 
     objects = ProgramQuerySet.as_manager()
 

@@ -9,17 +9,22 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from django.utils import timezone
+
 from trellis.lib.clock import local_today
+from trellis.lib.panels import Count
 from trellis.scheduling import recurrence
 from trellis.scheduling.access import can_manage_schedule, facilitates, schedule_programs
 from trellis.scheduling.hours import flags_for, week_hours
 from trellis.scheduling.queries import (
     Slot,
     attendance_for,
+    attendance_not_taken,
     expected_episodes,
     hours_override_for,
     occurrences_between,
     roster_for,
+    series_for_facilitator,
     series_queryset,
 )
 
@@ -65,7 +70,15 @@ class TodayRow:
         return "Not started"
 
 
+# How far back Today looks for sessions the user facilitated and left without attendance,
+# and how many it lists (the count says how many there are).
+UNMARKED_DAYS = 7
+UNMARKED_SHOWN = 10
+
+
 def todays_sessions(user: User) -> dict[str, Any] | None:
+    """Today's sessions the user runs or manages. A facilitator's panel leads the page:
+    tonight's session must be on screen without scrolling past the alerts."""
     programs = list(schedule_programs(user))
     if not programs:
         return None
@@ -87,4 +100,31 @@ def todays_sessions(user: User) -> dict[str, Any] | None:
         )
         for s in visible
     ]
-    return {"rows": rows, "today": today, "tomorrow": today + timedelta(days=1)}
+    return {
+        "rows": rows,
+        "today": today,
+        "tomorrow": today + timedelta(days=1),
+        "lead": any(facilitates(user, s) for s in visible),
+    }
+
+
+def unmarked_sessions(user: User) -> dict[str, Any] | None:
+    """The past week's sessions the user facilitated (or covered) that ended with no
+    attendance taken (`attendance_not_taken`), most recent first; None when there are none."""
+    programs = list(schedule_programs(user))
+    if not programs:
+        return None
+    zone = programs[0].organization.tz
+    now = timezone.now()
+    today = local_today(zone)
+    since = today - timedelta(days=UNMARKED_DAYS)
+    slots = occurrences_between(series_for_facilitator(user, since, today), since, today)
+    unmarked = [s for s in reversed(slots) if facilitates(user, s) and attendance_not_taken(s, now)]
+    if not unmarked:
+        return None
+    label = "session without attendance" if len(unmarked) == 1 else "sessions without attendance"
+    return {
+        "unmarked": unmarked[:UNMARKED_SHOWN],
+        "unmarked_total": len(unmarked),
+        "counts": [Count(label, len(unmarked), "#unmarked")],
+    }

@@ -45,4 +45,14 @@ def register() -> None:
             order=10,
         ),
     )
+    # After the alerts: yesterday's unmarked session must not push an urgent alert down.
+    panels.register(
+        "today",
+        panels.PagePanel(
+            "unmarked-sessions",
+            "scheduling/today_unmarked.html",
+            scheduling_panels.unmarked_sessions,
+            order=15,
+        ),
+    )
     periodic.register("scheduling.reminders", send_due_reminders, every=REMINDER_SWEEP_EVERY)

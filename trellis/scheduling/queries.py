@@ -244,6 +244,17 @@ def find_slot(series_public_id: uuid.UUID | str, original: date) -> Slot | None:
     return slot
 
 
+def attendance_not_taken(slot: Slot, now: datetime) -> bool:
+    """A session that was expected to run (not cancelled, not on a closure day), has ended
+    by `now`, and has no attendance marked (nor was marked complete). Slots need their row's
+    `has_attendance` (occurrences_between and find_slot annotate it). Its end is an aware
+    instant built in the program's zone, so "ended" is the program's evening, not UTC's."""
+    if slot.cancelled or slot.ends_at > now:
+        return False
+    row = slot.row
+    return row is None or not (getattr(row, "has_attendance", False) or row.is_locked)
+
+
 def program_series(program: Program, start: date, end: date) -> SessionSeriesQuerySet:
     return series_queryset().filter(track__program=program).overlapping(start, end)
 

@@ -33,7 +33,14 @@ def access_alert(
     """One alert for `user`, audited, or Http404 (also audited)."""
     alert = (
         Alert.objects.filter(public_id=lookup_id(public_id))
-        .select_related("participant", "episode", "program", "owner", "acknowledged_by")
+        .select_related(
+            "participant__organization",
+            "episode",
+            "program__organization",
+            "owner",
+            "acknowledged_by",
+            "resolved_by",
+        )
         .first()
     )
     if alert is None:

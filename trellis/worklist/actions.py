@@ -9,7 +9,6 @@ import uuid
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -31,12 +30,13 @@ from trellis.worklist.models import (
     RecipientReason,
 )
 from trellis.worklist.queries import (
+    escalation_delay,
     may_own,
     on_call_candidates,
-    on_call_clinicians,
     overlapping_shifts,
     primary_clinicians,
     program_directors,
+    urgent_alert_receivers,
 )
 
 if TYPE_CHECKING:
@@ -51,10 +51,13 @@ DUE_IN = {
 }
 
 
-def escalation_delay() -> timedelta:
-    """TRELLIS_ALERT_ESCALATION_MINUTES (default 120): unacknowledged urgent alerts go to the
-    program director after this long."""
-    return timedelta(minutes=int(getattr(settings, "TRELLIS_ALERT_ESCALATION_MINUTES", 120)))
+def _mark_recipient_acknowledged(alert: Alert, user: User, now: datetime) -> bool:
+    """Stamp `user`'s own acknowledgement, once; True when this call stamped it."""
+    return bool(
+        AlertRecipient.objects.filter(alert=alert, user=user, acknowledged_at__isnull=True).update(
+            acknowledged_at=now
+        )
+    )
 
 
 def _add_recipient(alert: Alert, user: User, reason: str) -> bool:
@@ -84,8 +87,9 @@ def do_raise_alert(
 ) -> Alert:
     """Raise an alert once: a second call with the same `dedupe_key` returns the first.
 
-    Recipients: the episode's primary clinician, plus the program's on-call clinician when
-    `notify_on_call` (urgent critical items). When nobody would receive it, the program
+    Recipients: the episode's primary clinician, plus, when `notify_on_call` (urgent critical
+    items), whoever receives the program's urgent alerts now (`urgent_alert_receivers`: the
+    on-call clinician, else the program director). When nobody would receive it, the program
     director does at once: an alert with no reader is a lost alert. An explicit `owner`
     (the co-signer of a note, the owner a team named for a decision) replaces the primary
     clinician as owner and recipient.
@@ -124,8 +128,8 @@ def do_raise_alert(
             alert, user, RecipientReason.OWNER if owner is not None else RecipientReason.PRIMARY
         )
     if program is not None and notify_on_call:
-        for user in on_call_clinicians(program, now):
-            _add_recipient(alert, user, RecipientReason.ON_CALL)
+        for receiver in urgent_alert_receivers(program, now):
+            _add_recipient(alert, receiver.user, receiver.reason)
     if program is not None and not alert.recipients.exists():
         for user in program_directors(program):
             _add_recipient(alert, user, RecipientReason.ESCALATION)
@@ -307,10 +311,22 @@ def do_close_cleared(source_prefix: str, still_open_sources: set[str]) -> int:
 
 @transaction.atomic
 def do_acknowledge_alert(user: User, alert: Alert, *, now: datetime | None = None) -> Alert:
-    """Acknowledge once; the first acknowledgement's time is the time to acknowledgement."""
+    """Acknowledge for `user`. The first acknowledgement's time is the alert's time to
+    acknowledgement; each recipient's own is kept on their inbox entry."""
+    now = now or timezone.now()
     locked = Alert.objects.select_for_update().get(pk=alert.pk)
+    mine = _mark_recipient_acknowledged(locked, user, now)
+    if mine and locked.acknowledged_at is not None:
+        record(
+            user,
+            Action.UPDATE,
+            participant=locked.participant,
+            obj=locked,
+            purpose=Purpose.TREAT,
+            detail={"acknowledged": True, "recipient": True},
+        )
     if locked.acknowledged_at is None:
-        locked.acknowledged_at = now or timezone.now()
+        locked.acknowledged_at = now
         locked.acknowledged_by = user
         if locked.status == AlertStatus.OPEN:
             locked.status = AlertStatus.ACKNOWLEDGED
@@ -375,6 +391,7 @@ def do_document_follow_up(
 ) -> Alert:
     now = now or timezone.now()
     locked = Alert.objects.select_for_update().get(pk=alert.pk)
+    _mark_recipient_acknowledged(locked, user, now)
     if locked.acknowledged_at is None:
         locked.acknowledged_at = now
         locked.acknowledged_by = user

@@ -66,6 +66,7 @@ class RecipientReason(models.TextChoices):
     ON_CALL = "on_call", "On-call clinician"
     CARE_TEAM = "care_team", "Care team"
     ESCALATION = "escalation", "Program director (escalation)"
+    NO_ON_CALL = "no_on_call", "Program director (nobody on call)"
     OWNER = "owner", "Owner"
 
 
@@ -196,6 +197,9 @@ class AlertRecipient(models.Model):
     )
     reason = models.CharField(max_length=15, choices=RecipientReason.choices)
     added_at = models.DateTimeField(default=timezone.now)
+    # Each recipient acknowledges for themselves (the alert's own acknowledged_at is the
+    # first one, which times the response): the page shows who has seen it and who has not.
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

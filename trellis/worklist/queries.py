@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from trellis.lib.panels import Count
 from trellis.participants.models import CareTeamMember, Episode, EpisodeStatus
 from trellis.privacy.policy import Scope, episode_filter, grants_for
 from trellis.programs.models import Membership, Program, Role
@@ -20,6 +23,7 @@ from trellis.worklist.models import (
     AlertStatus,
     Priority,
     ProgramOnCall,
+    RecipientReason,
 )
 
 if TYPE_CHECKING:
@@ -125,14 +129,32 @@ def assignable_owners(alert: Alert) -> list[User]:
     return sorted(owners.values(), key=lambda u: (u.last_name, u.first_name, u.pk))
 
 
+TODAY_ALERTS_SHOWN = 20
+
+
 def today_alerts(user: User) -> dict[str, Any] | None:
     """Today panel: the user's unresolved urgent and high alerts (fixed query count)."""
     if not grants_for(user).is_staff_member:
         return None
-    alerts = list(my_open_alerts(user)[:20])
+    alerts = list(my_open_alerts(user)[:TODAY_ALERTS_SHOWN])
     if not alerts:
         return None
-    return {"alerts": alerts, "participants_shown": [a.participant for a in alerts]}
+    total = open_work_count(user)
+    urgent = any(a.priority == Priority.URGENT for a in alerts)
+    return {
+        "alerts": alerts,
+        "total": total,
+        # The count at the top of Today: the list may sit below a facilitator's sessions.
+        "counts": [
+            Count(
+                "alert for you" if total == 1 else "alerts for you",
+                total,
+                "#urgent-alerts",
+                urgent=urgent,
+            )
+        ],
+        "participants_shown": [a.participant for a in alerts],
+    }
 
 
 # --- who receives and may own an item (read by the actions) ---------------------------
@@ -168,6 +190,49 @@ def on_call_clinicians(program: Program, on: datetime) -> list[User]:
         program=program, starts_at__lte=on, ends_at__gt=on
     ).select_related("user")
     return [s.user for s in shifts if s.user.is_active]
+
+
+@dataclass(frozen=True)
+class Receiver:
+    user: User
+    reason: str  # a RecipientReason
+
+    @property
+    def reason_label(self) -> str:
+        return RecipientReason(self.reason).label
+
+
+def urgent_alert_receivers(program: Program, at: datetime) -> list[Receiver]:
+    """Who receives the program's urgent alerts at `at`, besides the primary clinician: the
+    clinicians on call then; when nobody is on call, the program's directors, from the start
+    rather than only on escalation (an urgent alert must reach someone who can act now).
+
+    The one answer to "who gets an urgent alert now": raising alerts, the on-call setup page
+    and the on-call shifts page all ask it."""
+    on_call = [Receiver(u, RecipientReason.ON_CALL) for u in on_call_clinicians(program, at)]
+    if on_call:
+        return on_call
+    return [Receiver(u, RecipientReason.NO_ON_CALL) for u in program_directors(program)]
+
+
+def escalation_delay() -> timedelta:
+    """TRELLIS_ALERT_ESCALATION_MINUTES (default 120): unacknowledged urgent alerts go to the
+    program director after this long."""
+    return timedelta(minutes=int(getattr(settings, "TRELLIS_ALERT_ESCALATION_MINUTES", 120)))
+
+
+def escalates_at(alert: Alert) -> datetime | None:
+    """When the escalation sweep will send this alert to the program director, or None when
+    it will not (not urgent, already acknowledged or escalated, resolved). The sweep runs
+    every few minutes, so the director hears within minutes after this moment."""
+    if (
+        alert.priority != Priority.URGENT
+        or alert.status != AlertStatus.OPEN
+        or alert.acknowledged_at is not None
+        or alert.escalated_at is not None
+    ):
+        return None
+    return alert.created_at + escalation_delay()
 
 
 def program_directors(program: Program) -> list[User]:

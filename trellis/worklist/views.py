@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -17,9 +18,10 @@ from trellis.accounts.http import AuthedRequest
 from trellis.accounts.models import User
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record_list
-from trellis.lib.ids import lookup_id
+from trellis.lib.ids import lookup_id, parse_public_id
 from trellis.lib.views import apply_validation_error
-from trellis.privacy.access import access_directed_program, deny_object
+from trellis.measures.access import access_alert_response
+from trellis.privacy.access import access_directed_program, deny_object, staff_clinical_access
 from trellis.privacy.decorators import staff_required
 from trellis.programs.models import Program, Role
 from trellis.worklist.access import access_alert
@@ -45,9 +47,11 @@ from trellis.worklist.models import Alert, Priority
 from trellis.worklist.queries import (
     alert_list,
     assignable_owners,
+    escalates_at,
     on_call_candidates,
     on_call_shifts,
     task_episode_choices,
+    urgent_alert_receivers,
 )
 
 FILTER_KINDS = [("", "Everything"), ("tasks", "Tasks"), ("alerts", "Alerts")]
@@ -88,11 +92,43 @@ def _owner_choices(alert: Alert) -> list[tuple[str, str]]:
     return [(str(u.public_id), u.name) for u in assignable_owners(alert) if u.pk != alert.owner_id]
 
 
-def _detail_context(alert: Alert, **forms: Any) -> dict[str, Any]:
+def _work_links(alert: Alert) -> list[tuple[str, str]]:
+    """Where the work of a task is done, from its `source`: the note to co-sign and the
+    co-sign queue, or the unsigned note. The worklist never imports notes; it knows the
+    pages by name (the sources are written by meetings.sweeps.raise_note_tasks)."""
+    prefix, _, ident = alert.source.partition(":")
+    if parse_public_id(ident) is None:
+        return []
+    if prefix == "notes.cosign":
+        return [
+            ("Open the note to co-sign", reverse("notes:cosign", kwargs={"note_id": ident})),
+            ("Co-sign queue", reverse("notes:cosign-queue")),
+        ]
+    if prefix == "notes.unsigned":
+        kwargs = {"public_id": alert.participant.public_id, "note_id": ident}
+        return [("Open the note to sign", reverse("notes:edit", kwargs=kwargs))]
+    return []
+
+
+def _detail_context(user: User, alert: Alert, **forms: Any) -> dict[str, Any]:
+    """The alert with what its reader needs to act: the chart (for those who may open it),
+    the answers that raised it, the phone and crisis steps, who else has it and when it
+    escalates, in the organization's zone."""
+    recipients = list(alert.recipients.select_related("user").order_by("added_at", "pk"))
+    mine = next((r for r in recipients if r.user_id == user.pk), None)
+    clinical = staff_clinical_access(user, alert.participant, alert.episode, purpose=Purpose.TREAT)
+    zone = alert.program.tz if alert.program is not None else alert.participant.organization.tz
     return {
         "alert": alert,
+        "zone": zone,
+        "can_open_chart": clinical is not None,
+        "checkin": access_alert_response(user, alert),
+        "can_acknowledge": alert.is_open
+        and (alert.acknowledged_at is None or (mine is not None and mine.acknowledged_at is None)),
+        "escalates_at": escalates_at(alert),
+        "work_links": _work_links(alert),
         "form": forms.get("form") or FollowUpForm(),
-        "recipients": alert.recipients.select_related("user"),
+        "recipients": recipients,
         "comments": alert.comments.select_related("author"),
         "reassignments": alert.reassignments.select_related("from_user", "to_user", "by"),
         "comment_form": forms.get("comment_form") or CommentForm(),
@@ -104,7 +140,7 @@ def _detail_context(alert: Alert, **forms: Any) -> dict[str, Any]:
 @staff_required()
 def alert_detail(request: AuthedRequest, alert_id: str) -> HttpResponse:
     alert = access_alert(request.user, alert_id)
-    return render(request, "worklist/detail.html", _detail_context(alert))
+    return render(request, "worklist/detail.html", _detail_context(request.user, alert))
 
 
 @require_POST
@@ -121,7 +157,10 @@ def alert_comment(request: AuthedRequest, alert_id: str) -> HttpResponse:
             messages.success(request, "Comment added.")
             return redirect("worklist:detail", alert_id=alert.public_id)
     return render(
-        request, "worklist/detail.html", _detail_context(alert, comment_form=form), status=422
+        request,
+        "worklist/detail.html",
+        _detail_context(request.user, alert, comment_form=form),
+        status=422,
     )
 
 
@@ -140,7 +179,10 @@ def alert_reassign(request: AuthedRequest, alert_id: str) -> HttpResponse:
             messages.success(request, f"Reassigned to {owner.name}.")
             return redirect("worklist:detail", alert_id=alert.public_id)
     return render(
-        request, "worklist/detail.html", _detail_context(alert, reassign_form=form), status=422
+        request,
+        "worklist/detail.html",
+        _detail_context(request.user, alert, reassign_form=form),
+        status=422,
     )
 
 
@@ -158,7 +200,10 @@ def task_complete(request: AuthedRequest, alert_id: str) -> HttpResponse:
             messages.success(request, "Task completed.")
             return redirect("worklist:detail", alert_id=alert.public_id)
     return render(
-        request, "worklist/detail.html", _detail_context(alert, complete_form=form), status=422
+        request,
+        "worklist/detail.html",
+        _detail_context(request.user, alert, complete_form=form),
+        status=422,
     )
 
 
@@ -219,7 +264,9 @@ def alert_follow_up(request: AuthedRequest, alert_id: str) -> HttpResponse:
         else:
             messages.success(request, "Follow-up documented; the alert is resolved.")
             return redirect("worklist:detail", alert_id=alert.public_id)
-    return render(request, "worklist/detail.html", _detail_context(alert, form=form), status=422)
+    return render(
+        request, "worklist/detail.html", _detail_context(request.user, alert, form=form), status=422
+    )
 
 
 # --- on-call shifts: a program director's set-up page -----------------------------------------
@@ -228,11 +275,18 @@ def alert_follow_up(request: AuthedRequest, alert_id: str) -> HttpResponse:
 def _on_call_page(
     request: AuthedRequest, program: Program, form: OnCallShiftForm, status: int = 200
 ) -> HttpResponse:
-    shifts = on_call_shifts(program, timezone.now())
+    now = timezone.now()
+    shifts = on_call_shifts(program, now)
     return render(
         request,
         "worklist/on_call.html",
-        {"program": program, "form": form, "zone": program.organization.tz, **shifts},
+        {
+            "program": program,
+            "form": form,
+            "zone": program.organization.tz,
+            "receivers": urgent_alert_receivers(program, now),
+            **shifts,
+        },
         status=status,
     )
 

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from trellis.accounts.http import AuthedRequest
 from trellis.participants.models import EpisodeStatus
 from trellis.privacy.decorators import staff_required
+from trellis.privacy.policy import grants_for
 from trellis.privacy.setup import may_set_up_program
 from trellis.programs.models import Membership, Program, Role, Track
 
@@ -60,6 +61,7 @@ def program_detail(request: AuthedRequest, program_id: str) -> HttpResponse:
         .prefetch_related("user__credentials")
         .order_by("role", "user__last_name")
     )
+    grants = grants_for(request.user)
     return render(
         request,
         "programs/detail.html",
@@ -68,5 +70,7 @@ def program_detail(request: AuthedRequest, program_id: str) -> HttpResponse:
             "tracks": tracks,
             "staff": staff,
             "may_set_up": may_set_up_program(request.user, program),
+            # The program's scores page (measures) is for its clinicians and directors.
+            "sees_scores": grants.is_clinician or grants.is_director_anywhere,
         },
     )

@@ -16,12 +16,20 @@ from trellis.scheduling.access import can_manage_schedule, facilitates, schedule
 from trellis.scheduling.conflicts import flag_conflicts
 from trellis.scheduling.models import ProgramClosure
 from trellis.scheduling.queries import (
+    Slot,
+    attendance_not_taken,
     occurrences_between,
     program_series,
     series_for_facilitator,
     series_queryset,
 )
 from trellis.scheduling.views._shared import by_day, program_today, week_nav, week_start
+
+
+def _unmarked(slots: list[Slot]) -> set[str]:
+    """The sessions of the week that ended with no attendance taken ("attendance not taken")."""
+    now = timezone.now()
+    return {s.key for s in slots if attendance_not_taken(s, now)}
 
 
 @staff_required()
@@ -51,6 +59,7 @@ def week(request: AuthedRequest) -> HttpResponse:
             "program": program,
             "programs": programs,
             "by_track": by_track,
+            "unmarked": _unmarked(slots),
             "closures": list(closures),
             "can_manage": can_manage_schedule(request.user, program),
             "rooms": Room.objects.filter(site__organization_id=program.organization_id),
@@ -115,6 +124,7 @@ def my_week(request: AuthedRequest) -> HttpResponse:
         {
             **nav,
             "by_day": by_day(slots, nav["days"]),
+            "unmarked": _unmarked(slots),
             "feeds": list(feeds),
             "today": today,
             "new_feed_url": request.session.pop("trellis_new_feed_url", ""),

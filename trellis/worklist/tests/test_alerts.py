@@ -88,6 +88,18 @@ def test_a_critical_alert_resolves_only_with_documented_clinical_follow_up(world
 
 @override_settings(TRELLIS_ALERT_ESCALATION_MINUTES=120)
 def test_unacknowledged_urgent_alerts_escalate_to_the_director_once(world: World) -> None:
+    # Someone is on call, so the director hears only on escalation (with nobody on call the
+    # director receives urgent alerts from the start: test_alert_page.py).
+    from trellis.worklist.actions import do_set_on_call
+
+    now = timezone.now()
+    do_set_on_call(
+        None,
+        world.program,
+        world.other_clinician,
+        starts_at=now - timedelta(hours=5),
+        ends_at=now + timedelta(hours=5),
+    )
     fresh = urgent(world, key="fresh", minutes_ago=119)
     old = urgent(world, key="old", minutes_ago=121)
     acknowledged = urgent(world, key="acked", minutes_ago=200)

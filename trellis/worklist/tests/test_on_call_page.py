@@ -48,7 +48,10 @@ def test_the_page_says_plainly_when_nobody_is_on_call(
 ) -> None:
     response = client_for(world.director).get(url(world))
     assert response.status_code == 200
-    assert "Nobody is on call for Adult Mental Health IOP right now." in response.content.decode()
+    page = response.content.decode()
+    assert "Nobody is on call for Adult Mental Health IOP right now." in page
+    # ...and it says who receives urgent alerts instead: the program's directors, at once.
+    assert f"program's directors ({world.director.name})" in page
 
 
 def test_a_director_adds_a_shift_read_in_the_programs_zone_and_it_receives_urgent_alerts(
