@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from tests.personas import PASSWORD, World, org_today
 from trellis.scheduling.tests.factory import daily_group, enroll
 
-PHONE = {"width": 390, "height": 844}
+PHONE_WIDTH = 390
 
 
 def test_a_participant_finds_every_page_of_theirs_on_a_phone(
@@ -18,7 +18,7 @@ def test_a_participant_finds_every_page_of_theirs_on_a_phone(
 ) -> None:
     series = daily_group(e2e_world, dtstart=org_today() - timedelta(days=3), name="Evening group")
     enroll(series, e2e_world.participant, org_today())
-    page.set_viewport_size(PHONE)
+    page.set_viewport_size({"width": PHONE_WIDTH, "height": 844})
     page.goto(f"{live_server}/accounts/sign-in/")
     page.get_by_label("Email or username").fill("pat.participant")
     page.get_by_label("Password").fill(PASSWORD)
@@ -37,7 +37,7 @@ def test_a_participant_finds_every_page_of_theirs_on_a_phone(
         if heading is not None:
             expect(page.get_by_role("heading", level=1)).to_have_text(heading)
         width = page.evaluate("document.documentElement.scrollWidth")
-        assert width <= PHONE["width"], f"{label} is wider than the phone ({width} px)"
+        assert width <= PHONE_WIDTH, f"{label} is wider than the phone ({width} px)"
     page.goto(f"{live_server}/schedule/me/")
     upcoming = page.locator("section[aria-labelledby=upcoming-h]")
     expect(upcoming.get_by_text("Evening group").first).to_be_visible()
