@@ -9,7 +9,9 @@ from datetime import timedelta
 from django.test import Client
 
 from tests.personas import World, org_today
+from tests.queries import CountQueries
 from trellis.accounts.models import User
+from trellis.measures.tests.factories import open_checkin
 from trellis.scheduling.tests.factory import daily_group, enroll
 
 
@@ -58,3 +60,25 @@ def test_the_portal_names_the_participants_group_and_its_time(
     assert "Evening group" in upcoming
     assert "6:00 p.m." in upcoming or "6:00 pm" in upcoming
     assert "Trellis session" not in upcoming
+
+
+def test_the_participants_own_lists_run_the_same_queries_at_two_sizes(
+    world: World, client_for: Callable[[User], Client], count_queries: CountQueries
+) -> None:
+    client = client_for(world.participant_user)
+
+    def queries(url: str) -> int:
+        with count_queries() as captured:
+            assert client.get(url).status_code == 200
+        return captured.count
+
+    start = org_today() - timedelta(days=3)
+    enroll(daily_group(world, dtstart=start, name="Evening group"), world.participant)
+    open_checkin(world.participant, "PHQ-9")
+    queries("/schedule/me/")  # warm up: the session and the audit chain head
+    small = (queries("/schedule/me/"), queries("/measures/me/"))
+    for n in range(3):
+        series = daily_group(world, dtstart=start, name=f"Group {n}")
+        enroll(series, world.participant)
+    open_checkin(world.participant, "GAD-7")
+    assert (queries("/schedule/me/"), queries("/measures/me/")) == small

@@ -155,3 +155,24 @@ def test_the_migration_closes_duplicates_and_the_chart_shows_one_row_per_date(
     page = client_for(world.clinician).get(f"/participants/{world.participant.public_id}/measures/")
     rows = page.content.decode().split('id="admins-title"')[1]
     assert rows.count("<td>PHQ-9") == 1
+
+
+def test_a_creation_that_loses_the_race_returns_the_winner(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from trellis.measures.actions import checkins
+
+    winner = open_checkin(world.participant, "PHQ-9")
+    real = checkins.open_in_window
+    calls: list[int] = []
+
+    def blind_first(*args: Any) -> Administration | None:
+        calls.append(1)  # the first look misses the row a concurrent request just wrote
+        return None if len(calls) == 1 else real(*args)
+
+    monkeypatch.setattr(checkins, "open_in_window", blind_first)
+    again, made = checkins.do_get_or_create_administration(
+        None, _episode(world), "PHQ-9", due_on=org_today()
+    )
+    assert (again.pk, made) == (winner.pk, False)
+    assert len(_open(world, "PHQ-9")) == 1
