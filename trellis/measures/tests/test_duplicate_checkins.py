@@ -25,6 +25,7 @@ from trellis.measures.actions import (
     do_schedule_checkins,
 )
 from trellis.measures.models import Administration, AdministrationStatus, Channel
+from trellis.measures.queries import open_in_window
 from trellis.measures.registry import get_instrument
 from trellis.measures.tests.factories import answers_for, open_checkin
 from trellis.participants.models import Episode
@@ -163,14 +164,14 @@ def test_a_creation_that_loses_the_race_returns_the_winner(
     from trellis.measures.actions import checkins
 
     winner = open_checkin(world.participant, "PHQ-9")
-    real = checkins.open_in_window
+    real = open_in_window
     calls: list[int] = []
 
     def blind_first(*args: Any) -> Administration | None:
         calls.append(1)  # the first look misses the row a concurrent request just wrote
         return None if len(calls) == 1 else real(*args)
 
-    monkeypatch.setattr(checkins, "open_in_window", blind_first)
+    monkeypatch.setattr("trellis.measures.actions.checkins.open_in_window", blind_first)
     again, made = checkins.do_get_or_create_administration(
         None, _episode(world), "PHQ-9", due_on=org_today()
     )
