@@ -39,6 +39,8 @@ CLINICAL = [("My work", "/worklist/"), ("Meetings", "/meetings/")]
                 ("My record", "/participants/me/"),
                 ("Check-ins", "/measures/me/"),
                 ("My sessions", "/schedule/me/"),
+                ("My plan", "/plans/mine/"),
+                ("Group notes", "/notes/group/mine/"),
             ],
         ),
     ],

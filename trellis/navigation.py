@@ -44,6 +44,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("My record", reverse("participants:me")))
         items.append(("Check-ins", reverse("measures:mine")))
         items.append(("My sessions", reverse("scheduling:me")))
+        items.append(("My plan", reverse("plans:mine")))
+        items.append(("Group notes", reverse("notes:group-mine")))
     current = request.path
     return {
         "nav_items": [

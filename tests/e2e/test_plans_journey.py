@@ -59,4 +59,20 @@ def test_therapist_writes_and_signs_a_plan_in_the_participants_words(
     page.get_by_label("Your name").fill("Patricia Quillfeather")
     page.get_by_label("I took part in making this plan").check()
     page.get_by_role("button", name="Sign my plan").click()
+    # The participant still holds the tablet: a neutral page, nothing of the chart.
+    expect(page.get_by_role("heading", name="Thank you")).to_be_visible()
+    expect(page.get_by_text("Please hand the tablet back")).to_be_visible()
+    expect(page.get_by_role("navigation")).to_have_count(0)
+    expect(page.get_by_text(GOAL)).to_have_count(0)
+    page.get_by_label("Staff password, to continue").fill(PASSWORD)
+    page.get_by_role("button", name="Continue").click()
     expect(page.get_by_text("Acknowledged by the participant")).to_be_visible()
+
+    # A revision started by mistake is discarded; the signed version stays the plan.
+    page.get_by_role("button", name="Revise the plan").click()
+    page.get_by_role("link", name="Back to the plan").click()
+    page.get_by_role("link", name="Discard this draft").click()
+    expect(page.get_by_text("Version 1 stays the current plan")).to_be_visible()
+    page.get_by_role("button", name="Discard this draft").click()
+    expect(page.get_by_text("Draft discarded. Version 1 is still the current plan")).to_be_visible()
+    expect(page.get_by_role("button", name="Revise the plan")).to_be_visible()

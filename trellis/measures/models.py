@@ -180,6 +180,14 @@ class Administration(models.Model):
                 condition=models.Q(schedule__isnull=False),
                 name="administration_once_per_schedule_date",
             ),
+            # One open check-in per instrument and due date in an episode, whoever made it
+            # (a schedule, a sweep, the demo, staff by hand). Overlapping windows of
+            # different dates are kept apart by the creating actions (covering_administration).
+            models.UniqueConstraint(
+                fields=["episode", "instrument_code", "due_on"],
+                condition=models.Q(status__in=["due", "in_progress"]),
+                name="administration_one_open_per_instrument_date",
+            ),
             models.CheckConstraint(
                 condition=models.Q(expires_at__gt=models.F("available_from")),
                 name="administration_expires_after_available",

@@ -15,6 +15,7 @@ from trellis.measures.charts import Trajectory, trajectory
 from trellis.measures.models import (
     OPEN_ADMINISTRATION,
     Administration,
+    AdministrationStatus,
     ImportedInstrument,
     Response,
     Schedule,
@@ -28,7 +29,7 @@ from trellis.privacy.access import ParticipantAccess, Scope
 from trellis.privacy.policy import episode_filter
 
 if TYPE_CHECKING:
-    from datetime import date
+    from datetime import date, datetime
 
     from trellis.accounts.models import User
     from trellis.participants.models import Participant
@@ -122,6 +123,7 @@ def measures_tab(access: ParticipantAccess) -> dict[str, Any]:
                 )
             )
     by_instrument = {p.code: p.change for p in panels}
+    administrations = _one_row_per_date(administrations)
     return {
         "measures_episode": episode,
         "joint_outcome": joint_of(by_instrument) if episode is not None else None,
@@ -164,6 +166,22 @@ def program_schedules(program: Program) -> list[Schedule]:
     )
 
 
+def _one_row_per_date(administrations: list[Administration]) -> list[Administration]:
+    """Leave out a cancelled check-in when another of the same instrument and date stands
+    (a duplicate closed when the other was answered): one row per instrument and date."""
+    standing = {
+        (a.episode_id, a.instrument_code, a.due_on)
+        for a in administrations
+        if a.status != AdministrationStatus.CANCELLED
+    }
+    return [
+        a
+        for a in administrations
+        if a.status != AdministrationStatus.CANCELLED
+        or (a.episode_id, a.instrument_code, a.due_on) not in standing
+    ]
+
+
 def current_scores(episodes: list[Episode]) -> list[Score]:
     """The current scores of episodes the caller opened (clinical_episodes), oldest first."""
     return list(
@@ -190,6 +208,24 @@ def open_administration(episode: Episode, instrument_code: str) -> Administratio
             expires_at__gt=timezone.now(),
         )
         .order_by("due_on")
+        .first()
+    )
+
+
+def open_in_window(
+    episode_id: int, instrument_code: str, starts: datetime, ends: datetime
+) -> Administration | None:
+    """The episode's open check-in of that instrument whose window overlaps [starts, ends):
+    a check-in due then is already offered (one open per instrument and due window)."""
+    return (
+        Administration.objects.filter(
+            episode_id=episode_id,
+            instrument_code=instrument_code,
+            status__in=OPEN_ADMINISTRATION,
+            available_from__lt=ends,
+            expires_at__gt=starts,
+        )
+        .order_by("due_on", "pk")
         .first()
     )
 

@@ -22,6 +22,7 @@ from trellis.accounts.signin import check_password_try
 from trellis.audit.middleware import client_addr_of
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record_list
+from trellis.lib.views import add_error_messages
 from trellis.measures.access import (
     access_administration,
     access_own_administration,
@@ -30,8 +31,8 @@ from trellis.measures.access import (
 from trellis.measures.actions import (
     check_correct_response,
     check_save_draft,
+    check_start_administration,
     check_submit_response,
-    do_create_administration,
     do_hand_over_tablet,
 )
 from trellis.measures.forms import (
@@ -85,12 +86,11 @@ def start_checkin(request: AuthedRequest, public_id: str) -> HttpResponse:
     if episode is None or not form.is_valid():
         messages.error(request, "Choose an instrument; the participant needs an open episode.")
         return redirect("measures:chart-tab", public_id=public_id)
-    do_create_administration(
-        request.user,
-        episode,
-        form.cleaned_data["instrument"],
-        due_on=episode.program.organization.today(),
-    )
+    try:
+        check_start_administration(request.user, episode, form.cleaned_data["instrument"])
+    except ValidationError as error:
+        add_error_messages(request, error)
+        return redirect("measures:chart-tab", public_id=public_id)
     messages.success(
         request, "Check-in started: hand the tablet to the participant or send a link."
     )

@@ -118,6 +118,51 @@ def do_start_revision(actor: User | None, plan: TreatmentPlan) -> PlanVersion:
     return version
 
 
+def check_discard_draft(actor: User, episode: Episode, *, number: int) -> PlanVersion:
+    """Discard the revision draft numbered `number` (the one the actor saw): the signed
+    version before it stays the current plan. A plan's first draft is not discarded here:
+    without a signed version there would be no plan left to stand."""
+    plan = TreatmentPlan.objects.filter(episode=episode).first()
+    draft = plan.versions.filter(status=VersionStatus.DRAFT).first() if plan else None
+    if plan is None or draft is None or draft.number != number:
+        raise ValidationError(
+            {"__all__": "The draft has changed since you opened it (signed, discarded or "
+             "started again): nothing was discarded."}
+        )  # fmt: skip
+    signed = plan.versions.filter(status=VersionStatus.SIGNED).order_by("-number").first()
+    if signed is None:
+        raise ValidationError(
+            {"__all__": "This is the plan's first draft: there is no signed plan to go back to."}
+        )
+    return do_discard_draft(actor, draft, current=signed)
+
+
+@transaction.atomic
+def do_discard_draft(
+    actor: User | None, draft: PlanVersion, *, current: PlanVersion
+) -> PlanVersion:
+    """Delete a revision draft (never signed, so nothing signed is lost); the event keeps
+    which version was discarded, by whom, and which version stays current (no content)."""
+    locked = (
+        PlanVersion.objects.select_for_update(of=("self",))
+        .select_related("plan__episode__participant")
+        .filter(pk=draft.pk, status=VersionStatus.DRAFT)
+        .first()
+    )
+    if locked is None:
+        raise ValidationError({"__all__": "The draft was signed meanwhile: nothing was discarded."})
+    _audit(
+        actor,
+        Action.DELETE,
+        locked,
+        discarded=True,
+        revision=locked.revision,
+        current=current.number,
+    )
+    locked.delete()
+    return locked
+
+
 def check_save_draft(
     actor: User, version: PlanVersion, content: plan_content.PlanContent, *, revision: int
 ) -> PlanVersion:

@@ -99,10 +99,29 @@ class Objective(BaseModel):
         if self.comparator is None or self.target is None:
             return "no target yet"
         what = self.instrument or {
-            ObjectiveKind.ATTENDANCE: "attendance %",
-            ObjectiveKind.PRACTICE: "practice %",
+            ObjectiveKind.ATTENDANCE: "attendance",
+            ObjectiveKind.PRACTICE: "practice",
         }.get(self.kind, "value")
-        return f"{what} {COMPARATOR_LABELS[self.comparator]} {self.target:g}"
+        return f"{what} {COMPARATOR_LABELS[self.comparator]} {self.target:g}{self.unit}"
+
+    @property
+    def unit(self) -> str:
+        """ "%" for the targets measured as a share (attendance, practice), else nothing."""
+        return "%" if self.kind in PERCENT_KINDS else ""
+
+    @property
+    def target_note(self) -> str:
+        """The target as a page shows it beside the description: nothing when the
+        description already says exactly that ("PCL-5 below 10"), so it is not read twice."""
+        label = self.target_label
+        return "" if _plain(self.description) == _plain(label) else label
+
+
+PERCENT_KINDS = frozenset({ObjectiveKind.ATTENDANCE, ObjectiveKind.PRACTICE})
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
 class Intervention(BaseModel):
@@ -345,12 +364,8 @@ def as_lines(content: PlanContent) -> list[tuple[str, str]]:
             lines.append(("Goals", f"Goal (problem {n}): “{goal.words}”"))
             for objective in content.objectives_of(goal.key):
                 due = objective.due_on.isoformat() if objective.due_on else "no date"
-                lines.append(
-                    (
-                        "Objectives",
-                        f"Objective: {objective.description} — {objective.target_label}, by {due}",
-                    )
-                )
+                note = f" — {objective.target_note}" if objective.target_note else ""
+                lines.append(("Objectives", f"Objective: {objective.description}{note}, by {due}"))
     lines.extend(
         (
             "Interventions",

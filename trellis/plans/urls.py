@@ -26,6 +26,8 @@ urlpatterns = [
         views.plan_version,
         name="version",
     ),
+    path("participants/<uuid:public_id>/plan/discard/", views.plan_discard, name="discard"),
+    path("plans/hand-back/", views.plan_hand_back, name="hand-back"),
     path("plans/diagnoses/", views.diagnosis_search, name="diagnoses"),
     path("plans/mine/", views.my_plan, name="mine"),
     path("plans/programs/<uuid:program_id>/templates/", views.templates, name="templates"),

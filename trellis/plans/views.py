@@ -7,13 +7,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from trellis.accounts.actions import do_record_sign_in_attempt
 from trellis.accounts.http import AuthedRequest
+from trellis.accounts.models import User
+from trellis.accounts.signin import check_password_try
+from trellis.audit.middleware import client_addr_of
 from trellis.audit.models import Action, Purpose
 from trellis.lib.ids import lookup_id
 from trellis.lib.views import add_error_messages, posted_revision
@@ -264,14 +269,91 @@ def plan_acknowledge(request: AuthedRequest, public_id: str) -> HttpResponse:
         except ValidationError as error:
             errors = error.message_dict
         else:
-            messages.success(request, "Thank you. Please hand the tablet back.")
-            return redirect("plans:tab", public_id=public_id)
+            # The participant holds the clinician's tablet: sign the clinician out so no
+            # chart page is one tap away, and ask for their password to continue.
+            staff = request.user
+            logout(request)
+            request.session[HAND_BACK_SESSION] = {"staff": staff.pk, "participant": str(public_id)}
+            return redirect("plans:hand-back")
     return render(
         request,
         "plans/acknowledge.html",
         _page(ca) | {"version": version, "document": queries.arrange(version), "errors": errors},
         status=422 if errors else 200,
     )
+
+
+HAND_BACK_SESSION = "trellis_plan_hand_back"
+
+
+def plan_hand_back(request: HttpRequest) -> HttpResponse:
+    """After the participant acknowledged their plan on the clinician's tablet: a neutral
+    page (no name, no plan) until the clinician signs back in with their password."""
+    state = request.session.get(HAND_BACK_SESSION)
+    staff = None
+    if isinstance(state, dict):
+        staff = User.objects.filter(pk=int(state.get("staff") or 0), is_active=True).first()
+    if staff is None or not isinstance(state, dict):
+        request.session.pop(HAND_BACK_SESSION, None)
+        return redirect("accounts:sign-in")
+    error = ""
+    if request.method == "POST":
+        # The same lockout and audit trail as the sign-in page: the tablet may still be
+        # in the participant's hands.
+        attempt = check_password_try(
+            request, staff.get_username(), request.POST.get("password", "")
+        )
+        if attempt.lockout is not None:
+            error = attempt.lockout_message
+        elif attempt.user is None or attempt.user.pk != staff.pk:
+            error = "That password is not right. Ask the staff member to enter it."
+        else:
+            login(request, attempt.user)
+            do_record_sign_in_attempt(
+                staff.get_username(), client_addr_of(request), user=attempt.user, succeeded=True
+            )
+            request.session.pop(HAND_BACK_SESSION, None)
+            messages.success(request, "The participant acknowledged the plan.")
+            return redirect("plans:tab", public_id=str(state.get("participant", "")))
+    return render(
+        request,
+        "plans/hand_back.html",
+        {"staff_first_name": staff.first_name, "error": error},
+        status=422 if error else 200,
+    )
+
+
+@staff_required()
+def plan_discard(request: AuthedRequest, public_id: str) -> HttpResponse:
+    """Discard a revision draft, after confirming: the signed version stays current."""
+    posting = request.method == "POST"
+    ca = access_clinical_episode(
+        request.user, public_id, action=Action.UPDATE if posting else Action.VIEW
+    )
+    ca.require_write()
+    if posting:
+        try:
+            number = int(request.POST.get("number", ""))
+        except ValueError:
+            number = -1
+        try:
+            actions.check_discard_draft(request.user, ca.episode, number=number)
+        except ValidationError as error:
+            add_error_messages(request, error)
+        else:
+            current = queries.latest_signed(ca.episode)
+            messages.success(
+                request,
+                f"Draft discarded. Version {current.number if current else ''} is still "
+                "the current plan.",
+            )
+        return redirect("plans:tab", public_id=public_id)
+    draft = queries.draft_of(ca.episode)
+    current = queries.latest_signed(ca.episode)
+    if draft is None or current is None:
+        messages.error(request, "There is no revision draft to discard.")
+        return redirect("plans:tab", public_id=public_id)
+    return render(request, "plans/discard.html", _page(ca) | {"draft": draft, "current": current})
 
 
 @staff_required()

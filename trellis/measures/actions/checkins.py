@@ -25,7 +25,7 @@ from trellis.measures.models import (
     Schedule,
     Score,
 )
-from trellis.measures.queries import ON_TRACK_WEEKS, episode_change, hash_token
+from trellis.measures.queries import ON_TRACK_WEEKS, episode_change, hash_token, open_in_window
 from trellis.measures.registry import get_instrument
 from trellis.measures.scoring import (
     AnswerError,
@@ -50,6 +50,31 @@ def _local_midnight(day: date, organization: Organization) -> datetime:
 # --- administrations ------------------------------------------------------------------------
 
 
+DEFAULT_WINDOW_DAYS = 3
+
+
+def check_start_administration(
+    actor: User, episode: Episode, instrument_code: str
+) -> Administration:
+    """Start a check-in today (staff, by hand); refused when one of that instrument is
+    already open for today, which staff then hand over or send instead."""
+    instrument = get_instrument(instrument_code)
+    organization = episode.program.organization
+    available = _local_midnight(organization.today(), organization)
+    existing = open_in_window(
+        episode.pk, instrument.code, available, available + timedelta(days=DEFAULT_WINDOW_DAYS)
+    )
+    if existing is not None:
+        raise ValidationError(
+            {
+                "instrument": f"A {instrument.code} check-in is already open (due "
+                f"{existing.due_on:%b} {existing.due_on.day}): hand the tablet to the "
+                "participant or send its link."
+            }
+        )
+    return do_create_administration(actor, episode, instrument.code, due_on=organization.today())
+
+
 @transaction.atomic
 def do_create_administration(
     actor: User | None,
@@ -58,21 +83,53 @@ def do_create_administration(
     *,
     due_on: date,
     schedule: Schedule | None = None,
-    window_days: int = 3,
+    window_days: int = DEFAULT_WINDOW_DAYS,
 ) -> Administration:
+    """The check-in due on that date: the one already open for its window, or a new one."""
+    administration, _created = do_get_or_create_administration(
+        actor, episode, instrument_code, due_on=due_on, schedule=schedule, window_days=window_days
+    )
+    return administration
+
+
+@transaction.atomic
+def do_get_or_create_administration(
+    actor: User | None,
+    episode: Episode,
+    instrument_code: str,
+    *,
+    due_on: date,
+    schedule: Schedule | None = None,
+    window_days: int = DEFAULT_WINDOW_DAYS,
+) -> tuple[Administration, bool]:
+    """One open check-in per instrument and due window: a check-in of the same instrument
+    whose window overlaps this one's is returned instead of a second (the admission
+    check-in, open a week, covers the weekly one due inside it). The database holds the
+    same rule per due date; a concurrent creation that wins the race is returned too."""
     instrument = get_instrument(instrument_code)
     organization = episode.program.organization
     available = _local_midnight(due_on, organization)
-    administration = Administration.objects.create(
-        episode=episode,
-        participant_id=episode.participant_id,
-        schedule=schedule,
-        instrument_code=instrument.code,
-        instrument_version=instrument.version,
-        due_on=due_on,
-        available_from=available,
-        expires_at=available + timedelta(days=window_days),
-    )
+    expires = available + timedelta(days=window_days)
+    existing = open_in_window(episode.pk, instrument.code, available, expires)
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            administration = Administration.objects.create(
+                episode=episode,
+                participant_id=episode.participant_id,
+                schedule=schedule,
+                instrument_code=instrument.code,
+                instrument_version=instrument.version,
+                due_on=due_on,
+                available_from=available,
+                expires_at=expires,
+            )
+    except IntegrityError:
+        existing = open_in_window(episode.pk, instrument.code, available, expires)
+        if existing is None:
+            raise
+        return existing, False
     record(
         actor,
         Action.CREATE,
@@ -82,7 +139,36 @@ def do_create_administration(
         actor_label="" if actor else "system",
         detail={"instrument": instrument.key, "due_on": due_on.isoformat()},
     )
-    return administration
+    return administration, True
+
+
+def _close_duplicates(actor: User | None, done: Administration, response: Response) -> None:
+    """A completed check-in answers its window: close any other check-in of the same
+    instrument still open over the moment it was answered (kept, cancelled, audited)."""
+    duplicates = list(
+        Administration.objects.select_for_update()
+        .filter(
+            episode_id=done.episode_id,
+            instrument_code=done.instrument_code,
+            status__in=OPEN_ADMINISTRATION,
+            available_from__lte=response.submitted_at,
+            expires_at__gt=response.submitted_at,
+        )
+        .exclude(pk=done.pk)
+    )
+    for duplicate in duplicates:
+        duplicate.status = AdministrationStatus.CANCELLED
+        duplicate.link_token_hash = ""
+        duplicate.save(update_fields=["status", "link_token_hash"])
+        record(
+            actor,
+            Action.UPDATE,
+            participant=done.participant,
+            obj=duplicate,
+            purpose=Purpose.TREAT,
+            actor_label="" if actor and actor.is_authenticated else "system",
+            detail={"cancelled": True, "superseded_by": str(response.public_id)},
+        )
 
 
 @transaction.atomic
@@ -273,6 +359,7 @@ def _do_submit(
     locked.draft_answers = {}
     locked.link_token_hash = ""  # one-time: the link is spent
     locked.save(update_fields=["status", "completed_at", "draft_answers", "link_token_hash"])
+    _close_duplicates(actor, locked, response)
     record(
         actor,
         Action.CREATE,
@@ -334,6 +421,7 @@ def do_record_past_response(
         actor_label="" if actor else "system",
         detail={"instrument": instrument.key, "channel": channel, "past": True},
     )
+    _close_duplicates(actor, administration, response)
     _score_and_alert(response, instrument, episode)
     return response
 

@@ -4,8 +4,9 @@ that are due, and the sweep that marks the missed ones. Atomic and audited.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
@@ -14,7 +15,7 @@ from django.utils import timezone
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
 from trellis.lib.choices import Weekday
-from trellis.measures.actions.checkins import do_create_administration
+from trellis.measures.actions.checkins import do_get_or_create_administration
 from trellis.measures.models import (
     OPEN_ADMINISTRATION,
     Administration,
@@ -134,11 +135,13 @@ def do_schedule_checkins(on: date | None = None) -> list[Administration]:
             (o.episode_id, o.schedule_id): o
             for o in ScheduleOverride.objects.filter(schedule__in=schedules)
         }
+        since = today - timedelta(days=120)
         existing = set(
-            Administration.objects.filter(
-                schedule__in=schedules, due_on__gte=today - timedelta(days=120)
-            ).values_list("episode_id", "schedule_id", "due_on")
+            Administration.objects.filter(schedule__in=schedules, due_on__gte=since).values_list(
+                "episode_id", "schedule_id", "due_on"
+            )
         )
+        answered = _completed_times(program, since)
         for episode in episodes:
             for schedule in schedules:
                 due = due_date_for(
@@ -146,21 +149,41 @@ def do_schedule_checkins(on: date | None = None) -> list[Administration]:
                 )
                 if due is None or (episode.pk, schedule.pk, due) in existing:
                     continue
+                starts = datetime.combine(due, time.min, tzinfo=program.organization.tz)
+                ends = starts + timedelta(days=schedule.window_days)
+                times = answered.get((episode.pk, schedule.instrument_code), [])
+                if any(starts <= at < ends for at in times):
+                    continue  # answered inside this window already (by hand, on paper, demo)
                 try:
                     with transaction.atomic():
-                        created.append(
-                            do_create_administration(
-                                None,
-                                episode,
-                                schedule.instrument_code,
-                                due_on=due,
-                                schedule=schedule,
-                                window_days=schedule.window_days,
-                            )
+                        administration, made = do_get_or_create_administration(
+                            None,
+                            episode,
+                            schedule.instrument_code,
+                            due_on=due,
+                            schedule=schedule,
+                            window_days=schedule.window_days,
                         )
                 except IntegrityError:
                     continue  # another sweep made it first
+                if made:
+                    created.append(administration)
     return created
+
+
+def _completed_times(program: Program, since: date) -> dict[tuple[int, str], list[datetime]]:
+    """When each episode's check-ins of each instrument were completed, since `since`."""
+    times: dict[tuple[int, str], list[datetime]] = defaultdict(list)
+    rows = Administration.objects.filter(
+        episode__program=program,
+        status=AdministrationStatus.COMPLETED,
+        completed_at__isnull=False,
+        due_on__gte=since,
+    ).values_list("episode_id", "instrument_code", "completed_at")
+    for episode_id, code, at in rows:
+        if at is not None:
+            times[(episode_id, code)].append(at)
+    return times
 
 
 def do_mark_missed(now: datetime | None = None) -> int:
