@@ -5,9 +5,10 @@ the pages they work from (co-sign queue, program scores)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
+import time_machine
 from django.test import Client
 from django.utils import timezone
 
@@ -255,3 +256,24 @@ def test_a_facilitators_today_runs_the_same_queries_with_more_sessions_to_mark(
         more = daily_group(world, name=f"Group {n}", at=time(9 + n, 0), minutes=30)
         enroll(more, world.other_participant, org_today() - timedelta(days=10))
     assert today_queries(client, count_queries) == few
+
+
+def test_todays_sessions_say_when_one_is_over_with_nobody_marked(
+    world: World, client_for: Callable[[User], Client]
+) -> None:
+    """At 9:30 pm in the program's zone, this morning's group left unmarked says so on
+    Today, rather than "Not started"; at 8 am the same group has not started."""
+    daily_group(world, at=time(9, 0), minutes=60)
+    day = org_today()
+    zone = world.organization.tz
+    with time_machine.travel(datetime.combine(day, time(21, 30), tzinfo=zone), tick=False):
+        evening = panel(
+            client_for(world.clinician).get("/").content.decode(), 'id="today-sessions-h"'
+        )
+    with time_machine.travel(datetime.combine(day, time(8, 0), tzinfo=zone), tick=False):
+        morning = panel(
+            client_for(world.clinician).get("/").content.decode(), 'id="today-sessions-h"'
+        )
+    assert "Attendance not taken" in evening
+    assert "Not started" not in evening
+    assert "Not started" in morning

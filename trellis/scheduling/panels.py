@@ -6,7 +6,7 @@ Each runs a fixed number of queries (chart.py and lib/panels.py require it).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
@@ -58,6 +58,12 @@ class TodayRow:
     expected: int
     marked: int
     can_mark: bool
+    now: datetime
+
+    @property
+    def not_taken(self) -> bool:
+        """Over, and nobody marked: the same rule as the "attendance not taken" flags."""
+        return attendance_not_taken(self.slot, self.now)
 
     @property
     def status(self) -> str:
@@ -67,6 +73,10 @@ class TodayRow:
             return "Attendance complete"
         if self.marked:
             return f"{self.marked} of {self.expected} marked"
+        if self.not_taken:
+            return "Attendance not taken"
+        if self.slot.starts_at <= self.now:
+            return "Under way, not marked"
         return "Not started"
 
 
@@ -91,12 +101,14 @@ def todays_sessions(user: User) -> dict[str, Any] | None:
     visible = [s for s in slots if s.series.track.program_id in managed_ids or facilitates(user, s)]
     roster = roster_for({s.series.pk for s in visible}, today, today)
     attendance_for(visible)
+    now = timezone.now()
     rows = [
         TodayRow(
             slot=s,
             expected=len(expected_episodes(s, roster)),
             marked=len(s.attendance),
             can_mark=True,
+            now=now,
         )
         for s in visible
     ]
