@@ -1,0 +1,56 @@
+"""Test helpers: discharges and signed summaries built through the real actions."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from tests.personas import PASSWORD, World, org_today
+from trellis.accounts.models import User
+from trellis.participants.models import DischargeReason, Participant
+from trellis.transitions import actions
+from trellis.transitions.models import DischargeSummary, StepDownLevel
+
+
+def discharge(
+    actor: User,
+    participant: Participant,
+    *,
+    on: date | None = None,
+    reason: str = DischargeReason.COMPLETED,
+) -> DischargeSummary:
+    episode = participant.episodes.get()
+    return actions.check_discharge_episode(
+        actor,
+        episode,
+        discharged_on=on or org_today(),
+        reason=reason,
+        decisions=[
+            actions.ItemDecision(a, close=a.is_task, owner=None if a.is_task else actor)
+            for a in episode.alerts.filter(status__in=["open", "acknowledged"])
+        ],
+    )
+
+
+def signed_summary(world: World, participant: Participant | None = None) -> DischargeSummary:
+    """The persona discharged today by their therapist, with a signed summary and plan."""
+    participant = participant or world.participant
+    summary = discharge(world.clinician, participant)
+    summary = actions.check_save_summary(
+        world.clinician,
+        summary,
+        narrative="Engaged well; mood improved; ready for weekly therapy.",
+        aftercare=actions.AftercareInput(
+            step_down_level=StepDownLevel.OUTPATIENT,
+            provider="Riverside Counseling, 12 Main St, 555-0142",
+            alumni_group="Thursday alumni group, 6 pm",
+            crisis_steps=actions.CRISIS_DEFAULT,
+        ),
+        revision=summary.revision,
+    )
+    return actions.check_sign_summary(
+        world.clinician,
+        summary,
+        typed_name=world.clinician.name,
+        password=PASSWORD,
+        revision=summary.revision,
+    )
