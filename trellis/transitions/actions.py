@@ -14,7 +14,7 @@ from trellis.accounts.models import User
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
 from trellis.lib.ids import parse_public_id
-from trellis.measures.actions import do_create_administration
+from trellis.measures.actions import do_create_administration, do_create_default_schedules
 from trellis.measures.models import Administration, Schedule, ScheduleKind
 from trellis.measures.registry import DEFAULT_CODES
 from trellis.participants.actions import do_discharge
@@ -320,7 +320,11 @@ def check_sign_summary(
     return do_sign_summary(actor, summary)
 
 
-def _after_discharge_schedules(episode: Episode) -> list[Schedule]:
+def _after_discharge_schedules(actor: User | None, episode: Episode) -> list[Schedule]:
+    """The program's active 30- and 90-day schedules. A program with no schedules at all gets
+    the defaults now, exactly as the sweep would give them on its next run."""
+    if not Schedule.objects.filter(program_id=episode.program_id).exists():
+        do_create_default_schedules(actor, episode.program)
     return list(
         Schedule.objects.filter(
             program_id=episode.program_id,
@@ -334,12 +338,13 @@ def _after_discharge_schedules(episode: Episode) -> list[Schedule]:
 def do_schedule_follow_ups(actor: User | None, episode: Episode) -> list[Administration]:
     """The 30- and 90-day check-ins after discharge, through the measures check-in action:
     the program's after-discharge schedules when it has them (so the daily sweep finds them
-    made and adds none), else PHQ-9 and GAD-7. A window already closed is not offered."""
+    made and adds none); a program that turned those off still gets PHQ-9 and GAD-7, since
+    the signed plan promises them. A window already closed is not offered."""
     assert episode.discharged_on is not None  # noqa: S101  # signed summaries are of discharges
     today = episode.program.organization.today()
     plans = [
         (s.instrument_code, s.offset_days, s, s.window_days)
-        for s in _after_discharge_schedules(episode)
+        for s in _after_discharge_schedules(actor, episode)
     ] or [
         (code, days, None, FOLLOW_UP_WINDOW_DAYS)
         for days in FOLLOW_UP_DAYS
