@@ -79,7 +79,7 @@ def discharge(request: AuthedRequest, public_id: str) -> HttpResponse:
                 form.add_error(None, "Decide what happens to each open item below.")
         else:
             messages.success(request, "Discharged. Write the summary and the aftercare plan.")
-            return redirect("transitions:summary", public_id=summary.public_id)
+            return redirect("transitions:summary", summary_id=summary.public_id)
     rows = [
         {
             "alert": a,
@@ -118,11 +118,11 @@ def _summary_context(summary: DischargeSummary, **extra: Any) -> dict[str, Any]:
 
 
 @staff_required()
-def summary_page(request: AuthedRequest, public_id: str) -> HttpResponse:
+def summary_page(request: AuthedRequest, summary_id: str) -> HttpResponse:
     """The summary: figures from the record, the narrative and aftercare plan while a draft,
     signing; once signed, read-only with addenda."""
     action = Action.UPDATE if request.method == "POST" else Action.VIEW
-    summary = access_summary(request.user, public_id, action=action)
+    summary = access_summary(request.user, summary_id, action=action)
     plan = summary.aftercare
     form = SummaryForm(
         request.POST or None,
@@ -155,7 +155,7 @@ def summary_page(request: AuthedRequest, public_id: str) -> HttpResponse:
             apply_validation_error(form, error)
         else:
             messages.success(request, "Draft saved.")
-            return redirect("transitions:summary", public_id=summary.public_id)
+            return redirect("transitions:summary", summary_id=summary.public_id)
     status = 422 if request.method == "POST" else 200
     context = _summary_context(
         summary, form=form, appointment_form=AppointmentForm(), addendum_form=AddendumForm()
@@ -165,8 +165,8 @@ def summary_page(request: AuthedRequest, public_id: str) -> HttpResponse:
 
 @staff_required()
 @require_POST
-def add_appointment(request: AuthedRequest, public_id: str) -> HttpResponse:
-    summary = access_summary(request.user, public_id, action=Action.UPDATE)
+def add_appointment(request: AuthedRequest, summary_id: str) -> HttpResponse:
+    summary = access_summary(request.user, summary_id, action=Action.UPDATE)
     form = AppointmentForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Enter the appointment's date and time as a date and a time.")
@@ -182,13 +182,13 @@ def add_appointment(request: AuthedRequest, public_id: str) -> HttpResponse:
             add_error_messages(request, error)
         else:
             messages.success(request, "Appointment added.")
-    return redirect("transitions:summary", public_id=summary.public_id)
+    return redirect("transitions:summary", summary_id=summary.public_id)
 
 
 @staff_required()
 @require_POST
-def remove_appointment(request: AuthedRequest, public_id: str) -> HttpResponse:
-    summary = access_summary(request.user, public_id, action=Action.UPDATE)
+def remove_appointment(request: AuthedRequest, summary_id: str) -> HttpResponse:
+    summary = access_summary(request.user, summary_id, action=Action.UPDATE)
     try:
         actions.check_remove_appointment(
             request.user, summary, request.POST.get("appointment", "")
@@ -197,13 +197,13 @@ def remove_appointment(request: AuthedRequest, public_id: str) -> HttpResponse:
         add_error_messages(request, error)
     else:
         messages.success(request, "Appointment removed.")
-    return redirect("transitions:summary", public_id=summary.public_id)
+    return redirect("transitions:summary", summary_id=summary.public_id)
 
 
 @staff_required()
 @require_POST
-def sign(request: AuthedRequest, public_id: str) -> HttpResponse:
-    summary = access_summary(request.user, public_id, action=Action.SIGN)
+def sign(request: AuthedRequest, summary_id: str) -> HttpResponse:
+    summary = access_summary(request.user, summary_id, action=Action.SIGN)
     try:
         actions.check_sign_summary(
             request.user,
@@ -218,13 +218,13 @@ def sign(request: AuthedRequest, public_id: str) -> HttpResponse:
         messages.success(
             request, "Signed. The participant can now read their aftercare plan and summary."
         )
-    return redirect("transitions:summary", public_id=summary.public_id)
+    return redirect("transitions:summary", summary_id=summary.public_id)
 
 
 @staff_required()
 @require_POST
-def add_addendum(request: AuthedRequest, public_id: str) -> HttpResponse:
-    summary = access_summary(request.user, public_id, action=Action.UPDATE)
+def add_addendum(request: AuthedRequest, summary_id: str) -> HttpResponse:
+    summary = access_summary(request.user, summary_id, action=Action.UPDATE)
     form = AddendumForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Write the addendum (under 20,000 characters).")
@@ -235,13 +235,13 @@ def add_addendum(request: AuthedRequest, public_id: str) -> HttpResponse:
             add_error_messages(request, error)
         else:
             messages.success(request, "Addendum added.")
-    return redirect("transitions:summary", public_id=summary.public_id)
+    return redirect("transitions:summary", summary_id=summary.public_id)
 
 
 @staff_required()
-def printable(request: AuthedRequest, public_id: str) -> HttpResponse:
+def printable(request: AuthedRequest, summary_id: str) -> HttpResponse:
     """The participant's copy of the aftercare plan, to print and hand over."""
-    summary = access_summary(request.user, public_id)
+    summary = access_summary(request.user, summary_id)
     return render(request, "transitions/print.html", _summary_context(summary, staff=True))
 
 

@@ -54,3 +54,35 @@ def signed_summary(world: World, participant: Participant | None = None) -> Disc
         password=PASSWORD,
         revision=summary.revision,
     )
+
+
+def transitions_walk_values(target: Participant) -> dict[str, str]:
+    """Values for tests/test_url_access.py: the target's discharge summary when they have
+    one (the walk after discharge signs one first), else an id that matches nothing."""
+    import uuid
+
+    summary = DischargeSummary.objects.filter(episode__participant=target).first()
+    return {"summary_id": str(summary.public_id if summary else uuid.uuid4())}
+
+
+def director_signed_summary(world: World, target: Participant) -> DischargeSummary:
+    """The target discharged today by the program director, summary and plan signed."""
+    summary = discharge(world.director, target)
+    summary = actions.check_save_summary(
+        world.director,
+        summary,
+        narrative="Walk narrative.",
+        aftercare=actions.AftercareInput(
+            step_down_level=StepDownLevel.OUTPATIENT,
+            provider="Walk provider",
+            crisis_steps=actions.CRISIS_DEFAULT,
+        ),
+        revision=summary.revision,
+    )
+    return actions.check_sign_summary(
+        world.director,
+        summary,
+        typed_name=world.director.name,
+        password=PASSWORD,
+        revision=summary.revision,
+    )
