@@ -211,7 +211,5 @@ def test_the_walk_reaches_a_discharge_summary_for_its_readers(
     values = parameter_values(world, world.participant)
     director_signed_summary(world, world.participant)
     values |= transitions_walk_values(world.participant)
-    seen = {
-        name for name, _, _ in fetch_all(client_for(world.director), values, world.participant)
-    }
+    seen = {name for name, _, _ in fetch_all(client_for(world.director), values, world.participant)}
     assert {"transitions:summary", "transitions:print"} <= seen

@@ -35,9 +35,7 @@ def access_discharge(
     access = access_participant(
         user, public_id, purpose=Purpose.TREAT, minimum=Scope.CLINICAL, action=action
     )
-    episode = next(
-        (e for e in access.episodes if e.is_open and access.is_clinical_for(e)), None
-    )
+    episode = next((e for e in access.episodes if e.is_open and access.is_clinical_for(e)), None)
     if episode is None or access.is_own_record or not may_discharge(user, episode):
         raise deny_object(
             user,

@@ -231,9 +231,11 @@ def check_add_appointment(
     errors: dict[str, str] = {}
     if starts_at is None:
         errors["starts_at"] = "Enter the appointment's date and time."
-    elif summary.episode.discharged_on and starts_at.astimezone(
-        summary.episode.program.organization.tz
-    ).date() < summary.episode.discharged_on:
+    elif (
+        summary.episode.discharged_on
+        and starts_at.astimezone(summary.episode.program.organization.tz).date()
+        < summary.episode.discharged_on
+    ):
         errors["starts_at"] = "An aftercare appointment is on or after the discharge date."
     if not with_whom.strip():
         errors["with_whom"] = "Say who the appointment is with (and where)."
@@ -262,9 +264,7 @@ def do_add_appointment(
     return appointment
 
 
-def check_remove_appointment(
-    actor: User, summary: DischargeSummary, appointment_id: str
-) -> None:
+def check_remove_appointment(actor: User, summary: DischargeSummary, appointment_id: str) -> None:
     _refuse_signed(summary)
     parsed = parse_public_id(appointment_id)
     appointment = next(
@@ -342,7 +342,7 @@ def do_schedule_follow_ups(actor: User | None, episode: Episode) -> list[Adminis
     the signed plan promises them. A window already closed is not offered."""
     assert episode.discharged_on is not None  # noqa: S101  # signed summaries are of discharges
     today = episode.program.organization.today()
-    plans = [
+    plans: list[tuple[str, int, Schedule | None, int]] = [
         (s.instrument_code, s.offset_days, s, s.window_days)
         for s in _after_discharge_schedules(actor, episode)
     ] or [
@@ -422,14 +422,14 @@ def check_add_summary_addendum(
 
 
 @transaction.atomic
-def do_add_summary_addendum(actor: User, summary: DischargeSummary, *, text: str) -> SummaryAddendum:
+def do_add_summary_addendum(
+    actor: User, summary: DischargeSummary, *, text: str
+) -> SummaryAddendum:
     addendum = SummaryAddendum.objects.create(
         summary=summary,
         author=actor,
         author_name=actor.name,
-        author_credentials=credentials_of(
-            actor, on=summary.episode.program.organization.today()
-        ),
+        author_credentials=credentials_of(actor, on=summary.episode.program.organization.today()),
         text=text,
     )
     record(

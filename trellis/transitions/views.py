@@ -190,9 +190,7 @@ def add_appointment(request: AuthedRequest, summary_id: str) -> HttpResponse:
 def remove_appointment(request: AuthedRequest, summary_id: str) -> HttpResponse:
     summary = access_summary(request.user, summary_id, action=Action.UPDATE)
     try:
-        actions.check_remove_appointment(
-            request.user, summary, request.POST.get("appointment", "")
-        )
+        actions.check_remove_appointment(request.user, summary, request.POST.get("appointment", ""))
     except ValidationError as error:
         add_error_messages(request, error)
     else:
@@ -230,7 +228,9 @@ def add_addendum(request: AuthedRequest, summary_id: str) -> HttpResponse:
         messages.error(request, "Write the addendum (under 20,000 characters).")
     else:
         try:
-            actions.check_add_summary_addendum(request.user, summary, text=form.cleaned_data["text"])
+            actions.check_add_summary_addendum(
+                request.user, summary, text=form.cleaned_data["text"]
+            )
         except ValidationError as error:
             add_error_messages(request, error)
         else:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import Client
 
 from tests.personas import World, org_today
+from tests.queries import CountQueries
+from trellis.accounts.models import User
 from trellis.audit.models import Event
 from trellis.meetings.tests.factory import alert
 from trellis.participants.models import CareTeamMember, EpisodeStatus
@@ -19,12 +23,16 @@ from trellis.worklist.models import AlertKind, AlertStatus, Priority
 
 from .factory import discharge
 
+ClientFor = Callable[[User], Client]
+
 
 def _url(world: World) -> str:
     return f"/participants/{world.participant.public_id}/discharge/"
 
 
-def test_therapist_discharges_and_lands_on_a_draft_summary(world: World, client_for) -> None:
+def test_therapist_discharges_and_lands_on_a_draft_summary(
+    world: World, client_for: ClientFor
+) -> None:
     group = daily_group(world)
     enroll(group, world.participant, org_today() - timedelta(days=14))
     client = client_for(world.clinician)
@@ -44,13 +52,13 @@ def test_therapist_discharges_and_lands_on_a_draft_summary(world: World, client_
     assert summary.aftercare.crisis_steps.startswith("If you are in danger")
 
 
-def test_the_chart_offers_discharge_to_the_care_team(world: World, client_for) -> None:
+def test_the_chart_offers_discharge_to_the_care_team(world: World, client_for: ClientFor) -> None:
     page = client_for(world.clinician).get(f"/participants/{world.participant.public_id}/")
     assert _url(world) in page.content.decode()
 
 
 def test_a_future_completed_discharge_is_refused_and_nothing_changes(
-    world: World, client_for
+    world: World, client_for: ClientFor
 ) -> None:
     response = client_for(world.clinician).post(
         _url(world),
@@ -62,8 +70,9 @@ def test_a_future_completed_discharge_is_refused_and_nothing_changes(
     assert not DischargeSummary.objects.exists()
 
 
-def test_a_discharge_before_admission_is_refused(world: World, client_for) -> None:
+def test_a_discharge_before_admission_is_refused(world: World, client_for: ClientFor) -> None:
     admitted = world.participant.episodes.get().admitted_on
+    assert admitted is not None
     response = client_for(world.clinician).post(
         _url(world), {"reason": "other", "discharged_on": admitted - timedelta(days=1)}
     )
@@ -71,13 +80,15 @@ def test_a_discharge_before_admission_is_refused(world: World, client_for) -> No
     assert "before admission" in response.content.decode()
 
 
-def test_reason_is_required(world: World, client_for) -> None:
+def test_reason_is_required(world: World, client_for: ClientFor) -> None:
     response = client_for(world.clinician).post(_url(world), {"discharged_on": org_today()})
     assert response.status_code == 422
     assert world.participant.episodes.get().is_open
 
 
-def test_dropped_out_proposes_the_last_attended_session(world: World, client_for) -> None:
+def test_dropped_out_proposes_the_last_attended_session(
+    world: World, client_for: ClientFor
+) -> None:
     from trellis.scheduling import actions as scheduling
     from trellis.scheduling.tests.factory import slot
 
@@ -108,14 +119,14 @@ def test_double_discharge_is_refused(world: World) -> None:
     assert DischargeSummary.objects.count() == 1
 
 
-def test_a_discharged_episode_has_no_discharge_page(world: World, client_for) -> None:
+def test_a_discharged_episode_has_no_discharge_page(world: World, client_for: ClientFor) -> None:
     discharge(world.clinician, world.participant)
     assert client_for(world.director).get(_url(world)).status_code == 404
 
 
 @pytest.mark.parametrize("who", ["other_clinician", "front_desk", "outsider", "participant_user"])
 def test_people_outside_the_care_team_get_404_and_a_deny_event(
-    world: World, client_for, who: str
+    world: World, client_for: ClientFor, who: str
 ) -> None:
     user = getattr(world, who)
     response = client_for(user).post(
@@ -127,14 +138,14 @@ def test_people_outside_the_care_team_get_404_and_a_deny_event(
         assert Event.objects.filter(actor=user, action="deny").exists()
 
 
-def test_the_director_may_discharge(world: World, client_for) -> None:
+def test_the_director_may_discharge(world: World, client_for: ClientFor) -> None:
     response = client_for(world.director).post(
         _url(world), {"reason": "transferred", "discharged_on": org_today()}
     )
     assert response.status_code == 302
 
 
-def test_every_open_item_needs_a_decision(world: World, client_for) -> None:
+def test_every_open_item_needs_a_decision(world: World, client_for: ClientFor) -> None:
     task = alert(world.participant, AlertKind.TASK, Priority.NORMAL)
     client = client_for(world.clinician)
     response = client.post(_url(world), {"reason": "completed", "discharged_on": org_today()})
@@ -150,7 +161,9 @@ def test_every_open_item_needs_a_decision(world: World, client_for) -> None:
     assert task.status == AlertStatus.RESOLVED
 
 
-def test_a_clinical_alert_is_handed_on_not_ticked_closed(world: World, client_for) -> None:
+def test_a_clinical_alert_is_handed_on_not_ticked_closed(
+    world: World, client_for: ClientFor
+) -> None:
     risk = alert(world.participant, AlertKind.CRITICAL_ITEM, Priority.URGENT)
     client = client_for(world.clinician)
     response = client.post(
@@ -206,7 +219,7 @@ def test_a_failure_in_any_step_leaves_nothing(
 
 
 def test_discharge_page_queries_do_not_grow_with_open_items(
-    world: World, client_for, count_queries
+    world: World, client_for: ClientFor, count_queries: CountQueries
 ) -> None:
     client = client_for(world.clinician)
     alert(world.participant, AlertKind.TASK, Priority.NORMAL)
@@ -218,4 +231,3 @@ def test_discharge_page_queries_do_not_grow_with_open_items(
     with count_queries() as large:
         assert client.get(_url(world)).status_code == 200
     assert large.count == small.count
-

@@ -3,14 +3,18 @@ who reads it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.utils import timezone
 
 from tests.personas import PASSWORD, World, make_participant, org_today
+from tests.queries import CountQueries
+from trellis.accounts.models import User
 from trellis.audit.models import Event
 from trellis.lib.models import SignedRecordError
 from trellis.measures.actions import do_schedule_checkins
@@ -27,6 +31,8 @@ from trellis.transitions import actions
 from trellis.transitions.models import DischargeSummary
 
 from .factory import discharge, signed_summary
+
+ClientFor = Callable[[User], Client]
 
 
 def _summary_url(summary: DischargeSummary, tail: str = "") -> str:
@@ -51,7 +57,7 @@ def _history(world: World) -> None:
     signed_plan(world.clinician, episode, PASSWORD)
 
 
-def test_summary_figures_equal_the_charts(world: World, client_for) -> None:
+def test_summary_figures_equal_the_charts(world: World, client_for: ClientFor) -> None:
     _history(world)
     chart = client_for(world.clinician).get(
         f"/participants/{world.participant.public_id}/measures/"
@@ -59,6 +65,7 @@ def test_summary_figures_equal_the_charts(world: World, client_for) -> None:
     panels = {p.code: p.change for p in chart.context["panels"]}
     episode = world.participant.episodes.get()
     admitted = episode.admitted_on
+    assert admitted is not None
     summary = signed_summary(world)
     figures = summary.figures
     for row in figures["measures"]:
@@ -78,7 +85,8 @@ def test_summary_figures_equal_the_charts(world: World, client_for) -> None:
     assert Decimal(figures["hours"]["attended"]) == expected > 0
     assert figures["hours"]["minimum_per_week"] == str(episode.program.min_hours_per_week)
     assert figures["length_of_stay_days"] == (org_today() - admitted).days + 1
-    assert figures["goals"] and figures["plan_version"] == 1
+    assert figures["goals"]
+    assert figures["plan_version"] == 1
     page = client_for(world.clinician).get(_summary_url(summary)).content.decode()
     assert "reliable improvement" in page
     assert f"<strong>{expected} hours</strong>" in page
@@ -87,9 +95,7 @@ def test_summary_figures_equal_the_charts(world: World, client_for) -> None:
 def test_risk_history_lists_urgent_alerts_by_date_only(world: World) -> None:
     complete_checkin(world.participant, 14, item9=2)
     summary = signed_summary(world)
-    assert summary.figures["risk"] == [
-        {"on": org_today().isoformat(), "kind": "Critical item"}
-    ]
+    assert summary.figures["risk"] == [{"on": org_today().isoformat(), "kind": "Critical item"}]
 
 
 def test_signing_needs_the_narrative_and_the_password(world: World) -> None:
@@ -124,7 +130,9 @@ def test_signing_needs_the_narrative_and_the_password(world: World) -> None:
     assert not Administration.objects.filter(due_on__gt=org_today()).exists()
 
 
-def test_a_signed_summary_never_changes_and_takes_addenda(world: World, client_for) -> None:
+def test_a_signed_summary_never_changes_and_takes_addenda(
+    world: World, client_for: ClientFor
+) -> None:
     summary = signed_summary(world)
     with pytest.raises(ValidationError):
         actions.check_save_summary(
@@ -155,6 +163,7 @@ def test_follow_ups_are_scheduled_at_30_and_90_days_in_the_organizations_zone(
 ) -> None:
     summary = signed_summary(world)
     discharged = summary.episode.discharged_on
+    assert discharged is not None
     follow_ups = list(Administration.objects.filter(due_on__gt=org_today()).order_by("due_on"))
     assert sorted({a.due_on for a in follow_ups}) == [
         discharged + timedelta(days=30),
@@ -170,7 +179,9 @@ def test_follow_ups_are_scheduled_at_30_and_90_days_in_the_organizations_zone(
     assert not [a for a in created if a.episode_id == summary.episode_id]
 
 
-def test_a_discharged_participant_can_complete_a_follow_up(world: World, client_for) -> None:
+def test_a_discharged_participant_can_complete_a_follow_up(
+    world: World, client_for: ClientFor
+) -> None:
     signed_summary(world)
     follow_up = Administration.objects.filter(due_on__gt=org_today()).order_by("due_on").first()
     assert follow_up is not None
@@ -186,7 +197,7 @@ def test_a_discharged_participant_can_complete_a_follow_up(world: World, client_
 
 
 def test_the_participant_reads_their_own_aftercare_plan_once_signed(
-    world: World, client_for
+    world: World, client_for: ClientFor
 ) -> None:
     summary = discharge(world.clinician, world.participant)
     client = client_for(world.participant_user)
@@ -222,7 +233,7 @@ def signed_summary_for_draft(world: World, summary: DischargeSummary) -> Dischar
 
 
 def test_other_participants_and_staff_outside_scope_do_not_see_it(
-    world: World, client_for
+    world: World, client_for: ClientFor
 ) -> None:
     summary = signed_summary(world)
     other = world.other_participant
@@ -235,7 +246,7 @@ def test_other_participants_and_staff_outside_scope_do_not_see_it(
 
 
 def test_the_author_keeps_their_draft_after_a_back_dated_discharge(
-    world: World, client_for
+    world: World, client_for: ClientFor
 ) -> None:
     summary = discharge(world.clinician, world.participant, on=org_today() - timedelta(days=3))
     client = client_for(world.clinician)
@@ -245,7 +256,9 @@ def test_the_author_keeps_their_draft_after_a_back_dated_discharge(
     assert client.get(_summary_url(summary)).status_code == 404
 
 
-def test_appointments_are_added_and_removed_on_the_draft(world: World, client_for) -> None:
+def test_appointments_are_added_and_removed_on_the_draft(
+    world: World, client_for: ClientFor
+) -> None:
     summary = discharge(world.clinician, world.participant)
     client = client_for(world.clinician)
     when = (org_today() + timedelta(days=7)).isoformat() + "T10:30"
@@ -253,7 +266,9 @@ def test_appointments_are_added_and_removed_on_the_draft(world: World, client_fo
     appointment = summary.aftercare.appointments.get()
     local = timezone.localtime(appointment.starts_at, world.organization.tz)
     assert (local.date(), local.hour, local.minute) == (org_today() + timedelta(days=7), 10, 30)
-    client.post(_summary_url(summary, "appointments/remove/"), {"appointment": appointment.public_id})
+    client.post(
+        _summary_url(summary, "appointments/remove/"), {"appointment": appointment.public_id}
+    )
     assert not summary.aftercare.appointments.exists()
     response = client.post(
         _summary_url(summary, "appointments/"),
@@ -263,7 +278,7 @@ def test_appointments_are_added_and_removed_on_the_draft(world: World, client_fo
     assert "on or after the discharge date" in response.content.decode()
 
 
-def test_the_printable_copy_is_plain(world: World, client_for) -> None:
+def test_the_printable_copy_is_plain(world: World, client_for: ClientFor) -> None:
     _history(world)
     summary = signed_summary(world)
     page = client_for(world.clinician).get(_summary_url(summary, "print/")).content.decode()
@@ -273,7 +288,7 @@ def test_the_printable_copy_is_plain(world: World, client_for) -> None:
 
 
 def test_my_aftercare_queries_do_not_grow_with_summaries(
-    world: World, client_for, count_queries
+    world: World, client_for: ClientFor, count_queries: CountQueries
 ) -> None:
     signed_summary(world)
     client = client_for(world.participant_user)
