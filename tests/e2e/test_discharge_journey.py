@@ -4,13 +4,18 @@ signs; the participant then reads their plan on a phone."""
 from __future__ import annotations
 
 from collections.abc import Callable
+import tempfile
 from datetime import timedelta
+from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
 from tests.personas import PASSWORD, World, org_today
 from trellis.measures.tests.factories import complete_checkin
 from trellis.transitions.models import DischargeSummary
+
+# Screenshots for a person to look at after a run (not compared).
+SHOTS = Path(tempfile.gettempdir())
 
 
 def test_therapist_discharges_with_a_summary_and_aftercare_plan_and_signs(
@@ -50,7 +55,7 @@ def test_therapist_discharges_with_a_summary_and_aftercare_plan_and_signs(
     expect(page.get_by_text("PHQ-9 due")).to_have_count(1)
     summary = DischargeSummary.objects.get()
     assert summary.is_signed
-    page.screenshot(path="/tmp/discharge/summary.png", full_page=True)
+    page.screenshot(path=str(SHOTS / "summary.png"), full_page=True)
 
     page.context.clear_cookies()
     participant = page.context.browser.new_context(viewport={"width": 390, "height": 844})  # type: ignore[union-attr]  # the page's browser exists
@@ -63,5 +68,5 @@ def test_therapist_discharges_with_a_summary_and_aftercare_plan_and_signs(
     expect(phone.get_by_role("heading", name="Your aftercare plan")).to_be_visible()
     expect(phone.get_by_text("Riverside Counseling, 555-0142")).to_be_visible()
     expect(phone.get_by_text("a real improvement")).to_be_visible()
-    phone.screenshot(path="/tmp/discharge/mine.png", full_page=True)
+    phone.screenshot(path=str(SHOTS / "mine.png"), full_page=True)
     participant.close()

@@ -47,6 +47,7 @@ from trellis.demo.cast import (
 from trellis.demo.plan import EpisodePlan, ParticipantPlan, demo_today, plan_participants
 from trellis.measures.demo import seed_measure_history
 from trellis.meetings.demo import seed_meetings
+from trellis.transitions.demo import seed_transitions
 from trellis.notes.demo import seed_group_notes, seed_notes
 from trellis.participants.actions import do_set_planned_discharge
 from trellis.participants.models import (
@@ -123,6 +124,8 @@ def _load_history(
         # After the schedule and the plans: group notes need attended sessions and objectives.
         ("group notes", lambda rng: seed_group_notes(organization, rng=rng, today=today)),
         ("team meetings", lambda rng: seed_meetings(organization, rng=rng, today=today)),
+        # Last: summaries read the whole record (hours, scores, plans, alerts).
+        ("discharge summaries", lambda rng: seed_transitions(organization, rng=rng, today=today)),
     ]
     for done, (stage, seeder) in enumerate(stages, start=1):
         seeder(random.Random(f"{seed}:{stage}"))

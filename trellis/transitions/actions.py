@@ -139,6 +139,14 @@ def do_discharge_episode(
             do_reassign(actor, decision.alert, decision.owner)
     do_discharge(actor, episode, discharged_on=discharged_on, reason=reason)
     do_end_rosters_at_discharge(actor, episode)
+    return do_start_summary(actor, episode, open_items_settled=len(decisions))
+
+
+@transaction.atomic
+def do_start_summary(
+    actor: User, episode: Episode, *, open_items_settled: int = 0
+) -> DischargeSummary:
+    """The draft summary and aftercare plan of a discharged episode, written by `actor`."""
     summary = DischargeSummary.objects.create(episode=episode, author=actor)
     AftercarePlan.objects.create(summary=summary, crisis_steps=CRISIS_DEFAULT)
     record(
@@ -147,7 +155,7 @@ def do_discharge_episode(
         participant=episode.participant,
         obj=summary,
         purpose=Purpose.TREAT,
-        detail={"reason": reason, "open_items": len(decisions)},
+        detail={"reason": episode.discharge_reason, "open_items": open_items_settled},
     )
     return summary
 
@@ -335,13 +343,15 @@ def _after_discharge_schedules(actor: User | None, episode: Episode) -> list[Sch
     )
 
 
-def do_schedule_follow_ups(actor: User | None, episode: Episode) -> list[Administration]:
+def do_schedule_follow_ups(
+    actor: User | None, episode: Episode, *, today: date | None = None
+) -> list[Administration]:
     """The 30- and 90-day check-ins after discharge, through the measures check-in action:
     the program's after-discharge schedules when it has them (so the daily sweep finds them
     made and adds none); a program that turned those off still gets PHQ-9 and GAD-7, since
     the signed plan promises them. A window already closed is not offered."""
     assert episode.discharged_on is not None  # noqa: S101  # signed summaries are of discharges
-    today = episode.program.organization.today()
+    today = today or episode.program.organization.today()
     plans: list[tuple[str, int, Schedule | None, int]] = [
         (s.instrument_code, s.offset_days, s, s.window_days)
         for s in _after_discharge_schedules(actor, episode)
@@ -384,7 +394,8 @@ def do_sign_summary(
             {"revision": "The summary changed since you opened it: read it again, then sign."}
         )
     episode = summary.episode
-    follow_ups = do_schedule_follow_ups(actor, episode)
+    signed_on = now.astimezone(episode.program.organization.tz).date()
+    follow_ups = do_schedule_follow_ups(actor, episode, today=signed_on)
     plan = summary.aftercare
     plan.follow_up_ids = [str(a.public_id) for a in follow_ups]
     plan.save(update_fields=["follow_up_ids"])
