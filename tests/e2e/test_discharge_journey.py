@@ -3,8 +3,8 @@ signs; the participant then reads their plan on a phone."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 import tempfile
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 

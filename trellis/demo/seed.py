@@ -47,7 +47,6 @@ from trellis.demo.cast import (
 from trellis.demo.plan import EpisodePlan, ParticipantPlan, demo_today, plan_participants
 from trellis.measures.demo import seed_measure_history
 from trellis.meetings.demo import seed_meetings
-from trellis.transitions.demo import seed_transitions
 from trellis.notes.demo import seed_group_notes, seed_notes
 from trellis.participants.actions import do_set_planned_discharge
 from trellis.participants.models import (
@@ -69,6 +68,7 @@ from trellis.programs.actions import (
 )
 from trellis.programs.models import Organization, Program, Track
 from trellis.scheduling.demo import seed_schedule_history
+from trellis.transitions.demo import seed_transitions
 
 Progress = Callable[[str, int, int], None]
 
