@@ -21,6 +21,7 @@ from trellis.participants.actions import do_discharge
 from trellis.participants.actions.enrollment import lock_episode
 from trellis.participants.models import DischargeReason, Episode
 from trellis.plans.signing import check_signature, credentials_of
+from trellis.privacy.policy import grants_for
 from trellis.scheduling.actions import do_end_rosters_at_discharge
 from trellis.transitions.models import (
     AftercareAppointment,
@@ -106,9 +107,12 @@ def check_discharge_episode(
             errors[f"item_{decision.alert.public_id}"] = (
                 "A clinical alert is closed by documenting its follow-up, not at discharge."
             )
-        if decision.owner is not None and not may_own(decision.owner, episode):
+        if decision.owner is not None and not (
+            may_own(decision.owner, episode) and grants_for(decision.owner).directs(episode.program)
+        ):
+            # The care team ends at discharge: a task handed to one of them is a lost task.
             errors[f"item_{decision.alert.public_id}"] = (
-                "Hand it to staff who can see this participant's chart."
+                "Hand it to a program director: the care team loses the chart at discharge."
             )
     if errors:
         raise ValidationError(errors)

@@ -18,6 +18,7 @@ from trellis.lib.views import add_error_messages, apply_validation_error, posted
 from trellis.participants.models import DischargeReason
 from trellis.privacy.access import Scope, access_participant
 from trellis.privacy.decorators import staff_required
+from trellis.privacy.policy import grants_for
 from trellis.transitions import actions
 from trellis.transitions.access import access_discharge, access_summary
 from trellis.transitions.forms import AddendumForm, AppointmentForm, DischargeForm, SummaryForm
@@ -43,7 +44,12 @@ def discharge(request: AuthedRequest, public_id: str) -> HttpResponse:
     last_attended = last_attended_on(episode)
     items = open_items(episode)
     # Every item is of this episode and program: one list of possible owners serves all.
-    possible_owners = assignable_owners(items[0]) if items else []
+    # Only directors keep the chart after discharge: the care team's access ends with it.
+    possible_owners = [
+        u
+        for u in (assignable_owners(items[0]) if items else [])
+        if grants_for(u).directs(episode.program)
+    ]
     initial_date = today
     if request.GET.get("reason") == DischargeReason.DROPPED_OUT and last_attended:
         initial_date = last_attended

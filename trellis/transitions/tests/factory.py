@@ -17,7 +17,9 @@ def discharge(
     *,
     on: date | None = None,
     reason: str = DischargeReason.COMPLETED,
+    handed_to: User | None = None,
 ) -> DischargeSummary:
+    """Discharge through the action: tasks closed, alerts handed to `handed_to` (a director)."""
     episode = participant.episodes.get()
     return actions.check_discharge_episode(
         actor,
@@ -25,7 +27,7 @@ def discharge(
         discharged_on=on or org_today(),
         reason=reason,
         decisions=[
-            actions.ItemDecision(a, close=a.is_task, owner=None if a.is_task else actor)
+            actions.ItemDecision(a, close=a.is_task, owner=None if a.is_task else handed_to)
             for a in episode.alerts.filter(status__in=["open", "acknowledged"])
         ],
     )
@@ -34,7 +36,7 @@ def discharge(
 def signed_summary(world: World, participant: Participant | None = None) -> DischargeSummary:
     """The persona discharged today by their therapist, with a signed summary and plan."""
     participant = participant or world.participant
-    summary = discharge(world.clinician, participant)
+    summary = discharge(world.clinician, participant, handed_to=world.director)
     summary = actions.check_save_summary(
         world.clinician,
         summary,
@@ -67,7 +69,7 @@ def transitions_walk_values(target: Participant) -> dict[str, str]:
 
 def director_signed_summary(world: World, target: Participant) -> DischargeSummary:
     """The target discharged today by the program director, summary and plan signed."""
-    summary = discharge(world.director, target)
+    summary = discharge(world.director, target, handed_to=world.director)
     summary = actions.check_save_summary(
         world.director,
         summary,

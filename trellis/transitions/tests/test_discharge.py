@@ -231,3 +231,18 @@ def test_discharge_page_queries_do_not_grow_with_open_items(
     with count_queries() as large:
         assert client.get(_url(world)).status_code == 200
     assert large.count == small.count
+
+
+def test_items_are_handed_to_a_director_not_the_departing_care_team(world: World) -> None:
+    task = alert(world.participant, AlertKind.TASK, Priority.NORMAL)
+    episode = world.participant.episodes.get()
+    with pytest.raises(ValidationError) as refused:
+        actions.check_discharge_episode(
+            world.clinician,
+            episode,
+            discharged_on=org_today(),
+            reason="completed",
+            decisions=[actions.ItemDecision(task, close=False, owner=world.clinician)],
+        )
+    assert "program director" in str(refused.value)
+    assert world.participant.episodes.get().is_open
