@@ -22,6 +22,7 @@ from trellis.meetings.tests.factory import meeting_walk_values
 from trellis.notes.tests.walk import group_notes_walk_values, plans_notes_walk_values
 from trellis.participants.models import Participant
 from trellis.scheduling.tests.walk import scheduling_walk_values
+from trellis.transitions.tests.factory import director_signed_summary, transitions_walk_values
 from trellis.worklist.tests.walk import on_call_walk_values
 
 ROUTE_PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
@@ -71,6 +72,7 @@ def parameter_values(world: World, target: Participant) -> dict[str, str]:
         **meeting_walk_values(world, target),  # a team meeting discussing the target
         **group_notes_walk_values(world, target),  # group notes: the note and target's entry
         **on_call_walk_values(world, target),  # an on-call shift of the target's program
+        **transitions_walk_values(target),  # the discharge summary, when the target has one
     }
 
 
@@ -165,6 +167,34 @@ def test_no_url_shows_a_discharged_episode_to_a_persona_who_must_not_see_it(
     assert found == [], f"{persona} saw the discharged {program} episode at: {found}"
 
 
+# A signed discharge summary and aftercare plan: the care team, the program's director and the
+# participant themself read it. Front desk and intake may know who the person is, so this walk
+# looks for the summary's own words rather than the person's identity.
+SUMMARY_MARKERS = ("Walk narrative", "Walk provider")
+FORBIDDEN_SUMMARY = [
+    ("other_clinician", "participant"),
+    ("front_desk", "participant"),
+    ("intake", "participant"),
+    ("participant", "other_participant"),
+]
+
+
+@pytest.mark.parametrize(("persona", "target_name"), FORBIDDEN_SUMMARY)
+def test_no_url_shows_a_discharge_summary_to_a_persona_who_must_not_see_it(
+    world: World, client_for: Callable[[User], Client], persona: str, target_name: str
+) -> None:
+    target: Participant = getattr(world, target_name)
+    values = parameter_values(world, target)  # notes, plans, scores… written while open
+    director_signed_summary(world, target)
+    values |= transitions_walk_values(target)
+    client = client_for(world.personas[persona])
+    found = []
+    for path, name in concrete_paths(values):
+        body = b"".join(client.get(path)).decode(errors="replace")
+        found += [(name, marker) for marker in SUMMARY_MARKERS if marker in body]
+    assert found == [], f"{persona} saw {target_name}'s discharge summary at: {found}"
+
+
 def test_the_walk_reaches_the_chart_and_finds_data_where_it_is_allowed(
     world: World, client_for: Callable[[User], Client]
 ) -> None:
@@ -177,3 +207,13 @@ def test_the_walk_reaches_the_chart_and_finds_data_where_it_is_allowed(
     assert "participants:list" in seen
     assert "meetings:detail" in seen  # the team meeting that discusses them
     assert {"notes:group", "notes:chart-group-entry"} <= seen  # group notes reached too
+
+
+def test_the_walk_reaches_a_discharge_summary_for_its_readers(
+    world: World, client_for: Callable[[User], Client]
+) -> None:
+    values = parameter_values(world, world.participant)
+    director_signed_summary(world, world.participant)
+    values |= transitions_walk_values(world.participant)
+    seen = {name for name, _, _ in fetch_all(client_for(world.director), values, world.participant)}
+    assert {"transitions:summary", "transitions:print"} <= seen

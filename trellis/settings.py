@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "trellis.plans",
     "trellis.notes",
     "trellis.meetings",
+    "trellis.transitions",
     "trellis.compliance",
     "trellis.demo",
 ]

@@ -31,7 +31,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     ("shape", frozenset({"programs"})),
     ("record", frozenset({"participants", "privacy", "worklist"})),  # intake later
     ("clinical", frozenset({"scheduling", "measures", "plans"})),  # practice later
-    ("work", frozenset({"notes", "meetings"})),
+    ("work", frozenset({"notes", "meetings", "transitions"})),
     # The faces of every app are here too (see the module docstring); these apps are all face.
     ("faces", frozenset({"compliance"})),
     # Seeds demo data through every app's actions; nothing imports it.

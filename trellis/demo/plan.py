@@ -99,6 +99,9 @@ COMPULSORY_SCENARIOS: tuple[tuple[str, str | None], ...] = (
     *((("waitlist", key)) for key in PROGRAM_KEYS),
     *((("planned", key)) for key in PROGRAM_KEYS),
     *((f"discharged:{reason}", None) for reason in DischargeReason.values),
+    # Discharged about a month ago: their summaries are signed and 30-day follow-ups due.
+    ("recently_discharged", "adult_mh"),
+    ("recently_discharged", "sud"),
     ("registered", None),
     ("registered", None),
     ("registered", None),
@@ -182,6 +185,12 @@ def _plan_one(
             again = _program("sud" if program.key == "adult_mh" else "adult_mh")
         plan.episodes.append(_episode(rng, again, rng.choice(["active", "waitlist"]), today))
         return plan
+    if scenario == "recently_discharged":
+        ended = today - timedelta(days=rng.randint(31, 38))
+        plan.episodes.append(
+            _episode(rng, program, "discharged", today, reason="completed", ended_on=ended)
+        )
+        return plan
     status, _, reason = scenario.partition(":")
     plan.episodes.append(
         _episode(rng, program, "active" if status == "portal" else status, today, reason=reason)
@@ -197,6 +206,7 @@ def _episode(
     *,
     reason: str = "",
     ended_before: date | None = None,
+    ended_on: date | None = None,
 ) -> EpisodePlan:
     track = _weighted(rng, [(t.key, t.weight) for t in program.tracks])
     if status in {"waitlist", "planned"}:
@@ -211,7 +221,7 @@ def _episode(
         latest_end = ended_before or today - timedelta(days=1)
         reason = reason or _weighted(rng, DISCHARGE_WEIGHTS)
         stay = rng.randint(3, 20) if reason == DischargeReason.DROPPED_OUT else rng.randint(14, 84)
-        ended = latest_end - timedelta(days=rng.randint(0, 270))
+        ended = ended_on or latest_end - timedelta(days=rng.randint(0, 270))
         admitted = ended - timedelta(days=stay)
     episode = EpisodePlan(
         program.key,

@@ -68,6 +68,7 @@ from trellis.programs.actions import (
 )
 from trellis.programs.models import Organization, Program, Track
 from trellis.scheduling.demo import seed_schedule_history
+from trellis.transitions.demo import seed_transitions
 from trellis.worklist.demo import seed_on_call
 
 Progress = Callable[[str, int, int], None]
@@ -127,6 +128,8 @@ def _load_history(
         ("group notes", lambda rng: seed_group_notes(organization, rng=rng, today=today)),
         ("team meetings", lambda rng: seed_meetings(organization, rng=rng, today=today)),
         ("on-call shifts", lambda rng: seed_on_call(organization, today=today)),
+        # Last: summaries read the whole record (hours, scores, plans, alerts).
+        ("discharge summaries", lambda rng: seed_transitions(organization, rng=rng, today=today)),
     ]
     for done, (stage, seeder) in enumerate(stages, start=1):
         seeder(random.Random(f"{seed}:{stage}"))

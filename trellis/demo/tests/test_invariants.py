@@ -103,3 +103,33 @@ def test_meeting_decisions_follow_the_discussion_and_the_agenda() -> None:
 
 def _episodes() -> list[Episode]:
     return list(Episode.objects.select_related("program__organization"))
+
+
+def test_some_discharged_people_have_signed_summaries_with_follow_ups_due() -> None:
+    from datetime import date, timedelta
+
+    from trellis.transitions.models import DischargeSummary
+
+    summaries = list(
+        DischargeSummary.objects.select_related("episode", "aftercare").filter(status="signed")
+    )
+    assert len(summaries) >= 2
+    today = date.fromisoformat(TODAY)
+    for summary in summaries:
+        episode = summary.episode
+        assert episode.discharged_on is not None
+        assert summary.signed_at is not None
+        assert summary.figures["discharged_on"] == episode.discharged_on.isoformat()
+        due = sorted(
+            Administration.objects.filter(
+                public_id__in=summary.aftercare.follow_up_ids
+            ).values_list("due_on", flat=True)
+        )
+        assert due, "every signed plan has a follow-up still to come or open"
+        offsets = {(d - episode.discharged_on).days for d in due}
+        assert offsets <= {30, 90}
+        assert max(due) + timedelta(days=14) > today
+    assert any(
+        (today - s.episode.discharged_on).days >= 30  # type: ignore[operator]  # checked above
+        for s in summaries
+    ), "at least one person's 30-day follow-up is due on the demo's date"

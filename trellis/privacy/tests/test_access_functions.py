@@ -56,6 +56,8 @@ from trellis.scheduling.access import (
 )
 from trellis.scheduling.queries import find_slot
 from trellis.scheduling.tests.walk import scheduling_walk_values
+from trellis.transitions.access import access_summary
+from trellis.transitions.tests.factory import director_signed_summary
 from trellis.worklist.access import access_alert
 
 MALFORMED = "not-an-id"
@@ -259,6 +261,13 @@ CASES = [
         "participant",
     ),
     Case(
+        "discharge summary",
+        lambda w, v, u, i: access_summary(u, i),
+        "summary_id",
+        "clinician",  # same program, not on that person's care team
+        "director",
+    ),
+    Case(
         "stored response",
         lambda w, v, u, i: access_response(u, i),
         "response_id",
@@ -284,6 +293,8 @@ def values(world: World) -> dict[str, str]:
         **plans_notes_walk_values(world, target),
         **meeting_walk_values(world, target),
         **group_notes_walk_values(world, target),
+        # Another persona's signed summary: discharging the target would change the others.
+        "summary_id": str(director_signed_summary(world, world.other_participant).public_id),
     }
 
 
@@ -363,6 +374,8 @@ PAGES = [
     ),
     Page("/api/v1/measures/questionnaire-responses/{id}", "response_id", "outsider"),
     Page("/api/v1/notes/participants/{public_id}/{id}", "note_id", "outsider"),
+    Page("/discharge-summaries/{id}/", "summary_id", "clinician"),
+    Page("/discharge-summaries/{id}/print/", "summary_id", "outsider"),
 ]
 
 

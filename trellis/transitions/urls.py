@@ -1,0 +1,24 @@
+from django.urls import path
+
+from trellis.transitions import views
+
+app_name = "transitions"
+
+urlpatterns = [
+    path("participants/<uuid:public_id>/discharge/", views.discharge, name="discharge"),
+    path("discharge-summaries/<uuid:summary_id>/", views.summary_page, name="summary"),
+    path(
+        "discharge-summaries/<uuid:summary_id>/appointments/",
+        views.add_appointment,
+        name="add-appointment",
+    ),
+    path(
+        "discharge-summaries/<uuid:summary_id>/appointments/remove/",
+        views.remove_appointment,
+        name="remove-appointment",
+    ),
+    path("discharge-summaries/<uuid:summary_id>/sign/", views.sign, name="sign"),
+    path("discharge-summaries/<uuid:summary_id>/addenda/", views.add_addendum, name="addendum"),
+    path("discharge-summaries/<uuid:summary_id>/print/", views.printable, name="print"),
+    path("my/aftercare/", views.my_aftercare, name="mine"),
+]
