@@ -169,6 +169,11 @@ class GroupNoteOut(Schema):
     signer_name: str
     signed_at: datetime | None
     late_entry: bool
+    # "awaiting_cosign" (a trainee's note, not final until their supervisor co-signs it, as
+    # for progress notes) or "signed".
+    status: str
+    cosigner_name: str
+    cosigned_at: datetime | None
 
 
 # Declared before "/{note_id}" so that route does not take "group-notes" for a note id.
@@ -211,6 +216,9 @@ def list_group_notes(request: HttpRequest, public_id: str) -> list[GroupNoteOut]
             signer_name=e.group_note.signer_name,
             signed_at=e.group_note.signed_at,
             late_entry=e.group_note.late_entry,
+            status=e.group_note.status,
+            cosigner_name=e.group_note.cosigner_name,
+            cosigned_at=e.group_note.cosigned_at,
         )
         for e in entries
     ]

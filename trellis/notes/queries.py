@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from trellis.notes.models import Note, NoteStatus
+from trellis.notes.models import GroupNote, GroupNoteStatus, Note, NoteStatus
 from trellis.scheduling.queries import Slot, attendance_for, expected_episodes, roster_for
 
 if TYPE_CHECKING:
@@ -36,5 +36,16 @@ def cosign_queue(user: User) -> list[Note]:
         Note.objects.filter(cosigner=user, status=NoteStatus.AWAITING_COSIGN)
         .defer(*LIST_ONLY)
         .select_related("author", "episode__participant", "episode__program")
+        .order_by("signed_at", "pk")
+    )
+
+
+def group_cosign_queue(user: User) -> list[GroupNote]:
+    """Group notes waiting for this supervisor's co-signature, oldest signature first. The
+    queue names the session, never the attendees (it lists no one's entry)."""
+    return list(
+        GroupNote.objects.filter(cosigner=user, status=GroupNoteStatus.AWAITING_COSIGN)
+        .defer("topic", "interventions", "themes", "return_comment")
+        .select_related("author")
         .order_by("signed_at", "pk")
     )

@@ -17,6 +17,7 @@ urlpatterns = [
     path(_NOTE + "addenda/", views.note_addendum, name="addendum"),
     path("notes/cosign/", views.cosign_queue, name="cosign-queue"),
     path("notes/cosign/<uuid:note_id>/", views.cosign, name="cosign"),
+    path("notes/cosign/group/<uuid:group_note_id>/", group_views.group_cosign, name="group-cosign"),
     # Group notes: started from an occurrence of the schedule (its series and original date).
     path(
         "notes/group/start/<uuid:series_id>/<str:occurrence_date>/",

@@ -35,6 +35,7 @@ from trellis.notes.group.access import (
     access_chart_group_entry,
     access_group_entry,
     access_group_note,
+    access_group_note_to_cosign,
     access_own_group_entry,
     deny_group_note,
     standalone_entries,
@@ -129,7 +130,7 @@ def group_note(request: AuthedRequest, group_note_id: uuid.UUID) -> HttpResponse
     entries = _entries(note)
     _record_entries_shown(request.user, note, entries, role)
     context = _group_context(note, slot, entries)
-    if note.is_signed or role != "facilitator":
+    if not note.is_editable or role != "facilitator":
         choices = _objective_choices(entries)
         context["whole_rows"] = [
             (e, _objectives_addressed(e, choices.get(e.episode_id, []))) for e in entries
@@ -245,7 +246,7 @@ def _now(note: GroupNote) -> Any:
 @staff_required()
 def group_sign(request: AuthedRequest, group_note_id: uuid.UUID) -> HttpResponse:
     note, slot, role = access_group_note(request.user, group_note_id)
-    if note.is_signed or role != "facilitator":
+    if not note.is_editable or role != "facilitator":
         return redirect("notes:group", group_note_id=note.public_id)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
@@ -262,7 +263,7 @@ def group_sign(request: AuthedRequest, group_note_id: uuid.UUID) -> HttpResponse
         except ValidationError as error:
             errors = error.message_dict
         else:
-            messages.success(request, "Group note signed: each member's chart now has it.")
+            messages.success(request, _signed_message(note))
             return redirect("notes:group", group_note_id=note.public_id)
     entries = _entries(note)
     _record_entries_shown(request.user, note, entries, role)
@@ -282,6 +283,57 @@ def group_sign(request: AuthedRequest, group_note_id: uuid.UUID) -> HttpResponse
         ],
     }
     return render(request, "notes/group_sign.html", context, status=422 if errors else 200)
+
+
+def _signed_message(note: GroupNote) -> str:
+    if note.is_awaiting_cosign:
+        return (
+            "Signed and sent to your supervisor for co-signature: members' charts show it as "
+            "final once co-signed."
+        )
+    return "Group note signed: each member's chart now has it."
+
+
+@staff_required()
+def group_cosign(request: AuthedRequest, group_note_id: uuid.UUID) -> HttpResponse:
+    """The supervisor reads a trainee's whole group note and co-signs it, or returns it to
+    the trainee with comments."""
+    note = access_group_note_to_cosign(request.user, group_note_id)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        try:
+            if request.POST.get("decision") == "return":
+                ga.check_return_group_note(
+                    request.user, note, comment=request.POST.get("comment", "")
+                )
+                messages.success(request, "Returned to the author with your comments.")
+            else:
+                ga.check_cosign_group_note(
+                    request.user,
+                    note,
+                    typed_name=request.POST.get("typed_name", ""),
+                    password=request.POST.get("password", ""),
+                )
+                messages.success(request, "Group note co-signed: each member's chart now has it.")
+        except ValidationError as error:
+            errors = error.message_dict
+        else:
+            return redirect("notes:cosign-queue")
+    entries = _entries(note)
+    _record_entries_shown(request.user, note, entries, "supervisor")
+    choices = _objective_choices(entries)
+    tz = note.program.organization.tz
+    context = {
+        "note": note,
+        "entries": entries,
+        "start": timezone.localtime(note.session_start, tz),
+        "end": timezone.localtime(note.session_end, tz),
+        "whole_rows": [
+            (e, _objectives_addressed(e, choices.get(e.episode_id, []))) for e in entries
+        ],
+        "errors": errors,
+    }
+    return render(request, "notes/group_cosign.html", context, status=422 if errors else 200)
 
 
 # --- The standalone note: the group part and one person's entry -----------------------------
@@ -333,7 +385,9 @@ def my_group_notes(request: AuthedRequest) -> HttpResponse:
     """The participant's own signed group notes (never restricted notes: those are never
     shown to the participant)."""
     access = _own_access(request)
-    entries = list(standalone_entries([e.pk for e in access.episodes])[:STANDALONE_PAGE])
+    entries = list(
+        standalone_entries([e.pk for e in access.episodes], final_only=True)[:STANDALONE_PAGE]
+    )
     record_list(
         request.user,
         object_type="notes.groupnoteentry",
