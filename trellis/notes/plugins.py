@@ -6,8 +6,10 @@ Registered by NotesConfig.ready() (docs/architecture.md, "Extension points").
 from __future__ import annotations
 
 from trellis.notes import providers, snapshot
+from trellis.notes.group.actions import do_follow_attendance
 from trellis.participants import chart
 from trellis.privacy.access import Scope
+from trellis.scheduling import attendance_hooks
 
 
 def register() -> None:
@@ -15,3 +17,5 @@ def register() -> None:
     chart.register_tab(chart.ChartTab("notes", "Notes", "notes:tab", Scope.CLINICAL, order=26))
     # The score snapshot from measures: notes reads measures, never the reverse.
     snapshot.register_provider("scores", providers.latest_scores)
+    # Attendance marked after a group note was started reaches its draft (same transaction).
+    attendance_hooks.register("notes.group", do_follow_attendance)

@@ -256,9 +256,21 @@ def missing_for_signing(note: GroupNote, entries: list[GroupNoteEntry]) -> dict[
     if not note.topic.strip():
         errors["topic"] = "Topic or skill is empty."
     for entry in entries:
-        if not entry.attended:
-            continue  # an absent member's entry records the absence; nothing else is due
         who = entry.episode.participant.display_name
+        if entry.removed_at is not None:
+            if entry.has_text:
+                errors[f"{entry.public_id}-attendance"] = (
+                    f"{who} is no longer on this session's attendance: copy what you need, "
+                    "then clear their entry (it is not signed into their chart)."
+                )
+            continue
+        if not entry.attended:
+            if entry.attendance_changed_at is not None and entry.has_text:
+                errors[f"{entry.public_id}-attendance"] = (
+                    f"{who} was marked absent after their entry was written: clear what it "
+                    "says about their taking part, or correct the attendance."
+                )
+            continue  # an absent member's entry records the absence; nothing else is due
         for key, label in (("participation", "Participation"), ("response", "Response")):
             if not getattr(entry, key).strip():
                 errors[f"{entry.public_id}-{key}"] = f"{who}: {label} is empty."
@@ -343,7 +355,11 @@ def do_sign_group_note(
             {"revision": "The group note changed since you opened it: read it again, then sign."}
         )
     plans = latest_signed_versions([e.episode_id for e in entries if e.objectives])
-    # An entry kept only for its text after its person left the attendance is never signed.
+    # Entries of people no longer on the attendance (emptied before signing: the check
+    # refuses while one has text) are not part of the signed note.
+    GroupNoteEntry.objects.filter(
+        pk__in=[e.pk for e in entries if e.removed_at is not None]
+    ).delete()
     entries = [e for e in entries if e.removed_at is None]
     for entry in entries:
         # The plan version the chosen objective keys belong to, frozen with the signature.
@@ -451,3 +467,81 @@ def do_return_group_note(actor: User, note: GroupNote, *, comment: str) -> Group
     note.save()
     record(actor, Action.UPDATE, obj=note, purpose=Purpose.TREAT, detail={"returned": True})
     return note
+
+
+# --- Attendance marked after the note was started (scheduling's attendance hook) -----------
+
+
+@transaction.atomic
+def do_follow_attendance(actor: User | None, slot: Slot, episode: Episode, status: str) -> None:
+    """Bring a draft group note in line with a new attendance mark ("" when undone).
+
+    Someone marked (present, late, absent…) gets an entry, or their entry takes the new
+    status: the same rows starting the note now would give. Someone no longer on the
+    session's attendance at all (a walk-in whose mark was undone) loses an empty entry; an
+    entry with text is kept, marked removed, and the note page tells the author (it is never
+    signed into their chart). A note awaiting co-signature or signed is never altered here:
+    its page compares it with attendance and asks for an addendum."""
+    note = (
+        GroupNote.objects.select_for_update()
+        .filter(series_id=slot.series.pk, original_date=slot.original_date)
+        .first()
+    )
+    if note is None or not note.is_editable:
+        return
+    now = timezone.now()
+    entry = note.entries.filter(episode=episode).first()
+    still_expected = bool(status) or any(e.pk == episode.pk for e, _ in attendees(slot))
+    change = "updated"
+    if entry is None and still_expected:
+        last = note.entries.order_by("-position").values_list("position", flat=True).first()
+        entry = GroupNoteEntry.objects.create(
+            group_note=note,
+            episode=episode,
+            position=(last or 0) + 1,
+            attendance_status=status,
+            attendance_changed_at=now,
+        )
+        change = "added"
+    elif entry is None:
+        return
+    elif still_expected:
+        GroupNoteEntry.objects.filter(pk=entry.pk).update(
+            attendance_status=status, attendance_changed_at=now, removed_at=None
+        )
+    elif entry.has_text:
+        GroupNoteEntry.objects.filter(pk=entry.pk).update(
+            attendance_status="", attendance_changed_at=now, removed_at=now
+        )
+        change = "removed"
+    else:
+        entry.delete()
+        change = "deleted"
+    present = GroupNoteEntry.objects.filter(
+        group_note=note, removed_at__isnull=True, attendance_status__in=list(ATTENDED)
+    ).count()
+    GroupNote.objects.filter(pk=note.pk).update(number_present=present)
+    record(
+        actor,
+        Action.UPDATE,
+        participant=episode.participant,
+        obj=note,
+        purpose=Purpose.TREAT,
+        detail={"attendance": status, "entry": change},
+    )
+
+
+def attendance_since_signing(
+    slot: Slot, entries: list[GroupNoteEntry]
+) -> list[tuple[GroupNoteEntry | Episode, str, str]]:
+    """(entry or episode, status in the note, status now) for everyone whose attendance no
+    longer matches a note that was signed (or sent for co-signature): an addendum is due."""
+    now = {e.pk: (e, status) for e, status in attendees(slot)}
+    changed: list[tuple[GroupNoteEntry | Episode, str, str]] = [
+        (entry, entry.attendance_status, now.get(entry.episode_id, (None, ""))[1])
+        for entry in entries
+        if now.get(entry.episode_id, (None, ""))[1] != entry.attendance_status
+    ]
+    noted = {e.episode_id for e in entries}
+    changed += [(episode, "", status) for pk, (episode, status) in now.items() if pk not in noted]
+    return changed

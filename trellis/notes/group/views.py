@@ -41,6 +41,7 @@ from trellis.notes.group.access import (
     standalone_entries,
 )
 from trellis.notes.models import (
+    ATTENDANCE_LABELS,
     GroupNote,
     GroupNoteEntry,
     Participation,
@@ -135,6 +136,8 @@ def group_note(request: AuthedRequest, group_note_id: uuid.UUID) -> HttpResponse
         context["whole_rows"] = [
             (e, _objectives_addressed(e, choices.get(e.episode_id, []))) for e in entries
         ]
+        if not note.is_editable and role == "facilitator":
+            context["attendance_changes"] = _attendance_changes(slot, entries)
         return render(request, "notes/group_view.html", context)
     choices = _objective_choices(entries)
     context |= {
@@ -145,6 +148,18 @@ def group_note(request: AuthedRequest, group_note_id: uuid.UUID) -> HttpResponse
         "risk_levels": RiskLevel.choices,
     }
     return render(request, "notes/group_edit.html", context)
+
+
+def _attendance_changes(slot: Slot, entries: list[GroupNoteEntry]) -> list[tuple[str, str, str]]:
+    """Who, the attendance the note was signed with and the attendance now (labels)."""
+    return [
+        (
+            (who.episode if isinstance(who, GroupNoteEntry) else who).participant.display_name,
+            ATTENDANCE_LABELS.get(was, ""),
+            ATTENDANCE_LABELS.get(now, ""),
+        )
+        for who, was, now in ga.attendance_since_signing(slot, entries)
+    ]
 
 
 def _objectives_addressed(entry: GroupNoteEntry, choices: list[tuple[str, str]]) -> list[str]:
