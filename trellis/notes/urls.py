@@ -35,6 +35,11 @@ urlpatterns = [
     ),
     path("notes/group/<uuid:group_note_id>/sign/", group_views.group_sign, name="group-sign"),
     path(
+        "notes/group/<uuid:group_note_id>/addenda/",
+        group_views.group_addendum,
+        name="group-addendum",
+    ),
+    path(
         "participants/<uuid:public_id>/notes/group/<uuid:entry_id>/",
         group_views.chart_group_entry,
         name="chart-group-entry",

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
 from trellis.lib.ids import lookup_id
-from trellis.notes.models import GroupNote, GroupNoteEntry, GroupNoteStatus
+from trellis.notes.models import GroupNote, GroupNoteAddendum, GroupNoteEntry, GroupNoteStatus
 from trellis.plans.access import ClinicalAccess, access_clinical_episode
 from trellis.privacy.access import Scope, access_participant, deny_object
 from trellis.privacy.policy import grants_for
@@ -37,7 +37,17 @@ def _role(user: Any, note: GroupNote, slot: Slot) -> str:
         return "facilitator"
     if grants_for(user).directs(note.program):
         return "program_director"
+    if note.cosigner_id is not None and note.cosigner_id == getattr(user, "pk", None):
+        return "supervisor"  # co-signs it, then may add addenda
     return ""
+
+
+def addenda_of(note_ids: list[int], entry_ids: list[int]) -> QuerySet[GroupNoteAddendum]:
+    """Addenda of these group notes' group parts and of these entries only (never another
+    attendee's entry addenda), oldest first."""
+    return GroupNoteAddendum.objects.filter(
+        Q(entry__isnull=True) | Q(entry_id__in=entry_ids), group_note_id__in=note_ids
+    ).order_by("created_at", "pk")
 
 
 def access_group_note(

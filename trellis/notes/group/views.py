@@ -37,9 +37,11 @@ from trellis.notes.group.access import (
     access_group_note,
     access_group_note_to_cosign,
     access_own_group_entry,
+    addenda_of,
     deny_group_note,
     standalone_entries,
 )
+from trellis.notes.group.names import Mention
 from trellis.notes.models import (
     ATTENDANCE_LABELS,
     GroupNote,
@@ -138,6 +140,14 @@ def group_note(request: AuthedRequest, group_note_id: uuid.UUID) -> HttpResponse
         ]
         if not note.is_editable and role == "facilitator":
             context["attendance_changes"] = _attendance_changes(slot, entries)
+        addenda = list(note.addenda.select_related("entry__episode__participant"))
+        context |= {
+            "group_addenda": [a for a in addenda if a.entry_id is None],
+            "entry_addenda": [a for a in addenda if a.entry_id is not None],
+            "can_add_addendum": note.is_signed
+            and request.user.pk in {note.author_id, note.cosigner_id},
+            "addendum_entries": [e for e in entries if e.locked],
+        }
         return render(request, "notes/group_view.html", context)
     choices = _objective_choices(entries)
     context |= {
@@ -289,7 +299,7 @@ def group_sign(request: AuthedRequest, group_note_id: uuid.UUID) -> HttpResponse
         "missing": ga.missing_for_signing(note, entries),
         "identifying": [m for m in mentions if m.identifying],
         "first_names": [
-            ga.Mention(m.where, m.entry_id, tuple(n for n in m.names if n not in m.identifying))
+            Mention(m.where, m.entry_id, tuple(n for n in m.names if n not in m.identifying))
             for m in mentions
             if set(m.names) - set(m.identifying)
         ],
@@ -298,6 +308,29 @@ def group_sign(request: AuthedRequest, group_note_id: uuid.UUID) -> HttpResponse
         ],
     }
     return render(request, "notes/group_sign.html", context, status=422 if errors else 200)
+
+
+@staff_required()
+@require_POST
+def group_addendum(request: AuthedRequest, group_note_id: uuid.UUID) -> HttpResponse:
+    """An addendum to the group part, or (`entry`) to one attendee's entry."""
+    note, _, _ = access_group_note(request.user, group_note_id, action=Action.UPDATE)
+    entry = None
+    if request.POST.get("entry"):
+        entry = access_group_entry(request.user, note, request.POST["entry"])
+    try:
+        ga.check_add_group_addendum(
+            request.user,
+            note,
+            entry,
+            text=request.POST.get("text", ""),
+            confirmed=request.POST.get("confirm_mentions") == "yes",
+        )
+    except ValidationError as error:
+        add_error_messages(request, error)
+    else:
+        messages.success(request, "Addendum added.")
+    return redirect("notes:group", group_note_id=note.public_id)
 
 
 def _signed_message(note: GroupNote) -> str:
@@ -370,6 +403,7 @@ def _standalone_context(entry: GroupNoteEntry) -> dict[str, Any]:
     return {
         "gnote": note,
         "entry": entry,
+        "addenda": list(addenda_of([note.pk], [entry.pk])),
         "start": timezone.localtime(note.session_start, tz),
         "end": timezone.localtime(note.session_end, tz),
         "objectives_addressed": objectives,
