@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import random
 from datetime import date, time, timedelta
+from typing import Any
 
 from django.db import transaction
 
@@ -64,6 +65,16 @@ def _plans(track: Track) -> list[tuple[str, str, time, int, str, list[str]]]:
     ]  # fmt: skip
 
 
+def _trainees(clinicians: list[Any], facilitators: list[Any]) -> list[Any]:
+    return [
+        c
+        for c in clinicians
+        if c not in facilitators
+        and getattr(getattr(c, "staff_profile", None), "is_trainee", False)
+        and c.staff_profile.supervisor_id is not None
+    ]
+
+
 def seed_schedule_history(
     organization: Organization,
     *,
@@ -92,6 +103,10 @@ def seed_schedule_history(
                     facilitators = (
                         [clinicians[(t_index + p_index) % len(clinicians)]] if clinicians else []
                     )
+                    if t_index == p_index == 0:
+                        # A supervised trainee co-facilitates the program's first group (and
+                        # writes its notes, which their supervisor co-signs).
+                        facilitators += _trainees(clinicians, facilitators)[:1]
                     created.append(
                         actions.do_create_series(
                             None,
