@@ -109,8 +109,11 @@ def _validate_header(header: NoteHeader, episode: Episode) -> dict[str, str]:
         errors["session_end"] = "A session longer than 8 hours: check the times."
     if header.session_start > timezone.now() + timedelta(minutes=15):
         errors["session_start"] = "A note is written about a session that has started."
-    began = episode.admitted_on or timezone.localdate(episode.created_at)
-    if header.session_start.date() < began - BEFORE_ADMISSION:
+    # Both days on the organization's calendar: an episode opened on a Chicago evening began
+    # that day, though UTC has already turned the date.
+    tz = episode.program.organization.tz
+    began = episode.admitted_on or timezone.localtime(episode.created_at, tz).date()
+    if timezone.localtime(header.session_start, tz).date() < began - BEFORE_ADMISSION:
         errors["session_start"] = (
             f"The session is more than a year before the admission ({began:%Y-%m-%d}): "
             "check the date."

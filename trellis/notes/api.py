@@ -20,7 +20,7 @@ from trellis.audit.trail import record_list
 from trellis.lib.api import MAX_COUNTER, error_responses
 from trellis.notes import actions
 from trellis.notes.access import access_note, notes_of
-from trellis.notes.group.access import standalone_entries
+from trellis.notes.group.access import addenda_of, standalone_entries
 from trellis.notes.models import (
     RESTRICTED_KINDS,
     Modality,
@@ -145,6 +145,14 @@ def list_notes(request: HttpRequest, public_id: str) -> list[NoteSummaryOut]:
     return [NoteSummaryOut(**summary(n)) for n in notes]
 
 
+class GroupNoteAddendumOut(Schema):
+    text: str
+    to: str  # "group" (the group part) or "entry" (this member's entry)
+    author: str
+    author_credentials: str
+    created_at: datetime
+
+
 class GroupNoteOut(Schema):
     """One member's group note: the group part and their own entry, never anyone else's."""
 
@@ -169,6 +177,12 @@ class GroupNoteOut(Schema):
     signer_name: str
     signed_at: datetime | None
     late_entry: bool
+    # "awaiting_cosign" (a trainee's note, not final until their supervisor co-signs it, as
+    # for progress notes) or "signed".
+    status: str
+    cosigner_name: str
+    cosigned_at: datetime | None
+    addenda: list[GroupNoteAddendumOut]
 
 
 # Declared before "/{note_id}" so that route does not take "group-notes" for a note id.
@@ -181,6 +195,20 @@ def list_group_notes(request: HttpRequest, public_id: str) -> list[GroupNoteOut]
     user = acting_user(request)
     ca = access_clinical_episode(user, public_id)
     entries = list(standalone_entries([ca.episode.pk])[:500])
+    addenda: dict[int, list[GroupNoteAddendumOut]] = {}
+    entry_of = {e.pk: e for e in entries}
+    notes = {e.group_note_id: e for e in entries}
+    for a in addenda_of(list(notes), list(entry_of)):
+        entry = entry_of[a.entry_id] if a.entry_id is not None else notes[a.group_note_id]
+        addenda.setdefault(entry.pk, []).append(
+            GroupNoteAddendumOut(
+                text=a.text,
+                to="entry" if a.entry_id is not None else "group",
+                author=a.author_name,
+                author_credentials=a.author_credentials,
+                created_at=a.created_at,
+            )
+        )
     record_list(
         user,
         object_type="notes.groupnoteentry",
@@ -211,6 +239,10 @@ def list_group_notes(request: HttpRequest, public_id: str) -> list[GroupNoteOut]
             signer_name=e.group_note.signer_name,
             signed_at=e.group_note.signed_at,
             late_entry=e.group_note.late_entry,
+            status=e.group_note.status,
+            cosigner_name=e.group_note.cosigner_name,
+            cosigned_at=e.group_note.cosigned_at,
+            addenda=addenda.get(e.pk, []),
         )
         for e in entries
     ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import random
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from trellis.notes import actions
 from trellis.notes.models import (
@@ -148,21 +149,20 @@ def seed_group_notes(organization: Organization, *, rng: random.Random, today: d
         .order_by("original_date", "pk")
     )
     made = 0
+    awaiting: list[tuple[Any, GroupNote, datetime]] = []
     for occurrence in occurrences:
         if (occurrence.series_id, occurrence.original_date) in done or rng.random() < 0.5:
             continue  # about half: some groups are still waiting for their note
         slot = find_slot(occurrence.series.public_id, occurrence.original_date)
         if slot is None or slot.cancelled or not slot.facilitators:
             continue
-        # A licensed facilitator signs (a trainee cannot sign a group note).
-        licensed = [
-            f
-            for f in slot.facilitators
-            if not getattr(getattr(f, "staff_profile", None), "is_trainee", False)
-        ]
-        if not licensed:
+        # A trainee without a supervisor cannot sign: a licensed co-facilitator does.
+        # A supervised trainee co-facilitating writes the note (trainees document the
+        # groups they co-run); their supervisor co-signs it.
+        writers = sorted(slot.facilitators, key=lambda f: _supervisor_of(f) is None)
+        author = next((f for f in writers if _supervisor_of(f) or not _is_trainee(f)), None)
+        if author is None:
             continue
-        author = licensed[0]
         rows = attendees(slot)
         if not rows:
             continue
@@ -187,6 +187,22 @@ def seed_group_notes(organization: Organization, *, rng: random.Random, today: d
             entry.plan = "Continue group; review practice next session."
             entry.save()
         # Signed two hours after the group ended: not a late entry.
-        ga.do_sign_group_note(author, note, entries, now=slot.ends_at + timedelta(hours=2))
+        signed = slot.ends_at + timedelta(hours=2)
+        supervisor = _supervisor_of(author)
+        ga.do_sign_group_note(author, note, entries, cosigner=supervisor, now=signed)
+        if supervisor is not None:
+            awaiting.append((supervisor, note, signed))
         made += 1
+    # A trainee's group notes were co-signed the next day, but for the latest one, which
+    # waits in the supervisor's queue (so the demo's queue shows a group note too).
+    for supervisor, note, signed in awaiting[:-1]:
+        ga.do_cosign_group_note(supervisor, note, now=signed + timedelta(days=1))
     return made
+
+
+def _is_trainee(user: Any) -> bool:
+    return bool(getattr(getattr(user, "staff_profile", None), "is_trainee", False))
+
+
+def _supervisor_of(user: Any) -> Any:
+    return user.staff_profile.supervisor if _is_trainee(user) else None

@@ -294,7 +294,12 @@ class Participation(models.TextChoices):
 
 class GroupNoteStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
+    AWAITING_COSIGN = "awaiting_cosign", "Awaiting co-signature"
+    RETURNED = "returned", "Returned by the supervisor"
     SIGNED = "signed", "Signed"
+
+
+GROUP_EDITABLE_STATUSES = frozenset({GroupNoteStatus.DRAFT, GroupNoteStatus.RETURNED})
 
 
 class GroupNote(SignedOnce):
@@ -309,7 +314,7 @@ class GroupNote(SignedOnce):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="authored_group_notes"
     )
     status = models.CharField(
-        max_length=10, choices=GroupNoteStatus.choices, default=GroupNoteStatus.DRAFT
+        max_length=20, choices=GroupNoteStatus.choices, default=GroupNoteStatus.DRAFT
     )
     session_name = models.CharField(max_length=120)  # the series name when the note began
     session_start = models.DateTimeField()
@@ -330,9 +335,24 @@ class GroupNote(SignedOnce):
     signer_name = models.CharField(max_length=150, blank=True)
     signer_credentials = models.CharField(max_length=200, blank=True)
     late_entry = models.BooleanField(default=False)
+    # A trainee's signature puts the note in their supervisor's co-sign queue, as for
+    # progress notes: the entries reach the charts as final only once co-signed.
+    cosigner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="group_notes_to_cosign",
+    )
+    cosigned_at = models.DateTimeField(null=True, blank=True)
+    cosigner_name = models.CharField(max_length=150, blank=True)
+    cosigner_credentials = models.CharField(max_length=200, blank=True)
+    return_comment = EncryptedTextField(blank=True, default="")
+    returned_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-session_start", "-pk"]
+        indexes = [models.Index(fields=["cosigner", "status"])]
         constraints = [
             models.UniqueConstraint(
                 fields=["series", "original_date"], name="group_note_one_per_occurrence"
@@ -352,7 +372,19 @@ class GroupNote(SignedOnce):
 
     @property
     def is_signed(self) -> bool:
+        """Signed for good; awaiting co-signature is not (the co-signer completes it)."""
         return self.status == GroupNoteStatus.SIGNED
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in GROUP_EDITABLE_STATUSES
+
+    @property
+    def is_awaiting_cosign(self) -> bool:
+        return self.status == GroupNoteStatus.AWAITING_COSIGN
+
+
+ENTRY_TEXT_FIELDS = ("response", "practice_reviewed", "practice_assigned", "risk_notes", "plan")
 
 
 class GroupNoteEntry(SignedOnce):
@@ -381,6 +413,11 @@ class GroupNoteEntry(SignedOnce):
     editor_since = models.PositiveIntegerField(default=0)
     locked = models.BooleanField(default=False)
     updated_at = models.DateTimeField(default=timezone.now)
+    # Attendance marked after the note was started (scheduling's hook, notes/attendance.py):
+    # when, and whether the person is no longer on the session's attendance at all (an entry
+    # with text is then kept, marked removed, never signed into their chart).
+    attendance_changed_at = models.DateTimeField(null=True, blank=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["position", "pk"]
@@ -403,6 +440,23 @@ class GroupNoteEntry(SignedOnce):
         return self.locked
 
     @property
+    def has_text(self) -> bool:
+        return bool(
+            self.participation
+            or self.objectives
+            or any(
+                getattr(self, f).strip()
+                for f in (
+                    "response",
+                    "practice_reviewed",
+                    "practice_assigned",
+                    "risk_notes",
+                    "plan",
+                )
+            )
+        )
+
+    @property
     def attended(self) -> bool:
         # scheduling's ATTENDED codes, spelled out so the model need not import scheduling.
         return self.attendance_status in {"present", "late", "left_early"}
@@ -410,6 +464,28 @@ class GroupNoteEntry(SignedOnce):
     @property
     def attendance_label(self) -> str:
         return ATTENDANCE_LABELS.get(self.attendance_status, "Not marked")
+
+
+class GroupNoteAddendum(models.Model):
+    """A later change to a signed group note: to the group part (every attendee's chart shows
+    it) or to one attendee's entry (only that chart). Signed by its author, never edited."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    group_note = models.ForeignKey(GroupNote, on_delete=models.PROTECT, related_name="addenda")
+    entry = models.ForeignKey(
+        GroupNoteEntry, null=True, blank=True, on_delete=models.PROTECT, related_name="addenda"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    author_name = models.CharField(max_length=150)
+    author_credentials = models.CharField(max_length=200, blank=True)
+    text = EncryptedTextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Group note addendum {self.public_id}"
 
 
 ATTENDANCE_LABELS = {

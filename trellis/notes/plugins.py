@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from trellis.lib import panels
 from trellis.notes import providers, queries, snapshot
+from trellis.notes.group.actions import do_follow_attendance
 from trellis.participants import chart
 from trellis.privacy.access import Scope
+from trellis.scheduling import attendance_hooks
 
 
 def register() -> None:
@@ -21,3 +23,5 @@ def register() -> None:
         "today",
         panels.PagePanel("notes-to-sign", "notes/today_notes.html", queries.today_notes, order=20),
     )
+    # Attendance marked after a group note was started reaches its draft (same transaction).
+    attendance_hooks.register("notes.group", do_follow_attendance)

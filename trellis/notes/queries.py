@@ -97,3 +97,14 @@ def today_notes(user: User) -> dict[str, Any] | None:
         "counts": counts,
         "participants_shown": [n.episode.participant for n in to_cosign + mine],
     }
+
+
+def group_cosign_queue(user: User) -> list[GroupNote]:
+    """Group notes waiting for this supervisor's co-signature, oldest signature first. The
+    queue names the session, never the attendees (it lists no one's entry)."""
+    return list(
+        GroupNote.objects.filter(cosigner=user, status=GroupNoteStatus.AWAITING_COSIGN)
+        .defer("topic", "interventions", "themes", "return_comment")
+        .select_related("author")
+        .order_by("signed_at", "pk")
+    )

@@ -17,6 +17,7 @@ urlpatterns = [
     path(_NOTE + "addenda/", views.note_addendum, name="addendum"),
     path("notes/cosign/", views.cosign_queue, name="cosign-queue"),
     path("notes/cosign/<uuid:note_id>/", views.cosign, name="cosign"),
+    path("notes/cosign/group/<uuid:group_note_id>/", group_views.group_cosign, name="group-cosign"),
     # Group notes: started from an occurrence of the schedule (its series and original date).
     path(
         "notes/group/start/<uuid:series_id>/<str:occurrence_date>/",
@@ -33,6 +34,11 @@ urlpatterns = [
         name="group-entry",
     ),
     path("notes/group/<uuid:group_note_id>/sign/", group_views.group_sign, name="group-sign"),
+    path(
+        "notes/group/<uuid:group_note_id>/addenda/",
+        group_views.group_addendum,
+        name="group-addendum",
+    ),
     path(
         "participants/<uuid:public_id>/notes/group/<uuid:entry_id>/",
         group_views.chart_group_entry,

@@ -323,15 +323,18 @@ def note_addendum(request: AuthedRequest, public_id: str, note_id: str) -> HttpR
 
 @staff_required()
 def cosign_queue(request: AuthedRequest) -> HttpResponse:
+    """Progress notes and group notes waiting for this supervisor's co-signature."""
     notes = queries.cosign_queue(request.user)
+    group_notes = queries.group_cosign_queue(request.user)
     record_list(
         request.user,
         object_type="notes.note",
         participants=[n.episode.participant for n in notes],
         purpose=Purpose.HOPERAT,
-        detail={"queue": "cosign", "results": len(notes)},
+        detail={"queue": "cosign", "results": len(notes), "group_notes": len(group_notes)},
     )
-    return render(request, "notes/cosign_queue.html", {"notes": notes})
+    context = {"notes": notes, "group_notes": group_notes}
+    return render(request, "notes/cosign_queue.html", context)
 
 
 @staff_required()

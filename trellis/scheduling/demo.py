@@ -13,6 +13,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
+from typing import Any
 
 from django.db import transaction
 
@@ -114,7 +115,7 @@ def _facilitators_by_program(organization: Organization) -> dict[int, list[User]
     memberships = (
         Membership.objects.active()
         .filter(organization=organization, role=Role.CLINICIAN, program__isnull=False)
-        .select_related("user")
+        .select_related("user", "user__staff_profile")
         .order_by("pk")
     )
     for membership in memberships:
@@ -138,6 +139,9 @@ def _series_plans(organization: Organization, first: date) -> list[tuple[Track, 
     )
     bookings = _Bookings()
     result = []
+    first_track: dict[int, int] = {}
+    for track in tracks:
+        first_track[track.program_id] = min(first_track.get(track.program_id, track.pk), track.pk)
     for track in tracks:
         opens = track.day_starts_at or time(9, 0)
         window = (_minutes(track.day_ends_at) if track.day_ends_at else 24 * 60) - _minutes(opens)
@@ -175,6 +179,21 @@ def _series_plans(organization: Organization, first: date) -> list[tuple[Track, 
             if facilitator is None:
                 raise RuntimeError(f"Demo schedule: no free facilitator for {track} {name}.")
             bookings.book(facilitator.pk, days, begins, ends)
+            facilitators = [facilitator]
+            if offset == 0 and track.pk == first_track[track.program_id]:
+                # A supervised trainee co-facilitates the program's first group (and writes
+                # its notes, which their supervisor co-signs), when free at that hour.
+                trainee = next(
+                    (
+                        u
+                        for u in _trainees(people, facilitators)
+                        if bookings.free(u.pk, days, begins, ends)
+                    ),
+                    None,
+                )
+                if trainee is not None:
+                    bookings.book(trainee.pk, days, begins, ends)
+                    facilitators.append(trainee)
             if room is not None:
                 bookings.book(room, days, begins, ends)
             result.append(
@@ -192,7 +211,7 @@ def _series_plans(organization: Organization, first: date) -> list[tuple[Track, 
                         telehealth_url=""
                         if mode_chosen == Mode.IN_PERSON
                         else "https://telehealth.example.test/trellis-demo",
-                        facilitators=[facilitator],
+                        facilitators=facilitators,
                         topics=list(topics),
                     ),
                 )
@@ -206,6 +225,16 @@ def _joined(session_mode: str, episode_id: int) -> str:
     if session_mode == Mode.HYBRID:
         return Mode.TELEHEALTH if episode_id % 3 == 0 else Mode.IN_PERSON
     return Mode.TELEHEALTH if session_mode == Mode.TELEHEALTH else Mode.IN_PERSON
+
+
+def _trainees(clinicians: list[Any], facilitators: list[Any]) -> list[Any]:
+    return [
+        c
+        for c in clinicians
+        if c not in facilitators
+        and getattr(getattr(c, "staff_profile", None), "is_trainee", False)
+        and c.staff_profile.supervisor_id is not None
+    ]
 
 
 def seed_schedule_history(

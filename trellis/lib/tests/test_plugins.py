@@ -19,6 +19,7 @@ REGISTRIES = {
     "lib/periodic.py",
     "notes/snapshot.py",
     "plans/progress.py",
+    "scheduling/attendance_hooks.py",
 }
 REGISTERING = re.compile(r"(?<!plugins\.)\bregister(_tab|_panel|_provider)?\(")
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
 from trellis.lib.ids import lookup_id
-from trellis.notes.models import GroupNote, GroupNoteEntry
+from trellis.notes.models import GroupNote, GroupNoteAddendum, GroupNoteEntry, GroupNoteStatus
 from trellis.plans.access import ClinicalAccess, access_clinical_episode
 from trellis.privacy.access import Scope, access_participant, deny_object
 from trellis.privacy.policy import grants_for
@@ -37,7 +37,17 @@ def _role(user: Any, note: GroupNote, slot: Slot) -> str:
         return "facilitator"
     if grants_for(user).directs(note.program):
         return "program_director"
+    if note.cosigner_id is not None and note.cosigner_id == getattr(user, "pk", None):
+        return "supervisor"  # co-signs it, then may add addenda
     return ""
+
+
+def addenda_of(note_ids: list[int], entry_ids: list[int]) -> QuerySet[GroupNoteAddendum]:
+    """Addenda of these group notes' group parts and of these entries only (never another
+    attendee's entry addenda), oldest first."""
+    return GroupNoteAddendum.objects.filter(
+        Q(entry__isnull=True) | Q(entry_id__in=entry_ids), group_note_id__in=note_ids
+    ).order_by("created_at", "pk")
 
 
 def access_group_note(
@@ -51,7 +61,7 @@ def access_group_note(
     audited 404. One audit event for the note (entries are listed by id in the detail)."""
     note = (
         GroupNote.objects.filter(public_id=lookup_id(group_note_id))
-        .select_related("series", "program__organization")
+        .select_related("series", "program__organization", "cosigner")
         .first()
     )
     slot = find_slot(note.series.public_id, note.original_date) if note is not None else None
@@ -62,6 +72,32 @@ def access_group_note(
         )
     record(user, action, obj=note, purpose=purpose, role=role)
     return note, slot, role
+
+
+def access_group_note_to_cosign(
+    user: Any,
+    group_note_id: Any,
+    *,
+    purpose: str = Purpose.HOPERAT,
+    action: str = Action.VIEW,
+) -> GroupNote:
+    """A group note waiting for this supervisor's co-signature (the co-sign queue), even when
+    they neither facilitate the group nor direct the program (audited as "supervisor")."""
+    note = (
+        GroupNote.objects.filter(
+            public_id=lookup_id(group_note_id),
+            cosigner_id=getattr(user, "pk", None),
+            status=GroupNoteStatus.AWAITING_COSIGN,
+        )
+        .select_related("series", "program__organization", "author")
+        .first()
+    )
+    if note is None:
+        raise deny_object(
+            user, object_type="notes.groupnote", object_id=group_note_id, purpose=purpose
+        )
+    record(user, action, obj=note, purpose=purpose, role="supervisor")
+    return note
 
 
 def access_group_entry(
@@ -80,13 +116,17 @@ def access_group_entry(
     return entry
 
 
-def standalone_entries(episode_ids: list[int]) -> QuerySet[GroupNoteEntry]:
-    """Signed entries of these episodes, with their group note (never another entry)."""
-    return (
-        GroupNoteEntry.objects.filter(episode_id__in=episode_ids, locked=True)
-        .select_related("group_note")
-        .order_by("-group_note__session_start", "-pk")
-    )
+def standalone_entries(
+    episode_ids: list[int], *, final_only: bool = False
+) -> QuerySet[GroupNoteEntry]:
+    """Signed entries of these episodes, with their group note (never another entry).
+
+    As for progress notes, the care team also sees a trainee's note awaiting its supervisor's
+    co-signature (marked so); `final_only` (the participant's own pages) leaves those out."""
+    entries = GroupNoteEntry.objects.filter(episode_id__in=episode_ids, locked=True)
+    if final_only:
+        entries = entries.filter(group_note__status=GroupNoteStatus.SIGNED)
+    return entries.select_related("group_note").order_by("-group_note__session_start", "-pk")
 
 
 def access_chart_group_entry(
@@ -128,7 +168,7 @@ def access_own_group_entry(
     access = access_participant(
         user, participant.public_id, purpose=purpose, minimum=Scope.CLINICAL
     )
-    entry = _standalone_entry([e.pk for e in access.episodes], entry_id)
+    entry = _standalone_entry([e.pk for e in access.episodes], entry_id, final_only=True)
     if entry is None:
         raise _deny_entry(user, entry_id, purpose, access.participant)
     record(
@@ -137,9 +177,11 @@ def access_own_group_entry(
     return entry
 
 
-def _standalone_entry(episode_ids: list[int], entry_id: Any) -> GroupNoteEntry | None:
+def _standalone_entry(
+    episode_ids: list[int], entry_id: Any, *, final_only: bool = False
+) -> GroupNoteEntry | None:
     return (
-        standalone_entries(episode_ids)
+        standalone_entries(episode_ids, final_only=final_only)
         .filter(public_id=lookup_id(entry_id))
         .select_related("episode__program__organization", "plan_version")
         .first()

@@ -35,11 +35,15 @@ from trellis.notes.group.access import (
     access_chart_group_entry,
     access_group_entry,
     access_group_note,
+    access_group_note_to_cosign,
     access_own_group_entry,
+    addenda_of,
     deny_group_note,
     standalone_entries,
 )
+from trellis.notes.group.names import Mention
 from trellis.notes.models import (
+    ATTENDANCE_LABELS,
     GroupNote,
     GroupNoteEntry,
     Participation,
@@ -129,11 +133,21 @@ def group_note(request: AuthedRequest, group_note_id: uuid.UUID) -> HttpResponse
     entries = _entries(note)
     _record_entries_shown(request.user, note, entries, role)
     context = _group_context(note, slot, entries)
-    if note.is_signed or role != "facilitator":
+    if not note.is_editable or role != "facilitator":
         choices = _objective_choices(entries)
         context["whole_rows"] = [
             (e, _objectives_addressed(e, choices.get(e.episode_id, []))) for e in entries
         ]
+        if not note.is_editable and role == "facilitator":
+            context["attendance_changes"] = _attendance_changes(slot, entries)
+        addenda = list(note.addenda.select_related("entry__episode__participant"))
+        context |= {
+            "group_addenda": [a for a in addenda if a.entry_id is None],
+            "entry_addenda": [a for a in addenda if a.entry_id is not None],
+            "can_add_addendum": note.is_signed
+            and request.user.pk in {note.author_id, note.cosigner_id},
+            "addendum_entries": [e for e in entries if e.locked],
+        }
         return render(request, "notes/group_view.html", context)
     choices = _objective_choices(entries)
     context |= {
@@ -144,6 +158,18 @@ def group_note(request: AuthedRequest, group_note_id: uuid.UUID) -> HttpResponse
         "risk_levels": RiskLevel.choices,
     }
     return render(request, "notes/group_edit.html", context)
+
+
+def _attendance_changes(slot: Slot, entries: list[GroupNoteEntry]) -> list[tuple[str, str, str]]:
+    """Who, the attendance the note was signed with and the attendance now (labels)."""
+    return [
+        (
+            (who.episode if isinstance(who, GroupNoteEntry) else who).participant.display_name,
+            ATTENDANCE_LABELS.get(was, ""),
+            ATTENDANCE_LABELS.get(now, ""),
+        )
+        for who, was, now in ga.attendance_since_signing(slot, entries)
+    ]
 
 
 def _objectives_addressed(entry: GroupNoteEntry, choices: list[tuple[str, str]]) -> list[str]:
@@ -245,7 +271,7 @@ def _now(note: GroupNote) -> Any:
 @staff_required()
 def group_sign(request: AuthedRequest, group_note_id: uuid.UUID) -> HttpResponse:
     note, slot, role = access_group_note(request.user, group_note_id)
-    if note.is_signed or role != "facilitator":
+    if not note.is_editable or role != "facilitator":
         return redirect("notes:group", group_note_id=note.public_id)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
@@ -262,7 +288,7 @@ def group_sign(request: AuthedRequest, group_note_id: uuid.UUID) -> HttpResponse
         except ValidationError as error:
             errors = error.message_dict
         else:
-            messages.success(request, "Group note signed: each member's chart now has it.")
+            messages.success(request, _signed_message(note))
             return redirect("notes:group", group_note_id=note.public_id)
     entries = _entries(note)
     _record_entries_shown(request.user, note, entries, role)
@@ -273,7 +299,7 @@ def group_sign(request: AuthedRequest, group_note_id: uuid.UUID) -> HttpResponse
         "missing": ga.missing_for_signing(note, entries),
         "identifying": [m for m in mentions if m.identifying],
         "first_names": [
-            ga.Mention(m.where, m.entry_id, tuple(n for n in m.names if n not in m.identifying))
+            Mention(m.where, m.entry_id, tuple(n for n in m.names if n not in m.identifying))
             for m in mentions
             if set(m.names) - set(m.identifying)
         ],
@@ -282,6 +308,80 @@ def group_sign(request: AuthedRequest, group_note_id: uuid.UUID) -> HttpResponse
         ],
     }
     return render(request, "notes/group_sign.html", context, status=422 if errors else 200)
+
+
+@staff_required()
+@require_POST
+def group_addendum(request: AuthedRequest, group_note_id: uuid.UUID) -> HttpResponse:
+    """An addendum to the group part, or (`entry`) to one attendee's entry."""
+    note, _, _ = access_group_note(request.user, group_note_id, action=Action.UPDATE)
+    entry = None
+    if request.POST.get("entry"):
+        entry = access_group_entry(request.user, note, request.POST["entry"])
+    try:
+        ga.check_add_group_addendum(
+            request.user,
+            note,
+            entry,
+            text=request.POST.get("text", ""),
+            confirmed=request.POST.get("confirm_mentions") == "yes",
+        )
+    except ValidationError as error:
+        add_error_messages(request, error)
+    else:
+        messages.success(request, "Addendum added.")
+    return redirect("notes:group", group_note_id=note.public_id)
+
+
+def _signed_message(note: GroupNote) -> str:
+    if note.is_awaiting_cosign:
+        return (
+            "Signed and sent to your supervisor for co-signature: members' charts show it as "
+            "final once co-signed."
+        )
+    return "Group note signed: each member's chart now has it."
+
+
+@staff_required()
+def group_cosign(request: AuthedRequest, group_note_id: uuid.UUID) -> HttpResponse:
+    """The supervisor reads a trainee's whole group note and co-signs it, or returns it to
+    the trainee with comments."""
+    note = access_group_note_to_cosign(request.user, group_note_id)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        try:
+            if request.POST.get("decision") == "return":
+                ga.check_return_group_note(
+                    request.user, note, comment=request.POST.get("comment", "")
+                )
+                messages.success(request, "Returned to the author with your comments.")
+            else:
+                ga.check_cosign_group_note(
+                    request.user,
+                    note,
+                    typed_name=request.POST.get("typed_name", ""),
+                    password=request.POST.get("password", ""),
+                )
+                messages.success(request, "Group note co-signed: each member's chart now has it.")
+        except ValidationError as error:
+            errors = error.message_dict
+        else:
+            return redirect("notes:cosign-queue")
+    entries = _entries(note)
+    _record_entries_shown(request.user, note, entries, "supervisor")
+    choices = _objective_choices(entries)
+    tz = note.program.organization.tz
+    context = {
+        "note": note,
+        "entries": entries,
+        "start": timezone.localtime(note.session_start, tz),
+        "end": timezone.localtime(note.session_end, tz),
+        "whole_rows": [
+            (e, _objectives_addressed(e, choices.get(e.episode_id, []))) for e in entries
+        ],
+        "errors": errors,
+    }
+    return render(request, "notes/group_cosign.html", context, status=422 if errors else 200)
 
 
 # --- The standalone note: the group part and one person's entry -----------------------------
@@ -303,6 +403,7 @@ def _standalone_context(entry: GroupNoteEntry) -> dict[str, Any]:
     return {
         "gnote": note,
         "entry": entry,
+        "addenda": list(addenda_of([note.pk], [entry.pk])),
         "start": timezone.localtime(note.session_start, tz),
         "end": timezone.localtime(note.session_end, tz),
         "objectives_addressed": objectives,
@@ -333,7 +434,9 @@ def my_group_notes(request: AuthedRequest) -> HttpResponse:
     """The participant's own signed group notes (never restricted notes: those are never
     shown to the participant)."""
     access = _own_access(request)
-    entries = list(standalone_entries([e.pk for e in access.episodes])[:STANDALONE_PAGE])
+    entries = list(
+        standalone_entries([e.pk for e in access.episodes], final_only=True)[:STANDALONE_PAGE]
+    )
     record_list(
         request.user,
         object_type="notes.groupnoteentry",

@@ -34,6 +34,7 @@ from trellis.notes.access import access_note, access_note_to_cosign
 from trellis.notes.group.access import (
     access_chart_group_entry,
     access_group_note,
+    access_group_note_to_cosign,
     access_own_group_entry,
 )
 from trellis.notes.tests.walk import group_notes_walk_values, plans_notes_walk_values
@@ -133,6 +134,13 @@ CASES = [
         "group_note_id",
         "other_clinician",  # same program, does not facilitate that group
         "clinician",
+    ),
+    Case(
+        "group note to co-sign",
+        lambda w, v, u, i: access_group_note_to_cosign(u, i),
+        "group_note_id",
+        "director",  # not asked to co-sign it
+        None,
     ),
     Case(
         "group note entry in a chart",

@@ -15,6 +15,7 @@ from trellis.audit.models import Action
 from trellis.audit.trail import record
 from trellis.participants.models import Episode, EpisodeStatus
 from trellis.programs.models import Program
+from trellis.scheduling import attendance_hooks
 from trellis.scheduling.models import (
     ATTENDED,
     Attendance,
@@ -223,6 +224,7 @@ def do_record_attendance(
             "correction": correction.pk if correction else None,
         },
     )
+    attendance_hooks.attendance_changed(actor, slot, episode, mark.status)
     return attendance
 
 
@@ -267,6 +269,7 @@ def do_undo_attendance(
             "correction": correction.pk if correction else None,
         },
     )
+    attendance_hooks.attendance_changed(actor, slot, episode, "")
 
 
 def check_complete_attendance(actor: User, slot: Slot, expected: list[Episode]) -> Occurrence:

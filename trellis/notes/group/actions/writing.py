@@ -1,5 +1,5 @@
-"""Every write to group notes: start from an occurrence, autosave the group part and each
-entry, sign. Atomic and audited; audit details carry ids and codes, never note text.
+"""Writing group notes: start from an occurrence, autosave the group part and each entry,
+sign. Atomic and audited; audit details carry ids and codes, never note text.
 
 Who writes: the facilitators of the occurrence (the series' facilitators, or the substitute
 who covered it). A facilitator of another track writes notes only for the groups they run;
@@ -8,7 +8,6 @@ they never get those members' charts.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -21,7 +20,9 @@ from django.utils import timezone
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
 from trellis.notes import late
+from trellis.notes.group.names import identifying_message, name_mentions
 from trellis.notes.models import (
+    GROUP_EDITABLE_STATUSES,
     GroupNote,
     GroupNoteEntry,
     GroupNoteStatus,
@@ -128,8 +129,12 @@ def do_start_group_note(actor: User, slot: Slot, rows: list[tuple[Episode, str]]
 def _check_editable(actor: User, note: GroupNote, slot: Slot) -> None:
     if not facilitates(actor, slot):
         raise ValidationError({"author": "Only this session's facilitators write its note."})
-    if note.is_signed:
-        raise ValidationError({"status": "This group note is signed: it cannot be changed."})
+    if note.status == GroupNoteStatus.AWAITING_COSIGN:
+        raise ValidationError(
+            {"status": "This group note is waiting for your supervisor's co-signature."}
+        )
+    if not note.is_editable:
+        raise ValidationError({"status": "This group note is signed: add an addendum instead."})
 
 
 def _too_long(values: dict[str, str]) -> dict[str, str]:
@@ -157,7 +162,7 @@ def do_save_group_part(
     # The page's own earlier autosave is no conflict (models.expected_revision).
     expected, since = expected_revision(GroupNote, note.pk, posted=revision, editor=editor)
     updated = GroupNote.objects.filter(
-        pk=note.pk, revision=expected, status=GroupNoteStatus.DRAFT
+        pk=note.pk, revision=expected, status__in=list(GROUP_EDITABLE_STATUSES)
     ).update(
         editor=editor,
         editor_since=since,
@@ -169,7 +174,7 @@ def do_save_group_part(
     )
     current = GroupNote.objects.get(pk=note.pk)
     if not updated:
-        if current.is_signed:
+        if not current.is_editable:
             raise ValidationError({"status": "This group note was signed meanwhile."})
         raise GroupConflict(current.revision)
     record(actor, Action.UPDATE, obj=current, purpose=Purpose.TREAT, detail={"part": "group"})
@@ -248,9 +253,21 @@ def missing_for_signing(note: GroupNote, entries: list[GroupNoteEntry]) -> dict[
     if not note.topic.strip():
         errors["topic"] = "Topic or skill is empty."
     for entry in entries:
-        if not entry.attended:
-            continue  # an absent member's entry records the absence; nothing else is due
         who = entry.episode.participant.display_name
+        if entry.removed_at is not None:
+            if entry.has_text:
+                errors[f"{entry.public_id}-attendance"] = (
+                    f"{who} is no longer on this session's attendance: copy what you need, "
+                    "then clear their entry (it is not signed into their chart)."
+                )
+            continue
+        if not entry.attended:
+            if entry.attendance_changed_at is not None and entry.has_text:
+                errors[f"{entry.public_id}-attendance"] = (
+                    f"{who} was marked absent after their entry was written: clear what it "
+                    "says about their taking part, or correct the attendance."
+                )
+            continue  # an absent member's entry records the absence; nothing else is due
         for key, label in (("participation", "Participation"), ("response", "Response")):
             if not getattr(entry, key).strip():
                 errors[f"{entry.public_id}-{key}"] = f"{who}: {label} is empty."
@@ -261,120 +278,6 @@ def missing_for_signing(note: GroupNote, entries: list[GroupNoteEntry]) -> dict[
         elif entry.risk_level != RiskLevel.NONE and not entry.risk_notes.strip():
             errors[f"{entry.public_id}-risk_notes"] = f"{who}: describe the risk and the plan."
     return errors
-
-
-ENTRY_TEXT_FIELDS = (
-    "response",
-    "practice_reviewed",
-    "practice_assigned",
-    "risk_notes",
-    "plan",
-)
-
-
-@dataclass(frozen=True)
-class Mention:
-    where: str  # "Group part" or the attendee whose entry it is
-    entry_id: str  # "" for the group part
-    names: tuple[str, ...]  # every name-like word found
-    # Of those, the ones that identify another member beyond doubt (a full name, a family
-    # name, a preferred name, an MRN): signing is refused while any is there.
-    identifying: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class _Names:
-    """An attendee's names as the check reads them: first names may be ordinary words
-    ("Will", "Hope"), so they only warn; the rest identify the person and block signing."""
-
-    first: set[str]
-    identifying: set[str]
-
-    @property
-    def all(self) -> set[str]:
-        return self.first | self.identifying
-
-
-def _names(episode: Episode) -> _Names:
-    p = episode.participant
-    given, preferred, family = (n.strip() for n in (p.given_name, p.preferred_name, p.family_name))
-    identifying = {n for n in (family, p.mrn.strip()) if n}
-    if given and family:
-        identifying.add(f"{given} {family}")
-    if preferred and preferred.casefold() != given.casefold():
-        identifying.add(preferred)
-        if family:
-            identifying.add(f"{preferred} {family}")
-    return _Names(first={given} if given else set(), identifying=identifying)
-
-
-def _pattern(names: set[str]) -> re.Pattern[str] | None:
-    if not names:
-        return None
-    # Whole words, case-insensitive; longest first so "Anna Lee" never half-matches as "Ann";
-    # any run of spaces between the words of a full name.
-    alternatives = "|".join(
-        r"\s+".join(re.escape(word) for word in n.split())
-        for n in sorted(names, key=len, reverse=True)
-    )
-    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
-
-
-def _mention(
-    where: str, entry_id: str, text: str, first: set[str], identifying: set[str]
-) -> Mention | None:
-    pattern = _pattern(first | identifying)
-    if pattern is None:
-        return None
-    hits = {" ".join(m.group(0).split()) for m in pattern.finditer(text)}
-    if not hits:
-        return None
-    strong = {n.casefold() for n in identifying}
-    return Mention(
-        where,
-        entry_id,
-        tuple(sorted(hits, key=str.lower)),
-        tuple(sorted((h for h in hits if h.casefold() in strong), key=str.lower)),
-    )
-
-
-def name_mentions(note: GroupNote, entries: list[GroupNoteEntry]) -> list[Mention]:
-    """Entries that mention another attendee (and a group part that mentions any attendee):
-    each chart must stand alone without naming others. Whole words, case-insensitive."""
-    names_of = {entry.pk: _names(entry.episode) for entry in entries}
-    first: set[str] = set().union(*(n.first for n in names_of.values()))
-    identifying: set[str] = set().union(*(n.identifying for n in names_of.values()))
-    found: list[Mention] = []
-    group_text = "\n".join((note.topic, note.interventions, note.themes))
-    group = _mention("Group part", "", group_text, first, identifying)
-    if group is not None:
-        found.append(group)
-    for entry in entries:
-        own = {n.casefold() for n in names_of[entry.pk].all}
-        text = "\n".join(getattr(entry, f) for f in ENTRY_TEXT_FIELDS)
-        mention = _mention(
-            entry.episode.participant.display_name,
-            str(entry.public_id),
-            text,
-            {n for n in first if n.casefold() not in own},
-            {n for n in identifying if n.casefold() not in own},
-        )
-        if mention is not None:
-            found.append(mention)
-    return found
-
-
-def identifying_message(mentions: list[Mention]) -> str:
-    """The refusal: whose entry (or the group part) names someone, and with which words."""
-    parts = [
-        f"{m.where}: " + ", ".join(f"“{n}”" for n in m.identifying)
-        for m in mentions
-        if m.identifying
-    ]
-    return (
-        "Another member is named, so the note cannot be signed (each member's chart gets it). "
-        "Remove these words: " + "; ".join(parts) + "."
-    )
 
 
 def check_sign_group_note(
@@ -391,16 +294,7 @@ def check_sign_group_note(
     or MRN of another member is refused; a first name alone is a warning the signer must
     confirm (it may be a word, "Will" or "Hope")."""
     _check_editable(actor, note, slot)
-    profile = getattr(actor, "staff_profile", None)
-    if profile is not None and profile.is_trainee:
-        # Group notes have no supervisor's co-signature yet: a trainee's signature alone
-        # must not put a note into every attendee's chart.
-        raise ValidationError(
-            {
-                "signer": "A trainee's group note needs a supervisor's co-signature, which "
-                "group notes do not have yet: ask a licensed co-facilitator to sign it."
-            }
-        )
+    cosigner = _cosigner_of(actor)
     if note.revision != revision:
         raise ValidationError(
             {"revision": "The group part changed since you opened it: read it again, then sign."}
@@ -420,26 +314,57 @@ def check_sign_group_note(
             }
         )
     check_signature(actor, typed_name=typed_name, password=password)
-    return do_sign_group_note(actor, note, entries)
+    return do_sign_group_note(actor, note, entries, cosigner=cosigner)
+
+
+def _cosigner_of(actor: User) -> User | None:
+    """A trainee's supervisor, who co-signs their group notes (as their progress notes); a
+    trainee without one cannot sign."""
+    profile = getattr(actor, "staff_profile", None)
+    if profile is None or not profile.is_trainee:
+        return None
+    if profile.supervisor is None:
+        raise ValidationError(
+            {
+                "cosigner": "Your notes need a supervisor's co-signature and you have no "
+                "supervisor: ask your program director to set one."
+            }
+        )
+    supervisor: User = profile.supervisor
+    return supervisor
 
 
 @transaction.atomic
 def do_sign_group_note(
-    actor: User, note: GroupNote, entries: list[GroupNoteEntry], *, now: datetime | None = None
+    actor: User,
+    note: GroupNote,
+    entries: list[GroupNoteEntry],
+    *,
+    cosigner: User | None = None,
+    now: datetime | None = None,
 ) -> GroupNote:
+    """Sign and lock the note and its entries. With a `cosigner` (a trainee's supervisor)
+    the note waits in that supervisor's queue: locked, but not final in the charts."""
     now = now or timezone.now()
     locked = GroupNote.objects.select_for_update().get(pk=note.pk)
-    if locked.is_signed or locked.revision != note.revision:
+    if not locked.is_editable or locked.revision != note.revision:
         raise ValidationError(
             {"revision": "The group note changed since you opened it: read it again, then sign."}
         )
     plans = latest_signed_versions([e.episode_id for e in entries if e.objectives])
+    # Entries of people no longer on the attendance (emptied before signing: the check
+    # refuses while one has text) are not part of the signed note.
+    GroupNoteEntry.objects.filter(
+        pk__in=[e.pk for e in entries if e.removed_at is not None]
+    ).delete()
+    entries = [e for e in entries if e.removed_at is None]
     for entry in entries:
         # The plan version the chosen objective keys belong to, frozen with the signature.
         entry.plan_version = plans.get(entry.episode_id) if entry.objectives else None
         entry.locked = True
         entry.save(update_fields=["plan_version", "locked"])
-    note.status = GroupNoteStatus.SIGNED
+    note.cosigner = cosigner
+    note.status = GroupNoteStatus.SIGNED if cosigner is None else GroupNoteStatus.AWAITING_COSIGN
     note.signed_at = now
     note.signer_name = actor.name
     note.signer_credentials = credentials_of(actor, on=note.program.organization.today())
@@ -452,7 +377,11 @@ def do_sign_group_note(
         Action.SIGN,
         obj=note,
         purpose=Purpose.TREAT,
-        detail={"entries": len(entries), "late_entry": note.late_entry},
+        detail={
+            "entries": len(entries),
+            "late_entry": note.late_entry,
+            "cosign": cosigner is not None,
+        },
     )
     for entry in entries:
         # The signature writes into each member's record: one event per chart touched.
