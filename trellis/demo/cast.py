@@ -70,7 +70,7 @@ PROGRAMS: tuple[ProgramSpec, ...] = (
                 Delivery.HYBRID,
                 12,
                 "Mon–Thu 6–9 pm",
-                4,
+                3,
                 (time(18, 0), time(21, 0)),
             ),
             TrackSpec(

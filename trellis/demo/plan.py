@@ -92,9 +92,10 @@ SCENARIO_WEIGHTS = (
     ("registered", 3),
     ("readmitted", 5),
 )
+EVENING_GROUP = 4  # people active in each program's evening track, at least
 COMPULSORY_SCENARIOS: tuple[tuple[str, str | None], ...] = (
     ("portal", "adult_mh"),
-    *((("active", key)) for key in PROGRAM_KEYS),
+    *(("evening", key) for key in PROGRAM_KEYS),
     *((("on_hold", key)) for key in PROGRAM_KEYS),
     *((("waitlist", key)) for key in PROGRAM_KEYS),
     *((("planned", key)) for key in PROGRAM_KEYS),
@@ -108,6 +109,9 @@ COMPULSORY_SCENARIOS: tuple[tuple[str, str | None], ...] = (
     ("readmitted", "adult_mh"),
     ("readmitted", "sud"),
     ("readmitted", "teen"),
+    # Evening groups are where people who work come: each has four or more (last, so that a
+    # small demo still shows every status first).
+    *(("evening", key) for key in PROGRAM_KEYS for _ in range(EVENING_GROUP - 1)),
 )
 
 
@@ -186,10 +190,22 @@ def _plan_one(
         plan.episodes.append(_episode(rng, again, rng.choice(["active", "waitlist"]), today))
         return plan
     if scenario == "recently_discharged":
+        # A completed stay of six to ten weeks that ended a month or so ago.
         ended = today - timedelta(days=rng.randint(31, 38))
         plan.episodes.append(
-            _episode(rng, program, "discharged", today, reason="completed", ended_on=ended)
+            _episode(
+                rng,
+                program,
+                "discharged",
+                today,
+                reason="completed",
+                ended_on=ended,
+                stay=rng.randint(42, 70),
+            )
         )
+        return plan
+    if scenario == "evening":
+        plan.episodes.append(_episode(rng, program, "active", today, track="evening"))
         return plan
     status, _, reason = scenario.partition(":")
     plan.episodes.append(
@@ -207,12 +223,15 @@ def _episode(
     reason: str = "",
     ended_before: date | None = None,
     ended_on: date | None = None,
+    stay: int | None = None,
+    track: str | None = None,
 ) -> EpisodePlan:
-    track = _weighted(rng, [(t.key, t.weight) for t in program.tracks])
+    track = track or _weighted(rng, [(t.key, t.weight) for t in program.tracks])
     if status in {"waitlist", "planned"}:
         # Half the waitlist has no track yet: the track follows the opening, not the referral.
         keep_track = status == "planned" or rng.random() < 0.5
         return EpisodePlan(program.key, track if keep_track else None, status)
+    discharged: date | None = None
     if status == "active":
         admitted = today - timedelta(days=rng.randint(1, 70))
     elif status == "on_hold":
@@ -220,19 +239,31 @@ def _episode(
     else:
         latest_end = ended_before or today - timedelta(days=1)
         reason = reason or _weighted(rng, DISCHARGE_WEIGHTS)
-        stay = rng.randint(3, 20) if reason == DischargeReason.DROPPED_OUT else rng.randint(14, 84)
+        if stay is None:
+            stay = _stay_days(rng, reason)
         ended = ended_on or latest_end - timedelta(days=rng.randint(0, 270))
         admitted = ended - timedelta(days=stay)
+        discharged = ended if status == "discharged" else None
     episode = EpisodePlan(
         program.key,
         track,
         EpisodeStatus.DISCHARGED if status == "discharged" else status,
         admitted_on=admitted,
-        discharged_on=admitted + timedelta(days=stay) if status == "discharged" else None,
+        discharged_on=discharged,
         reason=reason if status == "discharged" else "",
     )
     episode.team = _care_team(rng, program)
     return episode
+
+
+def _stay_days(rng: random.Random, reason: str) -> int:
+    """Days from admission to discharge: people who drop out leave within three weeks; a
+    completed IOP stay is six to twelve weeks; other stays anything from two to twelve."""
+    if reason == DischargeReason.DROPPED_OUT:
+        return rng.randint(3, 20)
+    if reason == DischargeReason.COMPLETED:
+        return rng.randint(42, 84)
+    return rng.randint(14, 84)
 
 
 def _care_team(rng: random.Random, program: ProgramSpec) -> list[tuple[str, str, bool]]:

@@ -1,11 +1,15 @@
 """Demo plans: every active participant with a primary clinician gets a signed plan with a
-goal in their own words, two or three objectives and interventions. Called by seed_demo."""
+goal in their own words, two or three objectives and interventions; so does everyone
+discharged recently (`participants.demo.recently_discharged`), whose discharge summary reads
+its goals and diagnoses. Called by seed_demo."""
 
 from __future__ import annotations
 
 import random
 from datetime import date, timedelta
 
+from trellis.accounts.models import User
+from trellis.participants.demo import recently_discharged
 from trellis.participants.models import Episode, EpisodeStatus
 from trellis.plans import actions
 from trellis.plans import content as c
@@ -49,8 +53,14 @@ STRENGTHS = [
 ]
 
 
-def demo_content(rng: random.Random, today: date, responsible_id: str, name: str) -> c.PlanContent:
-    problem_text, code, words, instrument = rng.choice(STORIES)
+def demo_content(
+    rng: random.Random,
+    today: date,
+    responsible_id: str,
+    name: str,
+    stories: list[tuple[str, str, str, str]] | None = None,
+) -> c.PlanContent:
+    problem_text, code, words, instrument = rng.choice(stories or STORIES)
     problem = c.Problem(description=problem_text, diagnosis=code)
     goal = c.Goal(problem=problem.key, words=words)
     due = today + timedelta(days=rng.choice([30, 45, 60]))
@@ -142,7 +152,8 @@ def template_content(program_name: str) -> c.PlanContent:
 
 
 def seed_plans(organization: Organization, *, rng: random.Random, today: date) -> int:
-    """Give active participants a signed plan (through the actions). Returns how many.
+    """Give active and recently discharged participants a signed plan (through the actions).
+    Returns how many.
 
     Each program also gets one plan template (its set-up page shows it) if it has none."""
     for program in organization.programs.filter(plan_templates__isnull=True).order_by("name"):
@@ -164,10 +175,40 @@ def seed_plans(organization: Organization, *, rng: random.Random, today: date) -
         )
         if primary is None:
             continue
-        clinician = primary.user
-        draft = actions.do_start_plan(clinician, episode)
-        document = demo_content(rng, today, str(clinician.public_id), clinician.name)
-        draft = actions.do_save_draft(clinician, draft, document, revision=draft.revision)
-        actions.do_sign_plan(clinician, draft)
+        _sign(primary.user, episode, demo_content(rng, today, *_responsible(primary.user)))
+        made += 1
+    # Then, from the same stream (the active people's plans stay as they were), the people
+    # discharged recently: a plan written in their first week, for their program's problems
+    # and measured by the check-ins they did (PHQ-9, GAD-7).
+    for episode in (
+        recently_discharged(organization, today)
+        .filter(plan__isnull=True)
+        .select_related("program", "participant")
+    ):
+        primary = episode.care_team.filter(is_primary=True).select_related("user").first()
+        if primary is None or episode.admitted_on is None:
+            continue
+        week_one = episode.admitted_on + timedelta(days=rng.randint(2, 6))
+        stories = [s for s in STORIES if (s[1] in SUD_CODES) == _substance_use(episode)]
+        stories = [s for s in stories if s[3] in {"PHQ-9", "GAD-7"}]
+        content = demo_content(rng, week_one, *_responsible(primary.user), stories=stories)
+        _sign(primary.user, episode, content)
         made += 1
     return made
+
+
+SUD_CODES = {"F10.20", "F11.20"}
+
+
+def _substance_use(episode: Episode) -> bool:
+    return "substance" in episode.program.name.lower()
+
+
+def _responsible(clinician: User) -> tuple[str, str]:
+    return str(clinician.public_id), clinician.name
+
+
+def _sign(clinician: User, episode: Episode, document: c.PlanContent) -> None:
+    draft = actions.do_start_plan(clinician, episode)
+    draft = actions.do_save_draft(clinician, draft, document, revision=draft.revision)
+    actions.do_sign_plan(clinician, draft)

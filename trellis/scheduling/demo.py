@@ -20,6 +20,7 @@ from django.db import transaction
 from trellis.accounts.models import User
 from trellis.audit.models import Action
 from trellis.audit.trail import EventSpec, record_many
+from trellis.participants.demo import recently_discharged
 from trellis.participants.models import Episode
 from trellis.programs.models import (
     ClinicianKind,
@@ -246,6 +247,11 @@ def seed_schedule_history(
 ) -> None:
     today = today or organization.today()
     first = recurrence.iso_week_start(today) - timedelta(weeks=weeks)
+    # The history reaches back to the admission of anyone discharged recently, so the hours
+    # on their discharge summary cover the whole stay.
+    admissions = [e.admitted_on for e in recently_discharged(organization, today) if e.admitted_on]
+    if weeks and admissions:
+        first = min(first, recurrence.iso_week_start(min(admissions)))
     with transaction.atomic():
         created = [
             actions.do_create_series(None, track, data)

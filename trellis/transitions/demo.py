@@ -12,7 +12,8 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, time, timedelta
 
-from trellis.participants.models import CareTeamMember, Episode, EpisodeStatus
+from trellis.participants.demo import recently_discharged
+from trellis.participants.models import CareTeamMember, Episode
 from trellis.programs.models import Organization
 from trellis.transitions import actions
 from trellis.transitions.models import DischargeSummary, StepDownLevel
@@ -36,16 +37,13 @@ PROVIDERS = [
 def seed_transitions(
     organization: Organization, *, rng: random.Random, today: date
 ) -> list[DischargeSummary]:
-    """Signed summaries for up to HOW_MANY recent discharges (completed or transferred; never
-    a death): first those whose 30-day follow-up is open today, then the most recent."""
+    """Signed summaries for up to HOW_MANY recent discharges (completed, transferred or other;
+    never a death): first those whose 30-day follow-up is open today, then the most recent.
+    Only people discharged recently (`participants.demo.recently_discharged`): the other
+    apps' demos give their whole stay a record, which the summary is assembled from."""
     episodes = list(
-        Episode.objects.filter(
-            program__organization=organization,
-            status=EpisodeStatus.DISCHARGED,
-            discharge_reason__in=["completed", "transferred", "other"],
-            discharged_on__range=(today - timedelta(days=90), today - timedelta(days=1)),
-            discharge_summary__isnull=True,
-        )
+        recently_discharged(organization, today)
+        .filter(discharge_summary__isnull=True)
         .select_related("participant", "program__organization", "track")
         .order_by("-discharged_on", "pk")
     )

@@ -8,6 +8,7 @@ The demo is seeded once for the module, inside a transaction that is rolled back
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from io import StringIO
 from zoneinfo import ZoneInfo
 
@@ -20,7 +21,7 @@ from pytest_django import DjangoDbBlocker
 from trellis.measures.models import Administration, Score
 from trellis.meetings.demo import DISCUSSED, RULE_ORDER
 from trellis.meetings.models import AgendaItem, Decision, DecisionKind, Discussion
-from trellis.participants.models import Episode
+from trellis.participants.models import Episode, EpisodeStatus
 from trellis.plans.models import PlanVersion
 from trellis.worklist.models import Alert
 
@@ -106,7 +107,7 @@ def _episodes() -> list[Episode]:
 
 
 def test_some_discharged_people_have_signed_summaries_with_follow_ups_due() -> None:
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     from trellis.transitions.models import DischargeSummary
 
@@ -133,3 +134,48 @@ def test_some_discharged_people_have_signed_summaries_with_follow_ups_due() -> N
         (today - s.episode.discharged_on).days >= 30  # type: ignore[operator]  # checked above
         for s in summaries
     ), "at least one person's 30-day follow-up is due on the demo's date"
+
+
+def test_completed_stays_with_a_summary_have_a_whole_record() -> None:
+    """A signed summary that says "Treatment completed" rests on a stay of six weeks or more,
+    weekly check-ins from baseline to discharge that improved, a signed plan with diagnoses
+    and goals, and hours in the track's groups: assembled from the record, not written in."""
+    from trellis.transitions.models import DischargeSummary
+
+    summaries = list(
+        DischargeSummary.objects.select_related("episode").filter(
+            status="signed", episode__discharge_reason="completed"
+        )
+    )
+    assert summaries
+    for summary in summaries:
+        figures = summary.figures
+        mrn = summary.episode.participant_id
+        assert figures["length_of_stay_days"] >= 42, mrn
+        measures = {m["code"]: m for m in figures["measures"]}
+        assert {"PHQ-9", "GAD-7"} <= set(measures), mrn
+        for row in measures.values():
+            assert row["baseline_on"] == figures["admitted_on"], mrn
+            assert row["latest_on"] == figures["discharged_on"], mrn
+            assert row["scores"] >= 6, mrn
+            assert row["reliable_improvement"], mrn
+        assert figures["plan_version"] >= 1, mrn
+        assert figures["diagnoses"], mrn
+        assert figures["goals"], mrn
+        assert float(figures["hours"]["attended"]) > 0, mrn
+        assert figures["hours"]["weeks"] >= 6, mrn
+
+
+def test_every_evening_track_has_a_group_on_the_demo_date() -> None:
+    """The evening groups are the heart of an IOP for people who work: each program's evening
+    track has at least four people active on the demo's date."""
+    from trellis.programs.models import Track
+
+    evenings = list(Track.objects.filter(name="Evening").select_related("program"))
+    assert len(evenings) == 3
+    today = date.fromisoformat(TODAY)
+    for track in evenings:
+        active = Episode.objects.filter(
+            track=track, status=EpisodeStatus.ACTIVE, admitted_on__lte=today
+        ).count()
+        assert active >= 4, f"{track.program.name} evening: {active} active"
