@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -244,9 +244,16 @@ def check_sign_plan(
 
 @transaction.atomic
 def do_sign_plan(
-    actor: User, version: PlanVersion, *, unchanged_from_template: bool = False
+    actor: User,
+    version: PlanVersion,
+    *,
+    unchanged_from_template: bool = False,
+    now: datetime | None = None,
 ) -> PlanVersion:
-    now = timezone.now()
+    """Sign the draft. `now` is for history recorded later (the demo's past plans); a
+    signature made at the keyboard is always signed at the current time."""
+    now = now or timezone.now()
+    signed_on = timezone.localtime(now, version.plan.episode.program.organization.tz).date()
     # Sign exactly what the signer read: lock the row and make sure nobody saved since.
     locked = PlanVersion.objects.select_for_update().get(pk=version.pk)
     if locked.status != VersionStatus.DRAFT or locked.revision != version.revision:
@@ -257,15 +264,11 @@ def do_sign_plan(
     version.signed_at = now
     version.signed_by = actor
     version.signer_name = actor.name
-    version.signer_credentials = credentials_of(
-        actor, on=version.plan.episode.program.organization.today()
-    )
+    version.signer_credentials = credentials_of(actor, on=signed_on)
     version.unchanged_from_template = unchanged_from_template
     version.save()
     plan = version.plan
-    plan.review_due_on = plan.episode.program.organization.today() + timedelta(
-        days=review_interval_for(plan.episode.program)
-    )
+    plan.review_due_on = signed_on + timedelta(days=review_interval_for(plan.episode.program))
     plan.review_reason = ""
     plan.review_requested_at = None
     plan.save(update_fields=["review_due_on", "review_reason", "review_requested_at"])

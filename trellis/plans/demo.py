@@ -6,7 +6,7 @@ its goals and diagnoses. Called by seed_demo."""
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from trellis.accounts.models import User
 from trellis.participants.demo import recently_discharged
@@ -192,7 +192,8 @@ def seed_plans(organization: Organization, *, rng: random.Random, today: date) -
         stories = [s for s in STORIES if (s[1] in SUD_CODES) == _substance_use(episode)]
         stories = [s for s in stories if s[3] in {"PHQ-9", "GAD-7"}]
         content = demo_content(rng, week_one, *_responsible(primary.user), stories=stories)
-        _sign(primary.user, episode, content)
+        signed_at = datetime.combine(week_one, time(16, 0), organization.tz)
+        _sign(primary.user, episode, content, now=signed_at)
         made += 1
     return made
 
@@ -208,7 +209,10 @@ def _responsible(clinician: User) -> tuple[str, str]:
     return str(clinician.public_id), clinician.name
 
 
-def _sign(clinician: User, episode: Episode, document: c.PlanContent) -> None:
+def _sign(
+    clinician: User, episode: Episode, document: c.PlanContent, *, now: datetime | None = None
+) -> None:
+    """Start, write and sign a plan through the actions (`now`: when it was signed)."""
     draft = actions.do_start_plan(clinician, episode)
     draft = actions.do_save_draft(clinician, draft, document, revision=draft.revision)
-    actions.do_sign_plan(clinician, draft)
+    actions.do_sign_plan(clinician, draft, now=now)

@@ -179,3 +179,18 @@ def test_every_evening_track_has_a_group_on_the_demo_date() -> None:
             track=track, status=EpisodeStatus.ACTIVE, admitted_on__lte=today
         ).count()
         assert active >= 4, f"{track.program.name} evening: {active} active"
+
+
+def test_discharged_peoples_plans_were_signed_during_their_stay() -> None:
+    """A plan the summary reads was signed while the person was in the program, not after."""
+    versions = PlanVersion.objects.filter(
+        plan__episode__status=EpisodeStatus.DISCHARGED, signed_at__isnull=False
+    ).select_related("plan__episode__program__organization")
+    assert versions.exists()
+    for version in versions:
+        episode = version.plan.episode
+        assert version.signed_at is not None
+        signed = version.signed_at.astimezone(episode.program.organization.tz).date()
+        assert episode.admitted_on is not None
+        assert episode.discharged_on is not None
+        assert episode.admitted_on <= signed <= episode.discharged_on, episode.public_id
