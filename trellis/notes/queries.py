@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any
 from django.urls import reverse
 
 from trellis.lib.panels import Count
-from trellis.notes.models import EDITABLE_STATUSES, GroupNote, GroupNoteStatus, Note, NoteStatus
+from trellis.notes.models import (
+    EDITABLE_STATUSES,
+    GROUP_EDITABLE_STATUSES,
+    GroupNote,
+    GroupNoteStatus,
+    Note,
+    NoteStatus,
+)
 from trellis.privacy.policy import grants_for
 from trellis.scheduling.queries import Slot, attendance_for, expected_episodes, roster_for
 
@@ -60,11 +67,12 @@ def today_notes(user: User) -> dict[str, Any] | None:
     if not grants_for(user).is_staff_member:
         return None
     awaiting = Note.objects.filter(cosigner=user, status=NoteStatus.AWAITING_COSIGN)
-    awaiting_total = awaiting.count()
+    group_awaiting = GroupNote.objects.filter(cosigner=user, status=GroupNoteStatus.AWAITING_COSIGN)
+    awaiting_total = awaiting.count() + group_awaiting.count()
     is_supervisor = awaiting_total > 0 or supervises(user)
     unsigned = Note.objects.filter(author=user, status__in=EDITABLE_STATUSES)
     unsigned_total = unsigned.count()
-    group_drafts = GroupNote.objects.filter(author=user, status=GroupNoteStatus.DRAFT)
+    group_drafts = GroupNote.objects.filter(author=user, status__in=GROUP_EDITABLE_STATUSES)
     group_total = group_drafts.count()
     if not (is_supervisor or unsigned_total or group_total):
         return None
@@ -79,6 +87,10 @@ def today_notes(user: User) -> dict[str, Any] | None:
         .order_by("session_start", "pk")[:TODAY_SHOWN]
     )
     groups = list(group_drafts.order_by("session_start", "pk")[:TODAY_SHOWN])
+    # A trainee's group note names the session, never its attendees (as the queue does).
+    groups_to_cosign = list(
+        group_awaiting.select_related("author").order_by("signed_at", "pk")[:TODAY_SHOWN]
+    )
     counts = []
     if is_supervisor:
         label = "co-signature awaiting" if awaiting_total == 1 else "co-signatures awaiting"
@@ -90,6 +102,7 @@ def today_notes(user: User) -> dict[str, Any] | None:
     return {
         "is_supervisor": is_supervisor,
         "to_cosign": to_cosign,
+        "groups_to_cosign": groups_to_cosign,
         "awaiting_total": awaiting_total,
         "mine": mine,
         "groups": groups,

@@ -203,3 +203,27 @@ def test_group_cosign_api_shows_cosignature(world: World) -> None:
     )
     assert [(r["status"], r["cosigner_name"]) for r in rows] == [("signed", "Dana Director")]
     assert json.dumps(rows).count(entry_text(a)) == 1
+
+
+def test_todays_cosign_panel_lists_a_trainees_group_note_and_the_trainee_sees_it_returned(
+    world: World, client_for: Callable[[User], Client]
+) -> None:
+    """A supervisor's Today counts and links a trainee's group note awaiting co-signature
+    (naming the session, not the attendees); once returned, the trainee's Today lists it."""
+    make_trainee(world, world.other_clinician)
+    slot = group_session(world, [world.participant])
+    note = trainee_signs(world, slot)
+    today = client_for(world.other_clinician).get("/").content.decode()
+    panel = today[today.index('id="cosign-h"') :]
+    panel = panel[: panel.index("</section>")]
+    assert f"/notes/cosign/group/{note.public_id}/" in panel
+    assert world.participant.family_name not in panel
+    assert "<strong>1</strong> co-signature awaiting" in today
+    client_for(world.other_clinician).post(
+        f"/notes/cosign/group/{note.public_id}/",
+        {"decision": "return", "comment": "Add the interventions you used."},
+    )
+    mine = client_for(world.clinician).get("/").content.decode()
+    unsigned = mine[mine.index('id="unsigned-h"') :]
+    assert f"/notes/group/{note.public_id}/" in unsigned
+    assert "Returned by your supervisor" in unsigned
