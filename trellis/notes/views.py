@@ -3,6 +3,7 @@ supervisor's co-sign queue."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -337,28 +338,42 @@ def cosign_queue(request: AuthedRequest) -> HttpResponse:
     return render(request, "notes/cosign_queue.html", context)
 
 
+def cosign_decision(
+    request: AuthedRequest,
+    return_it: Callable[[str], object],
+    cosign_it: Callable[[str, str], object],
+    *,
+    cosigned: str,
+) -> dict[str, list[str]]:
+    """A supervisor's posted decision on a note awaiting co-signature (progress or group):
+    return it with the comment, or co-sign with typed name and password. Empty when done
+    (and the message set), else the errors by field."""
+    try:
+        if request.POST.get("decision") == "return":
+            return_it(request.POST.get("comment", ""))
+            messages.success(request, "Returned to the author with your comments.")
+        else:
+            cosign_it(request.POST.get("typed_name", ""), request.POST.get("password", ""))
+            messages.success(request, cosigned)
+    except ValidationError as error:
+        return error.message_dict
+    return {}
+
+
 @staff_required()
 def cosign(request: AuthedRequest, note_id: str) -> HttpResponse:
     note = access_note_to_cosign(request.user, note_id)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        try:
-            if request.POST.get("decision") == "return":
-                actions.check_return_note(
-                    request.user, note, comment=request.POST.get("comment", "")
-                )
-                messages.success(request, "Returned to the author with your comments.")
-            else:
-                actions.check_cosign_note(
-                    request.user,
-                    note,
-                    typed_name=request.POST.get("typed_name", ""),
-                    password=request.POST.get("password", ""),
-                )
-                messages.success(request, "Note co-signed.")
-        except ValidationError as error:
-            errors = error.message_dict
-        else:
+        errors = cosign_decision(
+            request,
+            lambda comment: actions.check_return_note(request.user, note, comment=comment),
+            lambda name, password: actions.check_cosign_note(
+                request.user, note, typed_name=name, password=password
+            ),
+            cosigned="Note co-signed.",
+        )
+        if not errors:
             return redirect("notes:cosign-queue")
     context = _detail_context(None, note) | {"errors": errors}
     return render(request, "notes/cosign.html", context, status=422 if errors else 200)

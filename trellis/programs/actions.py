@@ -108,12 +108,9 @@ def do_create_track(
     day_starts_at: time | None = None,
     day_ends_at: time | None = None,
 ) -> Track:
-    """`day_starts_at`/`day_ends_at`: the local hours the track's sessions keep (both or neither);
-    the schedule refuses a series outside them."""
-    if (day_starts_at is None) != (day_ends_at is None) or (
-        day_starts_at is not None and day_ends_at is not None and day_ends_at <= day_starts_at
-    ):
-        raise ValidationError({"day_ends_at": "Give the track's hours as a start before an end."})
+    """`day_starts_at`/`day_ends_at`: the local hours the track's sessions keep (both or neither,
+    in order: the model's constraint, checked by full_clean); the schedule refuses a series
+    outside them. Pages go through `check_save_track`, which also asks for the days."""
     track = Track(
         program=program,
         name=name,

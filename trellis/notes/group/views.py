@@ -50,6 +50,7 @@ from trellis.notes.models import (
     RiskLevel,
     editor_token,
 )
+from trellis.notes.views import cosign_decision
 from trellis.participants.chart import chart_context
 from trellis.plans import content as plan_content
 from trellis.plans.queries import latest_signed, latest_signed_versions
@@ -349,23 +350,15 @@ def group_cosign(request: AuthedRequest, group_note_id: uuid.UUID) -> HttpRespon
     note = access_group_note_to_cosign(request.user, group_note_id)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        try:
-            if request.POST.get("decision") == "return":
-                ga.check_return_group_note(
-                    request.user, note, comment=request.POST.get("comment", "")
-                )
-                messages.success(request, "Returned to the author with your comments.")
-            else:
-                ga.check_cosign_group_note(
-                    request.user,
-                    note,
-                    typed_name=request.POST.get("typed_name", ""),
-                    password=request.POST.get("password", ""),
-                )
-                messages.success(request, "Group note co-signed: each member's chart now has it.")
-        except ValidationError as error:
-            errors = error.message_dict
-        else:
+        errors = cosign_decision(
+            request,
+            lambda comment: ga.check_return_group_note(request.user, note, comment=comment),
+            lambda name, password: ga.check_cosign_group_note(
+                request.user, note, typed_name=name, password=password
+            ),
+            cosigned="Group note co-signed: each member's chart now has it.",
+        )
+        if not errors:
             return redirect("notes:cosign-queue")
     entries = _entries(note)
     _record_entries_shown(request.user, note, entries, "supervisor")
