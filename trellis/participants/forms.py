@@ -7,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from trellis.participants.actions import ParticipantDetails
-from trellis.participants.models import EpisodeStatus
+from trellis.participants.models import OPEN_STATUSES, EpisodeStatus
 from trellis.programs.models import Program, Track
 
 DETAIL_FIELDS = [
@@ -58,7 +58,7 @@ class ParticipantForm(forms.Form):
         queryset=Track.objects.none(), required=False, to_field_name="public_id"
     )
     status = forms.ChoiceField(
-        choices=[(s.value, s.label) for s in EpisodeStatus if s != EpisodeStatus.DISCHARGED],
+        choices=[(s.value, s.label) for s in EpisodeStatus if s in OPEN_STATUSES],
         initial=EpisodeStatus.PLANNED,
     )
     admitted_on = forms.DateField(label="Admission date", required=False, widget=DateInput)

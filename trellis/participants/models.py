@@ -115,6 +115,9 @@ class EpisodeStatus(models.TextChoices):
     ACTIVE = "active", "Active"
     ON_HOLD = "on_hold", "On hold"
     DISCHARGED = "discharged", "Discharged"
+    # Closed before admission: the person was screened (a planned or waitlisted episode holds
+    # the screening) and then went elsewhere or withdrew. FHIR EpisodeOfCare "cancelled".
+    CANCELLED = "cancelled", "Closed before admission"
 
 
 OPEN_STATUSES = [
@@ -203,7 +206,7 @@ class Episode(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status != EpisodeStatus.DISCHARGED
+        return self.status in OPEN_STATUSES
 
     def days_in_care(self, on: date) -> int | None:
         if self.admitted_on is None:

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from trellis.privacy.access import ParticipantAccess  # privacy imports participants
 
 # EpisodeStatus.values, spelled out so the OpenAPI document lists them (a test keeps them equal).
-EpisodeStatusName = Literal["planned", "waitlist", "active", "on_hold", "discharged"]
+EpisodeStatusName = Literal["planned", "waitlist", "active", "on_hold", "discharged", "cancelled"]
 ScopeName = Literal["demographic", "clinical"]
 
 

@@ -20,7 +20,6 @@ from trellis.audit.models import Action, Outcome, Purpose
 from trellis.audit.trail import record
 from trellis.lib.clock import local_today
 from trellis.participants.chart import chart_context
-from trellis.participants.models import EpisodeStatus
 from trellis.privacy.access import ParticipantAccess, Scope, access_participant
 from trellis.privacy.decorators import staff_required
 from trellis.programs.models import Room
@@ -48,7 +47,7 @@ PAST_DAYS = 28
 
 def _participant_schedule(access: ParticipantAccess) -> dict[str, Any]:
     """Upcoming sessions and recent attendance of the episodes this user may see."""
-    episodes = [e for e in access.episodes if e.status != EpisodeStatus.DISCHARGED]
+    episodes = [e for e in access.episodes if e.is_open]
     zone = access.participant.organization.tz
     today = local_today(zone)
     start, end = today - timedelta(days=PAST_DAYS), today + timedelta(days=UPCOMING_DAYS)

@@ -14,6 +14,7 @@ from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
 from trellis.lib.text import CONTROL_CHARACTERS_MESSAGE, has_control_characters
 from trellis.participants.models import (
+    OPEN_STATUSES,
     CareTeamMember,
     DischargeReason,
     Episode,
@@ -100,7 +101,7 @@ def _validate_enrollment(
         errors["program"] = "That program belongs to another organization."
     if track is not None and track.program_id != program.pk:
         errors["track"] = f"The {track.name} track is not part of {program.name}."
-    if status not in EpisodeStatus.values or status == EpisodeStatus.DISCHARGED:
+    if status not in OPEN_STATUSES:
         errors["status"] = "A new episode is planned, on the waitlist, active or on hold."
     if status == EpisodeStatus.ACTIVE and admitted_on is None:
         errors["admitted_on"] = "An active episode needs its admission date."
@@ -305,8 +306,8 @@ def do_discharge(
 
 # Changes between admission and discharge: active, on hold, and back (discharge has its own).
 CHANGEABLE_STATUSES = {
-    EpisodeStatus.PLANNED: {EpisodeStatus.WAITLIST, EpisodeStatus.ACTIVE},
-    EpisodeStatus.WAITLIST: {EpisodeStatus.PLANNED, EpisodeStatus.ACTIVE},
+    EpisodeStatus.PLANNED: {EpisodeStatus.WAITLIST, EpisodeStatus.ACTIVE, EpisodeStatus.CANCELLED},
+    EpisodeStatus.WAITLIST: {EpisodeStatus.PLANNED, EpisodeStatus.ACTIVE, EpisodeStatus.CANCELLED},
     EpisodeStatus.ACTIVE: {EpisodeStatus.ON_HOLD},
     EpisodeStatus.ON_HOLD: {EpisodeStatus.ACTIVE},
 }

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from trellis.audit.models import Action
 from trellis.audit.trail import record
-from trellis.participants.models import Episode, EpisodeStatus
+from trellis.participants.models import Episode
 from trellis.programs.models import Program
 from trellis.scheduling import attendance_hooks
 from trellis.scheduling.models import (
@@ -132,7 +132,7 @@ def check_record_attendance(
     )
     walk_in = False
     if not on_roster and existing is None:
-        if episode.program_id != program.pk or episode.status == EpisodeStatus.DISCHARGED:
+        if episode.program_id != program.pk or not episode.is_open:
             raise ValidationError({"participant": "Not a current participant of this program."})
         if not walk_in_reason.strip():
             raise ValidationError(

@@ -44,8 +44,8 @@ def check_add_to_roster(
     errors: dict[str, str] = {}
     if episode.program_id != series.track.program_id:
         errors["series"] = "That session belongs to another program."
-    if episode.status == EpisodeStatus.DISCHARGED:
-        errors["episode"] = "The episode is discharged."
+    if not episode.is_open:
+        errors["episode"] = f"The episode is {episode.get_status_display().lower()}."
     if end is not None and end < start:
         errors["end_date"] = "The end date is before the start date."
     if series.last_date is not None and start > series.last_date:
