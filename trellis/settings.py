@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "trellis.notes",
     "trellis.meetings",
     "trellis.transitions",
+    "trellis.intake",
     "trellis.compliance",
     "trellis.demo",
 ]

@@ -29,9 +29,11 @@ from __future__ import annotations
 LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     ("base", frozenset({"lib", "audit", "accounts"})),
     ("shape", frozenset({"programs"})),
-    ("record", frozenset({"participants", "privacy", "worklist"})),  # intake later
+    ("record", frozenset({"participants", "privacy", "worklist"})),
     ("clinical", frozenset({"scheduling", "measures", "plans"})),  # practice later
-    ("work", frozenset({"notes", "meetings", "transitions"})),
+    # intake is work, not record: admitting someone puts them on rosters (scheduling) and
+    # turns their screening into check-ins (measures).
+    ("work", frozenset({"notes", "meetings", "transitions", "intake"})),
     # The faces of every app are here too (see the module docstring); these apps are all face.
     ("faces", frozenset({"compliance"})),
     # Seeds demo data through every app's actions; nothing imports it.

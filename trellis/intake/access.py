@@ -1,0 +1,119 @@
+"""Who may open an inquiry, and how much of it (audited, deny by default).
+
+- program directors and intake coordinators: everything of their programs' inquiries,
+  including the reason in the person's words and screening results;
+- front desk: contact details, source, status, owner and next action; never the reason, the
+  history's text or screening answers;
+- everyone else (clinicians, compliance, administrators, participants, referrers): nothing,
+  the same 404 as a missing inquiry.
+
+An inquiry is health information (someone asked a treatment program for help), so every
+view is audited with the person's participant record when one is linked. Programs are
+separate: a Part 2 program's inquiries are invisible from the mental-health program."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db.models import Q
+
+from trellis.audit.models import Action, Purpose
+from trellis.audit.trail import record
+from trellis.intake.models import Inquiry
+from trellis.lib.ids import lookup_id
+from trellis.privacy.access import deny_object
+from trellis.privacy.policy import grants_for
+from trellis.programs.models import Program, Role
+
+if TYPE_CHECKING:
+    from trellis.accounts.models import User
+
+
+@dataclass(frozen=True)
+class InquiryAccess:
+    inquiry: Inquiry
+    role: str
+    # Reason in their words, the history's text and screening results: directors and intake.
+    clinical: bool
+
+
+def inquiry_role(user: User, program: Program) -> tuple[str, bool] | None:
+    """(role, sees clinical detail) for `user` on `program`'s inquiries, or None."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    grants = grants_for(user)
+    if grants.directs(program):
+        return Role.PROGRAM_DIRECTOR, True
+    if grants.does_intake(program):
+        return Role.INTAKE_COORDINATOR, True
+    if grants.works_front_desk(program):
+        return Role.FRONT_DESK, False
+    return None
+
+
+def inquiry_program_filter(user: User, *, clinical: bool = False) -> Q:
+    """A filter on Program: the programs whose inquiries `user` sees (with `clinical`, only
+    those where they also see the reason and screening)."""
+    if not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    grants = grants_for(user)
+    programs = grants.clinical_programs | grants.intake_programs
+    orgs = grants.clinical_orgs | grants.intake_orgs
+    if not clinical:
+        programs |= grants.demographic_programs
+        orgs |= grants.demographic_orgs
+    return Q(pk__in=programs) | Q(organization_id__in=orgs)
+
+
+def inquiry_programs(user: User, *, clinical: bool = False) -> list[Program]:
+    """The active programs whose inquiries `user` works, by name."""
+    return list(
+        Program.objects.filter(inquiry_program_filter(user, clinical=clinical), is_active=True)
+        .select_related("organization")
+        .order_by("name")
+    )
+
+
+def access_inquiry(
+    user: User,
+    public_id: uuid.UUID | str,
+    *,
+    clinical: bool = False,
+    purpose: str = Purpose.HOPERAT,
+    action: str = Action.VIEW,
+) -> InquiryAccess:
+    """The inquiry and how much of it `user` sees, with an audit event; else the audited
+    404. With `clinical=True` the front desk is refused too (screening, the reason)."""
+    inquiry = (
+        Inquiry.objects.filter(public_id=lookup_id(public_id))
+        .select_related("program__organization", "participant", "episode", "owner")
+        .first()
+    )
+    allowed = inquiry_role(user, inquiry.program) if inquiry is not None else None
+    if inquiry is None or allowed is None or (clinical and not allowed[1]):
+        raise deny_object(
+            user,
+            object_type="intake.inquiry",
+            object_id=public_id,
+            participant=inquiry.participant if inquiry is not None else None,
+            purpose=purpose,
+        )
+    role, sees_clinical = allowed
+    record(
+        user,
+        action,
+        participant=inquiry.participant,
+        obj=inquiry,
+        purpose=purpose,
+        role=role,
+        detail={"scope": "clinical" if sees_clinical else "contact"},
+    )
+    return InquiryAccess(inquiry=inquiry, role=role, clinical=sees_clinical)
+
+
+def may_own_inquiry(user: User, program: Program) -> bool:
+    """Who an inquiry can be assigned to: the program's intake coordinators and directors."""
+    allowed = inquiry_role(user, program)
+    return allowed is not None and allowed[1]

@@ -1,0 +1,37 @@
+"""Intake's tables, one module per part of the journey (docs/intake-and-discharge.md).
+
+Each module's models are re-exported here, so Django and callers find them as
+`trellis.intake.models.<Name>`. A new module adds one import block and its names to
+`__all__`."""
+
+from trellis.intake.models.inquiries import (
+    CLOSED_STATUSES,
+    OPEN_STATUSES,
+    TRANSITIONS,
+    CloseReason,
+    ContactPreference,
+    EventKind,
+    Inquiry,
+    InquiryEvent,
+    InquiryQuerySet,
+    InquirySource,
+    InquiryStatus,
+    Payment,
+    PreferredSchedule,
+)
+
+__all__ = [
+    "CLOSED_STATUSES",
+    "OPEN_STATUSES",
+    "TRANSITIONS",
+    "CloseReason",
+    "ContactPreference",
+    "EventKind",
+    "Inquiry",
+    "InquiryEvent",
+    "InquiryQuerySet",
+    "InquirySource",
+    "InquiryStatus",
+    "Payment",
+    "PreferredSchedule",
+]
