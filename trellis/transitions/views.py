@@ -118,6 +118,7 @@ def _summary_context(summary: DischargeSummary, **extra: Any) -> dict[str, Any]:
         "plan": plan,
         "appointments": list(plan.appointments.all()),
         "follow_ups": list(follow_ups(plan)),
+        "today": summary.episode.program.organization.today(),
         "addenda": list(summary.addenda.all()),
         "missing": actions.missing_for_signing(summary) if not summary.is_signed else {},
     } | extra
