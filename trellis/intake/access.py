@@ -21,7 +21,7 @@ from django.db.models import Q
 
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
-from trellis.intake.models import Inquiry
+from trellis.intake.models import Inquiry, InquiryStatus
 from trellis.lib.ids import lookup_id
 from trellis.privacy.access import deny_object
 from trellis.privacy.policy import grants_for
@@ -142,9 +142,10 @@ def access_screening(
     purpose: str = Purpose.TREAT,
     action: str = Action.VIEW,
 ) -> InquiryAccess:
-    """An inquiry's screening results and recommendation, with an audit event: its directors
-    and intake coordinators (always), and the program's clinicians while the inquiry is open
-    (they review and decide before admission; afterwards the care team's access governs).
+    """An inquiry's screening results and recommendation, with an audit event: its directors,
+    its intake coordinators (until the person is admitted: then it is the chart's), and the
+    program's clinicians while the inquiry is open (they review and decide before admission;
+    afterwards the care team's access governs).
     The front desk and everyone else get the audited 404."""
     inquiry = (
         Inquiry.objects.filter(public_id=lookup_id(public_id))
@@ -154,8 +155,11 @@ def access_screening(
     role: str | None = None
     if inquiry is not None:
         allowed = inquiry_role(user, inquiry.program)
+        # Once admitted, the screening is part of the chart: intake loses it with the chart.
+        handed_over = inquiry.status == InquiryStatus.ADMITTED
         if allowed is not None and allowed[1]:
-            role = allowed[0]
+            if not (handed_over and allowed[0] == Role.INTAKE_COORDINATOR):
+                role = allowed[0]
         elif inquiry.is_open and may_decide_level_of_care(user, inquiry.program):
             role = Role.CLINICIAN
     if inquiry is None or role is None:

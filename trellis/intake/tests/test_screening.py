@@ -42,7 +42,8 @@ NO = answers_for("ASQ", 0)
 
 def test_asq_all_no_is_negative_and_not_critical() -> None:
     result = score(bundled()["ASQ"], NO)
-    assert result.band is not None and result.band.code == "negative"
+    assert result.band is not None
+    assert result.band.code == "negative"
     assert result.critical == ()
 
 
@@ -52,27 +53,33 @@ def test_asq_any_yes_to_items_1_to_4_asks_item_5_then_is_a_non_acute_positive() 
     with pytest.raises(ValueError, match="asq-5"):
         check_complete(asq, answers)  # item 5 (acuity) must be asked after a yes
     result = score(asq, answers | {"asq-5": "asq-5-no"})
-    assert result.band is not None and result.band.code == "non-acute-positive"
+    assert result.band is not None
+    assert result.band.code == "non-acute-positive"
     assert [(r.priority, r.items) for r in result.critical] == [("urgent", ("asq-3",))]
 
 
 def test_asq_yes_to_item_5_is_acute_whatever_the_count() -> None:
     result = score(bundled()["ASQ"], NO | {"asq-1": "asq-1-yes", "asq-5": "asq-5-yes"})
-    assert result.band is not None and result.band.code == "acute-positive"
+    assert result.band is not None
+    assert result.band.code == "acute-positive"
     (rule,) = result.critical
     assert rule.priority == Priority.URGENT
-    assert "act now" in rule.label.lower() and "911" in rule.detail and "988" in rule.detail
+    assert "act now" in rule.label.lower()
+    assert "911" in rule.detail
+    assert "988" in rule.detail
 
 
 def test_asq_declining_to_answer_counts_as_positive_as_the_asq_instructs() -> None:
     result = score(bundled()["ASQ"], NO | {"asq-2": "asq-2-declined", "asq-5": "asq-5-no"})
-    assert result.band is not None and result.band.code == "non-acute-positive"
+    assert result.band is not None
+    assert result.band.code == "non-acute-positive"
 
 
 def test_asq_is_bundled_with_its_licence_and_no_unverified_loinc() -> None:
     asq = bundled()["ASQ"]
     assert "NIMH" in asq.copyright
-    assert asq.panel_code == "" and asq.total_code == ""
+    assert asq.panel_code == ""
+    assert asq.total_code == ""
 
 
 # --- sending the battery --------------------------------------------------------------------
@@ -83,9 +90,11 @@ def test_sending_a_link_opens_the_record_creates_the_battery_and_emails_no_healt
 ) -> None:
     inquiry, screening, token = screened_inquiry(world)
     assert inquiry.status == InquiryStatus.SCREENING
-    assert inquiry.episode is not None and inquiry.episode.status == EpisodeStatus.PLANNED
+    assert inquiry.episode is not None
+    assert inquiry.episode.status == EpisodeStatus.PLANNED
     assert [a.instrument_code for a in battery(screening)] == ["PHQ-9", "GAD-7", "AUDIT-C", "ASQ"]
-    assert screening.link_token_hash and token not in screening.link_token_hash
+    assert screening.link_token_hash
+    assert token not in screening.link_token_hash
     (message,) = mail.outbox
     assert message.subject == "Riverbend Health asked you to complete a short questionnaire"
     assert f"/intake/s/{token}/" in message.body
@@ -100,7 +109,8 @@ def test_a_link_needs_an_email_address_and_a_refusal_writes_nothing(world: World
         check_start_screening(world.intake, inquiry, channel=ScreeningChannel.LINK)
     assert "email" in error.value.message_dict
     inquiry.refresh_from_db()
-    assert inquiry.participant is None and not Screening.objects.exists()
+    assert inquiry.participant is None
+    assert not Screening.objects.exists()
 
 
 def test_screen_now_without_a_date_of_birth_is_refused_naming_the_field(world: World) -> None:
@@ -113,8 +123,6 @@ def test_screen_now_without_a_date_of_birth_is_refused_naming_the_field(world: W
 
 def test_completing_the_battery_moves_the_inquiry_to_decision(world: World) -> None:
     inquiry, screening, _ = screened_inquiry(world)
-    client = Client()
-    url = None
     complete(screening)
     from trellis.intake.actions import do_note_screening_progress
 
@@ -123,8 +131,8 @@ def test_completing_the_battery_moves_the_inquiry_to_decision(world: World) -> N
     assert inquiry.status == InquiryStatus.DECISION
     assert inquiry.events.filter(kind=EventKind.STATUS, to_status="decision").exists()
     screening.refresh_from_db()
-    assert screening.completed_at is not None and screening.link_token_hash == ""
-    del client, url
+    assert screening.completed_at is not None
+    assert screening.link_token_hash == ""
 
 
 # --- the one-time link ----------------------------------------------------------------------
@@ -140,11 +148,12 @@ def _walk_link(client: Client, token: str, asq: dict[str, str] | None = None) ->
 
 
 def test_the_link_walks_through_every_questionnaire_then_is_spent(world: World) -> None:
-    inquiry, screening, token = screened_inquiry(world)
+    inquiry, _screening, token = screened_inquiry(world)
     client = Client()
     url = reverse("intake:battery", kwargs={"token": token})
     first = client.get(url)
-    assert first.status_code == 200 and "questionnaire 1 of 4" in first.content.decode()
+    assert first.status_code == 200
+    assert "questionnaire 1 of 4" in first.content.decode()
     _walk_link(client, token)
     inquiry.refresh_from_db()
     assert inquiry.status == InquiryStatus.DECISION
@@ -170,7 +179,8 @@ def test_the_asq_link_asks_item_5_only_after_a_yes(world: World) -> None:
     item_5 = "thoughts of killing yourself right now"
     assert item_5 not in page  # item 5 hidden at first
     asked = client.post(url, NO | {"asq-1": "asq-1-yes"})
-    assert asked.status_code == 200 and item_5 in asked.content.decode()
+    assert asked.status_code == 200
+    assert item_5 in asked.content.decode()
     assert not Response.objects.filter(instrument_code="ASQ").exists()
     done = client.post(url, NO | {"asq-1": "asq-1-yes", "asq-5": "asq-5-no"})
     assert done.status_code == 302
@@ -187,7 +197,9 @@ def test_an_expired_link_gets_a_clear_page_and_nothing_is_written(world: World) 
     )
     assert response.status_code == 410
     body = response.content.decode()
-    assert "expired" in body and "Sam" not in body and "PHQ" not in body
+    assert "expired" in body
+    assert "Sam" not in body
+    assert "PHQ" not in body
     assert not Response.objects.exists()
     assert Event.objects.count() == before
 
@@ -200,7 +212,8 @@ def test_a_wrong_token_reveals_nothing_and_writes_nothing(world: World) -> None:
     )
     assert response.status_code == 404
     assert "Sam" not in response.content.decode()
-    assert not Response.objects.exists() and Event.objects.count() == before
+    assert not Response.objects.exists()
+    assert Event.objects.count() == before
 
 
 def test_a_new_link_replaces_the_old_one(world: World) -> None:
@@ -223,8 +236,11 @@ def test_a_positive_risk_screen_alerts_the_on_call_clinician_before_any_admissio
     inquiry, _, token = screened_inquiry(world)
     _walk_link(Client(), token, NO | {"asq-4": "asq-4-yes", "asq-5": "asq-5-no"})
     alert = Alert.objects.get(kind="critical_item", title__startswith="ASQ")
-    assert alert.episode == inquiry.episode and alert.episode.status == EpisodeStatus.PLANNED
-    assert alert.priority == Priority.URGENT and "non-acute" in alert.title
+    assert alert.episode == inquiry.episode
+    assert alert.episode is not None
+    assert alert.episode.status == EpisodeStatus.PLANNED
+    assert alert.priority == Priority.URGENT
+    assert "non-acute" in alert.title
     assert AlertRecipient.objects.filter(
         alert=alert, user=world.clinician, reason=RecipientReason.ON_CALL
     ).exists()
@@ -236,7 +252,8 @@ def test_an_acute_positive_without_anyone_on_call_reaches_the_director_at_once(
     _, _, token = screened_inquiry(world)
     _walk_link(Client(), token, NO | {"asq-1": "asq-1-yes", "asq-5": "asq-5-yes"})
     (alert,) = Alert.objects.filter(kind="critical_item", title__startswith="ASQ")
-    assert alert.priority == Priority.URGENT and "act now" in alert.title.lower()
+    assert alert.priority == Priority.URGENT
+    assert "act now" in alert.title.lower()
     assert "911" in alert.detail
     assert AlertRecipient.objects.filter(alert=alert, user=world.director).exists()
 
@@ -252,7 +269,8 @@ def test_screen_now_records_the_answers_as_entered_by_staff(
     url = reverse("intake:screening", kwargs={"inquiry_id": inquiry.public_id})
     response = client.post(url, {"action": "now", "mrn": "S-2001", "date_of_birth": "1991-05-06"})
     enter = reverse("intake:screen-now", kwargs={"inquiry_id": inquiry.public_id})
-    assert response.status_code == 302 and response["Location"] == enter
+    assert response.status_code == 302
+    assert response["Location"] == enter
     assert not mail.outbox
     for code in ("PHQ-9", "GAD-7", "AUDIT-C"):
         assert client.post(enter, answers_for(code, 1)).status_code == 302
@@ -317,7 +335,8 @@ def test_a_clinician_cannot_start_a_screening(
     response = client_for(world.clinician).post(
         url, {"action": "link", "date_of_birth": "1990-01-01"}
     )
-    assert response.status_code == 404 and not Screening.objects.exists()
+    assert response.status_code == 404
+    assert not Screening.objects.exists()
 
 
 def test_the_screening_page_shows_scores_bands_and_the_risk_flag_in_few_queries(
