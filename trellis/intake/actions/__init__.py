@@ -11,16 +11,34 @@ from trellis.intake.actions.inquiries import (
     do_log_inquiry_event,
     lock_inquiry,
 )
+from trellis.intake.actions.recommendation import (
+    check_decide_level_of_care,
+    check_save_rules,
+    do_decide_level_of_care,
+    do_save_rules,
+)
 from trellis.intake.actions.records import check_open_record
+from trellis.intake.actions.screening import (
+    check_start_screening,
+    do_note_screening_progress,
+    do_start_screening,
+)
 
 __all__ = [
     "InquiryDetails",
     "check_change_inquiry_status",
     "check_create_inquiry",
+    "check_decide_level_of_care",
     "check_open_record",
+    "check_save_rules",
+    "check_start_screening",
     "do_assign_inquiry",
     "do_change_inquiry_status",
     "do_create_inquiry",
+    "do_decide_level_of_care",
     "do_log_inquiry_event",
+    "do_note_screening_progress",
+    "do_save_rules",
+    "do_start_screening",
     "lock_inquiry",
 ]

@@ -19,12 +19,29 @@ from trellis.intake.models.inquiries import (
     Payment,
     PreferredSchedule,
 )
+from trellis.intake.models.recommendation import (
+    ELSEWHERE,
+    Condition,
+    Level,
+    LevelOfCareDecision,
+    LevelOfCareRule,
+)
+from trellis.intake.models.screening import (
+    DEFAULT_BATTERY,
+    LINK_HOURS,
+    Screening,
+    ScreeningChannel,
+)
 
 __all__ = [
     "CLOSED_STATUSES",
+    "DEFAULT_BATTERY",
+    "ELSEWHERE",
+    "LINK_HOURS",
     "OPEN_STATUSES",
     "TRANSITIONS",
     "CloseReason",
+    "Condition",
     "ContactPreference",
     "EventKind",
     "Inquiry",
@@ -32,6 +49,11 @@ __all__ = [
     "InquiryQuerySet",
     "InquirySource",
     "InquiryStatus",
+    "Level",
+    "LevelOfCareDecision",
+    "LevelOfCareRule",
     "Payment",
     "PreferredSchedule",
+    "Screening",
+    "ScreeningChannel",
 ]
