@@ -30,7 +30,12 @@ from trellis.scheduling import hours, recurrence
 from trellis.scheduling.models import ATTENDED, Attendance
 from trellis.scheduling.queries import occurrences_between, series_for_episodes
 from trellis.transitions.fhir import SignedDocument
-from trellis.transitions.models import AftercarePlan, DischargeSummary, SummaryAddendum
+from trellis.transitions.models import (
+    AftercareAppointment,
+    AftercarePlan,
+    DischargeSummary,
+    SummaryAddendum,
+)
 from trellis.worklist.models import OPEN_ALERT_STATUSES, Alert, AlertKind, Priority
 
 if TYPE_CHECKING:
@@ -307,12 +312,19 @@ def signed_documents(summaries: list[DischargeSummary]) -> list[SignedDocument]:
     """What the FHIR documents of these signed summaries show, in a fixed number of queries
     (summaries loaded with `episode__participant`, `episode__program__organization`,
     `author`)."""
-    plans = {
-        p.summary_id: p
-        for p in AftercarePlan.objects.filter(summary__in=summaries).prefetch_related(
-            "appointments"
-        )
-    }
+    # Read-only copies built from rows: a plan loaded as a model reads its summary's status
+    # as it loads (SignedOnce.from_db), one query per plan; these are never saved.
+    by_summary = {s.pk: s for s in summaries}
+    plans: dict[int, AftercarePlan] = {}
+    for row in AftercarePlan.objects.filter(summary__in=summaries).values():
+        plan = AftercarePlan(**row)
+        plan.summary = by_summary[plan.summary_id]
+        plans[plan.summary_id] = plan
+    appointments: dict[int, list[AftercareAppointment]] = defaultdict(list)
+    for appointment in AftercareAppointment.objects.filter(
+        plan_id__in=[p.pk for p in plans.values()]
+    ).order_by("starts_at", "pk"):
+        appointments[appointment.plan_id].append(appointment)
     addenda: dict[int, list[SummaryAddendum]] = defaultdict(list)
     for addendum in SummaryAddendum.objects.filter(summary__in=summaries).order_by(
         "created_at", "pk"
@@ -330,7 +342,7 @@ def signed_documents(summaries: list[DischargeSummary]) -> list[SignedDocument]:
             SignedDocument(
                 summary=summary,
                 figures=figures_of(summary),
-                appointments=list(plan.appointments.all()),
+                appointments=appointments[plan.pk],
                 follow_ups=sorted(
                     (administrations[i] for i in plan.follow_up_ids if i in administrations),
                     key=lambda a: (a.due_on, a.instrument_code),
