@@ -296,15 +296,15 @@ def _resources(episodes: list[Episode], clinical_ids: set[int]) -> list[fhir.Fhi
 
 
 @router.get(
-    "/fhir/EpisodeOfCare/{public_id}",
+    "/fhir/EpisodeOfCare/{episode_id}",
     response={200: fhir.FhirJson, **error_responses(401, 403, 404)},
     tags=["fhir"],
     summary="One episode as a FHIR EpisodeOfCare",
 )
-def read_episode_of_care(request: HttpRequest, public_id: str) -> fhir.FhirJson:
+def read_episode_of_care(request: HttpRequest, episode_id: str) -> fhir.FhirJson:
     """FHIR R4 EpisodeOfCare (validated against R4B). careManager, team and the discharge
     reason extension only at clinical scope; at demographic scope `meta.security` is REDACTED."""
-    opened = access_episode(acting_user(request), public_id, purpose=Purpose.TREAT)
+    opened = access_episode(acting_user(request), episode_id, purpose=Purpose.TREAT)
     episode = fhir_episodes(Episode.objects.filter(pk=opened.episode.pk)).get()
     return _resources([episode], {episode.pk} if opened.clinical else set())[0]
 
@@ -322,7 +322,7 @@ def search_episodes_of_care(
     and `offset`. With `patient` the participant is opened as `GET /participants/{id}` opens
     them (a `view` event, or 404); without it the search is a `list` event."""
     user = acting_user(request)
-    episodes = Episode.objects.visible_to(user)
+    episodes: QuerySet[Episode] = Episode.objects.visible_to(user)
     clinical_ids: set[int] = set()
     if filters.patient is not None:
         access = access_participant(user, filters.patient, purpose=Purpose.TREAT)

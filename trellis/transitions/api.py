@@ -33,14 +33,14 @@ from trellis.transitions.queries import (
     signed_documents,
 )
 from trellis.transitions.schemas import (
-    AddendumOut,
+    AftercareAppointmentOut,
+    AftercareFollowUpOut,
     AftercareOut,
-    AppointmentOut,
     DischargeIn,
     DischargeSummaryOut,
-    EpisodeRefOut,
-    FollowUpOut,
-    MissingOut,
+    SummaryAddendumOut,
+    SummaryEpisodeRefOut,
+    SummaryMissingOut,
     figures_out,
 )
 
@@ -54,12 +54,12 @@ def summary_out(summary: DischargeSummary) -> DischargeSummaryOut:
     missing = actions.missing_for_signing(summary) if not summary.is_signed else {}
     return DischargeSummaryOut(
         public_id=summary.public_id,
-        episode=EpisodeRefOut(public_id=episode.public_id),
+        episode=SummaryEpisodeRefOut(public_id=episode.public_id),
         participant=ParticipantRef(
             public_id=episode.participant.public_id,
             display_name=episode.participant.display_name,
         ),
-        status=summary.status,
+        status="signed" if summary.is_signed else "draft",
         revision=summary.revision,
         author=UserRef(public_id=summary.author.public_id, name=summary.author.name),
         created_at=summary.created_at,
@@ -70,23 +70,27 @@ def summary_out(summary: DischargeSummary) -> DischargeSummaryOut:
         narrative=summary.narrative,
         aftercare=AftercareOut(
             public_id=plan.public_id,
-            step_down_level=plan.step_down_level,
+            step_down_level=plan.step_down_level,  # type: ignore[arg-type]  # limited to choices
             step_down_label=plan.get_step_down_level_display() if plan.step_down_level else "",
             provider=plan.provider,
             alumni_group=plan.alumni_group,
             crisis_steps=plan.crisis_steps,
             notes_for_participant=plan.notes_for_participant,
             appointments=[
-                AppointmentOut(public_id=a.public_id, starts_at=a.starts_at, with_whom=a.with_whom)
+                AftercareAppointmentOut(
+                    public_id=a.public_id, starts_at=a.starts_at, with_whom=a.with_whom
+                )
                 for a in plan.appointments.all()
             ],
             follow_ups=[
-                FollowUpOut(public_id=a.public_id, instrument=a.instrument_code, due_on=a.due_on)
+                AftercareFollowUpOut(
+                    public_id=a.public_id, instrument=a.instrument_code, due_on=a.due_on
+                )
                 for a in follow_ups(plan)
             ],
         ),
         addenda=[
-            AddendumOut(
+            SummaryAddendumOut(
                 public_id=a.public_id,
                 author_name=a.author_name,
                 author_credentials=a.author_credentials,
@@ -95,17 +99,17 @@ def summary_out(summary: DischargeSummary) -> DischargeSummaryOut:
             )
             for a in summary.addenda.all()
         ],
-        missing_for_signing=[MissingOut(field=k, message=v) for k, v in missing.items()],
+        missing_for_signing=[SummaryMissingOut(field=k, message=v) for k, v in missing.items()],
     )
 
 
 @router.post(
-    "/episodes/{public_id}/discharge",
+    "/episodes/{episode_id}/discharge",
     response={201: DischargeSummaryOut, **error_responses(401, 403, 404, 422)},
     summary="Discharge an episode",
 )
 def discharge_episode(
-    request: HttpRequest, public_id: str, payload: DischargeIn
+    request: HttpRequest, episode_id: str, payload: DischargeIn
 ) -> Status[DischargeSummaryOut]:
     """Discharge as the chart's Discharge page does, for the episode's care team today or the
     program's director: reason, date, and a decision for every open worklist item. One
@@ -113,7 +117,7 @@ def discharge_episode(
     on, and a draft summary with its aftercare plan is created (the answer, 201). A refusal is
     a 422 naming the field (`decisions.<item id>` for an item) and writes nothing."""
     user = acting_user(request)
-    episode = access_episode_discharge(user, public_id)
+    episode = access_episode_discharge(user, episode_id)
     items = open_items(episode)
     by_id = {a.public_id: a for a in items}
     owners = {u.public_id: u for u in discharge_owners(episode, items)}
@@ -135,7 +139,7 @@ def discharge_episode(
     if errors:
         raise ValidationError(errors)
     discharged_on = payload.discharged_on
-    if discharged_on is None and payload.reason == DischargeReason.DROPPED_OUT:
+    if discharged_on is None and payload.reason == DischargeReason.DROPPED_OUT.value:
         discharged_on = last_attended_on(episode)
     try:
         summary = actions.check_discharge_episode(
@@ -156,14 +160,14 @@ def discharge_episode(
 
 
 @router.get(
-    "/discharge-summaries/{public_id}",
+    "/discharge-summaries/{summary_id}",
     response={200: DischargeSummaryOut, **error_responses(401, 403, 404)},
     summary="One discharge summary",
 )
-def get_summary(request: HttpRequest, public_id: str) -> DischargeSummaryOut:
+def get_summary(request: HttpRequest, summary_id: str) -> DischargeSummaryOut:
     """The summary as its page shows it, draft or signed, for those the page admits: the care
     team and the program's director (and a draft's author until they sign it)."""
-    return summary_out(access_summary(acting_user(request), public_id))
+    return summary_out(access_summary(acting_user(request), summary_id))
 
 
 # --- FHIR R4 DocumentReference ------------------------------------------------------------
@@ -174,14 +178,14 @@ class DocumentReferenceQuery(Schema):
 
 
 @router.get(
-    "/fhir/DocumentReference/{public_id}",
+    "/fhir/DocumentReference/{summary_id}",
     response={200: fhir.FhirJson, **error_responses(401, 403, 404)},
     tags=["fhir"],
     summary="A signed discharge summary as a FHIR DocumentReference",
 )
-def read_document_reference(request: HttpRequest, public_id: str) -> fhir.FhirJson:
+def read_document_reference(request: HttpRequest, summary_id: str) -> fhir.FhirJson:
     """Signed summaries only: a draft answers 404 like a missing one."""
-    summary = access_summary(acting_user(request), public_id, signed_only=True)
+    summary = access_summary(acting_user(request), summary_id, signed_only=True)
     return fhir.document_reference(signed_documents([summary])[0])
 
 

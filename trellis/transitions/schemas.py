@@ -23,7 +23,7 @@ StepDownName = Literal[
 ]
 
 
-class ItemDecisionIn(Schema):
+class DischargeItemDecisionIn(Schema):
     item: UUID = Field(description="The open worklist item (alert or task) of the episode.")
     decision: Literal["close", "hand_to"] = Field(
         description="`close` a task (not a clinical alert), or `hand_to` a program director."
@@ -40,18 +40,18 @@ class DischargeIn(Schema):
         description="The organization's date. Empty with `dropped_out`: the last attended "
         "session's date.",
     )
-    decisions: list[ItemDecisionIn] = Field(
+    decisions: list[DischargeItemDecisionIn] = Field(
         default_factory=list,
         max_length=500,
         description="One decision for every open worklist item of the episode.",
     )
 
 
-class EpisodeRefOut(Schema):
+class SummaryEpisodeRefOut(Schema):
     public_id: UUID
 
 
-class WeekHoursOut(Schema):
+class SummaryWeekHoursOut(Schema):
     week: str
     attended: str
     scheduled: str
@@ -59,16 +59,16 @@ class WeekHoursOut(Schema):
     met_minimum: bool
 
 
-class HoursOut(Schema):
+class SummaryHoursOut(Schema):
     attended: str = Field(description="Hours, as a decimal string.")
     weeks: int
     weeks_at_minimum: int
     minimum_per_week: str
     average_per_week: str
-    by_week: list[WeekHoursOut]
+    by_week: list[SummaryWeekHoursOut]
 
 
-class MeasureChangeOut(Schema):
+class SummaryMeasureOut(Schema):
     code: str
     title: str
     baseline: int
@@ -82,27 +82,27 @@ class MeasureChangeOut(Schema):
     reliable_threshold: float | None
 
 
-class ObjectiveStatusOut(Schema):
+class SummaryObjectiveOut(Schema):
     description: str
     status: Literal["met", "not met", "in progress", "no data"]
 
 
-class GoalOut(Schema):
+class SummaryGoalOut(Schema):
     words: str
-    objectives: list[ObjectiveStatusOut]
+    objectives: list[SummaryObjectiveOut]
 
 
-class DiagnosisOut(Schema):
+class SummaryDiagnosisOut(Schema):
     code: str = Field(description="ICD-10-CM")
     label: str
 
 
-class RiskOut(Schema):
+class SummaryRiskOut(Schema):
     on: date
     kind: str
 
 
-class FiguresOut(Schema):
+class SummaryFiguresOut(Schema):
     program: str
     track: str
     admitted_on: date
@@ -110,22 +110,22 @@ class FiguresOut(Schema):
     length_of_stay_days: int
     reason: str
     reason_label: str
-    hours: HoursOut
-    measures: list[MeasureChangeOut]
+    hours: SummaryHoursOut
+    measures: list[SummaryMeasureOut]
     joint_outcome: str
     plan_version: int = Field(description="The signed plan version the goals come from; 0: none.")
-    goals: list[GoalOut]
-    diagnoses: list[DiagnosisOut]
-    risk: list[RiskOut] = Field(description="Urgent alerts of the stay: date and kind only.")
+    goals: list[SummaryGoalOut]
+    diagnoses: list[SummaryDiagnosisOut]
+    risk: list[SummaryRiskOut] = Field(description="Urgent alerts of the stay: date and kind only.")
 
 
-class AppointmentOut(Schema):
+class AftercareAppointmentOut(Schema):
     public_id: UUID
     starts_at: datetime
     with_whom: str
 
 
-class FollowUpOut(Schema):
+class AftercareFollowUpOut(Schema):
     public_id: UUID
     instrument: str
     due_on: date
@@ -139,11 +139,11 @@ class AftercareOut(Schema):
     alumni_group: str
     crisis_steps: str
     notes_for_participant: str
-    appointments: list[AppointmentOut]
-    follow_ups: list[FollowUpOut]
+    appointments: list[AftercareAppointmentOut]
+    follow_ups: list[AftercareFollowUpOut]
 
 
-class AddendumOut(Schema):
+class SummaryAddendumOut(Schema):
     public_id: UUID
     author_name: str
     author_credentials: str
@@ -151,14 +151,14 @@ class AddendumOut(Schema):
     created_at: datetime
 
 
-class MissingOut(Schema):
+class SummaryMissingOut(Schema):
     field: str
     message: str
 
 
 class DischargeSummaryOut(Schema):
     public_id: UUID
-    episode: EpisodeRefOut
+    episode: SummaryEpisodeRefOut
     participant: ParticipantRef
     status: Literal["draft", "signed"]
     revision: int
@@ -167,17 +167,17 @@ class DischargeSummaryOut(Schema):
     signed_at: datetime | None
     signer_name: str
     signer_credentials: str
-    figures: FiguresOut = Field(
+    figures: SummaryFiguresOut = Field(
         description="Assembled from the record each time while a draft; frozen at signing."
     )
     narrative: str
     aftercare: AftercareOut
-    addenda: list[AddendumOut]
-    missing_for_signing: list[MissingOut] = Field(
+    addenda: list[SummaryAddendumOut]
+    missing_for_signing: list[SummaryMissingOut] = Field(
         description="What a draft still needs before it can be signed (on the page: signing "
         "needs the signer's password, so it is not offered over the API)."
     )
 
 
-def figures_out(figures: dict[str, Any]) -> FiguresOut:
-    return FiguresOut.model_validate(figures)
+def figures_out(figures: dict[str, Any]) -> SummaryFiguresOut:
+    return SummaryFiguresOut.model_validate(figures)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 from django.test import Client
@@ -68,8 +68,8 @@ def snapshot(participant: Participant) -> tuple[Any, ...]:
 
 
 def test_the_literals_match_the_choices() -> None:
-    assert set(DischargeReasonName.__args__) == set(DischargeReason.values)
-    assert set(StepDownName.__args__) == set(StepDownLevel.values)
+    assert set(get_args(DischargeReasonName)) == set(DischargeReason.values)
+    assert set(get_args(StepDownName)) == set(StepDownLevel.values)
 
 
 def test_the_therapist_discharges_over_the_api_in_one_go(
