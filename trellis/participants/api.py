@@ -29,6 +29,7 @@ from trellis.participants.queries import (
     care_team_of,
     care_teams_at_close,
     current_episode_of,
+    episodes_by_pk,
     fhir_episodes,
     participant_list,
 )
@@ -305,7 +306,7 @@ def read_episode_of_care(request: HttpRequest, episode_id: str) -> fhir.FhirJson
     """FHIR R4 EpisodeOfCare (validated against R4B). careManager, team and the discharge
     reason extension only at clinical scope; at demographic scope `meta.security` is REDACTED."""
     opened = access_episode(acting_user(request), episode_id, purpose=Purpose.TREAT)
-    episode = fhir_episodes(Episode.objects.filter(pk=opened.episode.pk)).get()
+    episode = fhir_episodes(episodes_by_pk([opened.episode.pk])).get()
     return _resources([episode], {episode.pk} if opened.clinical else set())[0]
 
 
@@ -326,7 +327,7 @@ def search_episodes_of_care(
     clinical_ids: set[int] = set()
     if filters.patient is not None:
         access = access_participant(user, filters.patient, purpose=Purpose.TREAT)
-        episodes = Episode.objects.filter(pk__in=[e.pk for e in access.episodes])
+        episodes = episodes_by_pk([e.pk for e in access.episodes])
         clinical_ids = {e.pk for e in access.episodes if access.is_clinical_for(e)}
     if filters.status is not None:
         episodes = episodes.filter(status=TRELLIS_STATUS[filters.status])

@@ -146,6 +146,11 @@ def care_teams_at_close(episodes: list[Episode]) -> dict[int, list[CareTeamMembe
     return teams
 
 
+def episodes_by_pk(pks: list[int]) -> QuerySet[Episode]:
+    """Episodes already opened through the access gate, read again for a fuller shape."""
+    return Episode.objects.filter(pk__in=pks)
+
+
 def fhir_episodes(episodes: QuerySet[Episode]) -> QuerySet[Episode]:
     """What an EpisodeOfCare needs, for any number of episodes in a fixed number of queries."""
     return episodes.select_related(

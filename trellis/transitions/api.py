@@ -31,6 +31,7 @@ from trellis.transitions.queries import (
     last_attended_on,
     open_items,
     signed_documents,
+    signed_summaries_for_documents,
 )
 from trellis.transitions.schemas import (
     AftercareAppointmentOut,
@@ -210,11 +211,7 @@ def search_document_references(
     if access.is_own_record:  # the API is for staff; never one's own chart
         raise Http404(NOT_FOUND)
     clinical = [e for e in access.episodes if access.is_clinical_for(e)]
-    summaries = list(
-        DischargeSummary.objects.filter(episode__in=clinical, status="signed")
-        .select_related("episode__participant", "episode__program__organization", "author")
-        .order_by("-episode__discharged_on", "pk")
-    )
+    summaries = signed_summaries_for_documents(clinical)
     record_many(
         user,
         [

@@ -308,6 +308,16 @@ def discharge_owners(episode: Episode, items: list[Alert]) -> list[User]:
     return [u for u in assignable_owners(items[0]) if grants_for(u).directs(episode.program)]
 
 
+def signed_summaries_for_documents(episodes: list[Episode]) -> list[DischargeSummary]:
+    """Signed summaries of these episodes (already opened through the gate), newest
+    discharge first, loaded as `signed_documents` needs them."""
+    return list(
+        DischargeSummary.objects.filter(episode__in=episodes, status="signed")
+        .select_related("episode__participant", "episode__program__organization", "author")
+        .order_by("-episode__discharged_on", "pk")
+    )
+
+
 def signed_documents(summaries: list[DischargeSummary]) -> list[SignedDocument]:
     """What the FHIR documents of these signed summaries show, in a fixed number of queries
     (summaries loaded with `episode__participant`, `episode__program__organization`,

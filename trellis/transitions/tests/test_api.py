@@ -185,6 +185,31 @@ def test_an_episode_never_admitted_cannot_be_discharged(
     assert planned.episodes.get().status == EpisodeStatus.PLANNED
 
 
+def test_an_episode_closed_before_admission_is_not_discharged(
+    world: World, client_for: ClientFor
+) -> None:
+    from trellis.participants.actions import do_change_status
+
+    waiting = make_participant(
+        world.organization,
+        "MRN-6002",
+        "Ira",
+        "Dunmore",
+        program=world.program,
+        status=EpisodeStatus.WAITLIST,
+    )
+    do_change_status(
+        None, waiting.episodes.get(), status=EpisodeStatus.CANCELLED, effective_on=org_today()
+    )
+    response = post(
+        client_for(world.director),
+        waiting,
+        {"reason": "other", "discharged_on": org_today().isoformat()},
+    )
+    assert "closed before admission" in fields_in(response)["status"]
+    assert waiting.episodes.get().status == EpisodeStatus.CANCELLED
+
+
 def test_a_second_discharge_is_refused_naming_the_status(
     world: World, client_for: ClientFor
 ) -> None:
