@@ -24,6 +24,8 @@ class FunnelForm(forms.Form):
     def __init__(self, *args: Any, programs: list[Program], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.programs = {str(p.public_id): p for p in programs}
-        self.fields["program"].choices = [(key, p.name) for key, p in self.programs.items()]
+        field = self.fields["program"]
+        assert isinstance(field, forms.ChoiceField)  # noqa: S101  # declared above
+        field.choices = [(key, p.name) for key, p in self.programs.items()]
         if len(programs) == 1:
             self.fields["program"].widget = forms.HiddenInput()

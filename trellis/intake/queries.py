@@ -191,7 +191,7 @@ def funnel_period_errors(program: Program, start: date, end: date) -> dict[str, 
         errors["end"] = "The period cannot end after today."
     if start > end:
         errors["start"] = "The period must start on or before its last day."
-    elif (end - start).days + 1 > FUNNEL_MAX_DAYS:
+    elif (end - start).days + 1 > FUNNEL_MAX_DAYS and not errors:
         errors["start"] = f"Choose at most {FUNNEL_MAX_DAYS} days at once."
     return errors
 

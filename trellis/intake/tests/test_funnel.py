@@ -3,7 +3,7 @@ event, and a fixed number of queries whatever the volume."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, time, timedelta
 
 import pytest
@@ -40,7 +40,7 @@ def received(
     world: World,
     days_ago: int,
     source: str,
-    path: list[str],
+    path: Sequence[str],
     *,
     program: Program | None = None,
     at: time = time(10, 0),

@@ -13,6 +13,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from trellis.accounts.http import AuthedRequest
+from trellis.accounts.models import User
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
 from trellis.intake.charts import waitlist_chart
@@ -21,6 +22,7 @@ from trellis.intake.queries import (
     FUNNEL_DEFAULT_DAYS,
     MEDIAN_MIN_N,
     P90_MIN_N,
+    Funnel,
     default_funnel_period,
     funnel,
     funnel_period_errors,
@@ -28,6 +30,24 @@ from trellis.intake.queries import (
 )
 from trellis.privacy.decorators import staff_required
 from trellis.programs.models import Program, Role
+
+
+def record_funnel_view(user: User, figures: Funnel) -> None:
+    """The one audit event of a funnel read (page or API): the program, the period and how
+    many inquiries it counted; no person."""
+    record(
+        user,
+        Action.VIEW,
+        object_type="intake.funnel",
+        object_id=str(figures.program.public_id),
+        purpose=Purpose.HOPERAT,
+        role=Role.PROGRAM_DIRECTOR,
+        detail={
+            "start": figures.start.isoformat(),
+            "end": figures.end.isoformat(),
+            "inquiries": figures.received,
+        },
+    )
 
 
 @staff_required()
@@ -56,15 +76,7 @@ def funnel_page(request: AuthedRequest) -> HttpResponse:
             form.add_error(field, message)
         return render(request, "intake/funnel.html", context, status=422)
     figures = funnel(program, start, end)
-    record(
-        request.user,
-        Action.VIEW,
-        object_type="intake.funnel",
-        object_id=str(program.public_id),
-        purpose=Purpose.HOPERAT,
-        role=Role.PROGRAM_DIRECTOR,
-        detail={"start": start.isoformat(), "end": end.isoformat(), "inquiries": figures.received},
-    )
+    record_funnel_view(request.user, figures)
     shown = {"program": str(program.public_id), "start": start, "end": end}
     context |= {
         "form": FunnelForm(shown, programs=programs),  # the dates the figures are for
