@@ -1,0 +1,27 @@
+"""Values for the URL walk (tests/test_url_access.py): an inquiry about the walk's target."""
+
+from __future__ import annotations
+
+from tests.personas import World
+from trellis.intake.actions import InquiryDetails, do_create_inquiry
+from trellis.intake.models import Inquiry, InquirySource
+from trellis.participants.models import Participant
+
+
+def intake_walk_values(world: World, target: Participant) -> dict[str, str]:
+    """An inquiry in the target's program, under the target's name and linked to their record
+    (as screening links it), so a walk that reaches it would show the target's identity."""
+    episode = target.episodes.get()
+    inquiry = do_create_inquiry(
+        world.intake,
+        episode.program,
+        InquiryDetails(
+            source=InquirySource.PHONE,
+            given_name=target.given_name,
+            family_name=target.family_name,
+            email=target.email,
+            reason="Walk inquiry reason",
+        ),
+    )
+    Inquiry.objects.filter(pk=inquiry.pk).update(participant=target, episode=episode)
+    return {"inquiry_id": str(inquiry.public_id)}
