@@ -69,7 +69,12 @@ def add_inquiries(program: Any, seed: int) -> int:
             **extra,
         )
 
-    to_decision = [InquiryStatus.CONTACTED, InquiryStatus.SCREENING, InquiryStatus.DECISION]
+    to_decision: list[str] = [
+        InquiryStatus.CONTACTED,
+        InquiryStatus.SCREENING,
+        InquiryStatus.DECISION,
+    ]
+    path: list[str]
     episodes = Episode.objects.filter(program=program).select_related("participant")
     for episode in episodes:
         start = episode.admitted_on or today - timedelta(days=rng.randint(0, 80))
@@ -95,7 +100,7 @@ def add_inquiries(program: Any, seed: int) -> int:
             path = [InquiryStatus.REFERRED]
             made = inquiry(received, InquiryStatus.REFERRED)
         else:
-            path = [InquiryStatus.CONTACTED][: rng.randint(0, 1)]
+            path = [str(InquiryStatus.CONTACTED)][: rng.randint(0, 1)]
             made = inquiry(received, path[-1] if path else InquiryStatus.NEW)
         rows.append((made, path))
     saved = Inquiry.objects.bulk_create([made for made, _ in rows], batch_size=500)
@@ -103,7 +108,7 @@ def add_inquiries(program: Any, seed: int) -> int:
     for made, (_, path) in zip(saved, rows, strict=True):
         at = made.received_at
         events.append(InquiryEvent(inquiry=made, kind=EventKind.RECEIVED, at=at, to_status="new"))
-        previous = InquiryStatus.NEW
+        previous: str = InquiryStatus.NEW
         for status in path:
             at += timedelta(days=1)
             events.append(
