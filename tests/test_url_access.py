@@ -48,7 +48,9 @@ def all_routes() -> Iterator[tuple[str, str]]:
     yield from walk(get_resolver().url_patterns, "", "")
 
 
-def parameter_values(world: World, target: Participant) -> dict[str, str]:
+def parameter_values(
+    world: World, target: Participant, *, with_inquiry: bool = True
+) -> dict[str, str]:
     episode = target.episodes.get()
     token, _ = do_create_api_token(world.director, name="walk")
     return {
@@ -74,7 +76,8 @@ def parameter_values(world: World, target: Participant) -> dict[str, str]:
         **group_notes_walk_values(world, target),  # group notes: the note and target's entry
         **on_call_walk_values(world, target),  # an on-call shift of the target's program
         **transitions_walk_values(target),  # the discharge summary, when the target has one
-        **intake_walk_values(world, target),  # an inquiry about the target (screening pages)
+        # An inquiry about the target (the intake API).
+        **(intake_walk_values(world, target) if with_inquiry else {"inquiry_id": str(target.pk)}),
     }
 
 
@@ -163,7 +166,10 @@ def test_no_url_shows_a_discharged_episode_to_a_persona_who_must_not_see_it(
 ) -> None:
     discharged = add_discharged_episodes(world, discharge=False)
     target: Participant = getattr(discharged, program)
-    values = parameter_values(world, target)  # notes, plans, scores… written while open
+    # Without an inquiry: intake keeps its program's inquiries, admitted ones included
+    # (intake.access; issue 11: "intake coordinators see inquiries ... of their programs"),
+    # so the inquiry that brought a person in stays readable to intake after discharge.
+    values = parameter_values(world, target, with_inquiry=False)  # written while open
     discharge_all(world, discharged)
     found = list(fetch_all(client_for(world.personas[persona]), values, target))
     assert found == [], f"{persona} saw the discharged {program} episode at: {found}"
@@ -209,6 +215,17 @@ def test_the_walk_reaches_the_chart_and_finds_data_where_it_is_allowed(
     assert "participants:list" in seen
     assert "meetings:detail" in seen  # the team meeting that discusses them
     assert {"notes:group", "notes:chart-group-entry"} <= seen  # group notes reached too
+
+
+def test_the_walk_reaches_inquiries_and_the_funnel_for_the_programs_director(
+    world: World, client_for: Callable[[User], Client]
+) -> None:
+    values = parameter_values(world, world.participant)
+    client = client_for(world.director)
+    seen = {name for name, _, _ in fetch_all(client, values, world.participant)}
+    assert "api:get_inquiry" in seen  # the inquiry about the participant, by id
+    paths = {name: path for path, name in concrete_paths(values)}
+    assert client.get(paths["intake:funnel"]).status_code == 200  # figures, never names
 
 
 def test_the_walk_reaches_a_discharge_summary_for_its_readers(

@@ -15,6 +15,7 @@ from ninja.errors import AuthorizationError
 
 from trellis.accounts.api import ApiTokenAuth, SessionAuth, acting_user
 from trellis.accounts.models import User
+from trellis.intake.api import router as intake_router
 from trellis.lib.api import error_responses, install_error_handlers
 from trellis.measures.api import router as measures_router
 from trellis.meetings.api import router as meetings_router
@@ -116,6 +117,7 @@ api.add_router("/plans/", plans_router)
 api.add_router("/notes/", notes_router)
 api.add_router("/meetings/", meetings_router)
 api.add_router("/", transitions_router)
+api.add_router("/intake/", intake_router)
 
 # Last, so it only sees paths no router claimed: a mistyped URL still gets a JSON 404 (and
 # not the HTML page Django would render), with or without credentials.

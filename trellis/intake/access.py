@@ -92,6 +92,15 @@ def access_inquiry(
         .first()
     )
     allowed = inquiry_role(user, inquiry.program) if inquiry is not None else None
+    if (
+        inquiry is not None
+        and allowed is not None
+        and allowed[0] == Role.INTAKE_COORDINATOR
+        and inquiry.status == InquiryStatus.ADMITTED
+    ):
+        # Admitted: the reason and the history are the chart's now, and intake loses the
+        # chart when care is handed to the team. The contact details stay (the board's past).
+        allowed = (allowed[0], False)
     if inquiry is None or allowed is None or (clinical and not allowed[1]):
         raise deny_object(
             user,

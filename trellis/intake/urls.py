@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from trellis.intake.views import recommendation, screening
+from trellis.intake.views import funnel, recommendation, screening
 
 app_name = "intake"
 urlpatterns = [
@@ -16,4 +16,5 @@ urlpatterns = [
         recommendation.rules,
         name="rules",
     ),
+    path("intake/funnel/", funnel.funnel_page, name="funnel"),
 ]

@@ -1,5 +1,4 @@
-"""Values for tests/test_url_access.py: an inquiry about the walk's target (admitted, so the
-program's clinicians no longer reach it through intake; the care team's access governs)."""
+"""Values for the URL walk (tests/test_url_access.py): an inquiry about the walk's target."""
 
 from __future__ import annotations
 
@@ -10,19 +9,22 @@ from trellis.participants.models import Participant
 
 
 def intake_walk_values(world: World, target: Participant) -> dict[str, str]:
+    """An inquiry in the target's program, under the target's name and linked to their record
+    (as screening links it), and admitted: the care team's access governs the screening, so a
+    walk that reaches it would show the target's identity."""
     episode = target.episodes.get()
     inquiry = do_create_inquiry(
-        None,
+        world.intake,
         episode.program,
         InquiryDetails(
             source=InquirySource.PHONE,
             given_name=target.given_name,
             family_name=target.family_name,
-            email=target.email or "walk@example.org",
+            email=target.email,
+            reason="Walk inquiry reason",
         ),
     )
     Inquiry.objects.filter(pk=inquiry.pk).update(
         participant=target, episode=episode, status=InquiryStatus.ADMITTED
     )
-    del world
     return {"inquiry_id": str(inquiry.public_id)}

@@ -72,5 +72,7 @@ def program_detail(request: AuthedRequest, program_id: str) -> HttpResponse:
             "may_set_up": may_set_up_program(request.user, program),
             # The program's scores page (measures) is for its clinicians and directors.
             "sees_scores": grants.is_clinician or grants.is_director_anywhere,
+            # The intake funnel (figures, no names) is the program director's.
+            "sees_funnel": grants.directs(program),
         },
     )
