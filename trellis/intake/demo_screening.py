@@ -28,7 +28,8 @@ from trellis.intake.actions import (
 from trellis.intake.models import EventKind, Inquiry, InquirySource, PreferredSchedule
 from trellis.measures.actions import check_submit_response
 from trellis.measures.models import Channel
-from trellis.measures.registry import Instrument, get_instrument
+from trellis.measures.registry import get_instrument
+from trellis.measures.scoring import Instrument
 from trellis.programs.models import Organization, Program, Role
 
 # (given, family, born, schedule, {instrument: total}, ASQ answers "yes" among items 1-4)
