@@ -29,12 +29,10 @@ class TrackSeats:
         return f"{self.track.name}: {self.taken} of {self.track.capacity} seats taken{full}"
 
 
-def track_seats(program: Program, *, excluding: Episode | None = None) -> list[TrackSeats]:
+def track_seats(program: Program) -> list[TrackSeats]:
     """Each active track of the program with the seats taken (active and on-hold episodes),
     in one query."""
     seat_filter = Q(episodes__status__in=SEAT_STATUSES)
-    if excluding is not None:
-        seat_filter &= ~Q(episodes__pk=excluding.pk)
     tracks = (
         Track.objects.filter(program=program, is_active=True)
         .annotate(taken=Count("episodes", filter=seat_filter))

@@ -44,7 +44,7 @@ def episode_changes(request: AuthedRequest, public_id: str) -> HttpResponse:
     action = Action.UPDATE if request.method == "POST" else Action.VIEW
     access, episode = access_discharge(request.user, public_id, action=action)
     today = episode.program.organization.today()
-    seats = track_seats(episode.program, excluding=episode)
+    seats = track_seats(episode.program)
     labels = {s.track.pk: s.label for s in seats}
     tracks = Track.objects.filter(pk__in=[s.track.pk for s in seats]).exclude(
         pk=episode.track_id or 0
