@@ -54,6 +54,7 @@ from trellis.participants.models import (
     Episode,
     EpisodeStatus,
     EpisodeStatusChange,
+    MrnSequence,
     Participant,
     initial_status_changes,
 )
@@ -161,6 +162,11 @@ def load_demo(
     organization, programs, tracks = _load_organization()
     users = _load_staff(organization, programs, today, progress)
     counts = _load_participants(organization, programs, tracks, users, plans, progress)
+    # New registrations continue the demo's MRNs (DEMO-000001…) from the organization's sequence.
+    MrnSequence.objects.update_or_create(
+        organization=organization,
+        defaults={"prefix": "DEMO-", "digits": 6, "next_number": len(plans) + 1},
+    )
     _plan_discharges(organization, seed=seed, today=today)
     if weeks:
         _load_history(organization, seed=seed, weeks=weeks, today=today, progress=progress)
@@ -345,6 +351,14 @@ def _load_participants(
     return episodes, care_team
 
 
+HOLD_REASONS = (
+    "Inpatient stay",
+    "Family emergency out of state",
+    "Medical procedure and recovery",
+    "Work schedule change: returning to the evening track",
+)
+
+
 def _status_history(episodes: list[Episode], today: date) -> list[EpisodeStatusChange]:
     """Each episode's history as do_open_episode writes it, except that the demo's people on
     hold went on hold ten days ago (after at least a week in the program), so last week
@@ -355,6 +369,9 @@ def _status_history(episodes: list[Episode], today: date) -> list[EpisodeStatusC
             if change.status == EpisodeStatus.ON_HOLD and episode.admitted_on is not None:
                 week_in = episode.admitted_on + timedelta(days=7)
                 change.effective_on = min(today, max(week_in, today - timedelta(days=10)))
+                # A reason and an expected return, as the Episode changes page asks for.
+                change.reason = HOLD_REASONS[episode.pk % len(HOLD_REASONS)]
+                change.expected_return_on = today + timedelta(days=7 + episode.pk % 14)
             changes.append(change)
     return changes
 

@@ -1,8 +1,10 @@
 """Who may correct a participant's details (audited, deny by default).
 
-Contact details: the front desk, intake coordinators and directors of a program where the
-person has an episode, and the care team of their open episode today. The legal identity
-(legal name, date of birth, MRN): directors and intake coordinators only. A person not yet
+Only people who may open the record at all (`Participant.objects.visible_to`, the role table)
+and only through the episodes they see: contact details for the front desk, intake
+coordinators and directors of such an episode's program, and the care team of the open
+episode today (intake loses a person once a care team is set, as on the chart). The legal
+identity (legal name, date of birth, MRN): directors and intake coordinators only. A person not yet
 enrolled anywhere is the registering roles' (directors and intake of the organization).
 Anyone else gets the same 404 as a missing record, with a `deny` event."""
 
@@ -31,12 +33,15 @@ def details_roles(user: User, participant: Participant) -> set[str]:
     neither."""
     if not user.is_active:
         return set()
+    if not Participant.objects.visible_to(user).filter(pk=participant.pk).exists():
+        return set()  # the access spine first: nobody corrects a record they may not open
     grants = grants_for(user)
-    episodes = list(Episode.objects.filter(participant=participant).select_related("program"))
+    episodes = list(
+        Episode.objects.visible_to(user).filter(participant=participant).select_related("program")
+    )
     programs: list[Program] = [e.program for e in episodes]
-    if not episodes:
-        org_id = participant.organization_id
-        in_org = Program.objects.filter(organization_id=org_id)
+    if not Episode.objects.filter(participant=participant).exists():
+        in_org = Program.objects.filter(organization_id=participant.organization_id)
         programs = [p for p in in_org if grants.directs(p) or grants.does_intake(p)]
     roles: set[str] = set()
     if any(grants.directs(p) or grants.does_intake(p) for p in programs):

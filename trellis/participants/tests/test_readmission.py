@@ -60,7 +60,7 @@ def test_the_old_episode_keeps_its_history(world: World) -> None:
     old.refresh_from_db()
     assert old.status == EpisodeStatus.DISCHARGED
     assert [c.status for c in old.status_changes.all()] == ["active", "discharged"]
-    assert old.discharge_summary is not None  # type: ignore[attr-defined]  # reverse one-to-one
+    assert old.discharge_summary is not None
     assert world.participant.episodes.count() == 2
 
 

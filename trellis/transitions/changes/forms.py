@@ -45,7 +45,7 @@ class TrackForm(forms.Form):
         field = self.fields["track"]
         assert isinstance(field, forms.ModelChoiceField)  # noqa: S101  # declared above
         field.queryset = tracks
-        field.label_from_instance = lambda t: labels.get(t.pk, t.name)  # type: ignore[method-assign]
+        field.label_from_instance = lambda t: labels.get(t.pk, t.name)  # type: ignore[method-assign,assignment]  # a label per instance
 
 
 class StepForm(forms.Form):
@@ -77,4 +77,4 @@ class StepForm(forms.Form):
         track_field.queryset = Track.objects.filter(
             program__in=[p.pk for p in programs], is_active=True
         ).select_related("program")
-        track_field.label_from_instance = lambda t: f"{t.program.name} — {t.name}"  # type: ignore[method-assign]
+        track_field.label_from_instance = lambda t: f"{t.program.name} — {t.name}"  # type: ignore[method-assign,assignment]  # a label per instance

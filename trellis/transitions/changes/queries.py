@@ -38,7 +38,7 @@ def track_seats(program: Program) -> list[TrackSeats]:
         .annotate(taken=Count("episodes", filter=seat_filter))
         .order_by("name")
     )
-    return [TrackSeats(t, t.taken) for t in tracks]  # type: ignore[attr-defined]  # annotated
+    return [TrackSeats(t, t.taken) for t in tracks]
 
 
 def status_history(episode: Episode) -> list[EpisodeStatusChange]:

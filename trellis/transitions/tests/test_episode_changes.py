@@ -11,8 +11,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 
-from conftest import CountQueries
 from tests.personas import World, make_participant, org_today
+from tests.queries import CountQueries
 from trellis.accounts.models import User
 from trellis.audit.models import Action, Event
 from trellis.meetings.queries import agenda_for
