@@ -45,6 +45,7 @@ from trellis.demo.cast import (
     TIME_ZONE,
 )
 from trellis.demo.plan import EpisodePlan, ParticipantPlan, demo_today, plan_participants
+from trellis.intake.demo import seed_intake
 from trellis.measures.demo import seed_measure_history
 from trellis.meetings.demo import seed_meetings
 from trellis.notes.demo import seed_group_notes, seed_notes
@@ -54,6 +55,7 @@ from trellis.participants.models import (
     Episode,
     EpisodeStatus,
     EpisodeStatusChange,
+    MrnSequence,
     Participant,
     initial_status_changes,
 )
@@ -130,6 +132,8 @@ def _load_history(
         ("on-call shifts", lambda rng: seed_on_call(organization, today=today)),
         # Last: summaries read the whole record (hours, scores, plans, alerts).
         ("discharge summaries", lambda rng: seed_transitions(organization, rng=rng, today=today)),
+        # People who are not participants yet: inquiries, screenings, decisions, waitlists.
+        ("intake", lambda rng: seed_intake(organization, rng=rng, today=today)),
     ]
     for done, (stage, seeder) in enumerate(stages, start=1):
         seeder(random.Random(f"{seed}:{stage}"))
@@ -161,6 +165,11 @@ def load_demo(
     organization, programs, tracks = _load_organization()
     users = _load_staff(organization, programs, today, progress)
     counts = _load_participants(organization, programs, tracks, users, plans, progress)
+    # New registrations continue the demo's MRNs (DEMO-000001…) from the organization's sequence.
+    MrnSequence.objects.update_or_create(
+        organization=organization,
+        defaults={"prefix": "DEMO-", "digits": 6, "next_number": len(plans) + 1},
+    )
     _plan_discharges(organization, seed=seed, today=today)
     if weeks:
         _load_history(organization, seed=seed, weeks=weeks, today=today, progress=progress)
@@ -345,6 +354,14 @@ def _load_participants(
     return episodes, care_team
 
 
+HOLD_REASONS = (
+    "Inpatient stay",
+    "Family emergency out of state",
+    "Medical procedure and recovery",
+    "Work schedule change: returning to the evening track",
+)
+
+
 def _status_history(episodes: list[Episode], today: date) -> list[EpisodeStatusChange]:
     """Each episode's history as do_open_episode writes it, except that the demo's people on
     hold went on hold ten days ago (after at least a week in the program), so last week
@@ -355,6 +372,9 @@ def _status_history(episodes: list[Episode], today: date) -> list[EpisodeStatusC
             if change.status == EpisodeStatus.ON_HOLD and episode.admitted_on is not None:
                 week_in = episode.admitted_on + timedelta(days=7)
                 change.effective_on = min(today, max(week_in, today - timedelta(days=10)))
+                # A reason and an expected return, as the Episode changes page asks for.
+                change.reason = HOLD_REASONS[episode.pk % len(HOLD_REASONS)]
+                change.expected_return_on = today + timedelta(days=7 + episode.pk % 14)
             changes.append(change)
     return changes
 

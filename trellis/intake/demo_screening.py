@@ -1,10 +1,12 @@
-"""Demo screenings: three people on the intake board in screening or waiting on a decision.
+"""Demo screenings: four people on the intake board in screening or waiting on a decision.
 
 - one started with the intake coordinator on the phone: the PHQ-9 is done, three to go;
 - one finished: moderately severe depression, moderate anxiety, a negative risk screen;
   the recommendation waits for a clinician's decision;
 - one finished with a positive (non-acute) risk screen: the urgent alert went to the program's
-  on-call clinician or directors before any admission, exactly as a PHQ-9 item 9 answer does.
+  on-call clinician or directors before any admission, exactly as a PHQ-9 item 9 answer does;
+- one screened and then closed (they chose a program nearer home): their planned episode is
+  "closed before admission".
 
 Synthetic people (555-01xx phone numbers, example.test addresses), written through the
 actions as the coordinator's clicks would. Called by seed_demo after the board.
@@ -20,12 +22,20 @@ from django.utils import timezone
 from trellis.accounts.models import User
 from trellis.intake.actions import (
     InquiryDetails,
+    check_change_inquiry_status,
     check_start_screening,
     do_create_inquiry,
     do_log_inquiry_event,
     do_note_screening_progress,
 )
-from trellis.intake.models import EventKind, Inquiry, InquirySource, PreferredSchedule
+from trellis.intake.models import (
+    CloseReason,
+    EventKind,
+    Inquiry,
+    InquirySource,
+    InquiryStatus,
+    PreferredSchedule,
+)
 from trellis.measures.actions import check_submit_response
 from trellis.measures.models import Channel
 from trellis.measures.registry import get_instrument
@@ -51,11 +61,22 @@ PEOPLE: tuple[tuple[str, str, date, str, dict[str, int], tuple[str, ...]], ...] 
         {"PHQ-9": 15, "GAD-7": 11, "AUDIT-C": 3, "ASQ": 1},
         ("asq-4",),
     ),
+    # Screened, then chose a program nearer home: closed, the planned episode with it.
+    (
+        "Imani",
+        "Okafor-Lindqvist",
+        date(1995, 6, 30),
+        PreferredSchedule.WEEKEND,
+        {"PHQ-9": 11, "GAD-7": 9, "AUDIT-C": 1, "ASQ": 0},
+        (),
+    ),
 )
+CLOSED_AFTER_SCREENING = 3
 REASONS = (
     "Feeling low for months, not sleeping, struggling to keep up at work.",
     "My therapist suggested more support; panic attacks are back and I stopped going out.",
     "Since my hospital stay last year things got bad again; my sister told me to call.",
+    "Looking for a weekend group for anxiety; I work weekdays.",
 )
 
 
@@ -81,7 +102,7 @@ def _answers(instrument: Instrument, total: int, yes: tuple[str, ...]) -> dict[s
 
 
 def seed_screening(organization: Organization, *, rng: random.Random, today: date) -> list[Inquiry]:
-    """The three screenings above, in the organization's first adult program."""
+    """The four screenings above, in the organization's first adult program."""
     program = (
         Program.objects.filter(organization=organization, is_active=True).order_by("pk").first()
     )
@@ -141,5 +162,14 @@ def seed_screening(organization: Organization, *, rng: random.Random, today: dat
             )
         do_note_screening_progress(coordinator, screening)
         inquiry.refresh_from_db()
+        if n == CLOSED_AFTER_SCREENING:
+            check_change_inquiry_status(
+                coordinator,
+                inquiry,
+                InquiryStatus.CLOSED,
+                close_reason=CloseReason.CHOSE_ELSEWHERE,
+                note="Found a weekend program nearer home.",
+            )
+            inquiry.refresh_from_db()
         made.append(inquiry)
     return made

@@ -154,7 +154,10 @@ def agenda_for(program: Program, *, today: date | None = None) -> list[AgendaEnt
         "episode_id", "kind", "priority", "status", "title", "public_id", "created_at"
     ):
         episode = by_id[alert.episode_id]  # type: ignore[index]  # filtered on episode_id
-        if alert.priority == Priority.URGENT and alert.status in OPEN_ALERT_STATUSES:
+        urgent = alert.priority == Priority.URGENT and alert.status in OPEN_ALERT_STATUSES
+        if not urgent and not episode.in_program_on(today):
+            continue  # on hold today; an open urgent alert stays: a risk does not pause
+        if urgent:
             rule, url = AgendaRule.URGENT_ALERT, reverse("worklist:detail", args=[alert.public_id])
         elif alert.kind == AlertKind.RELIABLE_DETERIORATION:
             rule, url = AgendaRule.DETERIORATION, _chart("measures:chart-tab", episode)
@@ -167,6 +170,11 @@ def agenda_for(program: Program, *, today: date | None = None) -> list[AgendaEnt
         seen.add((episode.pk, rule))
         local = timezone.localtime(alert.created_at, zone)
         entries.append(AgendaEntry(episode, rule, f"{alert.title} ({_day(local)})", url))
+
+    # Everything below is for people in the program today: someone on hold is off the
+    # agenda for the hold (docs/intake-and-discharge.md, "Hold and resume").
+    episodes = [e for e in episodes if e.in_program_on(today)]
+    ids = [e.pk for e in episodes]
 
     # Hours below the minimum last week (scheduling's ledger and flags).
     for episode_id, flags in flags_for(episodes, today).items():

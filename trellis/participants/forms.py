@@ -6,7 +6,9 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from trellis.participants.actions import ParticipantDetails
+from trellis.lib.languages import language_choices
+from trellis.participants.actions import ContactDetails, ParticipantDetails
+from trellis.participants.actions.details import CONTACT_FIELDS
 from trellis.participants.models import OPEN_STATUSES, EpisodeStatus
 from trellis.programs.models import Program, Track
 
@@ -29,7 +31,12 @@ class DateInput(forms.DateInput):
 class ParticipantForm(forms.Form):
     """Register a participant and, optionally, open their first episode."""
 
-    mrn = forms.CharField(label="MRN", max_length=30, help_text="Medical record number")
+    mrn = forms.CharField(
+        label="MRN",
+        max_length=30,
+        required=False,
+        help_text="Medical record number. Leave empty to assign the organization's next one.",
+    )
     given_name = forms.CharField(label="Legal given name", max_length=100)
     family_name = forms.CharField(label="Legal family name", max_length=100)
     preferred_name = forms.CharField(max_length=100, required=False)
@@ -45,9 +52,7 @@ class ParticipantForm(forms.Form):
     emergency_contact_name = forms.CharField(max_length=150, required=False)
     emergency_contact_relationship = forms.CharField(max_length=60, required=False)
     emergency_contact_phone = forms.CharField(max_length=30, required=False)
-    language = forms.CharField(
-        max_length=35, initial="en", help_text="Preferred language code: en, es, vi…"
-    )
+    language = forms.ChoiceField(label="Preferred language", choices=language_choices, initial="en")
     program = forms.ModelChoiceField(
         queryset=Program.objects.none(),
         required=False,
@@ -85,3 +90,49 @@ class ParticipantForm(forms.Form):
         if not isinstance(dob, date):
             raise ValidationError({"date_of_birth": "Enter a valid date."})
         return ParticipantDetails(date_of_birth=dob, **text)
+
+
+class ContactForm(forms.Form):
+    """Contact details anyone who keeps the record current may correct."""
+
+    preferred_name = forms.CharField(max_length=100, required=False)
+    pronouns = forms.CharField(max_length=40, required=False, help_text="e.g. she/her, they/them")
+    language = forms.ChoiceField(label="Preferred language")
+    phone = forms.CharField(max_length=30, required=False)
+    email = forms.EmailField(required=False)
+    address_line1 = forms.CharField(label="Address", max_length=200, required=False)
+    address_line2 = forms.CharField(label="Address line 2", max_length=200, required=False)
+    city = forms.CharField(max_length=100, required=False)
+    state = forms.CharField(max_length=2, required=False, help_text="Two letters, e.g. OR")
+    postal_code = forms.CharField(max_length=10, required=False)
+    emergency_contact_name = forms.CharField(max_length=150, required=False)
+    emergency_contact_relationship = forms.CharField(max_length=60, required=False)
+    emergency_contact_phone = forms.CharField(max_length=30, required=False)
+
+    def __init__(self, current_language: str, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["language"]
+        assert isinstance(field, forms.ChoiceField)  # noqa: S101  # declared above
+        field.choices = language_choices(current_language)
+
+    def details(self) -> ContactDetails:
+        return ContactDetails(**{n: str(self.cleaned_data.get(n) or "") for n in CONTACT_FIELDS})
+
+
+class IdentityForm(forms.Form):
+    """The legal identity: corrected with a reason, by directors and intake."""
+
+    given_name = forms.CharField(label="Legal given name", max_length=100)
+    family_name = forms.CharField(label="Legal family name", max_length=100)
+    date_of_birth = forms.DateField(widget=DateInput)
+    mrn = forms.CharField(
+        label="MRN",
+        max_length=30,
+        required=False,
+        help_text="Leave empty to assign the organization's next number.",
+    )
+    reason = forms.CharField(
+        label="Reason for the correction",
+        max_length=1000,
+        help_text="e.g. legal name change, typo at registration. Kept with the record.",
+    )

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from trellis.lib.crypto import EncryptedTextField
 from trellis.programs.models import ClinicianKind, Organization, Program, Track
 
 if TYPE_CHECKING:
@@ -267,6 +268,16 @@ class EpisodeStatusChange(models.Model):
     status = models.CharField(max_length=20, choices=EpisodeStatus.choices)
     effective_on = models.DateField()
     recorded_at = models.DateTimeField(default=timezone.now)
+    # Why the episode was put on hold or resumed ("inpatient stay", "family emergency"): may
+    # name clinical circumstances, so encrypted. Empty for changes made before reasons were
+    # asked for, and for admissions and discharges (those have their own reason).
+    reason = EncryptedTextField(blank=True, default="")
+    expected_return_on = models.DateField(
+        null=True, blank=True, help_text="For a hold: when the person is expected back."
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["effective_on", "recorded_at", "pk"]
@@ -333,3 +344,44 @@ class CareTeamMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} on {self.episode}"
+
+
+class MrnSequence(models.Model):
+    """The organization's own MRN counter: the next number and the format's prefix
+    (`DEMO-000001`). Its row is locked while a number is taken, so two registrations at
+    once never get the same MRN (actions.details.next_mrn)."""
+
+    organization = models.OneToOneField(
+        Organization, on_delete=models.CASCADE, related_name="mrn_sequence"
+    )
+    prefix = models.CharField(max_length=20, default="MRN-")
+    next_number = models.PositiveIntegerField(default=1)
+    digits = models.PositiveSmallIntegerField(default=6)
+
+    def __str__(self) -> str:
+        return f"MRN sequence {self.pk}"
+
+    def format(self, number: int) -> str:
+        return f"{self.prefix}{number:0{self.digits}d}"
+
+
+class IdentityCorrection(models.Model):
+    """A correction of a legal name, date of birth or MRN: which fields, why, by whom. The
+    values themselves are on the participant (and never in this row or the audit trail)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    participant = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, related_name="identity_corrections"
+    )
+    fields = models.JSONField(default=list)
+    reason = EncryptedTextField()
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    corrected_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-corrected_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Identity correction {self.public_id}"

@@ -146,7 +146,7 @@ class ParticipantIn(Schema):
     emergency_contact_name: str = Field(default="", max_length=150)
     emergency_contact_relationship: str = Field(default="", max_length=60)
     emergency_contact_phone: str = Field(default="", max_length=30)
-    language: str = Field(default="en", max_length=35, description="BCP 47 code: en, es, vi…")
+    language: str = Field(default="en", max_length=35, description="ISO 639-1 code: en, es, vi…")
     program: UUID | None = Field(
         default=None, description="Program to enroll in (one you register participants in)."
     )

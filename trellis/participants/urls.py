@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.participant_new, name="new"),
     path("me/", views.my_record, name="me"),
     path("<uuid:public_id>/", views.participant_chart, name="chart"),
+    path("<uuid:public_id>/details/", views.participant_details, name="details"),
     path("<uuid:public_id>/care-team/", views.care_team_tab, name="care-team"),
     path(
         "<uuid:public_id>/planned-discharge/",

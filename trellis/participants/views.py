@@ -15,19 +15,25 @@ from trellis.accounts.http import AuthedRequest
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record_list
 from trellis.lib.ids import parse_public_id
+from trellis.lib.languages import language_name
 from trellis.lib.views import add_error_messages, apply_validation_error, is_htmx
 from trellis.participants import care_team as team
+from trellis.participants.access import CONTACT, IDENTITY, access_details, details_roles
 from trellis.participants.actions import (
+    LegalIdentity,
     check_add_care_team_member,
     check_add_care_team_member_as_primary,
     check_change_care_team_member,
     check_change_primary,
+    check_correct_identity,
     check_create_participant,
     check_end_care_team_member,
     check_set_planned_discharge,
+    check_update_contact,
 )
+from trellis.participants.actions.details import CONTACT_FIELDS, IDENTITY_FIELDS
 from trellis.participants.chart import chart_context, overview_panels
-from trellis.participants.forms import ParticipantForm
+from trellis.participants.forms import ContactForm, IdentityForm, ParticipantForm
 from trellis.participants.models import Episode, EpisodeStatus
 from trellis.participants.queries import (
     ParticipantFilters,
@@ -90,6 +96,13 @@ def _query_string_without_page(request: AuthedRequest) -> str:
     return params.urlencode()
 
 
+def _all_episodes(access: ParticipantAccess, current: Episode | None) -> list[Episode]:
+    """Every episode the user sees, the current one first (even one they know only the
+    status of: a returning person's new episode leads, their old ones follow)."""
+    rest = [e for e in access.episodes if e != current]
+    return ([current] if current is not None else []) + rest
+
+
 @staff_required()
 def participant_chart(request: AuthedRequest, public_id: str) -> HttpResponse:
     access = access_participant(request.user, public_id, purpose=Purpose.TREAT)
@@ -101,7 +114,9 @@ def participant_chart(request: AuthedRequest, public_id: str) -> HttpResponse:
     context = chart_context(access, "overview") | {
         "episode": episode,
         "episode_clinical": episode_clinical,
-        "other_episodes": [e for e in access.episodes if e != episode],
+        "all_episodes": everyone if len(everyone := _all_episodes(access, episode)) > 1 else [],
+        "language_name": language_name(access.participant.language),
+        "may_correct": bool(details_roles(request.user, access.participant)),
         "care_team": care_team,
         "overview_panels": overview_panels(access),
         "can_plan_discharge": episode is not None
@@ -283,3 +298,54 @@ def planned_discharge(request: AuthedRequest, public_id: str) -> HttpResponse:
         else:
             messages.success(request, "Planned discharge saved.")
     return redirect("participants:chart", public_id=public_id)
+
+
+@staff_required()
+def participant_details(request: AuthedRequest, public_id: str) -> HttpResponse:
+    """Correct contact details (front desk, intake, directors, care team) and the legal
+    identity with a reason (directors and intake)."""
+    action = Action.UPDATE if request.method == "POST" else Action.VIEW
+    participant, roles = access_details(request.user, public_id, action=action)
+    part = request.POST.get("part", "") if request.method == "POST" else ""
+    contact_initial = {n: getattr(participant, n) for n in CONTACT_FIELDS}
+    contact = ContactForm(
+        participant.language, request.POST if part == CONTACT else None, initial=contact_initial
+    )
+    identity = IdentityForm(
+        request.POST if part == IDENTITY else None,
+        initial={n: getattr(participant, n) for n in IDENTITY_FIELDS},
+    )
+    if part == CONTACT and CONTACT in roles and contact.is_valid():
+        try:
+            changed = check_update_contact(request.user, participant, contact.details())
+        except ValidationError as error:
+            apply_validation_error(contact, error)
+        else:
+            messages.success(request, "Contact details saved." if changed else "Nothing changed.")
+            return redirect("participants:chart", public_id=participant.public_id)
+    if part == IDENTITY and IDENTITY in roles and identity.is_valid():
+        data = identity.cleaned_data
+        try:
+            changed = check_correct_identity(
+                request.user,
+                participant,
+                LegalIdentity(
+                    given_name=data["given_name"],
+                    family_name=data["family_name"],
+                    date_of_birth=data["date_of_birth"],
+                    mrn=data["mrn"],
+                ),
+                reason=data["reason"],
+            )
+        except ValidationError as error:
+            apply_validation_error(identity, error)
+        else:
+            messages.success(request, "Legal details corrected." if changed else "Nothing changed.")
+            return redirect("participants:chart", public_id=participant.public_id)
+    context = {
+        "participant": participant,
+        "contact": contact,
+        "identity": identity if IDENTITY in roles else None,
+    }
+    status = 422 if request.method == "POST" else 200
+    return render(request, "participants/details.html", context, status=status)

@@ -21,7 +21,7 @@ from trellis.measures.change import Point, change, joint_outcome
 from trellis.measures.models import Administration, Score
 from trellis.measures.queries import ON_TRACK_WEEKS
 from trellis.measures.registry import DEFAULT_CODES, get_instrument
-from trellis.participants.models import CareTeamMember, Episode
+from trellis.participants.models import CareTeamMember, Episode, EpisodeStatus
 from trellis.plans import content as plan_content
 from trellis.plans import diagnoses
 from trellis.plans.progress import progress_for
@@ -72,10 +72,24 @@ def chart_panel(access: ParticipantAccess) -> dict[str, Any]:
         .select_related("episode__program")
         .order_by("-episode__discharged_on")
     )
+    can_change = (
+        open_episode is not None
+        and not access.is_own_record
+        and open_episode.status in (EpisodeStatus.ACTIVE, EpisodeStatus.ON_HOLD)
+    )
+    hold = None
+    if open_episode is not None and open_episode.status == EpisodeStatus.ON_HOLD:
+        hold = (
+            open_episode.status_changes.filter(status=EpisodeStatus.ON_HOLD)
+            .order_by("-effective_on", "-recorded_at", "-pk")
+            .first()
+        )
     return {
         "show": bool(can_discharge or summaries),
         "participant": access.participant,
         "can_discharge": can_discharge,
+        "can_change": can_change,
+        "hold": hold,
         "summaries": summaries,
     }
 

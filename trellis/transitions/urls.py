@@ -1,11 +1,17 @@
 from django.urls import path
 
 from trellis.transitions import views
+from trellis.transitions.changes import views as changes
 
 app_name = "transitions"
 
 urlpatterns = [
     path("participants/<uuid:public_id>/discharge/", views.discharge, name="discharge"),
+    path(
+        "participants/<uuid:public_id>/episode-changes/",
+        changes.episode_changes,
+        name="episode-changes",
+    ),
     path("discharge-summaries/<uuid:summary_id>/", views.summary_page, name="summary"),
     path(
         "discharge-summaries/<uuid:summary_id>/appointments/",

@@ -1,5 +1,6 @@
 """The demo is what every evaluator sees first, so it must not contradict itself: no clinical
-record before the episode's admission (or for someone never admitted), and a team meeting's
+record before the episode's admission (or for someone never admitted) apart from intake's
+screenings, which come before admission by nature, and a team meeting's
 decisions follow what the team discussed and why the person was on the agenda.
 
 The demo is seeded once for the module, inside a transaction that is rolled back at the end.
@@ -18,6 +19,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from pytest_django import DjangoDbBlocker
 
+from trellis.intake.models import Screening
 from trellis.measures.models import Administration, Score
 from trellis.meetings.demo import DISCUSSED, RULE_ORDER
 from trellis.meetings.models import AgendaItem, Decision, DecisionKind, Discussion
@@ -39,9 +41,18 @@ def demo(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
 
 
+def _screened() -> Q:
+    """Rows of an intake screening: its check-ins, scores and a positive risk screen's alert
+    sit on the person's planned episode before any admission, on purpose."""
+    return Q(episode__in=Screening.objects.values("episode"))
+
+
 def _before_admission(field: str) -> Q:
-    """A date field of a row that lies before its episode's admission, or an unadmitted episode."""
-    return Q(episode__admitted_on__isnull=True) | Q(**{f"{field}__lt": F("episode__admitted_on")})
+    """A date field of a row that lies before its episode's admission, or an unadmitted episode
+    (intake screenings apart)."""
+    return (
+        Q(episode__admitted_on__isnull=True) | Q(**{f"{field}__lt": F("episode__admitted_on")})
+    ) & ~_screened()
 
 
 def test_no_scores_or_check_ins_before_admission() -> None:
@@ -63,7 +74,9 @@ def test_no_plan_written_before_admission() -> None:
 
 def test_no_alert_before_admission() -> None:
     zones = {e.pk: ZoneInfo(e.program.organization.time_zone) for e in _episodes()}
-    alerts = Alert.objects.filter(episode__isnull=False).select_related("episode")
+    alerts = (
+        Alert.objects.filter(episode__isnull=False).exclude(_screened()).select_related("episode")
+    )
     assert alerts.exists()
     for alert in alerts:
         assert alert.episode is not None

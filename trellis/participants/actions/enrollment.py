@@ -12,7 +12,9 @@ from django.db import IntegrityError, transaction
 
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
+from trellis.lib.languages import ISO_639_1
 from trellis.lib.text import CONTROL_CHARACTERS_MESSAGE, has_control_characters
+from trellis.participants.actions.details import next_mrn
 from trellis.participants.models import (
     OPEN_STATUSES,
     CareTeamMember,
@@ -67,7 +69,7 @@ def _validate_details(details: ParticipantDetails, organization: Organization) -
             errors[detail.name] = CONTROL_CHARACTERS_MESSAGE
     details.mrn = details.mrn.strip()
     if not details.mrn:
-        errors.setdefault("mrn", "Enter the medical record number.")
+        pass  # assigned from the organization's sequence (details.next_mrn)
     elif (
         "mrn" not in errors
         and Participant.objects.filter(organization=organization, mrn__iexact=details.mrn).exists()
@@ -84,6 +86,9 @@ def _validate_details(details: ParticipantDetails, organization: Organization) -
         errors["date_of_birth"] = "Date of birth is before 1900: check the year."
     if details.state and (len(details.state) != 2 or not details.state.isalpha()):
         errors["state"] = "Use the two-letter state code, e.g. OR."
+    details.language = details.language.strip() or "en"
+    if details.language not in ISO_639_1:
+        errors["language"] = "Choose a language from the list (ISO 639-1: en, es, vi…)."
     if errors:
         raise ValidationError(errors)
 
@@ -159,7 +164,7 @@ def do_create_participant(
 ) -> Participant:
     participant = Participant.objects.create(
         organization=organization,
-        mrn=details.mrn.strip(),
+        mrn=details.mrn.strip() or next_mrn(organization),
         given_name=details.given_name.strip(),
         family_name=details.family_name.strip(),
         preferred_name=details.preferred_name.strip(),
@@ -320,7 +325,13 @@ def lock_episode(episode: Episode) -> None:
 
 
 def check_change_status(
-    actor: User, episode: Episode, *, status: str, effective_on: date
+    actor: User,
+    episode: Episode,
+    *,
+    status: str,
+    effective_on: date,
+    reason: str = "",
+    expected_return_on: date | None = None,
 ) -> Episode:
     """Put an episode on hold, resume it, or admit a planned or waitlisted one, from a date
     that is not in the future and not before its last change."""
@@ -341,18 +352,44 @@ def check_change_status(
         )
     elif episode.admitted_on is not None and effective_on < episode.admitted_on:
         errors["effective_on"] = "The change cannot take effect before admission."
+    if has_control_characters(reason):
+        errors["reason"] = CONTROL_CHARACTERS_MESSAGE
+    if expected_return_on is not None and expected_return_on <= effective_on:
+        errors["expected_return_on"] = "The expected return is not after the start of the hold."
     if errors:
         raise ValidationError(errors)
-    return do_change_status(actor, episode, status=status, effective_on=effective_on)
+    return do_change_status(
+        actor,
+        episode,
+        status=status,
+        effective_on=effective_on,
+        reason=reason,
+        expected_return_on=expected_return_on,
+    )
 
 
 @transaction.atomic
 def do_change_status(
-    actor: User | None, episode: Episode, *, status: str, effective_on: date
+    actor: User | None,
+    episode: Episode,
+    *,
+    status: str,
+    effective_on: date,
+    reason: str = "",
+    expected_return_on: date | None = None,
 ) -> Episode:
-    """Record a status change in the history and make it the episode's status now."""
+    """Record a status change in the history and make it the episode's status now. The
+    reason is kept (encrypted) on the history row; the audit event says only that one was
+    given."""
     lock_episode(episode)
-    EpisodeStatusChange.objects.create(episode=episode, status=status, effective_on=effective_on)
+    EpisodeStatusChange.objects.create(
+        episode=episode,
+        status=status,
+        effective_on=effective_on,
+        reason=reason.strip(),
+        expected_return_on=expected_return_on,
+        recorded_by=actor,
+    )
     episode.status = status
     fields = ["status"]
     if status == EpisodeStatus.ACTIVE and episode.admitted_on is None:
@@ -365,7 +402,11 @@ def do_change_status(
         participant=episode.participant,
         obj=episode,
         purpose=Purpose.HOPERAT,
-        detail={"status": status, "effective_on": effective_on.isoformat()},
+        detail={
+            "status": status,
+            "effective_on": effective_on.isoformat(),
+            "reason_given": bool(reason.strip()),
+        },
     )
     return episode
 
@@ -413,5 +454,40 @@ def do_set_planned_discharge(actor: User | None, episode: Episode, planned: date
         obj=episode,
         purpose=Purpose.TREAT,
         detail={"planned_discharge_on": planned.isoformat() if planned else ""},
+    )
+    return episode
+
+
+@transaction.atomic
+def do_change_track(
+    actor: User | None,
+    episode: Episode,
+    track: Track,
+    *,
+    effective_on: date,
+    override_reason: str = "",
+) -> Episode:
+    """Move an open episode to another track of its program from `effective_on`. Rosters
+    move with it in the same transaction (the caller, `transitions`, ends and opens them:
+    participants cannot import scheduling). A full track taken anyway keeps its reason in
+    the audit event."""
+    lock_episode(episode)
+    previous = episode.track
+    episode.track = track
+    episode.save(update_fields=["track"])
+    detail: dict[str, str] = {
+        "track": str(track.public_id),
+        "from_track": str(previous.public_id) if previous else "",
+        "effective_on": effective_on.isoformat(),
+    }
+    if override_reason:
+        detail["capacity_override"] = override_reason
+    record(
+        actor,
+        Action.UPDATE,
+        participant=episode.participant,
+        obj=episode,
+        purpose=Purpose.HOPERAT,
+        detail=detail,
     )
     return episode

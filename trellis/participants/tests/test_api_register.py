@@ -83,7 +83,8 @@ def test_staff_without_registration_rights_get_403(
 BAD_INPUTS: list[tuple[str, dict[str, Any], str]] = [
     ("duplicate MRN", {"mrn": "MRN-1001"}, "mrn"),
     ("duplicate MRN in other case", {"mrn": "mrn-1001"}, "mrn"),
-    ("blank MRN", {"mrn": "  "}, "mrn"),
+    ("MRN with a control character", {"mrn": "MRN\u202e1"}, "mrn"),
+    ("language not in the list", {"language": "klingon"}, "language"),
     ("MRN too long", {"mrn": "M" * 31}, "mrn"),
     ("birth in the future", {"date_of_birth": "2999-01-01"}, "date_of_birth"),
     ("birth before 1900", {"date_of_birth": "1850-01-01"}, "date_of_birth"),

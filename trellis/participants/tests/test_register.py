@@ -140,7 +140,7 @@ def test_outsider_cannot_enroll_into_a_program_they_do_not_run(
 def test_a_refused_registration_puts_focus_on_the_error_summary(
     world: World, client_for: Callable[[User], Client]
 ) -> None:
-    response = client_for(world.intake).post("/participants/new/", form_data(world, mrn=""))
+    response = client_for(world.intake).post("/participants/new/", form_data(world, given_name=""))
     assert response.status_code == 422
     page = response.content.decode()
     # The first (and only) element the browser focuses is the summary, not a field.

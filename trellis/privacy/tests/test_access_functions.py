@@ -38,6 +38,7 @@ from trellis.notes.group.access import (
     access_own_group_entry,
 )
 from trellis.notes.tests.walk import group_notes_walk_values, plans_notes_walk_values
+from trellis.participants.access import access_details
 from trellis.participants.actions import do_open_episode
 from trellis.participants.models import EpisodeStatus
 from trellis.plans.access import access_clinical_episode
@@ -57,7 +58,7 @@ from trellis.scheduling.access import (
 )
 from trellis.scheduling.queries import find_slot
 from trellis.scheduling.tests.walk import scheduling_walk_values
-from trellis.transitions.access import access_episode_discharge, access_summary
+from trellis.transitions.access import access_discharge, access_episode_discharge, access_summary
 from trellis.transitions.tests.factory import director_signed_summary
 from trellis.worklist.access import access_alert
 
@@ -290,6 +291,20 @@ CASES = [
         "director",
     ),
     Case(
+        "participant's details to correct",
+        lambda w, v, u, i: access_details(u, i),
+        "public_id",
+        "other_clinician",  # same program, not on the care team, not front desk
+        "front_desk",
+    ),
+    Case(
+        "episode to change (hold, track, step)",
+        lambda w, v, u, i: access_discharge(u, i),
+        "public_id",
+        "front_desk",  # sees the person, may not change the episode
+        "clinician",
+    ),
+    Case(
         "stored response",
         lambda w, v, u, i: access_response(u, i),
         "response_id",
@@ -401,6 +416,8 @@ PAGES = [
     Page("/api/v1/discharge-summaries/{id}", "summary_id", "outsider"),
     Page("/api/v1/fhir/DocumentReference/{id}", "summary_id", "front_desk"),
     Page("/api/v1/fhir/EpisodeOfCare/{id}", "episode_id", "outsider"),
+    Page("/participants/{id}/details/", "public_id", "other_clinician"),
+    Page("/participants/{id}/episode-changes/", "public_id", "front_desk"),
 ]
 
 

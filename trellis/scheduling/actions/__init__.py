@@ -41,6 +41,7 @@ from trellis.scheduling.actions.rosters import (
     do_end_roster_membership,
     do_end_rosters_at_discharge,
     do_join_track_series,
+    do_move_rosters_to_track,
     roster_conflicts,
 )
 from trellis.scheduling.actions.series import (
@@ -81,6 +82,7 @@ __all__ = [
     "do_end_roster_membership",
     "do_end_rosters_at_discharge",
     "do_join_track_series",
+    "do_move_rosters_to_track",
     "do_record_attendance",
     "do_reschedule_occurrence",
     "do_restore_occurrence",

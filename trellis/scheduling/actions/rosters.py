@@ -236,3 +236,31 @@ def do_join_track_series(
                 continue
         joined.append(do_add_to_roster(actor, episode, series, begins, ends))
     return joined
+
+
+@transaction.atomic
+def do_move_rosters_to_track(
+    actor: User | None, episode: Episode, old_track_id: int | None, effective_on: date
+) -> tuple[int, list[RosterMembership]]:
+    """A change of track on `effective_on` (the episode already names its new track): the old
+    track's roster memberships end the day before (those that would only start on or after
+    it are dropped), and the new track's group series start on that date. Attendance stays
+    where it was marked: history belongs to the old track's sessions."""
+    ended = 0
+    if old_track_id is not None:
+        old = RosterMembership.objects.filter(
+            episode=episode, series__track_id=old_track_id
+        ).filter(Q(end_date__isnull=True) | Q(end_date__gte=effective_on))
+        never_started = old.filter(start_date__gte=effective_on)
+        dropped = never_started.count()
+        never_started.delete()
+        ended = old.update(end_date=effective_on - timedelta(days=1)) + dropped
+        if ended:
+            record(
+                actor,
+                Action.UPDATE,
+                participant=episode.participant,
+                obj=episode,
+                detail={"rosters_ended": ended - dropped, "rosters_dropped": dropped},
+            )
+    return ended, do_join_track_series(actor, episode, effective_on)

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('participants', '0004_episode_cancelled_status'),
+        ('participants', '0005_episode_change_reasons_and_mrn_sequence'),
         ('programs', '0003_program_crisis_phone'),
     ]
 

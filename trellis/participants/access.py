@@ -1,0 +1,90 @@
+"""Who may correct a participant's details (audited, deny by default).
+
+Only people who may open the record at all (`Participant.objects.visible_to`, the role table)
+and only through the episodes they see: contact details for the front desk, intake
+coordinators and directors of such an episode's program, and the care team of the open
+episode today (intake loses a person once a care team is set, as on the chart). The legal
+identity (legal name, date of birth, MRN): directors and intake coordinators only. A person not yet
+enrolled anywhere is the registering roles' (directors and intake of the organization).
+Anyone else gets the same 404 as a missing record, with a `deny` event."""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING
+
+from trellis.audit.models import Action, Purpose
+from trellis.audit.trail import record
+from trellis.lib.ids import lookup_id
+from trellis.participants.models import CareTeamMember, Episode, Participant
+from trellis.privacy.access import deny_object
+from trellis.privacy.policy import grants_for
+from trellis.programs.models import Program
+
+if TYPE_CHECKING:
+    from trellis.accounts.models import User
+
+CONTACT = "contact"
+IDENTITY = "identity"
+
+
+def details_roles(user: User, participant: Participant) -> set[str]:
+    """Which parts of the person's details `user` may correct: CONTACT, IDENTITY, both or
+    neither."""
+    if not user.is_active:
+        return set()
+    if not Participant.objects.visible_to(user).filter(pk=participant.pk).exists():
+        return set()  # the access spine first: nobody corrects a record they may not open
+    grants = grants_for(user)
+    episodes = list(
+        Episode.objects.visible_to(user).filter(participant=participant).select_related("program")
+    )
+    programs: list[Program] = [e.program for e in episodes]
+    if not Episode.objects.filter(participant=participant).exists():
+        in_org = Program.objects.filter(organization_id=participant.organization_id)
+        programs = [p for p in in_org if grants.directs(p) or grants.does_intake(p)]
+    roles: set[str] = set()
+    if any(grants.directs(p) or grants.does_intake(p) for p in programs):
+        roles |= {CONTACT, IDENTITY}
+    elif any(grants.works_front_desk(p) for p in programs):
+        roles.add(CONTACT)
+    else:
+        open_ids = [e.pk for e in episodes if e.is_open]
+        today = participant.organization.today()
+        if (
+            open_ids
+            and CareTeamMember.objects.active_on(today)
+            .filter(episode_id__in=open_ids, user=user)
+            .exists()
+        ):
+            roles.add(CONTACT)
+    return roles
+
+
+def access_details(
+    user: User, public_id: uuid.UUID | str, *, action: Action | str = Action.VIEW
+) -> tuple[Participant, set[str]]:
+    """The participant whose details `user` may correct, with what they may correct."""
+    participant = (
+        Participant.objects.filter(public_id=lookup_id(public_id))
+        .select_related("organization")
+        .first()
+    )
+    roles = details_roles(user, participant) if participant is not None else set()
+    if participant is None or not roles:
+        raise deny_object(
+            user,
+            object_type="participants.participant",
+            object_id=public_id,
+            participant=participant,
+            purpose=Purpose.HOPERAT,
+        )
+    record(
+        user,
+        action,
+        participant=participant,
+        obj=participant,
+        purpose=Purpose.HOPERAT,
+        role="+".join(sorted(roles)),
+    )
+    return participant, roles
