@@ -19,9 +19,11 @@ from trellis.intake.models.inquiries import (
     Payment,
     PreferredSchedule,
 )
+from trellis.intake.models.settings import DEFAULT_REPLY_DAYS, IntakeSettings
 
 __all__ = [
     "CLOSED_STATUSES",
+    "DEFAULT_REPLY_DAYS",
     "OPEN_STATUSES",
     "TRANSITIONS",
     "CloseReason",
@@ -32,6 +34,7 @@ __all__ = [
     "InquiryQuerySet",
     "InquirySource",
     "InquiryStatus",
+    "IntakeSettings",
     "Payment",
     "PreferredSchedule",
 ]
