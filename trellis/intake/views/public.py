@@ -83,7 +83,6 @@ def _notify(program: Program, url: str) -> None:
             NOTICE_BODY.format(program=program.name, url=url),
             None,
             [to],
-            fail_silently=True,
         )
 
 
@@ -118,7 +117,8 @@ def inquire(request: HttpRequest, program_id: str) -> HttpResponse:
                 url = settings.TRELLIS_BASE_URL + reverse(
                     "intake:detail", kwargs={"inquiry_id": inquiry.public_id}
                 )
-                transaction.on_commit(lambda: _notify(program, url))
+                # After the commit, and a mail server that is down never loses the inquiry.
+                transaction.on_commit(lambda: _notify(program, url), robust=True)
                 return thanks
     return render(request, "intake/inquire.html", {"program": program, "form": form})
 
