@@ -8,6 +8,7 @@ add a value to `parameter_values` that points the URL at the protected participa
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -17,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from tests.personas import World, add_discharged_episodes, discharge_all
 from trellis.accounts.actions import do_create_api_token
 from trellis.accounts.models import User
+from trellis.intake.tests.walk import intake_walk_values
 from trellis.measures.tests.factories import url_walk_values
 from trellis.meetings.tests.factory import meeting_walk_values
 from trellis.notes.tests.walk import group_notes_walk_values, plans_notes_walk_values
@@ -73,6 +75,8 @@ def parameter_values(world: World, target: Participant) -> dict[str, str]:
         **group_notes_walk_values(world, target),  # group notes: the note and target's entry
         **on_call_walk_values(world, target),  # an on-call shift of the target's program
         **transitions_walk_values(target),  # the discharge summary, when the target has one
+        # An inquiry id that matches nothing; the walks that look for people add a real one.
+        "inquiry_id": str(uuid.uuid4()),
     }
 
 
@@ -134,7 +138,8 @@ def test_no_url_shows_a_participant_to_a_persona_who_must_not_see_them(
 ) -> None:
     target: Participant = getattr(world, target_name)
     client = Client() if persona == "anonymous" else client_for(world.personas[persona])
-    values = parameter_values(world, target)
+    # With an open inquiry from the target in their program (the intake board and pages).
+    values = parameter_values(world, target) | intake_walk_values(world, target)
     found = [
         (name, text, status)
         for name, text, status in fetch_all(client, values, target)
@@ -199,10 +204,16 @@ def test_the_walk_reaches_the_chart_and_finds_data_where_it_is_allowed(
     world: World, client_for: Callable[[User], Client]
 ) -> None:
     """Guards the guard: the same walk does see the participant for their own clinician."""
-    values = parameter_values(world, world.participant)
+    values = parameter_values(world, world.participant) | intake_walk_values(
+        world, world.participant
+    )
     seen = {
         name for name, _, _ in fetch_all(client_for(world.clinician), values, world.participant)
     }
+    seen_by_intake = {
+        name for name, _, _ in fetch_all(client_for(world.director), values, world.participant)
+    }
+    assert {"intake:board", "intake:detail"} <= seen_by_intake  # the inquiry is reached
     assert "participants:chart" in seen
     assert "participants:list" in seen
     assert "meetings:detail" in seen  # the team meeting that discusses them

@@ -12,6 +12,7 @@ from trellis.intake.models import (
     ContactPreference,
     EventKind,
     Inquiry,
+    InquirySource,
     PreferredSchedule,
 )
 
@@ -53,8 +54,9 @@ class InquiryForm(forms.ModelForm[Inquiry]):
     def __init__(self, *args: Any, programs: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["program"]).choices = programs
-        source = cast(forms.ChoiceField, self.fields["source"])
-        source.choices = [(v, label) for v, label in source.choices if v != "web"]
+        cast(forms.ChoiceField, self.fields["source"]).choices = [
+            (value, label) for value, label in InquirySource.choices if value != InquirySource.WEB
+        ]
 
 
 class PublicInquiryForm(forms.Form):

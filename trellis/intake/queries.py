@@ -95,7 +95,9 @@ def intake_board(
         rows = rows.filter(owner__isnull=True)
     reply_days = reply_days_by_program(shown) if shown else {}
     now = now or timezone.now()
-    columns = {s: BoardColumn(s, InquiryStatus(s).label) for s in BOARD_STATUSES}
+    columns: dict[str, BoardColumn] = {
+        s: BoardColumn(s, InquiryStatus(s).label) for s in BOARD_STATUSES
+    }
     people: list[Participant] = []
     without: list[str] = []
     overdue = 0

@@ -77,7 +77,8 @@ def test_the_board_shows_open_inquiries_by_status_with_waiting_owner_and_next_ac
     body = client_for(world.intake).get(reverse("intake:board")).content.decode()
     assert "Mercy Hospital discharge planning" in body
     assert "3 h" in body
-    assert "Send screening link" in body and "Ingrid" in body
+    assert "Send screening link" in body
+    assert "Ingrid" in body
     assert body.count(reverse("intake:detail", args=[new.public_id])) == 1
     assert reverse("intake:detail", args=[closed.public_id]) not in body
     assert reverse("intake:detail", args=[referral.public_id]) in body
@@ -101,7 +102,9 @@ def test_mine_shows_only_the_users_own_inquiries(
 ) -> None:
     mine, other = make(world, 2)
     do_assign_inquiry(world.intake, mine, owner=world.intake, next_action="", next_action_due=None)
-    do_assign_inquiry(world.intake, other, owner=world.director, next_action="", next_action_due=None)
+    do_assign_inquiry(
+        world.intake, other, owner=world.director, next_action="", next_action_due=None
+    )
     body = client_for(world.intake).get(reverse("intake:board") + "?owner=mine").content.decode()
     assert reverse("intake:detail", args=[mine.public_id]) in body
     assert reverse("intake:detail", args=[other.public_id]) not in body

@@ -112,7 +112,8 @@ def test_merging_closes_the_duplicate_and_keeps_its_history_on_the_survivor(
     do_log_inquiry_event(world.intake, duplicate, EventKind.CALL, "Asked about evenings.")
     client = client_for(world.intake)
     page = client.get(reverse("intake:detail", args=[duplicate.public_id])).content.decode()
-    assert "Possible duplicates" in page and "same phone" in page
+    assert "Possible duplicates" in page
+    assert "same phone" in page
     response = client.post(
         reverse("intake:merge", args=[duplicate.public_id]), {"into": str(survivor.public_id)}
     )
@@ -124,7 +125,8 @@ def test_merging_closes_the_duplicate_and_keeps_its_history_on_the_survivor(
     )  # fmt: skip
     assert (survivor.email, survivor.date_of_birth) == ("sam@example.test", BORN)
     page = client.get(reverse("intake:detail", args=[survivor.public_id])).content.decode()
-    assert "Asked about evenings." in page and "from a merged inquiry" in page
+    assert "Asked about evenings." in page
+    assert "from a merged inquiry" in page
 
 
 def test_a_merge_is_refused_into_itself_a_finished_inquiry_or_by_the_front_desk(

@@ -114,7 +114,8 @@ def assign(request: AuthedRequest, inquiry_id: str) -> HttpResponse:
     if not form.is_valid():
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+            text = " ".join(str(e) for e in errors)
+            messages.error(request, f"{label}: {text}" if label else text)
         return _back(inquiry_id)
     data = form.cleaned_data
     try:
