@@ -45,6 +45,7 @@ from trellis.demo.cast import (
     TIME_ZONE,
 )
 from trellis.demo.plan import EpisodePlan, ParticipantPlan, demo_today, plan_participants
+from trellis.intake.demo import seed_board
 from trellis.measures.demo import seed_measure_history
 from trellis.meetings.demo import seed_meetings
 from trellis.notes.demo import seed_group_notes, seed_notes
@@ -128,6 +129,7 @@ def _load_history(
         ("group notes", lambda rng: seed_group_notes(organization, rng=rng, today=today)),
         ("team meetings", lambda rng: seed_meetings(organization, rng=rng, today=today)),
         ("on-call shifts", lambda rng: seed_on_call(organization, today=today)),
+        ("intake board", lambda rng: seed_board(organization, rng=rng, today=today)),
         # Last: summaries read the whole record (hours, scores, plans, alerts).
         ("discharge summaries", lambda rng: seed_transitions(organization, rng=rng, today=today)),
     ]
