@@ -20,6 +20,7 @@ from trellis.intake.queries import intake_board
 from trellis.lib.views import apply_validation_error
 from trellis.privacy.access import access_directed_program
 from trellis.privacy.decorators import staff_required
+from trellis.privacy.policy import grants_for
 
 OWNER_FILTERS = [("", "Anyone"), ("mine", "Mine"), ("none", "Nobody yet")]
 
@@ -33,6 +34,7 @@ def board(request: AuthedRequest) -> HttpResponse:
     result = intake_board(request.user, program_id=program_id, owner=owner)
     if not result.programs:
         raise Http404("Not found.")  # not a director, intake coordinator or front desk
+    grants = grants_for(request.user)
     filters = {"program": program_id, "owner": owner, "results": result.count}
     # One `list` event per person who already has a record, and one for the list itself
     # naming the inquiries without one (docs/intake-and-discharge.md, "Audit").
@@ -58,7 +60,8 @@ def board(request: AuthedRequest) -> HttpResponse:
             "board": result,
             "filters": {"program": program_id, "owner": owner},
             "owner_filters": OWNER_FILTERS,
-            "may_reply_settings": [p for p in result.programs if may_own_inquiry(request.user, p)],
+            # The reply time is set by the program's directors (the set-up hub).
+            "may_reply_settings": [p for p in result.programs if grants.directs(p)],
         },
     )
 
