@@ -8,7 +8,6 @@ add a value to `parameter_values` that points the URL at the protected participa
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -18,7 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from tests.personas import World, add_discharged_episodes, discharge_all
 from trellis.accounts.actions import do_create_api_token
 from trellis.accounts.models import User
-from trellis.intake.tests.walk import intake_walk_values
+from trellis.intake.tests.walk import intake_board_walk_values, intake_walk_values
 from trellis.measures.tests.factories import url_walk_values
 from trellis.meetings.tests.factory import meeting_walk_values
 from trellis.notes.tests.walk import group_notes_walk_values, plans_notes_walk_values
@@ -75,8 +74,7 @@ def parameter_values(world: World, target: Participant) -> dict[str, str]:
         **group_notes_walk_values(world, target),  # group notes: the note and target's entry
         **on_call_walk_values(world, target),  # an on-call shift of the target's program
         **transitions_walk_values(target),  # the discharge summary, when the target has one
-        # An inquiry id that matches nothing; the walks that look for people add a real one.
-        "inquiry_id": str(uuid.uuid4()),
+        **intake_walk_values(world, target),  # an inquiry about the target (screening pages)
     }
 
 
@@ -100,10 +98,13 @@ def leaks(body: str, target: Participant) -> list[str]:
 
 
 def fetch_all(
-    client: Client, values: dict[str, str], target: Participant
+    client: Client, values: dict[str, str], target: Participant, *, only: str = ""
 ) -> Iterator[tuple[str, str, int]]:
-    """GET every path, plain and with a search for the target's name; yield any leaks."""
+    """GET every path (or those whose name starts with `only`), plain and with a search for
+    the target's name; yield any leaks."""
     for path, name in concrete_paths(values):
+        if not name.startswith(only):
+            continue
         # Search with part of the name: pages may echo the search box back, and an echo of
         # "Quillfeath" is not a leak of "Quillfeather"; a matching result still is.
         for query in ("", f"?q={target.family_name[:-2]}&status=active"):
@@ -138,13 +139,16 @@ def test_no_url_shows_a_participant_to_a_persona_who_must_not_see_them(
 ) -> None:
     target: Participant = getattr(world, target_name)
     client = Client() if persona == "anonymous" else client_for(world.personas[persona])
-    # With an open inquiry from the target in their program (the intake board and pages).
-    values = parameter_values(world, target) | intake_walk_values(world, target)
+    values = parameter_values(world, target)
     found = [
         (name, text, status)
         for name, text, status in fetch_all(client, values, target)
         if not (persona == "compliance" and name.startswith("compliance:"))
     ]
+    # Intake's pages again with an open inquiry from the target in their program (the board).
+    found += fetch_all(
+        client, values | intake_board_walk_values(world, target), target, only="intake:"
+    )
     assert found == [], f"{persona} saw {target_name}'s data at: {found}"
 
 
@@ -204,14 +208,16 @@ def test_the_walk_reaches_the_chart_and_finds_data_where_it_is_allowed(
     world: World, client_for: Callable[[User], Client]
 ) -> None:
     """Guards the guard: the same walk does see the participant for their own clinician."""
-    values = parameter_values(world, world.participant) | intake_walk_values(
-        world, world.participant
-    )
+    values = parameter_values(world, world.participant)
     seen = {
         name for name, _, _ in fetch_all(client_for(world.clinician), values, world.participant)
     }
+    board = values | intake_board_walk_values(world, world.participant)
     seen_by_intake = {
-        name for name, _, _ in fetch_all(client_for(world.director), values, world.participant)
+        name
+        for name, _, _ in fetch_all(
+            client_for(world.director), board, world.participant, only="intake:"
+        )
     }
     assert {"intake:board", "intake:detail"} <= seen_by_intake  # the inquiry is reached
     assert "participants:chart" in seen

@@ -26,6 +26,7 @@ from trellis.programs.api import router as programs_router
 from trellis.programs.models import Membership
 from trellis.programs.schemas import OrganizationRef, ProgramRef, organization_ref, program_ref
 from trellis.scheduling.api import router as scheduling_router
+from trellis.transitions.api import router as transitions_router
 from trellis.worklist.api import router as worklist_router
 
 
@@ -114,6 +115,7 @@ api.add_router("/worklist/", worklist_router)
 api.add_router("/plans/", plans_router)
 api.add_router("/notes/", notes_router)
 api.add_router("/meetings/", meetings_router)
+api.add_router("/", transitions_router)
 
 # Last, so it only sees paths no router claimed: a mistyped URL still gets a JSON 404 (and
 # not the HTML page Django would render), with or without credentials.

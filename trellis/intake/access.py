@@ -21,11 +21,11 @@ from django.db.models import Q
 
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
-from trellis.intake.models import Inquiry
+from trellis.intake.models import Inquiry, InquiryStatus
 from trellis.lib.ids import lookup_id
 from trellis.privacy.access import deny_object
 from trellis.privacy.policy import grants_for
-from trellis.programs.models import Program, Role
+from trellis.programs.models import Membership, Program, Role
 
 if TYPE_CHECKING:
     from trellis.accounts.models import User
@@ -117,3 +117,66 @@ def may_own_inquiry(user: User, program: Program) -> bool:
     """Who an inquiry can be assigned to: the program's intake coordinators and directors."""
     allowed = inquiry_role(user, program)
     return allowed is not None and allowed[1]
+
+
+def may_decide_level_of_care(user: User, program: Program) -> bool:
+    """Who decides an inquiry's level of care: the program's directors and its clinicians
+    (a clinician membership of the program, or of its whole organization). Intake
+    coordinators see the recommendation; they do not decide."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if grants_for(user).directs(program):
+        return True
+    return (
+        Membership.objects.active()
+        .filter(user=user, role=Role.CLINICIAN, organization_id=program.organization_id)
+        .filter(Q(program=program) | Q(program__isnull=True))
+        .exists()
+    )
+
+
+def access_screening(
+    user: User,
+    public_id: uuid.UUID | str,
+    *,
+    purpose: str = Purpose.TREAT,
+    action: str = Action.VIEW,
+) -> InquiryAccess:
+    """An inquiry's screening results and recommendation, with an audit event: its directors,
+    its intake coordinators (until the person is admitted: then it is the chart's), and the
+    program's clinicians while the inquiry is open (they review and decide before admission;
+    afterwards the care team's access governs).
+    The front desk and everyone else get the audited 404."""
+    inquiry = (
+        Inquiry.objects.filter(public_id=lookup_id(public_id))
+        .select_related("program__organization", "participant", "episode", "owner")
+        .first()
+    )
+    role: str | None = None
+    if inquiry is not None:
+        allowed = inquiry_role(user, inquiry.program)
+        # Once admitted, the screening is part of the chart: intake loses it with the chart.
+        handed_over = inquiry.status == InquiryStatus.ADMITTED
+        if allowed is not None and allowed[1]:
+            if not (handed_over and allowed[0] == Role.INTAKE_COORDINATOR):
+                role = allowed[0]
+        elif inquiry.is_open and may_decide_level_of_care(user, inquiry.program):
+            role = Role.CLINICIAN
+    if inquiry is None or role is None:
+        raise deny_object(
+            user,
+            object_type="intake.inquiry",
+            object_id=public_id,
+            participant=inquiry.participant if inquiry is not None else None,
+            purpose=purpose,
+        )
+    record(
+        user,
+        action,
+        participant=inquiry.participant,
+        obj=inquiry,
+        purpose=purpose,
+        role=role,
+        detail={"scope": "screening"},
+    )
+    return InquiryAccess(inquiry=inquiry, role=role, clinical=True)

@@ -1,6 +1,8 @@
+"""Intake URLs, included at the site root. Views live in `views/` by part of the journey."""
+
 from django.urls import path
 
-from trellis.intake.views import board, detail, public
+from trellis.intake.views import board, detail, public, recommendation, screening
 
 app_name = "intake"
 urlpatterns = [
@@ -13,6 +15,16 @@ urlpatterns = [
     path("intake/<uuid:inquiry_id>/status/", detail.change_status, name="status"),
     path("intake/<uuid:inquiry_id>/merge/", detail.merge, name="merge"),
     path("intake/<uuid:inquiry_id>/link/", detail.link, name="link"),
+    path("intake/<uuid:inquiry_id>/screening/", screening.screening, name="screening"),
+    path("intake/<uuid:inquiry_id>/screening/enter/", screening.screen_now, name="screen-now"),
+    path("intake/<uuid:inquiry_id>/screening/decide/", screening.decide, name="decide"),
+    path("intake/s/done/", screening.battery_done, name="battery-done"),
+    path("intake/s/<str:token>/", screening.battery_link, name="battery"),
+    path(
+        "intake/programs/<uuid:program_id>/level-of-care/",
+        recommendation.rules,
+        name="rules",
+    ),
     # The program's public web form: no sign-in.
     path("inquire/<uuid:program_id>/", public.inquire, name="inquire"),
     path("inquire/<uuid:program_id>/thanks/", public.inquire_thanks, name="inquire-thanks"),

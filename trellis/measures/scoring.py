@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
@@ -89,6 +89,24 @@ class CriticalRule:
     above: int
     priority: str
     label: str
+    detail: str = ""  # what staff must do, in the alert; empty: the default follow-up text
+    # A rule on the screen's result (`critical_bands`: the ASQ's positive and acute results)
+    # names the band; `items` are then the answers that made it (shown to the clinician).
+    band: str = ""
+    items: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Acuity:
+    """A follow-up item asked only when the screen is positive (the ASQ's item 5): a
+    positive answer turns the result into its own band (acute positive), whatever the
+    total. The ASQ's rule, kept in its data rather than as a sum band."""
+
+    item: str
+    asked_when_total_above: int
+    above: int
+    code: str
+    label: str
 
 
 @dataclass(frozen=True)
@@ -137,6 +155,17 @@ class Instrument:
     total_display: str
     questionnaire: Mapping[str, Any] = field(repr=False, compare=False, hash=False)
     raw: Mapping[str, Any] = field(repr=False, compare=False, hash=False)
+    acuity: Acuity | None = None
+    critical_bands: tuple[CriticalRule, ...] = ()
+
+    def asks_acuity(self, answers: Mapping[str, str]) -> bool:
+        """Whether these answers call for the acuity item (the ASQ's item 5)."""
+        if self.acuity is None:
+            return False
+        positive = sum(
+            _answer_value(self, link_id, answers) for link_id in self.scored if link_id in answers
+        )
+        return positive > self.acuity.asked_when_total_above
 
     @property
     def key(self) -> str:
@@ -309,6 +338,7 @@ def load_instrument(data: Mapping[str, Any]) -> Instrument:
             _int(c.get("above", 0), "scoring critical above"),
             str(c.get("priority", "urgent")),
             str(c.get("label", "")),
+            str(c.get("detail", "")),
         )
         for c in scoring.get("critical", [])
     )
@@ -319,6 +349,24 @@ def load_instrument(data: Mapping[str, Any]) -> Instrument:
             )
         if rule.priority not in {"urgent", "high", "normal"}:
             raise InstrumentError("scoring critical: priority is urgent, high or normal.")
+    acuity = _acuity(scoring.get("acuity"), link_ids, scored)
+    band_codes = {b.code for b in bands} | ({acuity.code} if acuity else set())
+    critical_bands = tuple(
+        CriticalRule(
+            item=str(c["band"]),
+            above=0,
+            priority=str(c.get("priority", "urgent")),
+            label=str(c.get("label", "")),
+            detail=str(c.get("detail", "")),
+            band=str(c["band"]),
+        )
+        for c in scoring.get("critical_bands", [])
+    )
+    for rule in critical_bands:
+        if rule.band not in band_codes:
+            raise InstrumentError(f"scoring critical_bands: no band “{rule.band}”.")
+        if rule.priority not in {"urgent", "high", "normal"}:
+            raise InstrumentError("scoring critical_bands: priority is urgent, high or normal.")
     change_raw = scoring.get("change", {}) or {}
     change = ChangeRules(
         mcid=_number(change_raw.get("mcid"), "scoring change mcid"),
@@ -356,7 +404,26 @@ def load_instrument(data: Mapping[str, Any]) -> Instrument:
         total_display=str(total.get("display", f"{code} total score")),
         questionnaire=questionnaire,
         raw=data,
+        acuity=acuity,
+        critical_bands=critical_bands,
     )
+
+
+def _acuity(raw: Any, link_ids: Sequence[str], scored: Sequence[str]) -> Acuity | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, Mapping):
+        raise InstrumentError("scoring acuity: expected an object.")
+    acuity = Acuity(
+        item=str(_require(raw, "item", "scoring acuity")),
+        asked_when_total_above=_int(raw.get("asked_when_total_above", 0), "scoring acuity"),
+        above=_int(raw.get("above", 0), "scoring acuity above"),
+        code=str(_require(raw, "code", "scoring acuity")),
+        label=str(_require(raw, "label", "scoring acuity")),
+    )
+    if acuity.item not in link_ids or acuity.item in scored:
+        raise InstrumentError("scoring acuity: item must be an unscored item of the questionnaire.")
+    return acuity
 
 
 def _check_bands(bands: Sequence[Band], low: int, high: int) -> None:
@@ -415,6 +482,9 @@ def check_complete(instrument: Instrument, answers: Mapping[str, str]) -> None:
         for i in instrument.items
         if i.required and i.link_id not in answers
     }
+    acuity = instrument.acuity
+    if acuity is not None and acuity.item not in answers and instrument.asks_acuity(answers):
+        missing[acuity.item] = "This question needs an answer."
     if missing:
         raise AnswerError(missing)
 
@@ -458,6 +528,25 @@ def score(instrument: Instrument, answers: Mapping[str, str]) -> ScoreResult:
         for rule in instrument.critical
         if rule.item in answers and _answer_value(instrument, rule.item, answers) > rule.above
     )
+    band = instrument.band_for(total) if total is not None else None
+    acuity = instrument.acuity
+    if (
+        band is not None
+        and acuity is not None
+        and instrument.asks_acuity(answers)
+        and acuity.item in answers
+        and _answer_value(instrument, acuity.item, answers) > acuity.above
+    ):
+        band = Band(band.low, band.high, acuity.code, acuity.label)
+    if band is not None:
+        made_it = tuple(x for x in instrument.scored if values.get(x, 0) > 0)
+        if acuity is not None and band.code == acuity.code:
+            made_it += (acuity.item,)
+        critical += tuple(
+            replace(rule, items=made_it)
+            for rule in instrument.critical_bands
+            if rule.band == band.code
+        )
     subscales = {
         sub.code: sum(values[x] for x in sub.items)
         for sub in instrument.subscales
@@ -466,7 +555,7 @@ def score(instrument: Instrument, answers: Mapping[str, str]) -> ScoreResult:
     return ScoreResult(
         total=total,
         raw_sum=raw_sum,
-        band=instrument.band_for(total) if total is not None else None,
+        band=band,
         subscales=subscales,
         answered=len(values),
         missing=missing,

@@ -7,7 +7,7 @@ Reading one participant goes through `access_participant` (a VIEW event, or a DE
 from __future__ import annotations
 
 from dataclasses import fields
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,6 +18,7 @@ from trellis.accounts.api import acting_user
 from trellis.audit.models import Purpose
 from trellis.audit.trail import record_list
 from trellis.lib.api import PageQuery, error_responses
+from trellis.participants import fhir
 from trellis.participants.actions import (
     ParticipantDetails,
     check_create_participant,
@@ -26,7 +27,10 @@ from trellis.participants.models import Episode
 from trellis.participants.queries import (
     ParticipantFilters,
     care_team_of,
+    care_teams_at_close,
     current_episode_of,
+    episodes_by_pk,
+    fhir_episodes,
     participant_list,
 )
 from trellis.participants.schemas import (
@@ -261,3 +265,92 @@ def get_episode(request: HttpRequest, public_id: str) -> EpisodeOut:
     visible = opened.episode
     care_team = care_team_of(visible) if clinical else []
     return episode_out(visible, clinical=clinical, care_team=care_team)
+
+
+# --- FHIR R4 EpisodeOfCare (participants/fhir.py) -----------------------------------------
+
+FhirStatusName = Literal["planned", "waitlist", "active", "onhold", "finished", "cancelled"]
+FHIR_BASE = "/api/v1/fhir/"
+TRELLIS_STATUS = {fhir_code: status for status, fhir_code in fhir.STATUS.items()}
+
+
+class EpisodeOfCareQuery(PageQuery):
+    patient: UUID | None = Field(
+        default=None,
+        description="The participant's public id. With it, the clinical elements are shown "
+        "for episodes you see clinically; without it, none are (as every list).",
+    )
+    status: FhirStatusName | None = Field(default=None, description="EpisodeOfCare.status.")
+
+
+def _resources(episodes: list[Episode], clinical_ids: set[int]) -> list[fhir.FhirJson]:
+    teams = care_teams_at_close([e for e in episodes if e.pk in clinical_ids])
+    return [
+        fhir.episode_of_care(
+            e,
+            changes=list(e.status_changes.all()),
+            clinical=e.pk in clinical_ids,
+            care_team=teams.get(e.pk, []),
+        )
+        for e in episodes
+    ]
+
+
+@router.get(
+    "/fhir/EpisodeOfCare/{episode_id}",
+    response={200: fhir.FhirJson, **error_responses(401, 403, 404)},
+    tags=["fhir"],
+    summary="One episode as a FHIR EpisodeOfCare",
+)
+def read_episode_of_care(request: HttpRequest, episode_id: str) -> fhir.FhirJson:
+    """FHIR R4 EpisodeOfCare (validated against R4B). careManager, team and the discharge
+    reason extension only at clinical scope; at demographic scope `meta.security` is REDACTED."""
+    opened = access_episode(acting_user(request), episode_id, purpose=Purpose.TREAT)
+    episode = fhir_episodes(episodes_by_pk([opened.episode.pk])).get()
+    return _resources([episode], {episode.pk} if opened.clinical else set())[0]
+
+
+@router.get(
+    "/fhir/EpisodeOfCare",
+    response={200: fhir.FhirJson, **error_responses(401, 403, 404, 422)},
+    tags=["fhir"],
+    summary="Search episodes as a FHIR Bundle",
+)
+def search_episodes_of_care(
+    request: HttpRequest, filters: Query[EpisodeOfCareQuery]
+) -> fhir.FhirJson:
+    """A `searchset` Bundle of EpisodeOfCare, newest admission first, paginated with `limit`
+    and `offset`. With `patient` the participant is opened as `GET /participants/{id}` opens
+    them (a `view` event, or 404); without it the search is a `list` event."""
+    user = acting_user(request)
+    episodes: QuerySet[Episode] = Episode.objects.visible_to(user)
+    clinical_ids: set[int] = set()
+    if filters.patient is not None:
+        access = access_participant(user, filters.patient, purpose=Purpose.TREAT)
+        episodes = episodes_by_pk([e.pk for e in access.episodes])
+        clinical_ids = {e.pk for e in access.episodes if access.is_clinical_for(e)}
+    if filters.status is not None:
+        episodes = episodes.filter(status=TRELLIS_STATUS[filters.status])
+    episodes = fhir_episodes(episodes).order_by("-admitted_on", "-created_at", "pk")
+    count = episodes.count()
+    page = list(episodes[filters.offset : filters.offset + filters.limit])
+    if filters.patient is None:
+        record_list(
+            user,
+            object_type="participants.episode",
+            participants=[e.participant for e in page],
+            purpose=Purpose.TREAT,
+            detail={
+                "status": filters.status or "",
+                "offset": filters.offset,
+                "limit": filters.limit,
+                "results": count,
+                "via": "fhir",
+            },
+        )
+    return fhir.searchset(
+        _resources(page, clinical_ids),
+        count,
+        self_url=request.build_absolute_uri(),
+        base=request.build_absolute_uri(FHIR_BASE),
+    )

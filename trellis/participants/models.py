@@ -196,7 +196,7 @@ class Episode(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["participant", "program"],
-                condition=~models.Q(status="discharged"),
+                condition=models.Q(status__in=["planned", "waitlist", "active", "on_hold"]),
                 name="episode_one_open_per_program",
             ),
         ]

@@ -12,6 +12,7 @@ from trellis.participants.models import (
     CareTeamMember,
     Episode,
     EpisodeStatus,
+    EpisodeStatusChange,
     Participant,
 )
 from trellis.programs.models import Program
@@ -120,3 +121,38 @@ def today_summary(user: User) -> TodaySummary:
             Program.objects.for_user(user).filter(is_active=True).select_related("organization")
         ),
     )
+
+
+def care_teams_at_close(episodes: list[Episode]) -> dict[int, list[CareTeamMember]]:
+    """Each episode's care team, in one query: an open episode's today, a closed one's on its
+    last day (the team ends on the discharge date). The primary member comes first. This is
+    whom an EpisodeOfCare names as careManager and team."""
+    rows = (
+        CareTeamMember.objects.filter(episode__in=[e.pk for e in episodes])
+        .select_related("user")
+        .order_by("-is_primary", "role", "start_date", "pk")
+    )
+    days = {}
+    for episode in episodes:
+        day = episode.program.organization.today()
+        if not episode.is_open and episode.discharged_on is not None:
+            day = min(day, episode.discharged_on)
+        days[episode.pk] = day
+    teams: dict[int, list[CareTeamMember]] = {e.pk: [] for e in episodes}
+    for member in rows:
+        day = days[member.episode_id]
+        if member.start_date <= day and (member.end_date is None or member.end_date >= day):
+            teams[member.episode_id].append(member)
+    return teams
+
+
+def episodes_by_pk(pks: list[int]) -> QuerySet[Episode]:
+    """Episodes already opened through the access gate, read again for a fuller shape."""
+    return Episode.objects.filter(pk__in=pks)
+
+
+def fhir_episodes(episodes: QuerySet[Episode]) -> QuerySet[Episode]:
+    """What an EpisodeOfCare needs, for any number of episodes in a fixed number of queries."""
+    return episodes.select_related(
+        "participant", "program__organization", "track"
+    ).prefetch_related(Prefetch("status_changes", queryset=EpisodeStatusChange.objects.all()))

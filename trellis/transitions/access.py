@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import uuid
 
+from django.http import Http404
+
 from trellis.accounts.models import User
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
@@ -48,19 +50,73 @@ def access_discharge(
     return access, episode
 
 
+def access_episode_discharge(
+    user: User, public_id: uuid.UUID | str, *, action: Action | str = Action.UPDATE
+) -> Episode:
+    """An episode, by its own id, that `user` may discharge (the API): the same people as
+    `access_discharge` (its care team today or the program's director, seeing it clinically,
+    never their own record), else the same 404 as a missing episode, with one `deny` event.
+
+    Unlike the page, a closed episode is let through to those people, so that the action
+    answers a second discharge with its message rather than a bare 404."""
+    episode = (
+        Episode.objects.filter(public_id=lookup_id(public_id))
+        .select_related("participant", "program__organization", "track")
+        .first()
+    )
+    if episode is None:
+        raise deny_object(
+            user, object_type="participants.episode", object_id=public_id, purpose=Purpose.TREAT
+        )
+    try:
+        access = access_participant(
+            user, episode.participant.public_id, purpose=Purpose.TREAT, audit=False
+        )
+    except Http404:
+        access = None
+    visible = next((e for e in access.episodes if e.pk == episode.pk), None) if access else None
+    if (
+        access is None
+        or visible is None
+        or not access.is_clinical_for(visible)
+        or access.is_own_record
+        or not may_discharge(user, episode)
+    ):
+        raise deny_object(
+            user,
+            object_type="participants.episode",
+            object_id=episode.public_id,
+            participant=episode.participant,
+            purpose=Purpose.TREAT,
+        )
+    episode.participant = access.participant
+    record(
+        user,
+        action,
+        participant=access.participant,
+        obj=episode,
+        purpose=Purpose.TREAT,
+        role=access.role,
+    )
+    return episode
+
+
 def access_summary(
     user: User,
     public_id: uuid.UUID | str,
     *,
     purpose: Purpose | str = Purpose.TREAT,
     action: Action | str = Action.VIEW,
+    signed_only: bool = False,
 ) -> DischargeSummary:
+    """The summary, for its readers (see the module docstring). With `signed_only` (FHIR
+    documents) a draft is refused like a missing summary: drafts are not documents."""
     summary = (
         DischargeSummary.objects.filter(public_id=lookup_id(public_id))
         .select_related("episode__participant", "episode__program__organization", "author")
         .first()
     )
-    if summary is None:
+    if summary is None or (signed_only and not summary.is_signed):
         raise deny_object(
             user, object_type="transitions.dischargesummary", object_id=public_id, purpose=purpose
         )

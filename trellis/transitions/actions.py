@@ -19,7 +19,7 @@ from trellis.measures.models import Administration, Schedule, ScheduleKind
 from trellis.measures.registry import DEFAULT_CODES
 from trellis.participants.actions import do_discharge
 from trellis.participants.actions.enrollment import lock_episode
-from trellis.participants.models import DischargeReason, Episode
+from trellis.participants.models import DischargeReason, Episode, EpisodeStatus
 from trellis.plans.signing import check_signature, credentials_of
 from trellis.privacy.policy import grants_for
 from trellis.scheduling.actions import do_end_rosters_at_discharge
@@ -91,7 +91,11 @@ def check_discharge_episode(
     summary with its aftercare plan, all or nothing."""
     errors: dict[str, str] = {}
     today = episode.program.organization.today()
-    if not episode.is_open:
+    if episode.status == EpisodeStatus.CANCELLED:
+        errors["status"] = (
+            "This episode was closed before admission: there is nothing to discharge."
+        )
+    elif not episode.is_open:
         errors["status"] = "This episode is already discharged."
     if reason not in DischargeReason.values:
         errors["reason"] = "Choose a discharge reason."

@@ -29,7 +29,13 @@ from trellis.plans.queries import latest_signed
 from trellis.scheduling import hours, recurrence
 from trellis.scheduling.models import ATTENDED, Attendance
 from trellis.scheduling.queries import occurrences_between, series_for_episodes
-from trellis.transitions.models import AftercarePlan, DischargeSummary
+from trellis.transitions.fhir import SignedDocument
+from trellis.transitions.models import (
+    AftercareAppointment,
+    AftercarePlan,
+    DischargeSummary,
+    SummaryAddendum,
+)
 from trellis.worklist.models import OPEN_ALERT_STATUSES, Alert, AlertKind, Priority
 
 if TYPE_CHECKING:
@@ -288,3 +294,70 @@ def summaries_of(episodes: list[Episode]) -> list[DischargeSummary]:
         .prefetch_related("aftercare__appointments", "addenda")
         .order_by("-episode__discharged_on")
     )
+
+
+def discharge_owners(episode: Episode, items: list[Alert]) -> list[User]:
+    """Who may take over the episode's open items at discharge: its program's directors only
+    (the care team's access ends with the discharge). Every item is of this episode and
+    program, so one list serves all."""
+    from trellis.privacy.policy import grants_for
+    from trellis.worklist.queries import assignable_owners
+
+    if not items:
+        return []
+    return [u for u in assignable_owners(items[0]) if grants_for(u).directs(episode.program)]
+
+
+def signed_summaries_for_documents(episodes: list[Episode]) -> list[DischargeSummary]:
+    """Signed summaries of these episodes (already opened through the gate), newest
+    discharge first, loaded as `signed_documents` needs them."""
+    return list(
+        DischargeSummary.objects.filter(episode__in=episodes, status="signed")
+        .select_related("episode__participant", "episode__program__organization", "author")
+        .order_by("-episode__discharged_on", "pk")
+    )
+
+
+def signed_documents(summaries: list[DischargeSummary]) -> list[SignedDocument]:
+    """What the FHIR documents of these signed summaries show, in a fixed number of queries
+    (summaries loaded with `episode__participant`, `episode__program__organization`,
+    `author`)."""
+    # Read-only copies built from rows: a plan loaded as a model reads its summary's status
+    # as it loads (SignedOnce.from_db), one query per plan; these are never saved.
+    by_summary = {s.pk: s for s in summaries}
+    plans: dict[int, AftercarePlan] = {}
+    for row in AftercarePlan.objects.filter(summary__in=summaries).values():
+        plan = AftercarePlan(**row)
+        plan.summary = by_summary[plan.summary_id]
+        plans[plan.summary_id] = plan
+    appointments: dict[int, list[AftercareAppointment]] = defaultdict(list)
+    for appointment in AftercareAppointment.objects.filter(
+        plan_id__in=[p.pk for p in plans.values()]
+    ).order_by("starts_at", "pk"):
+        appointments[appointment.plan_id].append(appointment)
+    addenda: dict[int, list[SummaryAddendum]] = defaultdict(list)
+    for addendum in SummaryAddendum.objects.filter(summary__in=summaries).order_by(
+        "created_at", "pk"
+    ):
+        addenda[addendum.summary_id].append(addendum)
+    wanted = [i for p in plans.values() for i in p.follow_up_ids]
+    administrations = {
+        str(a.public_id): a for a in Administration.objects.filter(public_id__in=wanted)
+    }
+    documents = []
+    for summary in summaries:
+        plan = plans[summary.pk]
+        summary.aftercare = plan
+        documents.append(
+            SignedDocument(
+                summary=summary,
+                figures=figures_of(summary),
+                appointments=appointments[plan.pk],
+                follow_ups=sorted(
+                    (administrations[i] for i in plan.follow_up_ids if i in administrations),
+                    key=lambda a: (a.due_on, a.instrument_code),
+                ),
+                addenda=addenda[summary.pk],
+            )
+        )
+    return documents

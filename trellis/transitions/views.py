@@ -18,12 +18,12 @@ from trellis.lib.views import add_error_messages, apply_validation_error, posted
 from trellis.participants.models import DischargeReason
 from trellis.privacy.access import Scope, access_participant
 from trellis.privacy.decorators import staff_required
-from trellis.privacy.policy import grants_for
 from trellis.transitions import actions
 from trellis.transitions.access import access_discharge, access_summary
 from trellis.transitions.forms import AddendumForm, AppointmentForm, DischargeForm, SummaryForm
 from trellis.transitions.models import DischargeSummary
 from trellis.transitions.queries import (
+    discharge_owners,
     figures_of,
     follow_ups,
     last_attended_on,
@@ -31,7 +31,6 @@ from trellis.transitions.queries import (
     plain_measures,
     summaries_of,
 )
-from trellis.worklist.queries import assignable_owners
 
 
 @staff_required()
@@ -43,13 +42,7 @@ def discharge(request: AuthedRequest, public_id: str) -> HttpResponse:
     today = episode.program.organization.today()
     last_attended = last_attended_on(episode)
     items = open_items(episode)
-    # Every item is of this episode and program: one list of possible owners serves all.
-    # Only directors keep the chart after discharge: the care team's access ends with it.
-    possible_owners = [
-        u
-        for u in (assignable_owners(items[0]) if items else [])
-        if grants_for(u).directs(episode.program)
-    ]
+    possible_owners = discharge_owners(episode, items)
     initial_date = today
     if request.GET.get("reason") == DischargeReason.DROPPED_OUT and last_attended:
         initial_date = last_attended
@@ -118,6 +111,7 @@ def _summary_context(summary: DischargeSummary, **extra: Any) -> dict[str, Any]:
         "plan": plan,
         "appointments": list(plan.appointments.all()),
         "follow_ups": list(follow_ups(plan)),
+        "today": summary.episode.program.organization.today(),
         "addenda": list(summary.addenda.all()),
         "missing": actions.missing_for_signing(summary) if not summary.is_signed else {},
     } | extra

@@ -26,6 +26,8 @@ from trellis.intake.models import (
     Payment,
     PreferredSchedule,
 )
+from trellis.participants.actions import do_change_status
+from trellis.participants.models import EpisodeStatus
 from trellis.programs.models import Program
 
 if TYPE_CHECKING:
@@ -189,6 +191,7 @@ def do_change_inquiry_status(
         fresh.close_reason, fresh.close_note = "", ""
         update += ["close_reason", "close_note"]
     fresh.save(update_fields=update)
+    _close_planned_episode(actor, fresh)
     InquiryEvent.objects.create(
         inquiry=fresh, kind=EventKind.STATUS, at=now, by=actor, from_status=previous,
         to_status=status, text=note.strip(),
@@ -204,6 +207,23 @@ def do_change_inquiry_status(
     inquiry.status, inquiry.status_changed_at = fresh.status, fresh.status_changed_at
     inquiry.close_reason, inquiry.close_note = fresh.close_reason, fresh.close_note
     return inquiry
+
+
+def _close_planned_episode(actor: User | None, inquiry: Inquiry) -> None:
+    """An inquiry closed or referred elsewhere after screening closes its planned or
+    waitlisted episode as "closed before admission": the screening stays on the record, the
+    person is no longer counted as coming. Admitted episodes are never touched here."""
+    episode = inquiry.episode
+    if inquiry.status not in (InquiryStatus.CLOSED, InquiryStatus.REFERRED) or episode is None:
+        return
+    if episode.status not in (EpisodeStatus.PLANNED, EpisodeStatus.WAITLIST):
+        return
+    do_change_status(
+        actor,
+        episode,
+        status=EpisodeStatus.CANCELLED,
+        effective_on=inquiry.program.organization.today(),
+    )
 
 
 @transaction.atomic

@@ -45,6 +45,8 @@ def check_open_record(
         return fresh
     if not fresh.is_open:
         raise ValidationError({"status": "This inquiry is finished."})
+    # A reopened inquiry, or one the coordinator linked to a known person, keeps its person.
+    participant = participant or fresh.participant
     if participant is not None:
         if participant.organization_id != fresh.organization_id:
             raise ValidationError({"participant": "That person belongs to another organization."})

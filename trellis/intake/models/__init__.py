@@ -19,14 +19,31 @@ from trellis.intake.models.inquiries import (
     Payment,
     PreferredSchedule,
 )
+from trellis.intake.models.recommendation import (
+    ELSEWHERE,
+    Condition,
+    Level,
+    LevelOfCareDecision,
+    LevelOfCareRule,
+)
+from trellis.intake.models.screening import (
+    DEFAULT_BATTERY,
+    LINK_HOURS,
+    Screening,
+    ScreeningChannel,
+)
 from trellis.intake.models.settings import DEFAULT_REPLY_DAYS, IntakeSettings
 
 __all__ = [
     "CLOSED_STATUSES",
+    "DEFAULT_BATTERY",
     "DEFAULT_REPLY_DAYS",
+    "ELSEWHERE",
+    "LINK_HOURS",
     "OPEN_STATUSES",
     "TRANSITIONS",
     "CloseReason",
+    "Condition",
     "ContactPreference",
     "EventKind",
     "Inquiry",
@@ -35,6 +52,11 @@ __all__ = [
     "InquirySource",
     "InquiryStatus",
     "IntakeSettings",
+    "Level",
+    "LevelOfCareDecision",
+    "LevelOfCareRule",
     "Payment",
     "PreferredSchedule",
+    "Screening",
+    "ScreeningChannel",
 ]

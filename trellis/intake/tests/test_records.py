@@ -63,3 +63,25 @@ def test_a_refused_record_leaves_nothing(world: World) -> None:
     assert "program" in error.value.message_dict
     assert Participant.objects.count() == people
     assert Inquiry.objects.get(pk=inquiry.pk).episode is None
+
+
+def test_closing_after_screening_closes_the_planned_episode_and_reopening_keeps_the_person(
+    world: World,
+) -> None:
+    from trellis.intake.actions import check_change_inquiry_status
+
+    inquiry = check_create_inquiry(world.intake, world.program, details())
+    check_open_record(world.intake, inquiry, mrn="N-2001", date_of_birth=date(1988, 1, 5))
+    first = inquiry.episode
+    assert first is not None
+    check_change_inquiry_status(world.intake, inquiry, "closed", close_reason="chose_elsewhere")
+    first.refresh_from_db()
+    assert first.status == EpisodeStatus.CANCELLED
+    assert first.status_changes.filter(status=EpisodeStatus.CANCELLED).exists()
+    # They call back: the inquiry reopens and screening opens a new episode for the same person.
+    check_change_inquiry_status(world.intake, inquiry, "new")
+    check_open_record(world.intake, inquiry)
+    inquiry.refresh_from_db()
+    assert inquiry.episode != first
+    assert inquiry.participant == first.participant
+    assert first.participant.episodes.count() == 2

@@ -503,7 +503,7 @@ def _score_and_alert(response: Response, instrument: Instrument, episode: Episod
         answered=result.answered,
         missing_items=list(result.missing),
         prorated=result.prorated,
-        critical_items=[rule.item for rule in result.critical],
+        critical_items=[x for rule in result.critical for x in (rule.items or (rule.item,))],
     )
     for rule in result.critical:
         # PHQ-9 item 9 > 0 is always urgent, to the primary and the on-call clinician, and
@@ -515,7 +515,8 @@ def _score_and_alert(response: Response, instrument: Instrument, episode: Episod
             kind=AlertKind.CRITICAL_ITEM,
             priority=rule.priority,
             title=f"{instrument.code}: {rule.label or f'{rule.item} answered above {rule.above}'}",
-            detail="Document the follow-up: risk assessment, safety plan review, or referral "
+            detail=rule.detail
+            or "Document the follow-up: risk assessment, safety plan review, or referral "
             "to a higher level of care.",
             source=f"measures.response:{response.public_id}",
             dedupe_key=f"measures:critical:{response.public_id}:{rule.item}",

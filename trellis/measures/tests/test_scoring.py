@@ -50,10 +50,10 @@ def answers_for_total(instrument: Instrument, total: int) -> dict[str, str]:
 
 
 def test_every_bundled_instrument_loads_with_the_documented_range() -> None:
-    assert set(INSTRUMENTS) == {"PHQ-9", "PHQ-2", "GAD-7", "GAD-2", "AUDIT-C", "PCL-5"}
+    assert set(INSTRUMENTS) == {"PHQ-9", "PHQ-2", "GAD-7", "GAD-2", "AUDIT-C", "PCL-5", "ASQ"}
     ranges = {code: (i.low, i.high) for code, i in INSTRUMENTS.items()}
     assert ranges == {"PHQ-9": (0, 27), "PHQ-2": (0, 6), "GAD-7": (0, 21), "GAD-2": (0, 6),
-                      "AUDIT-C": (0, 12), "PCL-5": (0, 80)}  # fmt: skip
+                      "AUDIT-C": (0, 12), "PCL-5": (0, 80), "ASQ": (0, 4)}  # fmt: skip
 
 
 @pytest.mark.parametrize("code", sorted(EXPECTED_BANDS))

@@ -57,7 +57,7 @@ from trellis.scheduling.access import (
 )
 from trellis.scheduling.queries import find_slot
 from trellis.scheduling.tests.walk import scheduling_walk_values
-from trellis.transitions.access import access_summary
+from trellis.transitions.access import access_episode_discharge, access_summary
 from trellis.transitions.tests.factory import director_signed_summary
 from trellis.worklist.access import access_alert
 
@@ -276,6 +276,20 @@ CASES = [
         "director",
     ),
     Case(
+        "episode to discharge (API)",
+        lambda w, v, u, i: access_episode_discharge(u, i),
+        "episode_id",
+        "front_desk",  # sees the episode, may not discharge it
+        "director",
+    ),
+    Case(
+        "signed discharge summary (FHIR)",
+        lambda w, v, u, i: access_summary(u, i, signed_only=True),
+        "summary_id",
+        "outsider",
+        "director",
+    ),
+    Case(
         "stored response",
         lambda w, v, u, i: access_response(u, i),
         "response_id",
@@ -384,6 +398,9 @@ PAGES = [
     Page("/api/v1/notes/participants/{public_id}/{id}", "note_id", "outsider"),
     Page("/discharge-summaries/{id}/", "summary_id", "clinician"),
     Page("/discharge-summaries/{id}/print/", "summary_id", "outsider"),
+    Page("/api/v1/discharge-summaries/{id}", "summary_id", "outsider"),
+    Page("/api/v1/fhir/DocumentReference/{id}", "summary_id", "front_desk"),
+    Page("/api/v1/fhir/EpisodeOfCare/{id}", "episode_id", "outsider"),
 ]
 
 

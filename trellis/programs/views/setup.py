@@ -85,6 +85,12 @@ SETUP_PAGES: list[SetupPage] = [
         directors_only=True,
     ),
     SetupPage(
+        "Level-of-care rules",
+        "intake:rules",
+        "The ordered rules that propose a level of care from an inquiry's screening.",
+        directors_only=True,
+    ),
+    SetupPage(
         "Import an instrument",
         "measures:instrument-import",
         "Add a measure from a FHIR Questionnaire file: preview, then confirm.",

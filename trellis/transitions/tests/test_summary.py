@@ -179,6 +179,16 @@ def test_follow_ups_are_scheduled_at_30_and_90_days_in_the_organizations_zone(
     assert not [a for a in created if a.episode_id == summary.episode_id]
 
 
+def test_the_summary_lists_follow_ups_still_ahead_as_scheduled_not_due(
+    world: World, client_for: ClientFor
+) -> None:
+    summary = signed_summary(world)
+    page = client_for(world.director).get(_summary_url(summary)).content.decode()
+    day30 = summary.episode.discharged_on + timedelta(days=30)  # type: ignore[operator]
+    assert f"PHQ-9 due {day30:%Y-%m-%d} (scheduled)" in page
+    assert "(due)" not in page
+
+
 def test_a_discharged_participant_can_complete_a_follow_up(
     world: World, client_for: ClientFor
 ) -> None:

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('intake', '0001_inquiries'),
+        ('intake', '0002_screening_and_level_of_care'),
         ('programs', '0003_program_crisis_phone'),
     ]
 
