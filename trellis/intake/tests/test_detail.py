@@ -41,6 +41,7 @@ def test_intake_sees_the_reason_and_the_historys_words(
     assert "keep missing work" in body
     assert "Left a voicemail about evening groups." in body
     assert "Log a call, note or message" in body
+    assert reverse("intake:screening", args=[inquiry.public_id]) in body
 
 
 def test_the_front_desk_sees_contact_details_and_who_called_but_not_the_words(
@@ -62,6 +63,7 @@ def test_the_front_desk_sees_contact_details_and_who_called_but_not_the_words(
     assert "drinks most nights" not in body
     assert "keep missing work" not in body
     assert reverse("intake:assign", args=[inquiry.public_id]) not in body
+    assert reverse("intake:screening", args=[inquiry.public_id]) not in body
     # Notes are for intake, and so are the owner and status moves.
     front.post(reverse("intake:log", args=[inquiry.public_id]), {"kind": "note", "text": "Note."})
     assert not inquiry.events.filter(kind=EventKind.NOTE).exists()
