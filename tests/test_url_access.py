@@ -98,12 +98,16 @@ def leaks(body: str, target: Participant) -> list[str]:
 
 
 def fetch_all(
-    client: Client, values: dict[str, str], target: Participant, *, only: str = ""
+    client: Client,
+    values: dict[str, str],
+    target: Participant,
+    *,
+    only: frozenset[str] = frozenset(),
 ) -> Iterator[tuple[str, str, int]]:
-    """GET every path (or those whose name starts with `only`), plain and with a search for
-    the target's name; yield any leaks."""
+    """GET every path (or only the URLs named in `only`), plain and with a search for the
+    target's name; yield any leaks."""
     for path, name in concrete_paths(values):
-        if not name.startswith(only):
+        if only and name not in only:
             continue
         # Search with part of the name: pages may echo the search box back, and an echo of
         # "Quillfeath" is not a leak of "Quillfeather"; a matching result still is.
@@ -115,6 +119,13 @@ def fetch_all(
                 for text in leaks(body, target):
                     yield name, text, response.status_code
 
+
+# The intake board's pages: walked a second time with an open inquiry (intake_walk_values'
+# is admitted, so it is not on the board).
+INTAKE_BOARD = frozenset(
+    {"intake:board", "intake:detail", "intake:log", "intake:assign", "intake:status",
+     "intake:merge", "intake:link", "intake:new", "intake:settings"}
+)  # fmt: skip
 
 # (persona, participant they must never see). The compliance officer reads identities in the
 # audit report (their job), so compliance pages are exempt for them; nowhere else.
@@ -145,9 +156,9 @@ def test_no_url_shows_a_participant_to_a_persona_who_must_not_see_them(
         for name, text, status in fetch_all(client, values, target)
         if not (persona == "compliance" and name.startswith("compliance:"))
     ]
-    # Intake's pages again with an open inquiry from the target in their program (the board).
+    # The intake board's pages again, with an open inquiry from the target in their program.
     found += fetch_all(
-        client, values | intake_board_walk_values(world, target), target, only="intake:"
+        client, values | intake_board_walk_values(world, target), target, only=INTAKE_BOARD
     )
     assert found == [], f"{persona} saw {target_name}'s data at: {found}"
 
@@ -216,7 +227,7 @@ def test_the_walk_reaches_the_chart_and_finds_data_where_it_is_allowed(
     seen_by_intake = {
         name
         for name, _, _ in fetch_all(
-            client_for(world.director), board, world.participant, only="intake:"
+            client_for(world.director), board, world.participant, only=INTAKE_BOARD
         )
     }
     assert {"intake:board", "intake:detail"} <= seen_by_intake  # the inquiry is reached
