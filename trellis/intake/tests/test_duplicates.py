@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
+from tests.listed import listed
 from tests.personas import World
 from trellis.accounts.models import User
 from trellis.intake.actions import (
@@ -152,6 +153,10 @@ def test_linking_an_existing_participant_is_the_coordinators_choice(
         date_of_birth=person.date_of_birth,
     )  # fmt: skip
     assert asking.participant is None  # nothing automatic
+    page = client_for(world.director).get(reverse("intake:detail", args=[asking.public_id]))
+    assert "Same person: link to this record" in page.content.decode()
+    # The possible match names a participant: recorded like any list of people.
+    assert person in listed(world.director, "intake.duplicate")
     client_for(world.director).post(
         reverse("intake:link", args=[asking.public_id]), {"participant": str(person.public_id)}
     )
