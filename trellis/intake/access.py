@@ -92,6 +92,16 @@ def access_inquiry(
         .first()
     )
     allowed = inquiry_role(user, inquiry.program) if inquiry is not None else None
+    if (
+        inquiry is not None
+        and allowed is not None
+        and allowed[0] == Role.INTAKE_COORDINATOR
+        and inquiry.status == InquiryStatus.ADMITTED
+    ):
+        # Once admitted, the inquiry is part of the chart: an intake coordinator loses it with
+        # the chart, as its screening (`access_screening`). Directors and the front desk keep
+        # what they see of the participant anyway.
+        allowed = None
     if inquiry is None or allowed is None or (clinical and not allowed[1]):
         raise deny_object(
             user,

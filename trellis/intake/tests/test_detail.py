@@ -181,3 +181,16 @@ def test_staff_record_a_referral_with_the_referrers_details(
         reverse("intake:new"), form | {"referrer_organization": "Mercy", "given_name": "Lee"}
     )
     assert Inquiry.objects.get(given_name="Lee").owner == world.intake
+
+
+def test_intake_loses_an_admitted_inquiry_with_the_chart(
+    world: World, client_for: Callable[[User], Client]
+) -> None:
+    inquiry = inquiry_of(world)
+    Inquiry.objects.filter(pk=inquiry.pk).update(
+        status=InquiryStatus.ADMITTED, participant=world.participant
+    )
+    url = reverse("intake:detail", args=[inquiry.public_id])
+    assert client_for(world.intake).get(url).status_code == 404
+    assert client_for(world.director).get(url).status_code == 200
+    assert client_for(world.front_desk).get(url).status_code == 200
