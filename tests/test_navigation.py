@@ -24,14 +24,16 @@ def nav(client: Client, path: str = "/") -> list[tuple[str, str, bool]]:
 
 STAFF = [("Today", "/"), ("Participants", "/participants/"), ("Schedule", "/schedule/")]
 CLINICAL = [("My work", "/worklist/"), ("Meetings", "/meetings/")]
+INTAKE = ("Intake", "/intake/")  # directors, intake coordinators and the front desk
 
 
 @pytest.mark.parametrize(
     ("persona", "expected"),
     [
-        ("director", [*STAFF, ("Programs", "/programs/"), *CLINICAL]),
+        ("director", [*STAFF, ("Programs", "/programs/"), INTAKE, *CLINICAL]),
         ("clinician", [*STAFF, ("Programs", "/programs/"), *CLINICAL]),
-        ("front_desk", [*STAFF, ("Programs", "/programs/")]),
+        ("front_desk", [*STAFF, ("Programs", "/programs/"), INTAKE]),
+        ("intake", [*STAFF, ("Programs", "/programs/"), INTAKE]),
         ("compliance", [*STAFF, ("Programs", "/programs/"), ("Audit", "/audit/")]),
         (
             "participant",

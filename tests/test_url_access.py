@@ -17,7 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from tests.personas import World, add_discharged_episodes, discharge_all
 from trellis.accounts.actions import do_create_api_token
 from trellis.accounts.models import User
-from trellis.intake.tests.walk import intake_walk_values
+from trellis.intake.tests.walk import intake_board_walk_values, intake_walk_values
 from trellis.measures.tests.factories import url_walk_values
 from trellis.meetings.tests.factory import meeting_walk_values
 from trellis.notes.tests.walk import group_notes_walk_values, plans_notes_walk_values
@@ -101,10 +101,17 @@ def leaks(body: str, target: Participant) -> list[str]:
 
 
 def fetch_all(
-    client: Client, values: dict[str, str], target: Participant
+    client: Client,
+    values: dict[str, str],
+    target: Participant,
+    *,
+    only: frozenset[str] = frozenset(),
 ) -> Iterator[tuple[str, str, int]]:
-    """GET every path, plain and with a search for the target's name; yield any leaks."""
+    """GET every path (or only the URLs named in `only`), plain and with a search for the
+    target's name; yield any leaks."""
     for path, name in concrete_paths(values):
+        if only and name not in only:
+            continue
         # Search with part of the name: pages may echo the search box back, and an echo of
         # "Quillfeath" is not a leak of "Quillfeather"; a matching result still is.
         for query in ("", f"?q={target.family_name[:-2]}&status=active"):
@@ -115,6 +122,13 @@ def fetch_all(
                 for text in leaks(body, target):
                     yield name, text, response.status_code
 
+
+# The intake board's pages: walked a second time with an open inquiry (intake_walk_values'
+# is admitted, so it is not on the board).
+INTAKE_BOARD = frozenset(
+    {"intake:board", "intake:detail", "intake:log", "intake:assign", "intake:status",
+     "intake:merge", "intake:link", "intake:new", "intake:settings"}
+)  # fmt: skip
 
 # (persona, participant they must never see). The compliance officer reads identities in the
 # audit report (their job), so compliance pages are exempt for them; nowhere else.
@@ -145,6 +159,10 @@ def test_no_url_shows_a_participant_to_a_persona_who_must_not_see_them(
         for name, text, status in fetch_all(client, values, target)
         if not (persona == "compliance" and name.startswith("compliance:"))
     ]
+    # The intake board's pages again, with an open inquiry from the target in their program.
+    found += fetch_all(
+        client, values | intake_board_walk_values(world, target), target, only=INTAKE_BOARD
+    )
     assert found == [], f"{persona} saw {target_name}'s data at: {found}"
 
 
@@ -211,6 +229,14 @@ def test_the_walk_reaches_the_chart_and_finds_data_where_it_is_allowed(
     seen = {
         name for name, _, _ in fetch_all(client_for(world.clinician), values, world.participant)
     }
+    board = values | intake_board_walk_values(world, world.participant)
+    seen_by_intake = {
+        name
+        for name, _, _ in fetch_all(
+            client_for(world.director), board, world.participant, only=INTAKE_BOARD
+        )
+    }
+    assert {"intake:board", "intake:detail"} <= seen_by_intake  # the inquiry is reached
     assert "participants:chart" in seen
     assert "participants:list" in seen
     assert "meetings:detail" in seen  # the team meeting that discusses them

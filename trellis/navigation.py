@@ -30,6 +30,13 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             ("Schedule", reverse("scheduling:week")),
             ("Programs", reverse("programs:list")),
         ]
+        # Directors, intake coordinators and the front desk answer inquiries.
+        if (
+            grants.is_director_anywhere
+            or grants.does_intake_anywhere
+            or grants.works_front_desk_anywhere
+        ):
+            items.append(("Intake", reverse("intake:board")))
         if Role.COMPLIANCE_OFFICER in grants.roles:
             items.append(("Audit", reverse("compliance:audit-report")))
         if grants.is_clinician or grants.clinical_programs or grants.clinical_orgs:

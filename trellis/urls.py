@@ -20,7 +20,7 @@ urlpatterns = [
     path("", include("trellis.notes.urls")),  # the chart's Notes tab, /notes/…
     path("meetings/", include("trellis.meetings.urls")),
     path("", include("trellis.transitions.urls")),  # discharge, summaries, aftercare
-    path("", include("trellis.intake.urls")),  # /intake/…: inquiries, screening, funnel
+    path("", include("trellis.intake.urls")),  # /intake/… and the public /inquire/… form
     path("api/v1/", api.urls),
     # The admin signs in and out through Trellis's own pages (throttled, locked, audited).
     path("admin/login/", account_views.admin_sign_in),

@@ -98,9 +98,10 @@ def access_inquiry(
         and allowed[0] == Role.INTAKE_COORDINATOR
         and inquiry.status == InquiryStatus.ADMITTED
     ):
-        # Admitted: the reason and the history are the chart's now, and intake loses the
-        # chart when care is handed to the team. The contact details stay (the board's past).
-        allowed = (allowed[0], False)
+        # Once admitted, the inquiry is part of the chart: an intake coordinator loses it with
+        # the chart, as its screening (`access_screening`). Directors and the front desk keep
+        # what they see of the participant anyway.
+        allowed = None
     if inquiry is None or allowed is None or (clinical and not allowed[1]):
         raise deny_object(
             user,

@@ -83,7 +83,7 @@ class FunnelQuery(Schema):
 
 def _out(opened: InquiryAccess) -> InquiryOut:
     inquiry = opened.inquiry
-    history = inquiry_history(inquiry) if opened.clinical else None
+    history = inquiry_history(inquiry)[::-1] if opened.clinical else None
     return inquiry_out(inquiry, clinical=opened.clinical, history=history)
 
 
@@ -156,7 +156,7 @@ def create_inquiry(request: HttpRequest, payload: InquiryIn) -> Status[InquiryOu
     role = inquiry_role(user, program)
     clinical = role is not None and role[1]
     # The creation is audited; reading back what was just entered is not a new view.
-    history = inquiry_history(inquiry) if clinical else None
+    history = inquiry_history(inquiry)[::-1] if clinical else None
     return Status(201, inquiry_out(inquiry, clinical=clinical, history=history))
 
 

@@ -3,11 +3,20 @@ queries' job."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
-from trellis.intake.models import Condition, Level
+from trellis.intake.models import (
+    CloseReason,
+    Condition,
+    ContactPreference,
+    EventKind,
+    Inquiry,
+    InquirySource,
+    Level,
+    PreferredSchedule,
+)
 from trellis.intake.rules import Rule
 from trellis.programs.models import Program
 
@@ -98,3 +107,147 @@ class FunnelForm(forms.Form):
         field.choices = [(key, p.name) for key, p in self.programs.items()]
         if len(programs) == 1:
             self.fields["program"].widget = forms.HiddenInput()
+
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class InquiryForm(forms.ModelForm[Inquiry]):
+    """A phone call, a walk-in or a referral, typed by staff."""
+
+    program = forms.ChoiceField(label="Program")
+
+    class Meta:
+        model = Inquiry
+        fields = [
+            "source", "given_name", "family_name", "preferred_name", "date_of_birth", "phone",
+            "email", "contact_preference", "consent_to_contact", "language", "reason",
+            "preferred_schedule", "schedule_notes", "payment", "payer_name",
+            "referrer_organization", "referrer_name", "referrer_contact",
+        ]  # fmt: skip
+        labels = {
+            "source": "How did they reach us?",
+            "given_name": "First name (or the name they go by)",
+            "family_name": "Last name",
+            "preferred_name": "Name they prefer",
+            "date_of_birth": "Date of birth (if they gave it)",
+            "consent_to_contact": "They agreed to be called, texted or emailed back",
+            "contact_preference": "Best way to reach them",
+            "reason": "What they are asking for help with, in their words",
+            "preferred_schedule": "When they could attend",
+            "schedule_notes": "Schedule notes",
+            "payment": "How care would be paid for",
+            "payer_name": "Insurance or payer name",
+            "referrer_organization": "Referring organization",
+            "referrer_name": "Referrer's name",
+            "referrer_contact": "Referrer's phone or email",
+        }
+        widgets = {"date_of_birth": DATE, "reason": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args: Any, programs: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["program"]).choices = programs
+        cast(forms.ChoiceField, self.fields["source"]).choices = [
+            (value, label) for value, label in InquirySource.choices if value != InquirySource.WEB
+        ]
+
+
+class PublicInquiryForm(forms.Form):
+    """The program's web form: short, plain words, no sign-in. `website` is a honeypot: a
+    field people never see (hidden from screens and screen readers) that spam robots fill."""
+
+    given_name = forms.CharField(label="Your first name", max_length=100)
+    family_name = forms.CharField(label="Your last name", max_length=100, required=False)
+    phone = forms.CharField(
+        label="Phone number",
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    email = forms.EmailField(
+        label="Email", required=False, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    contact_preference = forms.ChoiceField(
+        label="How should we reach you?",
+        choices=ContactPreference.choices,
+        initial=ContactPreference.PHONE,
+    )
+    preferred_schedule = forms.ChoiceField(
+        label="When could you come to groups?",
+        choices=PreferredSchedule.choices,
+        initial=PreferredSchedule.ANY,
+    )
+    reason = forms.CharField(
+        label="What would you like help with? (optional)",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    consent_to_contact = forms.BooleanField(
+        label="I agree that the program may call, text or email me about this request.",
+        error_messages={"required": "We can only reply if you agree to be contacted."},
+    )
+    website = forms.CharField(
+        label="Leave this empty",
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["given_name"].widget.attrs["autocomplete"] = "given-name"
+        self.fields["family_name"].widget.attrs["autocomplete"] = "family-name"
+
+
+class LogForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="What happened",
+        choices=[
+            (EventKind.CALL, "Call"),
+            (EventKind.NOTE, "Note"),
+            (EventKind.MESSAGE, "Message sent"),
+        ],
+    )
+    text = forms.CharField(
+        label="What was said or done", max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class AssignForm(forms.Form):
+    owner = forms.ChoiceField(label="Owner", required=False)
+    next_action = forms.CharField(label="Next action", max_length=200, required=False)
+    next_action_due = forms.DateField(label="Due", required=False, widget=DATE)
+
+    def __init__(self, *args: Any, owners: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["owner"]).choices = [("", "Nobody yet"), *owners]
+
+
+class CloseForm(forms.Form):
+    close_reason = forms.ChoiceField(
+        label="Why is it closed?",
+        choices=[("", "Choose a reason"), *[c for c in CloseReason.choices if c[0] != "duplicate"]],
+    )
+    note = forms.CharField(label="Note (optional)", max_length=300, required=False)
+
+
+class ReferForm(forms.Form):
+    destination = forms.CharField(
+        label="Referred to (provider or service)",
+        max_length=300,
+        help_text="Free text for now: picking a listing from the provider directory comes "
+        "with the finder.",
+    )
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label="Note (optional)", max_length=300, required=False)
+
+
+class SettingsForm(forms.Form):
+    reply_within_days = forms.IntegerField(
+        label="Reply within (business days)", min_value=1, max_value=10
+    )
+    notify_email = forms.EmailField(
+        label="Email when a web inquiry arrives (a shared mailbox, optional)", required=False
+    )

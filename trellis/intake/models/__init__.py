@@ -32,10 +32,12 @@ from trellis.intake.models.screening import (
     Screening,
     ScreeningChannel,
 )
+from trellis.intake.models.settings import DEFAULT_REPLY_DAYS, IntakeSettings
 
 __all__ = [
     "CLOSED_STATUSES",
     "DEFAULT_BATTERY",
+    "DEFAULT_REPLY_DAYS",
     "ELSEWHERE",
     "LINK_HOURS",
     "OPEN_STATUSES",
@@ -49,6 +51,7 @@ __all__ = [
     "InquiryQuerySet",
     "InquirySource",
     "InquiryStatus",
+    "IntakeSettings",
     "Level",
     "LevelOfCareDecision",
     "LevelOfCareRule",

@@ -1,7 +1,23 @@
 """Reads for intake's pages and API, in a fixed number of queries, one module per part:
-`screening` (results, recommendation inputs), `funnel` (the director's figures) and the
-board's. Callers import from `trellis.intake.queries`."""
+`screening` (results, recommendation inputs), `board` (the board, an inquiry's history and
+duplicates) and `funnel` (the director's figures, the API's lists). Callers import from
+`trellis.intake.queries`."""
 
+from trellis.intake.queries.board import (
+    BOARD_STATUSES,
+    Board,
+    BoardCard,
+    BoardColumn,
+    Match,
+    inquiry_history,
+    inquiry_owner_choices,
+    intake_board,
+    merged_inquiries,
+    overdue_inquiry_count,
+    phone_digits,
+    possible_duplicates,
+    reply_days_by_program,
+)
 from trellis.intake.queries.funnel import (
     DECIDED,
     FUNNEL_DEFAULT_DAYS,
@@ -21,7 +37,6 @@ from trellis.intake.queries.funnel import (
     funnel,
     funnel_period_errors,
     funnel_programs,
-    inquiry_history,
     inquiry_list,
     nearest_rank,
     percent,
@@ -39,14 +54,19 @@ from trellis.intake.queries.screening import (
 )
 
 __all__ = [
+    "BOARD_STATUSES",
     "DECIDED",
     "FUNNEL_DEFAULT_DAYS",
     "FUNNEL_MAX_DAYS",
     "MEDIAN_MIN_N",
     "P90_MIN_N",
     "SCREENED",
+    "Board",
+    "BoardCard",
+    "BoardColumn",
     "DaysToFirstSession",
     "Funnel",
+    "Match",
     "ReasonCount",
     "ScreeningResult",
     "ScreeningView",
@@ -62,10 +82,17 @@ __all__ = [
     "funnel_programs",
     "inquiry_history",
     "inquiry_list",
+    "inquiry_owner_choices",
+    "intake_board",
+    "merged_inquiries",
     "nearest_rank",
     "open_tracks",
+    "overdue_inquiry_count",
     "percent",
+    "phone_digits",
+    "possible_duplicates",
     "program_rules",
+    "reply_days_by_program",
     "screening_facts",
     "screening_for_link",
     "screening_view",

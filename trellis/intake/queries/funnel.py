@@ -62,11 +62,6 @@ def clinical_inquiry_program_ids(user: User) -> set[int]:
     )
 
 
-def inquiry_history(inquiry: Inquiry) -> list[InquiryEvent]:
-    """The inquiry's calls, notes and changes, oldest first (clinical: callers check)."""
-    return list(inquiry.events.select_related("by").order_by("at", "pk"))
-
-
 # --- the funnel (program directors) -----------------------------------------------------------
 
 # Default period: the last 90 days, today included. At most a year and a day at once.

@@ -1,8 +1,9 @@
-"""Reads of intake for pages and actions, in a fixed number of queries; no writes."""
+"""Reads for screening and the level of care: the battery, results, the rules' facts."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from trellis.intake.models import (
     Inquiry,
@@ -24,6 +25,9 @@ from trellis.measures.models import Administration, Score
 from trellis.measures.queries import AnsweredItem, hash_token
 from trellis.measures.registry import get_instrument
 from trellis.programs.models import Program, Track
+
+if TYPE_CHECKING:
+    pass
 
 
 def program_rules(program: Program) -> tuple[list[Rule], bool]:

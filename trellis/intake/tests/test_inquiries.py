@@ -164,12 +164,3 @@ def test_who_opens_an_inquiry_and_how_much(world: World) -> None:
     assert denials.count() == 5
     views = Event.objects.filter(action=Action.VIEW, object_type="intake.inquiry")
     assert views.count() == 3
-
-
-def test_once_admitted_intake_keeps_the_contact_details_but_not_the_reason(world: World) -> None:
-    inquiry = inquiry_at(world, InquiryStatus.ADMITTED)
-    assert not access_inquiry(world.intake, inquiry.public_id).clinical
-    with pytest.raises(Http404):
-        access_inquiry(world.intake, inquiry.public_id, clinical=True)
-    # The program's director still reads the whole inquiry.
-    assert access_inquiry(world.director, inquiry.public_id, clinical=True).clinical

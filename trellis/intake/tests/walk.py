@@ -28,3 +28,24 @@ def intake_walk_values(world: World, target: Participant) -> dict[str, str]:
         participant=target, episode=episode, status=InquiryStatus.ADMITTED
     )
     return {"inquiry_id": str(inquiry.public_id)}
+
+
+def intake_board_walk_values(world: World, target: Participant) -> dict[str, str]:
+    """An open inquiry in the target's program, from the target (their name and email) and
+    linked to their record, as when a known person asks again: on the intake board and its
+    pages for the program's directors, intake and front desk, and nowhere else."""
+    episode = target.episodes.get()
+    inquiry = do_create_inquiry(
+        world.director,
+        episode.program,
+        InquiryDetails(
+            source=InquirySource.PHONE,
+            given_name=target.given_name,
+            family_name=target.family_name,
+            email=target.email,
+            phone="555-0199",
+            reason="Walk reason",
+        ),
+    )
+    Inquiry.objects.filter(pk=inquiry.pk).update(participant=target)
+    return {"inquiry_id": str(inquiry.public_id)}

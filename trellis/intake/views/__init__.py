@@ -1,0 +1,1 @@
+"""Intake's pages, one module per part of the journey; `urls.py` names each view's module."""

@@ -72,6 +72,13 @@ SETUP_PAGES: list[SetupPage] = [
         directors_only=True,
     ),
     SetupPage(
+        "Intake",
+        "intake:settings",
+        "How soon a new inquiry should hear back, who is emailed when the web form is used, "
+        "and the web form's address.",
+        directors_only=True,
+    ),
+    SetupPage(
         "Plan templates",
         "plans:templates",
         "Starting points for treatment plans: problems, goals, objectives, interventions.",
