@@ -4,6 +4,14 @@ Each module's models are re-exported here, so Django and callers find them as
 `trellis.intake.models.<Name>`. A new module adds one import block and its names to
 `__all__`."""
 
+from trellis.intake.models.admission import (
+    DEFAULT_BASELINE_DAYS,
+    DEFAULT_PLAN_DUE_DAYS,
+    AdmissionSettings,
+    ConsentDocument,
+    ConsentMethod,
+    ConsentSignature,
+)
 from trellis.intake.models.inquiries import (
     CLOSED_STATUSES,
     OPEN_STATUSES,
@@ -19,12 +27,27 @@ from trellis.intake.models.inquiries import (
     Payment,
     PreferredSchedule,
 )
+from trellis.intake.models.waitlist import (
+    WAITING_STATUSES,
+    LeaveReason,
+    WaitlistEntry,
+    WaitlistEvent,
+    WaitlistEventKind,
+    WaitlistStatus,
+)
 
 __all__ = [
     "CLOSED_STATUSES",
+    "DEFAULT_BASELINE_DAYS",
+    "DEFAULT_PLAN_DUE_DAYS",
     "OPEN_STATUSES",
     "TRANSITIONS",
+    "WAITING_STATUSES",
+    "AdmissionSettings",
     "CloseReason",
+    "ConsentDocument",
+    "ConsentMethod",
+    "ConsentSignature",
     "ContactPreference",
     "EventKind",
     "Inquiry",
@@ -32,6 +55,11 @@ __all__ = [
     "InquiryQuerySet",
     "InquirySource",
     "InquiryStatus",
+    "LeaveReason",
     "Payment",
     "PreferredSchedule",
+    "WaitlistEntry",
+    "WaitlistEvent",
+    "WaitlistEventKind",
+    "WaitlistStatus",
 ]
