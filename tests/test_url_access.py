@@ -17,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from tests.personas import World, add_discharged_episodes, discharge_all
 from trellis.accounts.actions import do_create_api_token
 from trellis.accounts.models import User
+from trellis.intake.tests.walk import intake_walk_values
 from trellis.measures.tests.factories import url_walk_values
 from trellis.meetings.tests.factory import meeting_walk_values
 from trellis.notes.tests.walk import group_notes_walk_values, plans_notes_walk_values
@@ -73,6 +74,7 @@ def parameter_values(world: World, target: Participant) -> dict[str, str]:
         **group_notes_walk_values(world, target),  # group notes: the note and target's entry
         **on_call_walk_values(world, target),  # an on-call shift of the target's program
         **transitions_walk_values(target),  # the discharge summary, when the target has one
+        **intake_walk_values(world, target),  # an inquiry about them, their waitlist entry
     }
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from trellis.intake.forecast import expected_starts
 from trellis.intake.models import (
@@ -16,9 +17,12 @@ from trellis.intake.models import (
     WaitlistEntry,
 )
 from trellis.participants.models import Episode, EpisodeStatus
-from trellis.programs.models import Program, Track
-from trellis.scheduling.models import SessionSeries
-from trellis.scheduling.queries import series_queryset
+from trellis.programs.models import ClinicianKind, Membership, Program, Role, Track
+from trellis.scheduling.models import RosterMembership, SessionSeries
+from trellis.scheduling.queries import Slot, occurrences_between, series_queryset
+
+if TYPE_CHECKING:
+    from trellis.accounts.models import User
 
 # --- admission ------------------------------------------------------------------------------
 
@@ -141,3 +145,34 @@ def waiting_everywhere() -> QuerySet[WaitlistEntry]:
         .select_related("inquiry", "track__program__organization")
         .order_by("pk")
     )
+
+
+def care_team_candidates(program: Program) -> list[tuple[User, str]]:
+    """Clinicians and directors of the program (or the whole organization), by name, with
+    their discipline (a director without one joins as a counselor by default)."""
+    from trellis.accounts.models import User
+
+    members = (
+        Membership.objects.active()
+        .filter(organization_id=program.organization_id)
+        .filter(role__in=[Role.CLINICIAN, Role.PROGRAM_DIRECTOR])
+        .filter(Q(program=program) | Q(program__isnull=True))
+        .values_list("user_id", "clinician_kind")
+    )
+    kinds: dict[int, str] = {}
+    for user_id, kind in members:
+        kinds[user_id] = kinds.get(user_id) or kind
+    users = User.objects.filter(pk__in=kinds, is_active=True).order_by("last_name", "first_name")
+    return [(u, kinds[u.pk] or ClinicianKind.COUNSELOR) for u in users]
+
+
+def first_session(episode: Episode) -> Slot | None:
+    """The first session on the episode's rosters on or after its admission (the summary
+    after admission)."""
+    if episode.admitted_on is None:
+        return None
+    start = episode.admitted_on
+    series_ids = RosterMembership.objects.filter(episode=episode).values("series_id")
+    series = list(series_queryset().filter(pk__in=series_ids))
+    slots = occurrences_between(series, start, start + timedelta(weeks=8))
+    return next((s for s in slots if not s.cancelled), None)

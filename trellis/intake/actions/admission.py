@@ -123,15 +123,14 @@ def check_admit(actor: User, inquiry: Inquiry, details: AdmissionDetails) -> Adm
     elif details.admitted_on > today + ADMISSION_HORIZON:
         errors["admitted_on"] = "Admission is more than 30 days away: add them to the waitlist."
     if inquiry.participant is not None:
-        already = (
-            Episode.objects.filter(
-                participant=inquiry.participant,
-                program=program,
-                status__in=[EpisodeStatus.ACTIVE, EpisodeStatus.ON_HOLD],
-            )
-            .exclude(pk=inquiry.episode_id)
-            .exists()
+        others = Episode.objects.filter(
+            participant=inquiry.participant,
+            program=program,
+            status__in=[EpisodeStatus.ACTIVE, EpisodeStatus.ON_HOLD],
         )
+        if inquiry.episode_id is not None:
+            others = others.exclude(pk=inquiry.episode_id)
+        already = others.exists()
         if already or (inquiry.episode is not None and inquiry.episode.status == "active"):
             errors["program"] = f"This person is already admitted to {program.name}."
     if (
@@ -179,8 +178,8 @@ def do_admit(actor: User, inquiry: Inquiry, details: AdmissionDetails) -> Admiss
         do_record_consent(actor, episode, entry, today)
     reused, scheduled = _baseline(actor, episode, details.admitted_on)
     task = _plan_task(actor, episode, details)
-    for entry in fresh.waitlist_entries.filter(status__in=["waiting", "offered"]):
-        do_end_waitlist_entry(actor, entry, WaitlistStatus.ADMITTED)
+    for waiting in fresh.waitlist_entries.filter(status__in=["waiting", "offered"]):
+        do_end_waitlist_entry(actor, waiting, WaitlistStatus.ADMITTED)
     if over:
         InquiryEvent.objects.create(
             inquiry=fresh, kind=EventKind.DECISION, by=actor,
