@@ -183,3 +183,15 @@ class SignConsentForm(forms.Form):
     typed_name = forms.CharField(label="Your full name", max_length=150, required=False)
     agreed = forms.BooleanField(label="I have read and agree", required=False)
     signed_on = forms.DateField(label="Date on the paper form", required=False, widget=DATE)
+
+
+class AdmissionSettingsForm(forms.Form):
+    plan_due_days = forms.IntegerField(
+        label="Initial treatment plan due within (days of admission)", min_value=1, max_value=60
+    )
+    baseline_days = forms.IntegerField(
+        label="Screening counts as the admission baseline within (days)",
+        min_value=0,
+        max_value=60,
+        help_text="Questionnaires completed at screening this recently are not asked again.",
+    )

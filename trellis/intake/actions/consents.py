@@ -1,4 +1,5 @@
-"""Consent documents (a director's set-up) and consent signatures (at admission and after).
+"""Consent documents and admission settings (a director's set-up), and consent signatures
+(at admission and after).
 
 Documents are versioned: `check_revise_consent_document` adds version n+1 and retires n;
 signatures keep pointing at the version the person agreed to. Audit details carry ids and
@@ -15,7 +16,12 @@ from django.db import transaction
 
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
-from trellis.intake.models import ConsentDocument, ConsentMethod, ConsentSignature
+from trellis.intake.models import (
+    AdmissionSettings,
+    ConsentDocument,
+    ConsentMethod,
+    ConsentSignature,
+)
 from trellis.participants.models import Episode
 from trellis.programs.models import Program
 
@@ -308,3 +314,38 @@ def check_sign_consent(actor: User, episode: Episode, entry: ConsentEntry) -> Co
         raise ValidationError(errors)
     with transaction.atomic():
         return do_record_consent(actor, episode, entry, today)
+
+
+def check_save_admission_settings(
+    actor: User, program: Program, *, plan_due_days: int, baseline_days: int
+) -> AdmissionSettings:
+    """When the initial plan is due, and how recent a screening must be to be the baseline."""
+    errors: dict[str, str] = {}
+    if not 1 <= plan_due_days <= 60:
+        errors["plan_due_days"] = "Between 1 and 60 days."
+    if not 0 <= baseline_days <= 60:
+        errors["baseline_days"] = "Between 0 and 60 days."
+    if errors:
+        raise ValidationError(errors)
+    return do_save_admission_settings(
+        actor, program, plan_due_days=plan_due_days, baseline_days=baseline_days
+    )
+
+
+@transaction.atomic
+def do_save_admission_settings(
+    actor: User, program: Program, *, plan_due_days: int, baseline_days: int
+) -> AdmissionSettings:
+    settings, _ = AdmissionSettings.objects.update_or_create(
+        program=program,
+        defaults={"plan_due_days": plan_due_days, "baseline_days": baseline_days},
+    )
+    record(
+        actor,
+        Action.UPDATE,
+        obj=program,
+        object_type="intake.admissionsettings",
+        purpose=Purpose.HOPERAT,
+        detail={"plan_due_days": plan_due_days, "baseline_days": baseline_days},
+    )
+    return settings

@@ -127,7 +127,7 @@ def test_the_weekly_message_goes_once_a_week_without_clinical_words(world: World
     assert do_send_waitlist_checkins(later + timedelta(days=7)) == 1
     assert len(mail.outbox) == 2
     message = mail.outbox[0]
-    text = (message.subject + message.body).lower()
+    text = f"{message.subject} {message.body}".lower()
     assert world.organization.name.lower() in text
     for word in ("mental", "health iop", "substance", "screen", "phq", "therapy", "evening"):
         assert word not in text

@@ -19,12 +19,18 @@ from trellis.intake.actions import (
     ConsentEntry,
     check_add_consent_document,
     check_revise_consent_document,
+    check_save_admission_settings,
     check_sign_consent,
     do_seed_consent_documents,
 )
-from trellis.intake.forms import ConsentDocumentForm, NewConsentDocumentForm, SignConsentForm
+from trellis.intake.forms import (
+    AdmissionSettingsForm,
+    ConsentDocumentForm,
+    NewConsentDocumentForm,
+    SignConsentForm,
+)
 from trellis.intake.models import ConsentDocument
-from trellis.intake.queries import consent_documents, episode_consents
+from trellis.intake.queries import admission_settings, consent_documents, episode_consents
 from trellis.lib.ids import lookup_id
 from trellis.lib.views import apply_validation_error
 from trellis.privacy.access import access_directed_program, deny_object
@@ -90,14 +96,28 @@ def consents(request: AuthedRequest, inquiry_id: uuid.UUID) -> HttpResponse:
 
 @staff_required()
 def setup(request: AuthedRequest, program_id: uuid.UUID) -> HttpResponse:
-    """The program's consent documents, every version, and a form to add one."""
+    """The program's consent documents, every version, a form to add one, and the program's
+    admission settings (initial plan due, baseline window)."""
     posting = request.method == "POST"
     program = access_directed_program(
         request.user, program_id, action=Action.UPDATE if posting else Action.VIEW
     )
     do_seed_consent_documents(None, program)
-    form = NewConsentDocumentForm(request.POST if posting else None)
-    if posting and form.is_valid():
+    current = admission_settings(program)
+    settings_form = AdmissionSettingsForm(
+        request.POST if posting and "plan_due_days" in request.POST else None,
+        initial={"plan_due_days": current.plan_due_days, "baseline_days": current.baseline_days},
+    )
+    if settings_form.is_bound and settings_form.is_valid():
+        try:
+            check_save_admission_settings(request.user, program, **settings_form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(settings_form, error)
+        else:
+            messages.success(request, "Admission settings saved.")
+            return redirect("intake:consent-setup", program_id=program.public_id)
+    form = NewConsentDocumentForm(request.POST if posting and not settings_form.is_bound else None)
+    if form.is_bound and form.is_valid():
         data = form.cleaned_data
         try:
             check_add_consent_document(
@@ -118,8 +138,9 @@ def setup(request: AuthedRequest, program_id: uuid.UUID) -> HttpResponse:
             "current": [d for d in documents if d.is_active],
             "retired": [d for d in documents if not d.is_active],
             "form": form,
+            "settings_form": settings_form,
         },
-        status=422 if form.is_bound and form.errors else 200,
+        status=422 if (form.errors or settings_form.errors) else 200,
     )
 
 
