@@ -25,7 +25,7 @@ def test_intake_coordinator_admits_with_consents_signed_on_a_tablet(
     page = sign_in("ingrid.intake")
     page.goto(f"{live_server}/intake/{inquiry.public_id}/admit/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Admit Sam Rivera")
-    page.get_by_label("Track").select_option(label="Evening — Hybrid")
+    page.get_by_label("Track", exact=True).select_option(label="Evening — Hybrid")
     page.get_by_label("Primary clinician").select_option(label="Casey Clinician")
     page.get_by_label("Dana Director").check()
 
@@ -44,7 +44,7 @@ def test_intake_coordinator_admits_with_consents_signed_on_a_tablet(
     expect(page.get_by_role("heading", level=1)).to_have_text("Sam Rivera is admitted")
     expect(page.locator("#first-session")).to_contain_text("6:00")
     expect(page.locator("#first-session")).to_contain_text("Evening process group")
-    expect(page.get_by_text("To follow")).to_be_visible()
+    expect(page.get_by_text("To follow", exact=True)).to_be_visible()
     page.screenshot(path=str(SHOTS / "admitted.png"), full_page=True)
 
     inquiry.refresh_from_db()

@@ -1,9 +1,10 @@
 """The demo's admissions and waitlists: synthetic, deterministic (a seeded Random).
 
 Waitlists on two tracks of the adult mental-health IOP (three or four people each, a
-step-down from partial hospitalization first), and one inquiry with a level-of-care decision
-waiting to be admitted. Written through the actions, as the intake coordinator; the consent
-documents are seeded for every program."""
+step-down from partial hospitalization first), someone who left a waitlist for another
+provider, and one inquiry with a level-of-care decision waiting to be admitted. Written
+through the actions, as the intake coordinator; the consent documents are seeded for every
+program."""
 
 from __future__ import annotations
 
@@ -14,12 +15,19 @@ from trellis.accounts.models import User
 from trellis.intake.actions import (
     InquiryDetails,
     check_create_inquiry,
+    check_leave_waitlist,
     check_open_record,
     do_add_to_waitlist,
     do_change_inquiry_status,
     do_seed_consent_documents,
 )
-from trellis.intake.models import Inquiry, InquirySource, InquiryStatus, PreferredSchedule
+from trellis.intake.models import (
+    Inquiry,
+    InquirySource,
+    InquiryStatus,
+    LeaveReason,
+    PreferredSchedule,
+)
 from trellis.programs.models import Organization, Program, Role
 
 FIRST_NAMES = ["Rowan", "Ezra", "Mila", "Jonah", "Ines", "Tariq", "Wren", "Noor", "Calla", "Idris"]
@@ -87,5 +95,10 @@ def seed_admission(organization: Organization, *, rng: random.Random, today: dat
             at = datetime.combine(today - timedelta(days=waited), time(10, 0), tzinfo=zone)
             do_add_to_waitlist(actor, inquiry, track, step_down=step_down, at=at)
             made += 1
+    # Someone who waited and then chose another provider: their episode closed before
+    # admission, their history kept.
+    gone = _decided(actor, program, _person(rng, 8, referral=False), "WAIT-0098")
+    entry = do_add_to_waitlist(actor, gone, tracks[-1])
+    check_leave_waitlist(actor, entry, LeaveReason.CHOSE_ELSEWHERE)
     _decided(actor, program, _person(rng, 9, referral=False), "WAIT-0099")
-    return made + 1
+    return made + 2

@@ -16,12 +16,20 @@ if TYPE_CHECKING:
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
+class IntakeForm(forms.Form):
+    """Labels read as written ("Admission date", not "Admission date:")."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
 class TrackChoiceField(forms.ModelChoiceField[Track]):
     def label_from_instance(self, obj: Track) -> str:
         return f"{obj.name} — {obj.hours_summary or obj.get_delivery_display()}"
 
 
-class AdmissionForm(forms.Form):
+class AdmissionForm(IntakeForm):
     track = TrackChoiceField(queryset=Track.objects.none(), to_field_name="public_id")
     admitted_on = forms.DateField(label="Admission date", widget=DATE)
     primary = forms.TypedChoiceField(label="Primary clinician", coerce=int)
@@ -108,7 +116,7 @@ class AdmissionForm(forms.Form):
         ]
 
 
-class WaitlistForm(forms.Form):
+class WaitlistForm(IntakeForm):
     track = forms.ModelChoiceField(queryset=Track.objects.none(), to_field_name="public_id")
     step_down = forms.BooleanField(
         label="Stepping down from a higher level of care (goes before others)", required=False
@@ -129,27 +137,27 @@ class WaitlistForm(forms.Form):
             del self.fields["date_of_birth"]
 
 
-class MoveForm(forms.Form):
+class MoveForm(IntakeForm):
     position = forms.IntegerField(min_value=1, max_value=9999)
     reason = forms.CharField(max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class OfferForm(forms.Form):
+class OfferForm(IntakeForm):
     offered_start = forms.DateField(label="Start date offered", widget=DATE)
 
 
-class DeclineForm(forms.Form):
+class DeclineForm(IntakeForm):
     leave = forms.BooleanField(label="They leave the waitlist", required=False)
     leave_reason = forms.ChoiceField(
         choices=[("", "—"), *LeaveReason.choices], required=False, label="Why they leave"
     )
 
 
-class LeaveForm(forms.Form):
+class LeaveForm(IntakeForm):
     leave_reason = forms.ChoiceField(choices=LeaveReason.choices, label="Why they leave")
 
 
-class ConsentDocumentForm(forms.Form):
+class ConsentDocumentForm(IntakeForm):
     title = forms.CharField(max_length=150)
     summary = forms.CharField(
         label="What the person reads", widget=forms.Textarea(attrs={"rows": 5})
@@ -161,7 +169,7 @@ class ConsentDocumentForm(forms.Form):
     is_active = forms.BooleanField(required=False, initial=True, label="In use")
 
 
-class NewConsentDocumentForm(forms.Form):
+class NewConsentDocumentForm(IntakeForm):
     key = forms.SlugField(
         label="Short name", max_length=40, help_text="Letters, digits and dashes: group-rules."
     )
@@ -174,7 +182,7 @@ class NewConsentDocumentForm(forms.Form):
     )
 
 
-class SignConsentForm(forms.Form):
+class SignConsentForm(IntakeForm):
     method = forms.ChoiceField(
         choices=[(ConsentMethod.TABLET, "On this tablet"), (ConsentMethod.PAPER, "On paper")],
         widget=forms.RadioSelect,
@@ -185,7 +193,7 @@ class SignConsentForm(forms.Form):
     signed_on = forms.DateField(label="Date on the paper form", required=False, widget=DATE)
 
 
-class AdmissionSettingsForm(forms.Form):
+class AdmissionSettingsForm(IntakeForm):
     plan_due_days = forms.IntegerField(
         label="Initial treatment plan due within (days of admission)", min_value=1, max_value=60
     )

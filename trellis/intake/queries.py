@@ -34,7 +34,11 @@ def admission_settings(program: Program) -> AdmissionSettings:
 
 
 def active_consents(program: Program) -> list[ConsentDocument]:
-    return list(ConsentDocument.objects.filter(program=program, is_active=True).order_by("title"))
+    return list(
+        ConsentDocument.objects.filter(program=program, is_active=True).order_by(
+            "may_follow", "title"
+        )
+    )
 
 
 def required_consents(program: Program) -> list[ConsentDocument]:
