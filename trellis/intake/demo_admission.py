@@ -66,8 +66,8 @@ def seed_admission(organization: Organization, *, rng: random.Random, today: dat
     """Consent documents, two waitlists and one inquiry ready to admit; returns how many
     inquiries it made."""
     programs = list(organization.programs.order_by("name"))
-    for program in programs:
-        do_seed_consent_documents(None, program)
+    for each in programs:
+        do_seed_consent_documents(None, each)
     actor = (
         User.objects.filter(
             memberships__organization=organization,
@@ -77,9 +77,10 @@ def seed_admission(organization: Organization, *, rng: random.Random, today: dat
         .order_by("pk")
         .first()
     )
-    program = next((p for p in programs if p.tracks.count() >= 2), None)
-    if actor is None or program is None:
+    found = next((p for p in programs if p.tracks.count() >= 2), None)
+    if actor is None or found is None:
         return 0
+    program = found
     tracks = list(program.tracks.filter(is_active=True).order_by("name"))[:2]
     zone = organization.tz
     made = 0
