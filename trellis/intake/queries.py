@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from trellis.intake.forecast import expected_starts
 from trellis.intake.models import (
@@ -15,6 +15,8 @@ from trellis.intake.models import (
     ConsentDocument,
     ConsentSignature,
     WaitlistEntry,
+    WaitlistEvent,
+    WaitlistEventKind,
 )
 from trellis.participants.models import Episode, EpisodeStatus
 from trellis.programs.models import ClinicianKind, Membership, Program, Role, Track
@@ -106,6 +108,15 @@ def waiting_entries(track: Track) -> QuerySet[WaitlistEntry]:
     return (
         WaitlistEntry.objects.filter(track=track, status__in=WAITING_STATUSES)
         .select_related("inquiry", "episode__participant")
+        .prefetch_related(
+            Prefetch(
+                "events",
+                queryset=WaitlistEvent.objects.filter(kind=WaitlistEventKind.MOVED).select_related(
+                    "by"
+                ),
+                to_attr="moves",
+            )
+        )
         .order_by("rank", "waitlisted_at", "pk")
     )
 

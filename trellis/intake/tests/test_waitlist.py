@@ -191,3 +191,27 @@ def test_the_waitlist_page_takes_the_same_queries_for_2_and_12_people(
     with count_queries() as large:
         assert client.get(url).status_code == 200
     assert small.count == large.count
+
+
+def test_an_accepted_offer_opens_the_admission_page_prefilled(
+    world: World, client_for: Callable[[User], Client]
+) -> None:
+    (ana,) = line_up(world, ("Ana", False))
+    start = org_today() + timedelta(days=3)
+    client = client_for(world.intake)
+    client.post(f"/intake/waitlist/entry/{ana.public_id}/offer/", {"offered_start": start})
+    ana.refresh_from_db()
+    assert (ana.status, ana.offered_start) == (WaitlistStatus.OFFERED, start)
+    response = client.post(f"/intake/waitlist/entry/{ana.public_id}/accept/", follow=True)
+    body = response.content.decode()
+    assert "Admit Ana Rivera" in body
+    assert f'value="{start.isoformat()}"' in body
+    assert f'value="{world.evening.public_id}" selected' in body
+    page = client.get(f"/intake/waitlist/{world.evening.public_id}/").content.decode()
+    assert "Moved" not in page
+    check_move_entry(world.intake, ana, 1, "Same place, noted")
+    history = client.get(f"/intake/waitlist/{world.evening.public_id}/").content.decode()
+    assert "Same place, noted" in history
+    assert "Same place, noted" not in client_for(world.front_desk).get(
+        f"/intake/waitlist/{world.evening.public_id}/"
+    ).content.decode()
