@@ -52,3 +52,27 @@ def test_intake_coordinator_admits_with_consents_signed_on_a_tablet(
     assert inquiry.episode is not None
     assert inquiry.episode.status == EpisodeStatus.ACTIVE
     assert ConsentSignature.objects.filter(episode=inquiry.episode).count() == 2
+
+
+def test_intake_coordinator_reorders_the_waitlist_and_offers_the_first_seat(
+    e2e_world: World, sign_in: Callable[[str], Page], live_server: object
+) -> None:
+    from trellis.intake.actions import check_add_to_waitlist
+
+    for name in ("Ana", "Ben"):
+        check_add_to_waitlist(e2e_world.intake, decided_inquiry(e2e_world, name), e2e_world.evening)
+    page = sign_in("ingrid.intake")
+    page.goto(f"{live_server}/intake/waitlist/{e2e_world.evening.public_id}/")
+    rows = page.locator("#waitlist tbody tr")
+    expect(rows.nth(0)).to_contain_text("Ana Rivera")
+    rows.nth(1).get_by_text("Move or remove").click()
+    rows.nth(1).get_by_label("New position").fill("1")
+    rows.nth(1).get_by_label("Reason (kept in the history)").fill("Only evenings work now")
+    rows.nth(1).get_by_role("button", name="Move", exact=True).click()
+    expect(page.get_by_text("Ben Rivera is now at position 1.")).to_be_visible()
+    expect(rows.nth(0)).to_contain_text("Ben Rivera")
+    rows.nth(0).get_by_role("button", name="Offer seat").click()
+    expect(page.get_by_text("Offer recorded")).to_be_visible()
+    page.screenshot(path=str(SHOTS / "waitlist.png"), full_page=True)
+    rows.nth(0).get_by_role("button", name="Accepted: admit").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Admit Ben Rivera")

@@ -212,6 +212,9 @@ def test_an_accepted_offer_opens_the_admission_page_prefilled(
     check_move_entry(world.intake, ana, 1, "Same place, noted")
     history = client.get(f"/intake/waitlist/{world.evening.public_id}/").content.decode()
     assert "Same place, noted" in history
-    assert "Same place, noted" not in client_for(world.front_desk).get(
-        f"/intake/waitlist/{world.evening.public_id}/"
-    ).content.decode()
+    assert (
+        "Same place, noted"
+        not in client_for(world.front_desk)
+        .get(f"/intake/waitlist/{world.evening.public_id}/")
+        .content.decode()
+    )
