@@ -218,3 +218,20 @@ def test_an_accepted_offer_opens_the_admission_page_prefilled(
         .get(f"/intake/waitlist/{world.evening.public_id}/")
         .content.decode()
     )
+
+
+def test_the_waitlist_index_takes_the_same_queries_for_2_and_12_people(
+    world: World, client_for: Callable[[User], Client], count_queries: type
+) -> None:
+    client = client_for(world.intake)
+    line_up(world, ("Ana", False), ("Ben", True))
+    client.get("/intake/waitlist/")
+    with count_queries() as small:
+        page = client.get("/intake/waitlist/")
+    assert "Evening</a>: 2 waiting" in page.content.decode()
+    line_up(world, *[(f"P{i}", False) for i in range(10)])
+    with count_queries() as large:
+        page = client.get("/intake/waitlist/")
+    assert "Evening</a>: 12 waiting" in page.content.decode()
+    assert small.count == large.count
+    assert client_for(world.clinician).get("/intake/waitlist/").status_code == 200  # empty list
