@@ -86,12 +86,15 @@ class AdmissionForm(IntakeForm):
             ]
             if document.may_follow:
                 methods.append((ConsentMethod.TO_FOLLOW, "To follow (sign later)"))
+            if not document.required:
+                methods.append(("", "Not now (optional)"))
             key = document.key
             self.fields[f"consent_{key}"] = forms.ChoiceField(
                 label=f"How “{document.title}” is signed",
                 choices=methods,
                 widget=forms.RadioSelect,
-                initial=ConsentMethod.TABLET,
+                required=document.required,
+                initial=ConsentMethod.TABLET if document.required else "",
             )
             self.fields[f"consent_{key}_name"] = forms.CharField(
                 label="Your full name", max_length=150, required=False

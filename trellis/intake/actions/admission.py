@@ -141,9 +141,12 @@ def check_admit(actor: User, inquiry: Inquiry, details: AdmissionDetails) -> Adm
         errors["date_of_birth"] = "A date of birth is needed for the record."
     given = {entry.document.pk: entry for entry in details.consents}
     for document in required_consents(program):
-        entry = given.get(document.pk)
-        if entry is None:
+        if document.pk not in given:
             errors[f"consent_{document.key}"] = f"{document.title}: record how it is signed."
+    for entry in details.consents:
+        document = entry.document
+        if document.program_id != program.pk or not document.is_active:
+            errors[f"consent_{document.key}"] = f"{document.title} is not a current form here."
         else:
             errors.update(consent_errors(entry, today, field=f"consent_{document.key}"))
     if errors:

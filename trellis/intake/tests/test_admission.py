@@ -13,6 +13,7 @@ from trellis.audit.models import Action, Event
 from trellis.intake.actions import admission as admission_module
 from trellis.intake.actions import check_admit, check_open_record
 from trellis.intake.models import (
+    ConsentDocument,
     ConsentMethod,
     ConsentSignature,
     EventKind,
@@ -184,3 +185,29 @@ def test_consents_must_be_signed_and_treatment_consent_cannot_follow(world: Worl
             check_admit(world.intake, inquiry, details)
         assert message in error.value.message_dict["consent_treatment"][0]
     assert not ConsentSignature.objects.exists()
+
+
+def test_an_optional_form_is_checked_when_given_and_may_be_left_for_now(world: World) -> None:
+    from trellis.intake.actions import ConsentEntry, check_add_consent_document
+
+    inquiry = decided_inquiry(world)
+    details = admission(world, org_today())
+    rules = check_add_consent_document(
+        world.director, world.program, key="group-rules", title="Group agreement",
+        summary="I keep what others share private.", may_follow=False,
+    )  # fmt: skip
+    ConsentDocument.objects.filter(pk=rules.pk).update(required=False)
+    rules.refresh_from_db()
+    half_signed = ConsentEntry(rules, ConsentMethod.TABLET, typed_name="")
+    with pytest.raises(ValidationError) as error:
+        check_admit(world.intake, inquiry, admission(
+            world, org_today(), consents=[*details.consents, half_signed]
+        ))  # fmt: skip
+    assert "consent_group-rules" in error.value.message_dict
+    done = check_admit(world.intake, inquiry, details)  # left for now
+    keys = set(
+        ConsentSignature.objects.filter(episode=done.episode).values_list(
+            "document__key", flat=True
+        )
+    )
+    assert keys == {"treatment", "telehealth"}

@@ -69,6 +69,7 @@ def _details(form: AdmissionForm, staff: dict[int, tuple[Any, str]]) -> Admissio
             signed_on=data[f"consent_{d.key}_date"],
         )
         for d in form.documents
+        if data[f"consent_{d.key}"]  # an optional form left for now
     ]
     return AdmissionDetails(
         track=data["track"],
