@@ -80,7 +80,7 @@ class AdmissionForm(IntakeForm):
             del self.fields["mrn"]
             del self.fields["date_of_birth"]
         for document in documents:
-            methods = [
+            methods: list[tuple[str, str]] = [
                 (ConsentMethod.TABLET, "Signed on this tablet"),
                 (ConsentMethod.PAPER, "Signed on paper"),
             ]
