@@ -77,7 +77,15 @@ def parameter_values(
         **on_call_walk_values(world, target),  # an on-call shift of the target's program
         **transitions_walk_values(target),  # the discharge summary, when the target has one
         # An inquiry about the target (the intake API).
-        **(intake_walk_values(world, target) if with_inquiry else {"inquiry_id": str(target.pk)}),
+        **(
+            intake_walk_values(world, target)
+            if with_inquiry
+            else {
+                "inquiry_id": str(target.pk),
+                "waitlist_entry_id": str(target.pk),
+                "document_id": str(target.pk),
+            }
+        ),
     }
 
 

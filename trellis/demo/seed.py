@@ -46,6 +46,7 @@ from trellis.demo.cast import (
 )
 from trellis.demo.plan import EpisodePlan, ParticipantPlan, demo_today, plan_participants
 from trellis.intake.demo import seed_intake
+from trellis.intake.demo_admission import seed_admission
 from trellis.measures.demo import seed_measure_history
 from trellis.meetings.demo import seed_meetings
 from trellis.notes.demo import seed_group_notes, seed_notes
@@ -171,6 +172,8 @@ def load_demo(
         defaults={"prefix": "DEMO-", "digits": 6, "next_number": len(plans) + 1},
     )
     _plan_discharges(organization, seed=seed, today=today)
+    # Waitlists read the planned discharges above for their expected starts.
+    seed_admission(organization, rng=random.Random(f"{seed}:admission"), today=today)
     if weeks:
         _load_history(organization, seed=seed, weeks=weeks, today=today, progress=progress)
     record(

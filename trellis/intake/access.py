@@ -21,11 +21,11 @@ from django.db.models import Q
 
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
-from trellis.intake.models import Inquiry, InquiryStatus
+from trellis.intake.models import Inquiry, InquiryStatus, WaitlistEntry
 from trellis.lib.ids import lookup_id
 from trellis.privacy.access import deny_object
 from trellis.privacy.policy import grants_for
-from trellis.programs.models import Membership, Program, Role
+from trellis.programs.models import Membership, Program, Role, Track
 
 if TYPE_CHECKING:
     from trellis.accounts.models import User
@@ -81,11 +81,16 @@ def access_inquiry(
     public_id: uuid.UUID | str,
     *,
     clinical: bool = False,
+    paperwork: bool = False,
     purpose: str = Purpose.HOPERAT,
     action: str = Action.VIEW,
 ) -> InquiryAccess:
     """The inquiry and how much of it `user` sees, with an audit event; else the audited
-    404. With `clinical=True` the front desk is refused too (screening, the reason)."""
+    404. With `clinical=True` the front desk is refused too (screening, the reason).
+
+    `paperwork=True` is for the admission's own pages (its confirmation, consents still to
+    sign): there an intake coordinator keeps an admitted inquiry while its episode is open.
+    Everywhere else an admitted inquiry is the chart's, and intake loses it with the chart."""
     inquiry = (
         Inquiry.objects.filter(public_id=lookup_id(public_id))
         .select_related("program__organization", "participant", "episode", "owner")
@@ -97,6 +102,7 @@ def access_inquiry(
         and allowed is not None
         and allowed[0] == Role.INTAKE_COORDINATOR
         and inquiry.status == InquiryStatus.ADMITTED
+        and not (paperwork and inquiry.episode is not None and inquiry.episode.is_open)
     ):
         # Once admitted, the inquiry is part of the chart: an intake coordinator loses it with
         # the chart, as its screening (`access_screening`). Directors and the front desk keep
@@ -190,3 +196,64 @@ def access_screening(
         detail={"scope": "screening"},
     )
     return InquiryAccess(inquiry=inquiry, role=role, clinical=True)
+
+
+@dataclass(frozen=True)
+class TrackAccess:
+    track: Track
+    role: str
+    # Directors and intake manage the list (move, offer) and see why someone is first.
+    manages: bool
+
+
+def access_waitlist(
+    user: User,
+    public_id: uuid.UUID | str,
+    *,
+    manage: bool = False,
+    purpose: str = Purpose.HOPERAT,
+    action: str = Action.VIEW,
+) -> TrackAccess:
+    """A track's waitlist: directors and intake manage it; front desk reads who waits and
+    since when (no priority reasons, no history); everyone else the audited 404."""
+    track = (
+        Track.objects.filter(public_id=lookup_id(public_id))
+        .select_related("program__organization")
+        .first()
+    )
+    allowed = inquiry_role(user, track.program) if track is not None else None
+    if track is None or allowed is None or (manage and not allowed[1]):
+        raise deny_object(user, object_type="programs.track", object_id=public_id, purpose=purpose)
+    record(user, action, obj=track, purpose=purpose, role=allowed[0], detail={"page": "waitlist"})
+    return TrackAccess(track=track, role=allowed[0], manages=allowed[1])
+
+
+def access_waitlist_entry(
+    user: User,
+    public_id: uuid.UUID | str,
+    *,
+    purpose: str = Purpose.HOPERAT,
+    action: str = Action.UPDATE,
+) -> WaitlistEntry:
+    """One waitlist entry, to move it, offer a seat or record an answer: directors and
+    intake coordinators of its program; else the audited 404 (a position that does not
+    exist answers the same)."""
+    entry = (
+        WaitlistEntry.objects.filter(public_id=lookup_id(public_id))
+        .select_related("track__program__organization", "inquiry", "episode__participant")
+        .first()
+    )
+    allowed = inquiry_role(user, entry.track.program) if entry is not None else None
+    if entry is None or allowed is None or not allowed[1]:
+        raise deny_object(
+            user,
+            object_type="intake.waitlistentry",
+            object_id=public_id,
+            participant=entry.episode.participant if entry is not None else None,
+            purpose=purpose,
+        )
+    record(
+        user, action, participant=entry.episode.participant, obj=entry, purpose=purpose,
+        role=allowed[0],
+    )  # fmt: skip
+    return entry

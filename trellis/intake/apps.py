@@ -7,6 +7,7 @@ class IntakeConfig(AppConfig):
     verbose_name = "Intake"
 
     def ready(self) -> None:
+        # Everything intake plugs into other apps (periodic jobs): plugins.py.
         from trellis.intake import plugins
 
         plugins.register()

@@ -2,7 +2,17 @@
 
 from django.urls import path
 
-from trellis.intake.views import board, detail, funnel, public, recommendation, screening
+from trellis.intake.views import (
+    admission,
+    board,
+    consents,
+    detail,
+    funnel,
+    public,
+    recommendation,
+    screening,
+    waitlist,
+)
 
 app_name = "intake"
 urlpatterns = [
@@ -26,6 +36,40 @@ urlpatterns = [
         name="rules",
     ),
     path("intake/funnel/", funnel.funnel_page, name="funnel"),
+    path("intake/<uuid:inquiry_id>/admit/", admission.admit, name="admit"),
+    path("intake/<uuid:inquiry_id>/consents/", consents.consents, name="consents"),
+    path("intake/<uuid:inquiry_id>/waitlist/", waitlist.add, name="waitlist-add"),
+    path("intake/waitlist/", waitlist.index, name="waitlists"),
+    path("intake/waitlist/<uuid:track_id>/", waitlist.track, name="waitlist"),
+    path(
+        "intake/waitlist/entry/<uuid:waitlist_entry_id>/move/", waitlist.move, name="waitlist-move"
+    ),
+    path(
+        "intake/waitlist/entry/<uuid:waitlist_entry_id>/offer/",
+        waitlist.offer,
+        name="waitlist-offer",
+    ),
+    path(
+        "intake/waitlist/entry/<uuid:waitlist_entry_id>/accept/",
+        waitlist.accept,
+        name="waitlist-accept",
+    ),
+    path(
+        "intake/waitlist/entry/<uuid:waitlist_entry_id>/decline/",
+        waitlist.decline,
+        name="waitlist-decline",
+    ),
+    path(
+        "intake/waitlist/entry/<uuid:waitlist_entry_id>/leave/",
+        waitlist.leave,
+        name="waitlist-leave",
+    ),
+    path("intake/setup/<uuid:program_id>/consents/", consents.setup, name="consent-setup"),
+    path(
+        "intake/setup/<uuid:program_id>/consents/<uuid:document_id>/",
+        consents.document,
+        name="consent-document",
+    ),
     # The program's public web form: no sign-in.
     path("inquire/<uuid:program_id>/", public.inquire, name="inquire"),
     path("inquire/<uuid:program_id>/thanks/", public.inquire_thanks, name="inquire-thanks"),

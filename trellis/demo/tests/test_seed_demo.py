@@ -33,6 +33,7 @@ from trellis.programs.models import (
 )
 
 TODAY = date(2026, 3, 2)
+INTAKE_DEMO_PEOPLE = 9  # inquiries with a record, whatever the participant count
 pytestmark = pytest.mark.django_db
 
 
@@ -75,7 +76,9 @@ def test_default_demo_meets_the_minimums() -> None:
     assert "Loaded" in out
     assert "100%" in err  # the progress bar finished
     assert Organization.objects.get().time_zone == "America/Chicago"
-    assert Participant.objects.count() == 72
+    # 72 planned participants, and the nine people of the intake demo: waitlisted, left a
+    # waitlist, or about to be admitted (trellis/intake/demo_admission.py).
+    assert Participant.objects.count() == 72 + INTAKE_DEMO_PEOPLE
     staff = User.objects.filter(memberships__isnull=False).distinct()
     assert staff.count() >= 12
     programs = {p.name: p for p in Program.objects.all()}
@@ -195,7 +198,7 @@ def test_seeding_a_database_with_data_is_refused() -> None:
 
 def test_two_hundred_participants() -> None:
     seed("--participants", "200")
-    assert Participant.objects.count() == 200
+    assert Participant.objects.count() == 200 + INTAKE_DEMO_PEOPLE
     assert Participant.objects.filter(mrn="DEMO-000200").exists()
 
 

@@ -1,8 +1,25 @@
 """Reads for intake's pages and API, in a fixed number of queries, one module per part:
 `screening` (results, recommendation inputs), `board` (the board, an inquiry's history and
-duplicates) and `funnel` (the director's figures, the API's lists). Callers import from
-`trellis.intake.queries`."""
+duplicates), `admission` (consents, seats, waitlists, first sessions) and `funnel` (the
+director's figures, the API's lists). Callers import from `trellis.intake.queries`."""
 
+from trellis.intake.queries.admission import (
+    ConsentLine,
+    WaitlistRow,
+    active_consents,
+    admission_settings,
+    care_team_candidates,
+    consent_documents,
+    episode_consents,
+    first_session,
+    program_waitlists,
+    required_consents,
+    seats_taken,
+    track_admission_series,
+    waiting_entries,
+    waiting_everywhere,
+    waitlist_rows,
+)
 from trellis.intake.queries.board import (
     BOARD_STATUSES,
     Board,
@@ -64,6 +81,7 @@ __all__ = [
     "Board",
     "BoardCard",
     "BoardColumn",
+    "ConsentLine",
     "DaysToFirstSession",
     "Funnel",
     "Match",
@@ -73,10 +91,17 @@ __all__ = [
     "SourceRow",
     "Stage",
     "WaitlistPoint",
+    "WaitlistRow",
+    "active_consents",
+    "admission_settings",
     "battery",
+    "care_team_candidates",
     "clinical_inquiry_program_ids",
+    "consent_documents",
     "days_summary",
     "default_funnel_period",
+    "episode_consents",
+    "first_session",
     "funnel",
     "funnel_period_errors",
     "funnel_programs",
@@ -92,9 +117,16 @@ __all__ = [
     "phone_digits",
     "possible_duplicates",
     "program_rules",
+    "program_waitlists",
     "reply_days_by_program",
+    "required_consents",
     "screening_facts",
     "screening_for_link",
     "screening_view",
+    "seats_taken",
+    "track_admission_series",
+    "waiting_entries",
+    "waiting_everywhere",
+    "waitlist_rows",
     "weekly_points",
 ]

@@ -1,10 +1,11 @@
-"""Values for the URL walk (tests/test_url_access.py): an inquiry about the walk's target."""
+"""Values for the URL walk (tests/test_url_access.py): an inquiry about the walk's target,
+its waitlist entry on their track, and a consent document of their program."""
 
 from __future__ import annotations
 
 from tests.personas import World
-from trellis.intake.actions import InquiryDetails, do_create_inquiry
-from trellis.intake.models import Inquiry, InquirySource, InquiryStatus
+from trellis.intake.actions import InquiryDetails, do_create_inquiry, do_seed_consent_documents
+from trellis.intake.models import Inquiry, InquirySource, InquiryStatus, WaitlistEntry
 from trellis.participants.models import Participant
 
 
@@ -27,7 +28,15 @@ def intake_walk_values(world: World, target: Participant) -> dict[str, str]:
     Inquiry.objects.filter(pk=inquiry.pk).update(
         participant=target, episode=episode, status=InquiryStatus.ADMITTED
     )
-    return {"inquiry_id": str(inquiry.public_id)}
+    track = episode.track or episode.program.tracks.first()
+    assert track is not None
+    entry = WaitlistEntry.objects.create(track=track, inquiry=inquiry, episode=episode, rank=1)
+    document = do_seed_consent_documents(None, episode.program)[0]
+    return {
+        "inquiry_id": str(inquiry.public_id),
+        "waitlist_entry_id": str(entry.public_id),
+        "document_id": str(document.public_id),
+    }
 
 
 def intake_board_walk_values(world: World, target: Participant) -> dict[str, str]:

@@ -19,6 +19,8 @@ from django.test import Client
 from tests.personas import World, org_today
 from trellis.accounts.models import User
 from trellis.audit.models import Action, Event, Outcome
+from trellis.intake.access import access_waitlist, access_waitlist_entry
+from trellis.intake.tests.walk import intake_walk_values
 from trellis.measures.access import (
     access_administration,
     access_own_administration,
@@ -305,6 +307,20 @@ CASES = [
         "clinician",
     ),
     Case(
+        "waitlist of a track",
+        lambda w, v, u, i: access_waitlist(u, i),
+        "track_id",
+        "clinician",  # clinicians do not run intake
+        "front_desk",
+    ),
+    Case(
+        "waitlist entry",
+        lambda w, v, u, i: access_waitlist_entry(u, i),
+        "waitlist_entry_id",
+        "front_desk",  # sees the line, does not move people on it
+        "intake",
+    ),
+    Case(
         "stored response",
         lambda w, v, u, i: access_response(u, i),
         "response_id",
@@ -330,6 +346,7 @@ def values(world: World) -> dict[str, str]:
         **plans_notes_walk_values(world, target),
         **meeting_walk_values(world, target),
         **group_notes_walk_values(world, target),
+        **intake_walk_values(world, target),
         # Another persona's signed summary: discharging the target would change the others.
         "summary_id": str(director_signed_summary(world, world.other_participant).public_id),
     }
@@ -418,6 +435,9 @@ PAGES = [
     Page("/api/v1/fhir/EpisodeOfCare/{id}", "episode_id", "outsider"),
     Page("/participants/{id}/details/", "public_id", "other_clinician"),
     Page("/participants/{id}/episode-changes/", "public_id", "front_desk"),
+    Page("/intake/waitlist/{id}/", "track_id", "clinician"),
+    Page("/intake/{id}/admit/", "inquiry_id", "front_desk"),
+    Page("/intake/{id}/consents/", "inquiry_id", "clinician"),
 ]
 
 

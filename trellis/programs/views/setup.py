@@ -91,6 +91,12 @@ SETUP_PAGES: list[SetupPage] = [
         directors_only=True,
     ),
     SetupPage(
+        "Consent documents",
+        "intake:consent-setup",
+        "The forms a person signs at admission, versioned: treatment, telehealth, Part 2.",
+        directors_only=True,
+    ),
+    SetupPage(
         "Import an instrument",
         "measures:instrument-import",
         "Add a measure from a FHIR Questionnaire file: preview, then confirm.",
