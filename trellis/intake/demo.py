@@ -105,9 +105,14 @@ BOARD: tuple[DemoInquiry, ...] = (
 
 
 def seed_board(organization: Organization, *, rng: random.Random, today: date) -> list[Inquiry]:
-    """The open inquiries of the demo board (none when the board already has some)."""
+    """The open inquiries of the demo board (none when it already has new or contacted ones)."""
     programs = list(organization.programs.filter(is_active=True).order_by("name"))
-    if not programs or Inquiry.objects.filter(organization=organization).exists():
+    board = Inquiry.objects.filter(
+        organization=organization, status__in=[InquiryStatus.NEW, InquiryStatus.CONTACTED]
+    )
+    # Other intake demos (waitlists, screenings) add inquiries of their own: only a board that
+    # already has new or contacted inquiries is left as it is.
+    if not programs or board.exists():
         return []
     now = timezone.now()
     made = []

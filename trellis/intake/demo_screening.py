@@ -44,7 +44,7 @@ from trellis.programs.models import Organization, Program, Role
 
 # (given, family, born, schedule, {instrument: total}, ASQ answers "yes" among items 1-4)
 PEOPLE: tuple[tuple[str, str, date, str, dict[str, int], tuple[str, ...]], ...] = (
-    ("Rowan", "Ellery", date(1991, 3, 14), PreferredSchedule.EVENING, {"PHQ-9": 16}, ()),
+    ("Soren", "Ellery", date(1991, 3, 14), PreferredSchedule.EVENING, {"PHQ-9": 16}, ()),
     (
         "Marisol",
         "Quintero",
@@ -54,7 +54,7 @@ PEOPLE: tuple[tuple[str, str, date, str, dict[str, int], tuple[str, ...]], ...] 
         (),
     ),
     (
-        "Devon",
+        "Dashiell",
         "Achterberg",
         date(1979, 11, 23),
         PreferredSchedule.DAY,

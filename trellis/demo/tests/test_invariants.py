@@ -207,3 +207,12 @@ def test_discharged_peoples_plans_were_signed_during_their_stay() -> None:
         assert episode.admitted_on is not None
         assert episode.discharged_on is not None
         assert episode.admitted_on <= signed <= episode.discharged_on, episode.public_id
+
+
+def test_the_demo_intake_board_is_live_at_every_stage() -> None:
+    from trellis.intake.models import Inquiry, WaitlistEntry
+
+    statuses = set(Inquiry.objects.values_list("status", flat=True))
+    assert {"new", "contacted", "screening", "decision", "waitlisted", "closed"} <= statuses
+    assert WaitlistEntry.objects.values("track").distinct().count() >= 2
+    assert Screening.objects.filter(completed_at__isnull=False).exists()

@@ -33,7 +33,9 @@ from trellis.programs.models import (
 )
 
 TODAY = date(2026, 3, 2)
-INTAKE_DEMO_PEOPLE = 9  # inquiries with a record, whatever the participant count
+# Inquiries with a record, whatever the participant count: 9 waitlisted or ready to admit
+# (intake/demo_admission.py) and 4 screened (intake/demo_screening.py).
+INTAKE_DEMO_PEOPLE = 9 + 4
 pytestmark = pytest.mark.django_db
 
 

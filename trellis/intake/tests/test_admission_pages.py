@@ -154,6 +154,9 @@ def test_the_consent_setup_page_is_for_directors_and_linked_from_the_hub(
     page = client_for(world.director).get(url).content.decode()
     assert "Consent to treatment" in page
     assert "42 CFR Part 2" in page
+    # The page's title is plain words; the admission settings are a section of the page.
+    assert f"<title>Consent documents · {world.program.name} · Trellis</title>" in page
+    assert page.index('id="settings-title"') > page.index("<main")
     for persona in (world.intake, world.front_desk, world.clinician, world.outsider):
         assert client_for(persona).get(url).status_code == 404
     added = client_for(world.director).post(
