@@ -96,6 +96,23 @@ def test_only_directors_and_intake_open_the_admission_page(
         assert client_for(persona).get(url).status_code == 404
 
 
+def test_the_inquiry_and_screening_pages_lead_to_admission_while_a_decision_waits(
+    world: World, client_for: Callable[[User], Client]
+) -> None:
+    """An intake coordinator reaches the admission form from the inquiry and its screening;
+    the front desk and clinicians, who may not admit, see no such link."""
+    inquiry = decided_inquiry(world)
+    admit = f'href="/intake/{inquiry.public_id}/admit/"'
+    intake = client_for(world.intake)
+    assert admit in intake.get(f"/intake/{inquiry.public_id}/").content.decode()
+    assert admit in intake.get(f"/intake/{inquiry.public_id}/screening/").content.decode()
+    front_desk = client_for(world.front_desk).get(f"/intake/{inquiry.public_id}/")
+    assert admit not in front_desk.content.decode()
+    clinician = client_for(world.clinician).get(f"/intake/{inquiry.public_id}/screening/")
+    assert clinician.status_code == 200
+    assert admit not in clinician.content.decode()
+
+
 def test_front_desk_sees_that_consents_are_signed_but_not_their_text(
     world: World, client_for: Callable[[User], Client]
 ) -> None:
