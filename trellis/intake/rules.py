@@ -132,10 +132,15 @@ def fitting_track(facts: Facts) -> tuple[TrackHours | None, str]:
         return None, "the program has no open track"
     unknown = [t.name for t in facts.tracks if track_fits(t, facts.preferred_schedule) is None]
     if unknown:
-        return None, f"no track is known to fit a {words} schedule (hours not set: " + (
+        return None, f"no track is known to fit {_a(words)} schedule (hours not set: " + (
             ", ".join(unknown) + ")"
         )
-    return None, f"no track fits a {words} schedule"
+    return None, f"no track fits {_a(words)} schedule"
+
+
+def _a(words: str) -> str:
+    """ "a daytime", "an evening": the article for a schedule's words."""
+    return ("an " if words[:1].lower() in "aeiou" else "a ") + words
 
 
 def age_outside(facts: Facts) -> bool:

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from trellis.intake.forecast import expected_starts
 from trellis.intake.models import (
@@ -182,12 +183,14 @@ def care_team_candidates(program: Program) -> list[tuple[User, str]]:
 
 
 def first_session(episode: Episode) -> Slot | None:
-    """The first session on the episode's rosters on or after its admission (the summary
-    after admission)."""
+    """The first session on the episode's rosters on or after its admission that has not
+    started yet (admitted at 7 pm, tonight's 6 pm group is not their first): the summary
+    after admission."""
     if episode.admitted_on is None:
         return None
     start = episode.admitted_on
     series_ids = RosterMembership.objects.filter(episode=episode).values("series_id")
     series = list(series_queryset().filter(pk__in=series_ids))
     slots = occurrences_between(series, start, start + timedelta(weeks=8))
-    return next((s for s in slots if not s.cancelled), None)
+    now = timezone.now()
+    return next((s for s in slots if not s.cancelled and s.starts_at > now), None)

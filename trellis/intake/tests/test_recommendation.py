@@ -103,7 +103,7 @@ def test_no_track_fitting_the_schedule_is_said_and_a_rule_can_act_on_it() -> Non
     day_only = facts(scores={"PHQ-9": ScoreFact(12, "Moderate")}, tracks=(MORNING,))
     result = recommend(DEFAULT_RULES, day_only)
     assert result.track_id is None
-    assert "no track fits a evening schedule" in result.reasons
+    assert "no track fits an evening schedule" in result.reasons
     rules = [Rule("no_track_fits", Level.REFER, reason="No track fits: refer"), *DEFAULT_RULES]
     assert recommend(rules, day_only).level == Level.REFER
 
