@@ -5,7 +5,7 @@ organization (tests/personas.py) and N open inquiries of its mental-health progr
 `do_create_inquiry` (a third contacted, with owners and next actions; a few linked to a
 participant record), then times the board's read (`intake_board`), the board page as the
 intake coordinator sees it (with its audit events), one inquiry's page, and the floor: the
-same rows fetched by one ORM query. Prints a table and writes bench/results-intake.json.
+same rows fetched by one ORM query. Prints a table and writes bench/results-intake-board.json.
 Times are reported, never asserted.
 
     .venv/bin/python bench/intake.py [--inquiries 500] [--iterations 30]
@@ -21,7 +21,7 @@ from pathlib import Path
 from harness import ROOT, row, setup_django, timed
 
 BENCH_DIR = ROOT / "var" / "bench-intake"
-RESULTS = Path(__file__).resolve().parent / "results-intake.json"
+RESULTS = Path(__file__).resolve().parent / "results-intake-board.json"
 
 
 def main() -> None:
