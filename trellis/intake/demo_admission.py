@@ -28,7 +28,11 @@ from trellis.intake.models import (
     LeaveReason,
     PreferredSchedule,
 )
-from trellis.programs.models import Organization, Program, Role
+from trellis.intake.queries import seats_taken
+from trellis.participants.actions import do_set_planned_discharge
+from trellis.participants.models import Episode, EpisodeStatus
+from trellis.programs.actions import TrackData, do_save_track
+from trellis.programs.models import Organization, Program, Role, Track
 
 FIRST_NAMES = ["Rowan", "Ezra", "Mila", "Jonah", "Ines", "Tariq", "Wren", "Noor", "Calla", "Idris"]
 FAMILY_NAMES = ["Quenby", "Ashdown", "Marlowe", "Penhallow", "Thistlewood", "Brackley", "Ormsby"]
@@ -62,6 +66,32 @@ def _decided(actor: User, program: Program, details: InquiryDetails, mrn: str) -
     return inquiry
 
 
+def _fill(track: Track, first_leaves: date) -> None:
+    """Make the track full (shrinking its capacity to the seats taken; a track already full
+    keeps its capacity) and plan two of its people's discharges a week apart (for those
+    without a planned discharge yet)."""
+    taken = min(max(seats_taken(track), 1), track.capacity)
+    do_save_track(
+        None,
+        track.program,
+        TrackData(
+            name=track.name,
+            delivery=track.delivery,
+            capacity=taken,
+            day_starts_at=track.day_starts_at,
+            day_ends_at=track.day_ends_at,
+            weekdays=tuple(track.weekdays),
+            is_active=track.is_active,
+        ),
+        track=track,
+    )
+    leaving = Episode.objects.filter(
+        track=track, status=EpisodeStatus.ACTIVE, planned_discharge_on__isnull=True
+    ).order_by("admitted_on", "pk")[:2]
+    for n, episode in enumerate(leaving):
+        do_set_planned_discharge(None, episode, first_leaves + timedelta(days=7 * n))
+
+
 def seed_admission(organization: Organization, *, rng: random.Random, today: date) -> int:
     """Consent documents, two waitlists and one inquiry ready to admit; returns how many
     inquiries it made."""
@@ -77,11 +107,22 @@ def seed_admission(organization: Organization, *, rng: random.Random, today: dat
         .order_by("pk")
         .first()
     )
-    found = next((p for p in programs if p.tracks.count() >= 2), None)
+    # The program with the most people, and its two fullest tracks: a waitlist is for a track
+    # with no free seat, so those tracks are made full (capacity = seats taken) and a few of
+    # their people get planned discharges, from which the expected starts follow.
+    found = max(
+        (p for p in programs if p.tracks.filter(is_active=True).count() >= 2),
+        key=lambda p: (p.episodes.filter(status=EpisodeStatus.ACTIVE).count(), -p.pk),
+        default=None,
+    )
     if actor is None or found is None:
         return 0
     program = found
-    tracks = list(program.tracks.filter(is_active=True).order_by("name"))[:2]
+    tracks = sorted(program.tracks.filter(is_active=True), key=lambda t: (-seats_taken(t), t.name))[
+        :2
+    ]
+    for number, track in enumerate(tracks):
+        _fill(track, today + timedelta(days=5 + 7 * number))
     zone = organization.tz
     made = 0
     for track_number, track in enumerate(tracks):
