@@ -66,8 +66,6 @@ from trellis.intake.rules import recommend
 from trellis.intake.schemas import (
     AdmissionIn,
     AdmissionOut,
-    DecisionIn,
-    DecisionOut,
     FunnelOut,
     InquiryAssignIn,
     InquiryEventOut,
@@ -77,6 +75,8 @@ from trellis.intake.schemas import (
     InquiryPageOut,
     InquiryStatusIn,
     InquiryStatusName,
+    LevelOfCareDecisionIn,
+    LevelOfCareDecisionOut,
     WaitlistMoveIn,
     WaitlistOut,
     admission_out,
@@ -289,12 +289,12 @@ def get_funnel(request: HttpRequest, filters: Query[FunnelQuery]) -> FunnelOut:
 
 @router.post(
     "/inquiries/{inquiry_id}/decision",
-    response={201: DecisionOut, **error_responses(401, 403, 404, 422)},
+    response={201: LevelOfCareDecisionOut, **error_responses(401, 403, 404, 422)},
     summary="Decide the level of care",
 )
 def decide_level_of_care(
-    request: HttpRequest, inquiry_id: str, payload: DecisionIn
-) -> Status[DecisionOut]:
+    request: HttpRequest, inquiry_id: str, payload: LevelOfCareDecisionIn
+) -> Status[LevelOfCareDecisionOut]:
     """Accept the screening's recommendation or override it with a rationale, as on the
     screening page: the program's directors and clinicians decide (`may_decide_level_of_care`);
     an intake coordinator who may read the screening gets 403, anyone else the audited 404.

@@ -348,7 +348,7 @@ ConsentMethodName = Literal["tablet", "paper", "to_follow"]
 WaitlistStatusName = Literal["waiting", "offered", "admitted", "left"]
 
 
-class DecisionIn(Schema):
+class LevelOfCareDecisionIn(Schema):
     accept: bool = Field(description="true: the recommendation's level and track; false: override.")
     level: LevelName | None = Field(default=None, description="The level decided (an override).")
     track: UUID | None = Field(default=None, description="Track public id (intensive outpatient).")
@@ -356,7 +356,7 @@ class DecisionIn(Schema):
     destination: str = Field(default="", description="Where the person is referred (elsewhere).")
 
 
-class DecisionOut(Schema):
+class LevelOfCareDecisionOut(Schema):
     public_id: UUID
     inquiry_status: InquiryStatusName
     recommended_level: LevelName
@@ -370,7 +370,7 @@ class DecisionOut(Schema):
     decided_at: datetime
 
 
-class ConsentIn(Schema):
+class AdmissionConsentIn(Schema):
     document: str = Field(description="The consent form's key, e.g. treatment.")
     method: ConsentMethodName
     typed_name: str = Field(default="", description="On the tablet: the name typed.")
@@ -384,13 +384,13 @@ class AdmissionIn(Schema):
     primary: UUID = Field(description="The primary clinician (a user's public id).")
     primary_role: ClinicianKindName = "therapist"
     others: list[UUID] = Field(default=[], description="More care-team members (users).")
-    consents: list[ConsentIn] = Field(default=[])
+    consents: list[AdmissionConsentIn] = Field(default=[])
     mrn: str = Field(default="", description="For a person without a record yet.")
     date_of_birth: date | None = None
     capacity_override: str = Field(default="", description="Why admit over a full track.")
 
 
-class SessionRefOut(Schema):
+class FirstSessionOut(Schema):
     date: date
     start_time: str
     series: str
@@ -402,7 +402,7 @@ class AdmissionOut(Schema):
     episode_id: UUID
     track: UUID | None
     admitted_on: date | None
-    first_session: SessionRefOut | None
+    first_session: FirstSessionOut | None
     rosters: list[str]
     baseline_reused: list[str]
     baseline_scheduled: list[str]
@@ -446,8 +446,8 @@ class WaitlistMoveIn(Schema):
     reason: str = Field(description="Why the order changes (kept in the history).")
 
 
-def decision_out(decision: LevelOfCareDecision, inquiry: Inquiry) -> DecisionOut:
-    return DecisionOut(
+def decision_out(decision: LevelOfCareDecision, inquiry: Inquiry) -> LevelOfCareDecisionOut:
+    return LevelOfCareDecisionOut(
         public_id=decision.public_id,
         inquiry_status=inquiry.status,  # type: ignore[arg-type]
         recommended_level=decision.recommended_level,  # type: ignore[arg-type]
@@ -473,7 +473,7 @@ def admission_out(inquiry: Inquiry, done: Admission) -> AdmissionOut:
         admitted_on=episode.admitted_on,
         first_session=None
         if slot is None
-        else SessionRefOut(
+        else FirstSessionOut(
             date=slot.date, start_time=slot.start_time.isoformat("minutes"), series=slot.series.name
         ),
         rosters=done.rosters,
