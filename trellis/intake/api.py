@@ -356,7 +356,7 @@ def _admission_details(inquiry: Inquiry, payload: AdmissionIn) -> AdmissionDetai
     for entry in payload.consents:
         document = documents.get(entry.document)
         if document is None:
-            errors[f"consent_{entry.document}"[:60]] = "Not a current consent form here."
+            errors[f"consent_{entry.document[:40]}"] = "Not a current consent form here."
             continue
         consents.append(
             ConsentEntry(

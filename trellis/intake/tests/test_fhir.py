@@ -276,3 +276,26 @@ def test_the_referral_search_runs_the_same_queries_for_2_and_12_referrals(
     assert len(body["entry"]) == 12
     assert small.count == large.count
     Bundle.model_validate(body)
+
+
+def test_the_consent_search_runs_the_same_queries_for_2_and_8_consents(
+    world: World, client_for: Callable[[User], Client], count_queries: CountQueries
+) -> None:
+    participant = admitted(world)
+    episode = participant.episodes.get()
+    client = client_for(world.clinician)
+    url = f"{FHIR}/Consent?patient={participant.public_id}"
+    client.get(url)
+    with count_queries() as small:
+        assert client.get(url).json()["total"] == 2
+    for n in range(6):
+        document = ConsentDocument.objects.create(
+            program=world.program, key=f"extra{n}", title=f"Extra form {n}", summary="…"
+        )
+        ConsentSignature.objects.create(
+            episode=episode, document=document, method=ConsentMethod.PAPER, signed_on=org_today()
+        )
+    with count_queries() as large:
+        body = client.get(url).json()
+    assert body["total"] == 8
+    assert small.count == large.count
