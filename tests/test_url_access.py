@@ -84,6 +84,8 @@ def parameter_values(
                 "inquiry_id": str(target.pk),
                 "waitlist_entry_id": str(target.pk),
                 "document_id": str(target.pk),
+                "consent_id": str(target.pk),
+                "decision_id": str(target.pk),
             }
         ),
     }

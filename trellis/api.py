@@ -16,6 +16,7 @@ from ninja.errors import AuthorizationError
 from trellis.accounts.api import ApiTokenAuth, SessionAuth, acting_user
 from trellis.accounts.models import User
 from trellis.intake.api import router as intake_router
+from trellis.intake.api_fhir import router as intake_fhir_router
 from trellis.lib.api import error_responses, install_error_handlers
 from trellis.measures.api import router as measures_router
 from trellis.meetings.api import router as meetings_router
@@ -118,6 +119,7 @@ api.add_router("/notes/", notes_router)
 api.add_router("/meetings/", meetings_router)
 api.add_router("/", transitions_router)
 api.add_router("/intake/", intake_router)
+api.add_router("/", intake_fhir_router)
 
 # Last, so it only sees paths no router claimed: a mistyped URL still gets a JSON 404 (and
 # not the HTML page Django would render), with or without credentials.

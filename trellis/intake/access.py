@@ -18,12 +18,19 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db.models import Q
+from django.http import Http404
 
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
-from trellis.intake.models import Inquiry, InquiryStatus, WaitlistEntry
+from trellis.intake.models import (
+    ConsentSignature,
+    Inquiry,
+    InquiryStatus,
+    LevelOfCareDecision,
+    WaitlistEntry,
+)
 from trellis.lib.ids import lookup_id
-from trellis.privacy.access import deny_object
+from trellis.privacy.access import Scope, access_participant, deny_object
 from trellis.privacy.policy import grants_for
 from trellis.programs.models import Membership, Program, Role, Track
 
@@ -257,3 +264,103 @@ def access_waitlist_entry(
         role=allowed[0],
     )  # fmt: skip
     return entry
+
+
+def access_consent(
+    user: User, public_id: uuid.UUID | str, *, purpose: str = Purpose.TREAT
+) -> ConsentSignature:
+    """One consent as the chart shows it (FHIR `Consent`): people who see the episode at
+    clinical scope (its care team, the program's directors); the participant's own account,
+    the front desk and everyone else get the audited 404 (a missing consent answers the same).
+    The view is recorded against the consent."""
+    signature = (
+        ConsentSignature.objects.filter(public_id=lookup_id(public_id))
+        .select_related("document", "episode__participant", "episode__program__organization")
+        .first()
+    )
+    opened = None
+    if signature is not None:
+        try:
+            opened = access_participant(
+                user,
+                signature.episode.participant.public_id,
+                purpose=purpose,
+                minimum=Scope.CLINICAL,
+                audit=False,
+            )
+        except Http404:
+            opened = None
+    if (
+        signature is None
+        or opened is None
+        or opened.is_own_record
+        or not opened.is_clinical_for(signature.episode)
+    ):
+        raise deny_object(
+            user,
+            object_type="intake.consentsignature",
+            object_id=public_id,
+            participant=signature.episode.participant if signature is not None else None,
+            purpose=purpose,
+        )
+    record(
+        user,
+        Action.VIEW,
+        participant=signature.episode.participant,
+        obj=signature,
+        purpose=purpose,
+        role=opened.role,
+        detail={"via": "fhir"},
+    )
+    return signature
+
+
+def may_read_referral(user: User, inquiry: Inquiry) -> bool:
+    """Who reads a referral elsewhere (FHIR `ServiceRequest`): as the screening page, the
+    program's directors and its intake coordinators (who lose it, as the screening, once the
+    person is admitted)."""
+    allowed = inquiry_role(user, inquiry.program)
+    if allowed is None or not allowed[1]:
+        return False
+    return not (allowed[0] == Role.INTAKE_COORDINATOR and inquiry.status == InquiryStatus.ADMITTED)
+
+
+def access_referral(
+    user: User, public_id: uuid.UUID | str, *, purpose: str = Purpose.TREAT
+) -> LevelOfCareDecision:
+    """One referral elsewhere (a level-of-care decision with a destination), with a view
+    event; a decision that kept the person here, and anyone `may_read_referral` refuses, get
+    the audited 404."""
+    decision = (
+        LevelOfCareDecision.objects.filter(public_id=lookup_id(public_id))
+        .exclude(destination="")
+        .select_related("inquiry__program__organization", "inquiry__participant", "decided_by")
+        .first()
+    )
+    if decision is None or not may_read_referral(user, decision.inquiry):
+        raise deny_object(
+            user,
+            object_type="intake.levelofcaredecision",
+            object_id=public_id,
+            participant=decision.inquiry.participant if decision is not None else None,
+            purpose=purpose,
+        )
+    record(
+        user,
+        Action.VIEW,
+        participant=decision.inquiry.participant,
+        obj=decision,
+        purpose=purpose,
+        detail={"via": "fhir"},
+    )
+    return decision
+
+
+def referral_program_filters(user: User) -> tuple[Q, Q]:
+    """Filters on Program for the referral search: the programs whose referrals `user` reads
+    (`may_read_referral`), and among them those they direct (who keep an admitted person's)."""
+    if not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[]), Q(pk__in=[])
+    grants = grants_for(user)
+    directed = Q(pk__in=grants.clinical_programs) | Q(organization_id__in=grants.clinical_orgs)
+    return inquiry_program_filter(user, clinical=True), directed

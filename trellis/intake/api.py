@@ -14,29 +14,41 @@ from datetime import date
 from typing import TYPE_CHECKING
 from uuid import UUID
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from trellis.accounts.api import acting_user
 from trellis.accounts.models import User
 from trellis.audit.models import Action, Purpose
-from trellis.audit.trail import EventSpec, record_many
+from trellis.audit.trail import EventSpec, record_list, record_many
 from trellis.intake.access import (
     InquiryAccess,
     access_inquiry,
+    access_screening,
+    access_waitlist,
+    access_waitlist_entry,
     inquiry_programs,
     inquiry_role,
+    may_decide_level_of_care,
     may_own_inquiry,
 )
 from trellis.intake.actions import (
+    AdmissionDetails,
+    ConsentEntry,
     InquiryDetails,
+    check_admit,
     check_change_inquiry_status,
     check_create_inquiry,
+    check_decide_level_of_care,
+    check_move_entry,
     do_assign_inquiry,
     do_log_inquiry_event,
+    do_seed_consent_documents,
 )
 from trellis.intake.queries import (
+    active_consents,
+    care_team_candidates,
     clinical_inquiry_program_ids,
     default_funnel_period,
     funnel,
@@ -44,8 +56,16 @@ from trellis.intake.queries import (
     funnel_programs,
     inquiry_history,
     inquiry_list,
+    program_rules,
+    screening_facts,
+    screening_view,
+    seats_taken,
+    waitlist_rows,
 )
+from trellis.intake.rules import recommend
 from trellis.intake.schemas import (
+    AdmissionIn,
+    AdmissionOut,
     FunnelOut,
     InquiryAssignIn,
     InquiryEventOut,
@@ -55,14 +75,22 @@ from trellis.intake.schemas import (
     InquiryPageOut,
     InquiryStatusIn,
     InquiryStatusName,
+    LevelOfCareDecisionIn,
+    LevelOfCareDecisionOut,
+    WaitlistMoveIn,
+    WaitlistOut,
+    admission_out,
+    decision_out,
     funnel_out,
     inquiry_event_out,
     inquiry_item,
     inquiry_out,
+    waitlist_out,
 )
 from trellis.intake.views.funnel import record_funnel_view
 from trellis.lib.api import PageQuery, error_responses
 from trellis.privacy.access import deny_object
+from trellis.programs.models import Program, Track
 
 if TYPE_CHECKING:
     from trellis.intake.models import Inquiry
@@ -254,3 +282,170 @@ def get_funnel(request: HttpRequest, filters: Query[FunnelQuery]) -> FunnelOut:
     figures = funnel(program, start, end)
     record_funnel_view(user, figures)
     return funnel_out(figures)
+
+
+# --- the level-of-care decision, admission, the waitlist -----------------------------------
+
+
+@router.post(
+    "/inquiries/{inquiry_id}/decision",
+    response={201: LevelOfCareDecisionOut, **error_responses(401, 403, 404, 422)},
+    summary="Decide the level of care",
+)
+def decide_level_of_care(
+    request: HttpRequest, inquiry_id: str, payload: LevelOfCareDecisionIn
+) -> Status[LevelOfCareDecisionOut]:
+    """Accept the screening's recommendation or override it with a rationale, as on the
+    screening page: the program's directors and clinicians decide (`may_decide_level_of_care`);
+    an intake coordinator who may read the screening gets 403, anyone else the audited 404.
+    A level elsewhere needs a `destination` and moves the inquiry to "referred"."""
+    user = acting_user(request)
+    inquiry = access_screening(user, inquiry_id, action=Action.UPDATE).inquiry
+    if not may_decide_level_of_care(user, inquiry.program):
+        raise PermissionDenied("Only a director or clinician of the program decides.")
+    view = screening_view(inquiry)
+    if view.screening is None or not view.screening.is_complete:
+        raise ValidationError({"__all__": "The screening is not complete yet."})
+    rules, _own = program_rules(inquiry.program)
+    recommendation = recommend(rules, screening_facts(inquiry, view))
+    track = None
+    if payload.track is not None:
+        track = next(
+            (t for t in _open_tracks(inquiry.program) if t.public_id == payload.track), None
+        )
+        if track is None:
+            raise ValidationError({"track": "Choose an open track of this program."})
+    decision = check_decide_level_of_care(
+        user,
+        inquiry,
+        recommendation,
+        accept=payload.accept,
+        level=payload.level or "",
+        track=track,
+        rationale=payload.rationale,
+        destination=payload.destination,
+    )
+    return Status(201, decision_out(decision, inquiry))
+
+
+def _open_tracks(program: Program) -> list[Track]:
+    return list(program.tracks.filter(is_active=True).order_by("name"))
+
+
+def _admission_details(inquiry: Inquiry, payload: AdmissionIn) -> AdmissionDetails:
+    """The payload's public ids as the records `check_admit` takes; an unknown one is a 422 on
+    its field (as the page's choices)."""
+    program = inquiry.program
+    errors: dict[str, str] = {}
+    track = next((t for t in _open_tracks(program) if t.public_id == payload.track), None)
+    if track is None:
+        errors["track"] = f"Choose one of {program.name}'s tracks."
+    staff = {u.public_id: (u, kind) for u, kind in care_team_candidates(program)}
+    primary = staff.get(payload.primary)
+    if primary is None:
+        errors["primary"] = "Choose a clinician or director of the program."
+    others = []
+    for public_id in payload.others:
+        if public_id not in staff:
+            errors["others"] = "Each care-team member must be a clinician or director here."
+        elif primary is None or public_id != primary[0].public_id:
+            others.append(staff[public_id])
+    do_seed_consent_documents(None, program)
+    documents = {d.key: d for d in active_consents(program)}
+    consents = []
+    for entry in payload.consents:
+        document = documents.get(entry.document)
+        if document is None:
+            errors[f"consent_{entry.document[:40]}"] = "Not a current consent form here."
+            continue
+        consents.append(
+            ConsentEntry(
+                document=document,
+                method=entry.method,
+                typed_name=entry.typed_name,
+                agreed=entry.agreed,
+                signed_on=entry.signed_on,
+            )
+        )
+    if errors or track is None or primary is None:
+        raise ValidationError(errors)
+    return AdmissionDetails(
+        track=track,
+        admitted_on=payload.admitted_on,
+        primary=primary[0],
+        primary_role=payload.primary_role,
+        others=others,
+        consents=consents,
+        mrn=payload.mrn,
+        date_of_birth=payload.date_of_birth,
+        capacity_override=payload.capacity_override,
+    )
+
+
+@router.post(
+    "/inquiries/{inquiry_id}/admit",
+    response={201: AdmissionOut, **error_responses(401, 403, 404, 422)},
+    summary="Admit a decided inquiry",
+)
+def admit_inquiry(
+    request: HttpRequest, inquiry_id: str, payload: AdmissionIn
+) -> Status[AdmissionOut]:
+    """The admission page's one transaction (`check_admit`): the track (a full one needs a
+    `capacity_override` reason), the date, the care team, each required consent and, for a
+    person without a record, MRN and date of birth. For the program's directors and intake
+    coordinators; nothing is written unless everything is valid."""
+    user = acting_user(request)
+    inquiry = access_inquiry(
+        user, inquiry_id, clinical=True, paperwork=True, action=Action.UPDATE
+    ).inquiry
+    done = check_admit(user, inquiry, _admission_details(inquiry, payload))
+    return Status(201, admission_out(inquiry, done))
+
+
+@router.get(
+    "/waitlists/{track_id}",
+    response={200: WaitlistOut, **error_responses(401, 403, 404)},
+    summary="A track's waitlist, in order",
+)
+def get_waitlist(request: HttpRequest, track_id: str) -> WaitlistOut:
+    """Who waits, in order, since when and their expected start (as the waitlist page).
+    Directors and intake coordinators also read each reordering and its reason; the front
+    desk gets `moves: null`. One `list` event per person shown."""
+    user = acting_user(request)
+    gate = access_waitlist(user, track_id)
+    track = gate.track
+    rows = waitlist_rows(track, track.program.organization.today())
+    record_list(
+        user,
+        object_type="intake.waitlistentry",
+        participants=[row.entry.episode.participant for row in rows],
+        purpose=Purpose.HOPERAT,
+        role=gate.role,
+        detail={"track": str(track.public_id), "via": "api"},
+    )
+    return waitlist_out(track, rows, taken=seats_taken(track), manages=gate.manages)
+
+
+@router.post(
+    "/waitlists/{track_id}/entries/{waitlist_entry_id}/move",
+    response={200: WaitlistOut, **error_responses(401, 403, 404, 422)},
+    summary="Move someone on a waitlist",
+)
+def move_waitlist_entry(
+    request: HttpRequest, track_id: str, waitlist_entry_id: str, payload: WaitlistMoveIn
+) -> WaitlistOut:
+    """To another position, with the reason (kept, encrypted, in the entry's history). For
+    the program's directors and intake coordinators. Answers the waitlist as it now is."""
+    user = acting_user(request)
+    entry = access_waitlist_entry(user, waitlist_entry_id)
+    if str(entry.track.public_id) != str(track_id):
+        raise deny_object(
+            user,
+            object_type="intake.waitlistentry",
+            object_id=waitlist_entry_id,
+            purpose=Purpose.HOPERAT,
+        )
+    check_move_entry(user, entry, payload.position, payload.reason)
+    track = entry.track
+    rows = waitlist_rows(track, track.program.organization.today())
+    return waitlist_out(track, rows, taken=seats_taken(track), manages=True)

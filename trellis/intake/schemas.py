@@ -15,13 +15,15 @@ from uuid import UUID
 from ninja import Field, Schema
 from pydantic import field_validator
 
-from trellis.intake.models import Inquiry, InquiryEvent
+from trellis.intake.models import Inquiry, InquiryEvent, LevelOfCareDecision
 from trellis.lib.api import PageOut
 from trellis.programs.schemas import ProgramRef, program_ref
 
 if TYPE_CHECKING:
     from trellis.accounts.models import User
-    from trellis.intake.queries import Funnel
+    from trellis.intake.actions import Admission
+    from trellis.intake.queries import Funnel, WaitlistRow
+    from trellis.programs.models import Track
 
 # The choices of intake.models, spelled out so the OpenAPI document lists them (a test keeps
 # them equal to the models').
@@ -333,4 +335,188 @@ def funnel_out(figures: Funnel) -> FunnelOut:
         closed=figures.closed,
         referred=figures.referred,
         waitlist=[FunnelWaitlistPointOut(on=p.on, count=p.count) for p in figures.waitlist],
+    )
+
+
+# --- the level-of-care decision, admission and the waitlist ------------------------------
+
+LevelName = Literal["inpatient", "residential", "partial", "iop", "outpatient", "refer"]
+ClinicianKindName = Literal[
+    "therapist", "counselor", "prescriber", "nurse", "case_manager", "peer_specialist"
+]
+ConsentMethodName = Literal["tablet", "paper", "to_follow"]
+WaitlistStatusName = Literal["waiting", "offered", "admitted", "left"]
+
+
+class LevelOfCareDecisionIn(Schema):
+    accept: bool = Field(description="true: the recommendation's level and track; false: override.")
+    level: LevelName | None = Field(default=None, description="The level decided (an override).")
+    track: UUID | None = Field(default=None, description="Track public id (intensive outpatient).")
+    rationale: str = Field(default="", description="The clinical rationale (an override).")
+    destination: str = Field(default="", description="Where the person is referred (elsewhere).")
+
+
+class LevelOfCareDecisionOut(Schema):
+    public_id: UUID
+    inquiry_status: InquiryStatusName
+    recommended_level: LevelName
+    accepted: bool
+    level: LevelName
+    level_label: str
+    track: UUID | None
+    rationale: str
+    destination: str
+    decided_by: InquiryUserRef | None
+    decided_at: datetime
+
+
+class AdmissionConsentIn(Schema):
+    document: str = Field(description="The consent form's key, e.g. treatment.")
+    method: ConsentMethodName
+    typed_name: str = Field(default="", description="On the tablet: the name typed.")
+    agreed: bool = Field(default=False, description="On the tablet: the box ticked.")
+    signed_on: date | None = Field(default=None, description="On paper: the date signed.")
+
+
+class AdmissionIn(Schema):
+    track: UUID = Field(description="Track public id.")
+    admitted_on: date
+    primary: UUID = Field(description="The primary clinician (a user's public id).")
+    primary_role: ClinicianKindName = "therapist"
+    others: list[UUID] = Field(default=[], description="More care-team members (users).")
+    consents: list[AdmissionConsentIn] = Field(default=[])
+    mrn: str = Field(default="", description="For a person without a record yet.")
+    date_of_birth: date | None = None
+    capacity_override: str = Field(default="", description="Why admit over a full track.")
+
+
+class FirstSessionOut(Schema):
+    date: date
+    start_time: str
+    series: str
+
+
+class AdmissionOut(Schema):
+    inquiry: UUID
+    participant_id: UUID
+    episode_id: UUID
+    track: UUID | None
+    admitted_on: date | None
+    first_session: FirstSessionOut | None
+    rosters: list[str]
+    baseline_reused: list[str]
+    baseline_scheduled: list[str]
+    plan_task: bool
+
+
+class WaitlistMoveOut(Schema):
+    at: datetime
+    by: InquiryUserRef | None
+    from_rank: int | None
+    to_rank: int | None
+    reason: str
+
+
+class WaitlistEntryOut(Schema):
+    public_id: UUID
+    position: int
+    status: WaitlistStatusName
+    inquiry: UUID
+    display_name: str
+    waiting_since: datetime
+    step_down: bool
+    offered_start: date | None
+    expected_start: date | None
+    # Directors and intake coordinators only (null for the front desk): why the order changed.
+    moves: list[WaitlistMoveOut] | None
+
+
+class WaitlistOut(Schema):
+    track: UUID
+    track_name: str
+    program: ProgramRef
+    capacity: int
+    seats_taken: int
+    manages: bool
+    entries: list[WaitlistEntryOut]
+
+
+class WaitlistMoveIn(Schema):
+    position: int = Field(description="The new position, 1 is first.")
+    reason: str = Field(description="Why the order changes (kept in the history).")
+
+
+def decision_out(decision: LevelOfCareDecision, inquiry: Inquiry) -> LevelOfCareDecisionOut:
+    return LevelOfCareDecisionOut(
+        public_id=decision.public_id,
+        inquiry_status=inquiry.status,  # type: ignore[arg-type]
+        recommended_level=decision.recommended_level,  # type: ignore[arg-type]
+        accepted=decision.accepted,
+        level=decision.level,  # type: ignore[arg-type]
+        level_label=decision.get_level_display(),
+        track=decision.track.public_id if decision.track else None,
+        rationale=decision.rationale,
+        destination=decision.destination,
+        decided_by=_user_ref(decision.decided_by),
+        decided_at=decision.decided_at,
+    )
+
+
+def admission_out(inquiry: Inquiry, done: Admission) -> AdmissionOut:
+    episode = done.episode
+    slot = done.first_session
+    return AdmissionOut(
+        inquiry=inquiry.public_id,
+        participant_id=episode.participant.public_id,
+        episode_id=episode.public_id,
+        track=episode.track.public_id if episode.track else None,
+        admitted_on=episode.admitted_on,
+        first_session=None
+        if slot is None
+        else FirstSessionOut(
+            date=slot.date, start_time=slot.start_time.isoformat("minutes"), series=slot.series.name
+        ),
+        rosters=done.rosters,
+        baseline_reused=done.baseline_reused,
+        baseline_scheduled=done.baseline_scheduled,
+        plan_task=done.plan_task is not None,
+    )
+
+
+def waitlist_out(
+    track: Track, rows: list[WaitlistRow], *, taken: int, manages: bool
+) -> WaitlistOut:
+    return WaitlistOut(
+        track=track.public_id,
+        track_name=track.name,
+        program=program_ref(track.program),
+        capacity=track.capacity,
+        seats_taken=taken,
+        manages=manages,
+        entries=[
+            WaitlistEntryOut(
+                public_id=row.entry.public_id,
+                position=row.position,
+                status=row.entry.status,  # type: ignore[arg-type]
+                inquiry=row.entry.inquiry.public_id,
+                display_name=row.entry.inquiry.display_name,
+                waiting_since=row.entry.waitlisted_at,
+                step_down=row.entry.step_down,
+                offered_start=row.entry.offered_start,
+                expected_start=row.expected_start,
+                moves=[
+                    WaitlistMoveOut(
+                        at=m.at,
+                        by=_user_ref(m.by),
+                        from_rank=m.from_rank,
+                        to_rank=m.to_rank,
+                        reason=m.reason,
+                    )
+                    for m in getattr(row.entry, "moves", [])
+                ]
+                if manages
+                else None,
+            )
+            for row in rows
+        ],
     )

@@ -35,6 +35,7 @@ from trellis.intake.queries.board import (
     possible_duplicates,
     reply_days_by_program,
 )
+from trellis.intake.queries.fhir import episode_signatures, referrals
 from trellis.intake.queries.funnel import (
     DECIDED,
     FUNNEL_DEFAULT_DAYS,
@@ -101,6 +102,7 @@ __all__ = [
     "days_summary",
     "default_funnel_period",
     "episode_consents",
+    "episode_signatures",
     "first_session",
     "funnel",
     "funnel_period_errors",
@@ -118,6 +120,7 @@ __all__ = [
     "possible_duplicates",
     "program_rules",
     "program_waitlists",
+    "referrals",
     "reply_days_by_program",
     "required_consents",
     "screening_facts",

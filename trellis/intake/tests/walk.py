@@ -3,9 +3,20 @@ its waitlist entry on their track, and a consent document of their program."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from tests.personas import World
 from trellis.intake.actions import InquiryDetails, do_create_inquiry, do_seed_consent_documents
-from trellis.intake.models import Inquiry, InquirySource, InquiryStatus, WaitlistEntry
+from trellis.intake.models import (
+    ConsentMethod,
+    ConsentSignature,
+    Inquiry,
+    InquirySource,
+    InquiryStatus,
+    Level,
+    LevelOfCareDecision,
+    WaitlistEntry,
+)
 from trellis.participants.models import Participant
 
 
@@ -32,10 +43,26 @@ def intake_walk_values(world: World, target: Participant) -> dict[str, str]:
     assert track is not None
     entry = WaitlistEntry.objects.create(track=track, inquiry=inquiry, episode=episode, rank=1)
     document = do_seed_consent_documents(None, episode.program)[0]
+    # The target's consent (FHIR Consent) and a referral elsewhere of the walk inquiry (FHIR
+    # ServiceRequest): both name the target.
+    signature = ConsentSignature.objects.create(
+        episode=episode, document=document, method=ConsentMethod.PAPER, signed_on=date(2026, 1, 5)
+    )
+    decision = LevelOfCareDecision.objects.create(
+        inquiry=inquiry,
+        recommendation={"level": Level.OUTPATIENT, "reasons": []},
+        recommended_level=Level.OUTPATIENT,
+        accepted=True,
+        level=Level.OUTPATIENT,
+        destination="Walk community clinic",
+        decided_by=world.clinician,
+    )
     return {
         "inquiry_id": str(inquiry.public_id),
         "waitlist_entry_id": str(entry.public_id),
         "document_id": str(document.public_id),
+        "consent_id": str(signature.public_id),
+        "decision_id": str(decision.public_id),
     }
 
 
