@@ -174,6 +174,7 @@ def test_the_consent_setup_page_is_for_directors_and_linked_from_the_hub(
     # The page's title is plain words; the admission settings are a section of the page.
     assert f"<title>Consent documents · {world.program.name} · Trellis</title>" in page
     assert page.index('id="settings-title"') > page.index("<main")
+    assert page.count('id="settings-title"') == 1
     for persona in (world.intake, world.front_desk, world.clinician, world.outsider):
         assert client_for(persona).get(url).status_code == 404
     added = client_for(world.director).post(
