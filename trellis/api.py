@@ -23,6 +23,7 @@ from trellis.meetings.api import router as meetings_router
 from trellis.notes.api import router as notes_router
 from trellis.participants.api import router as participants_router
 from trellis.plans.api import router as plans_router
+from trellis.practice.api import router as practice_router
 from trellis.privacy.policy import grants_for
 from trellis.programs.api import router as programs_router
 from trellis.programs.models import Membership
@@ -115,6 +116,7 @@ api.add_router("/scheduling/", scheduling_router)
 api.add_router("/measures/", measures_router)
 api.add_router("/worklist/", worklist_router)
 api.add_router("/plans/", plans_router)
+api.add_router("/practice/", practice_router)
 api.add_router("/notes/", notes_router)
 api.add_router("/meetings/", meetings_router)
 api.add_router("/", transitions_router)

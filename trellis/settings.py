@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "trellis.measures",
     "trellis.scheduling",
     "trellis.plans",
+    "trellis.practice",
     "trellis.notes",
     "trellis.meetings",
     "trellis.transitions",

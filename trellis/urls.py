@@ -17,6 +17,7 @@ urlpatterns = [
     path("worklist/", include("trellis.worklist.urls")),
     path("", include("trellis.measures.urls")),
     path("", include("trellis.plans.urls")),  # the chart's Plan tab, /plans/…
+    path("", include("trellis.practice.urls")),  # /practice/… and the chart's Practice tab
     path("", include("trellis.notes.urls")),  # the chart's Notes tab, /notes/…
     path("meetings/", include("trellis.meetings.urls")),
     path("", include("trellis.transitions.urls")),  # discharge, summaries, aftercare

@@ -30,7 +30,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     ("base", frozenset({"lib", "audit", "accounts"})),
     ("shape", frozenset({"programs"})),
     ("record", frozenset({"participants", "privacy", "worklist"})),
-    ("clinical", frozenset({"scheduling", "measures", "plans"})),  # practice later
+    ("clinical", frozenset({"scheduling", "measures", "plans", "practice"})),
     # intake is work, not record: admitting someone puts them on rosters (scheduling) and
     # turns their screening into check-ins (measures).
     ("work", frozenset({"notes", "meetings", "transitions", "intake"})),
@@ -56,6 +56,8 @@ PEER_IMPORTS: dict[tuple[str, str], str] = {
     ("plans", "measures"): "objectives measure themselves from scores",
     ("plans", "scheduling"): "objectives measure themselves from attendance and hours",
     ("meetings", "notes"): "meeting sweeps raise tasks about notes left unsigned",
+    ("practice", "scheduling"): "assignments come from sessions; curriculum topics link to skills",
+    ("practice", "plans"): "practice objectives measure themselves from practice (a provider)",
 }
 
 # Access modules (`<app>/access.py`, or a sub-package's: `notes/group/access.py`) are the

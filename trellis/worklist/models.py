@@ -30,6 +30,7 @@ class AlertKind(models.TextChoices):
     NOTE_AWAITING_COSIGN = "note_awaiting_cosign", "Note awaiting co-signature"
     NOTE_UNSIGNED = "note_unsigned", "Note unsigned after 24 hours"
     MEETING_DECISION = "meeting_decision", "Team-meeting decision"
+    PRACTICE_RISK = "practice_risk", "Risk reported between sessions"
     TASK = "task", "Task"
 
 
