@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from playwright.sync_api import Browser, Page, expect
 
-from tests.personas import PASSWORD, World, org_today
+from tests.personas import PASSWORD, TIME_ZONE, World, org_today
 from trellis.intake.models import Inquiry, InquiryStatus, LevelOfCareDecision
 from trellis.intake.tests.helpers import evening_group
 from trellis.participants.models import EpisodeStatus
@@ -138,8 +139,16 @@ def test_a_phone_inquiry_is_screened_decided_and_admitted_with_a_first_session(
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Robin Ashby is admitted")
     first = page.locator("#first-session")
-    # The group meets on Mondays and Wednesdays at 6 pm, from the admission date.
-    day = next(today + timedelta(n) for n in range(7) if (today + timedelta(n)).weekday() in (0, 2))
+    # The group meets on Mondays and Wednesdays at 6 pm, from the admission date; the first
+    # session is one that has not started yet (admitted on a Wednesday at 7 pm, tonight's
+    # group is not the first).
+    now = datetime.now(ZoneInfo(TIME_ZONE))
+    day = next(
+        today + timedelta(n)
+        for n in range(8)
+        if (today + timedelta(n)).weekday() in (0, 2)
+        and (n > 0 or (now.hour, now.minute) < (18, 0))
+    )
     expect(first).to_contain_text(f"{day:%A}, {day:%b} {day.day}, 6:00 PM")
     expect(first).to_contain_text("Evening process group")
     page.screenshot(path=str(SHOTS / "intake-admitted.png"), full_page=True)
