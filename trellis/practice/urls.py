@@ -1,5 +1,15 @@
-from django.urls import path  # noqa: F401  # each part of practice adds its pages here
+"""Practice's pages: each part keeps its own `urlpatterns` in `views/<part>.py`."""
+
+from django.urls import URLPattern
+
+from trellis.practice.views import adherence, assignments, diary, library, safety
 
 app_name = "practice"
 
-urlpatterns: list = []  # type: ignore[type-arg]
+urlpatterns: list[URLPattern] = [
+    *library.urlpatterns,
+    *assignments.urlpatterns,
+    *diary.urlpatterns,
+    *safety.urlpatterns,
+    *adherence.urlpatterns,
+]

@@ -1,0 +1,1 @@
+"""Practice pages, one module per part; `trellis.practice.urls` joins their `urlpatterns`."""
