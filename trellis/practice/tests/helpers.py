@@ -1,0 +1,51 @@
+"""Practice test data shared by every part's tests: a small library and a worksheet.
+
+The library is organization set-up, not participant data; it is made here directly so that
+the parts' tests do not depend on each other's actions. Participant data (assignments,
+entries, diary cards, safety plans) is always made through the actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from trellis.practice.models import Skill, SkillModule, WorksheetDefinition
+from trellis.programs.models import Organization
+
+SKILL_PRACTICE_FIELDS: list[dict[str, Any]] = [
+    {"key": "situation", "label": "What happened", "type": "text", "required": True},
+    {"key": "skill", "label": "Skill I used", "type": "skill", "required": True},
+    {"key": "how_it_went", "label": "How it went", "type": "scale", "min": 0, "max": 10,
+     "required": True},
+    {"key": "next_time", "label": "What I would do next time", "type": "text"},
+]  # fmt: skip
+
+
+def dear_man(organization: Organization) -> Skill:
+    """DEAR MAN in an Interpersonal effectiveness module (made once per organization)."""
+    module, _ = SkillModule.objects.get_or_create(
+        organization=organization, name="Interpersonal effectiveness", defaults={"approach": "dbt"}
+    )
+    skill, _ = Skill.objects.get_or_create(
+        module=module,
+        name="Asking for what you need",
+        defaults={
+            "acronym": "DEAR MAN",
+            "summary": "Say plainly what happened, how you feel and what you want; stay on it.",
+            "steps": [
+                *("Describe", "Express", "Assert", "Reinforce"),
+                *("Mindful", "Appear", "Negotiate"),
+            ],
+        },
+    )
+    return skill
+
+
+def skill_practice_log(organization: Organization) -> WorksheetDefinition:
+    """A current, version-1 skill-practice log for the organization."""
+    definition, _ = WorksheetDefinition.objects.get_or_create(
+        organization=organization,
+        code="skill-practice",
+        version=1,
+        defaults={"title": "Skill practice log", "fields": SKILL_PRACTICE_FIELDS},
+    )
+    return definition
