@@ -61,6 +61,7 @@ from trellis.participants.models import (
     initial_status_changes,
 )
 from trellis.plans.demo import seed_plans
+from trellis.practice.demo_library import seed_library
 from trellis.programs.actions import (
     do_add_membership,
     do_create_organization,
@@ -121,6 +122,8 @@ def _load_history(
             "schedule and attendance",
             lambda rng: seed_schedule_history(organization, rng=rng, weeks=weeks, today=today),
         ),
+        # After the schedule: curriculum links read the series' topics.
+        ("practice library", lambda rng: seed_library(organization)),
         (
             "check-ins",
             lambda rng: seed_measure_history(organization, rng=rng, weeks=weeks, today=today),

@@ -1,0 +1,54 @@
+"""Library queries: the organization's skills and "the skill taught tonight"."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Prefetch, QuerySet
+
+from trellis.practice.models import CurriculumLink, Skill, SkillModule, WorksheetDefinition
+from trellis.programs.models import Organization
+from trellis.scheduling.models import Occurrence, SessionSeries
+from trellis.scheduling.queries import expand
+
+
+def library_modules(organization: Organization) -> QuerySet[SkillModule]:
+    """Active modules with their active skills prefetched (two queries)."""
+    return SkillModule.objects.filter(organization=organization, is_active=True).prefetch_related(
+        Prefetch("skills", queryset=Skill.objects.filter(is_active=True).order_by("position"))
+    )
+
+
+def current_worksheets(organization: Organization) -> QuerySet[WorksheetDefinition]:
+    return WorksheetDefinition.objects.filter(
+        organization=organization, is_current=True
+    ).select_related("skill")
+
+
+def topic_of(series: SessionSeries, original_date: date, occurrence: Occurrence | None) -> str:
+    """The curriculum topic of one occurrence: its own topic, or the series' rotation."""
+    if occurrence is not None and occurrence.topic:
+        return occurrence.topic
+    for index, day in expand(series, original_date, original_date):
+        if day == original_date:
+            return series.topic_for(index)
+    return ""
+
+
+def skills_for_occurrence(occurrence: Occurrence) -> list[Skill]:
+    """The skills taught in this occurrence (by its topic's curriculum links), in order."""
+    topic = topic_of(occurrence.series, occurrence.original_date, occurrence)
+    if not topic:
+        return []
+    links = (
+        CurriculumLink.objects.filter(series=occurrence.series_id, topic=topic)
+        .select_related("skill", "skill__module")
+        .order_by("skill__position", "skill__name")
+    )
+    return [link.skill for link in links if link.skill.is_active]
+
+
+def skill_for_occurrence(occurrence: Occurrence) -> Skill | None:
+    """ "The skill taught tonight": the first skill linked to the occurrence's topic."""
+    skills = skills_for_occurrence(occurrence)
+    return skills[0] if skills else None
