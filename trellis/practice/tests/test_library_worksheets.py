@@ -143,7 +143,8 @@ def test_a_key_used_twice_is_named() -> None:
 def test_every_problem_is_listed_not_only_the_first() -> None:
     found = problems([text(label=""), scale(low=3, high=1), {"key": "x", "type": "essay"}])
     assert len(found) == 4  # label, scale, and the third field's label and type
-    assert found[0].startswith("fields[0]") and found[1].startswith("fields[1]")
+    assert found[0].startswith("fields[0]")
+    assert found[1].startswith("fields[1]")
 
 
 def test_a_valid_definition_is_returned_unchanged() -> None:
@@ -333,18 +334,23 @@ def test_import_is_idempotent_and_a_change_is_a_new_version(world: World) -> Non
     seed_library(world.organization)  # imports the built-ins, linked to the demo skills
     assert WorksheetDefinition.objects.filter(organization=world.organization).count() == 5
     thought = WorksheetDefinition.objects.get(code="thought-record")
-    assert thought.version == 1 and thought.skill is not None
+    assert thought.version == 1
+    assert thought.skill is not None
     assert thought.skill.name == "Cognitive restructuring"
 
     events = Event.objects.count()
     again = check_import_worksheets(None, world.organization, builtin())
     assert [created for _, created in again] == [False] * 5
-    assert WorksheetDefinition.objects.count() == 5 and Event.objects.count() == events
+    assert WorksheetDefinition.objects.count() == 5
+    assert Event.objects.count() == events
 
     changed = copy.deepcopy(dict(builtin())["thought-record.json"])
     changed["fields"][0]["help"] = "Where you were and who was with you"
     [(row, created)] = check_import_worksheets(world.director, world.organization, [("t", changed)])
-    assert created and row.version == 2 and row.is_current and row.created_by == world.director
+    assert created
+    assert row.version == 2
+    assert row.is_current
+    assert row.created_by == world.director
     thought.refresh_from_db()
     assert not thought.is_current  # the old version stays, readable for its entries
     current = WorksheetDefinition.objects.filter(code="thought-record", is_current=True)
