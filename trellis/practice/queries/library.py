@@ -6,7 +6,9 @@ from datetime import date
 
 from django.db.models import Prefetch, QuerySet
 
+from trellis.accounts.models import User
 from trellis.practice.models import CurriculumLink, Skill, SkillModule, WorksheetDefinition
+from trellis.privacy.policy import grants_for
 from trellis.programs.models import Organization
 from trellis.scheduling.models import Occurrence, SessionSeries
 from trellis.scheduling.queries import expand
@@ -52,3 +54,25 @@ def skill_for_occurrence(occurrence: Occurrence) -> Skill | None:
     """ "The skill taught tonight": the first skill linked to the occurrence's topic."""
     skills = skills_for_occurrence(occurrence)
     return skills[0] if skills else None
+
+
+def library_organization(user: User) -> Organization | None:
+    """The organization whose library `user` reads: a participant's own, a staff member's
+    (their lowest-numbered organization), or None for anyone else."""
+    participant = getattr(user, "participant", None)
+    if participant is not None:
+        organization: Organization = participant.organization
+        return organization
+    zones = grants_for(user).zones
+    return Organization.objects.get(pk=min(zones)) if zones else None
+
+
+def may_edit_library(user: User, organization: Organization) -> bool:
+    """Program directors (of the organization or one of its programs) and organization
+    administrators edit the library; everyone else on staff reads it."""
+    grants = grants_for(user)
+    if organization.pk in grants.clinical_orgs or grants.administers(organization.pk):
+        return True
+    return bool(grants.clinical_programs) and (
+        organization.programs.filter(pk__in=grants.clinical_programs).exists()
+    )

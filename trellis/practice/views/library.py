@@ -26,32 +26,28 @@ from trellis.practice.actions.library import (
     do_save_skill,
 )
 from trellis.practice.models import Skill, SkillModule, WorksheetDefinition
-from trellis.practice.queries.library import current_worksheets, library_modules
+from trellis.practice.queries.library import (
+    current_worksheets,
+    library_modules,
+    library_organization,
+    may_edit_library,
+)
 from trellis.privacy.decorators import staff_required
-from trellis.privacy.policy import grants_for
 from trellis.programs.models import Organization
 
 LARGEST_UPLOAD = 200_000
 
 
 def _staff_organization(request: AuthedRequest) -> Organization:
-    """The organization whose library a staff member reads (their lowest-numbered one)."""
-    zones = grants_for(request.user).zones
-    if not zones:
+    """The organization whose library a staff member reads."""
+    organization = library_organization(request.user)
+    if organization is None:
         raise PermissionDenied("This page is for program staff.")
-    return Organization.objects.get(pk=min(zones))
+    return organization
 
 
 def _may_edit(request: AuthedRequest, organization: Organization) -> bool:
-    grants = grants_for(request.user)
-    return (
-        organization.pk in grants.clinical_orgs
-        or grants.administers(organization.pk)
-        or (
-            bool(grants.clinical_programs)
-            and organization.programs.filter(pk__in=grants.clinical_programs).exists()
-        )
-    )
+    return may_edit_library(request.user, organization)
 
 
 def _editor_organization(request: AuthedRequest) -> Organization:
@@ -174,11 +170,8 @@ def _skill_of(organization: Organization, skill_id: str) -> Skill:
 def skill_page(request: AuthedRequest, skill_id: str) -> HttpResponse:
     """The program's description of one skill: for the participant (phone width) and staff."""
     participant = getattr(request.user, "participant", None)
-    if participant is not None:
-        organization = participant.organization
-    elif grants_for(request.user).is_staff_member:
-        organization = _staff_organization(request)
-    else:
+    organization = library_organization(request.user)
+    if organization is None:
         raise PermissionDenied("This page is for the program's participants and staff.")
     skill = _skill_of(organization, skill_id)
     worksheets = [w for w in skill.worksheets.all() if w.is_current]
