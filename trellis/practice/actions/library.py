@@ -279,3 +279,16 @@ def do_link_topic(
             detail={"series": str(series.public_id)},
         )
     return link
+
+
+@transaction.atomic
+def do_unlink_topic(actor: User | None, link: CurriculumLink) -> None:
+    """Remove a curriculum link (the skill is no longer taught under that topic)."""
+    record(
+        actor,
+        Action.DELETE,
+        obj=link,
+        purpose=Purpose.HOPERAT,
+        detail={"series": str(link.series.public_id)},
+    )
+    link.delete()

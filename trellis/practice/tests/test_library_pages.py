@@ -228,3 +228,27 @@ def test_a_topic_cannot_link_to_another_organizations_skill(world: World) -> Non
     other = do_create_organization(None, name="Elsewhere (test)", time_zone="UTC")
     with pytest.raises(ValidationError, match="another organization"):
         do_link_topic(world.director, series, "Mindfulness", dear_man(other))
+
+
+def test_directors_link_and_unlink_topics_on_the_curriculum_page(
+    world: World, client_for: Clients
+) -> None:
+    from trellis.practice.models import CurriculumLink
+
+    series = evening_dbt(world, topics=["Mindfulness", "DEAR MAN"])
+    skill = dear_man(world.organization)
+    clinician = client_for(world.clinician)
+    assert "DEAR MAN" in clinician.get("/practice/library/curriculum/").content.decode()
+    post = {"series": str(series.public_id), "topic": "DEAR MAN", "skill": str(skill.public_id)}
+    assert clinician.post("/practice/library/curriculum/", post).status_code == 403
+    director = client_for(world.director)
+    director.post("/practice/library/curriculum/", {**post, "topic": "Not a topic"})
+    assert not CurriculumLink.objects.exists()
+    assert director.post("/practice/library/curriculum/", post).status_code == 302
+    link = CurriculumLink.objects.get()
+    assert (link.series, link.topic, link.skill) == (series, "DEAR MAN", skill)
+    page = director.get("/practice/library/curriculum/").content.decode()
+    assert "Unlink DEAR MAN (Asking for what you need) from DEAR MAN" in page
+    director.post("/practice/library/curriculum/", {"unlink": str(link.pk)})
+    assert not CurriculumLink.objects.exists()
+    assert director.post("/practice/library/curriculum/", {"unlink": "999"}).status_code == 404

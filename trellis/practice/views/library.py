@@ -22,10 +22,12 @@ from trellis.accounts.http import AuthedRequest
 from trellis.lib.ids import lookup_id
 from trellis.practice.actions.library import (
     check_import_worksheets,
+    do_link_topic,
     do_save_module,
     do_save_skill,
+    do_unlink_topic,
 )
-from trellis.practice.models import Skill, SkillModule, WorksheetDefinition
+from trellis.practice.models import CurriculumLink, Skill, SkillModule, WorksheetDefinition
 from trellis.practice.queries.library import (
     current_worksheets,
     library_modules,
@@ -34,6 +36,7 @@ from trellis.practice.queries.library import (
 )
 from trellis.privacy.decorators import staff_required
 from trellis.programs.models import Organization
+from trellis.scheduling.models import SessionSeries
 
 LARGEST_UPLOAD = 200_000
 
@@ -230,7 +233,70 @@ def worksheets(request: AuthedRequest) -> HttpResponse:
     )
 
 
+@staff_required()
+def curriculum(request: AuthedRequest) -> HttpResponse:
+    """Which skills each series' curriculum topics teach; directors link and unlink."""
+    organization = _staff_organization(request)
+    may_edit = _may_edit(request, organization)
+    series_list = list(
+        SessionSeries.objects.filter(track__program__organization=organization)
+        .select_related("track", "track__program")
+        .order_by("track__program__name", "track__name", "name")
+    )
+    if request.method == "POST":
+        if not may_edit:
+            raise PermissionDenied("Only program directors edit the curriculum links.")
+        if request.POST.get("unlink"):
+            link = CurriculumLink.objects.filter(
+                series__track__program__organization=organization,
+                pk=_int(request.POST.get("unlink")),
+            ).first()
+            if link is None:
+                raise Http404
+            do_unlink_topic(request.user, link)
+            messages.success(request, "Link removed.")
+            return redirect("practice:curriculum")
+        series = next(
+            (s for s in series_list if str(s.public_id) == request.POST.get("series")), None
+        )
+        skill = Skill.objects.filter(
+            module__organization=organization, public_id=lookup_id(request.POST.get("skill"))
+        ).first()
+        topic = request.POST.get("topic", "")
+        if series is None or skill is None or topic not in (series.topics or []):
+            messages.error(request, "Choose a series, one of its topics and a skill.")
+        else:
+            do_link_topic(request.user, series, topic, skill)
+            messages.success(request, f"{topic} now teaches {skill.label}.")
+        return redirect("practice:curriculum")
+    links: dict[tuple[int, str], list[CurriculumLink]] = {}
+    for link in CurriculumLink.objects.filter(
+        series__in=[s.pk for s in series_list]
+    ).select_related("skill"):
+        links.setdefault((link.series_id, link.topic), []).append(link)
+    rows = [
+        (series, [(topic, links.get((series.pk, topic), [])) for topic in series.topics or []])
+        for series in series_list
+        if series.topics
+    ]
+    skills = Skill.objects.filter(module__organization=organization, is_active=True)
+    return render(
+        request,
+        "practice/library/curriculum.html",
+        {
+            "rows": rows,
+            "skills": list(skills.select_related("module")) if may_edit else [],
+            "may_edit": may_edit,
+        },
+    )
+
+
+def _int(value: str | None) -> int:
+    return int(value) if value and value.isdigit() else 0
+
+
 urlpatterns: list[URLPattern] = [
+    path("practice/library/curriculum/", curriculum, name="curriculum"),
     path("practice/library/", library, name="library"),
     path("practice/library/modules/", add_module, name="module-add"),
     path("practice/library/skills/new/", edit_skill, name="skill-add"),
