@@ -129,10 +129,8 @@ def assign_session(
     form = AssignForm(request.POST)
     if not form.is_valid():
         for name, errs in form.errors.items():
-            messages.error(
-                request,
-                f"{form.fields[name].label if name in form.fields else name}: {' '.join(str(e) for e in errs)}",
-            )
+            label = form.fields[name].label if name in form.fields else name
+            messages.error(request, f"{label}: {' '.join(str(e) for e in errs)}")
         return _sheet(slot)
     data = form.cleaned_data
     batch_key: uuid.UUID = data["batch_key"]
