@@ -84,7 +84,8 @@ def test_assign_to_everyone_present_is_one_batch(
     rows = do_assign_to_present(world.clinician, s, _data(world))
     assert [a.participant for a in rows] == [world.participant]
     stored = Assignment.objects.get()
-    assert stored.occurrence == s.row and stored.batch is not None
+    assert stored.occurrence == s.row
+    assert stored.batch is not None
     assert stored.assigned_by == world.clinician
     assert Event.objects.filter(object_type="practice.assignment", action="create").count() == 1
 
@@ -240,7 +241,8 @@ def test_could_not_and_excuse(world: World) -> None:
     assert "reason" in err.value.message_dict
     do_could_not(world.participant_user, a, "I was sick all week")
     a.refresh_from_db()
-    assert a.could_not_reason == "I was sick all week" and a.could_not_at is not None
+    assert a.could_not_reason == "I was sick all week"
+    assert a.could_not_at is not None
     do_excuse(world.clinician, a)
     a.refresh_from_db()
     assert a.status == AssignmentStatus.EXCUSED
