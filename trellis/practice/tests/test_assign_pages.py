@@ -71,7 +71,7 @@ def test_facilitator_assigns_from_the_attendance_page_and_sees_who_practised(
         f"/practice/sessions/{group.public_id}/{day:%Y-%m-%d}/assign/", post
     )
     assert response.status_code == 302
-    assert facilitator.post(response.url.split("#")[0]).status_code in {200, 405}
+    assert response["Location"].endswith("#practice-panel")
     facilitator.post(f"/practice/sessions/{group.public_id}/{day:%Y-%m-%d}/assign/", post)
     assignment = Assignment.objects.get()  # the double submit stored one batch
     assert assignment.title == "Practise DEAR MAN and log it"
