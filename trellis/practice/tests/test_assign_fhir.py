@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from fhir.resources.R4B.task import Task
@@ -76,3 +77,22 @@ def test_a_worksheet_entry_is_a_valid_questionnaire_response(world: World) -> No
     assert {"linkId": "how_it_went", "text": "How it went", "answer": [{"valueInteger": 6}]} in (
         resource["item"]
     )
+
+
+def test_the_api_gives_the_task_to_the_care_team_only(world: World, client_for: Any) -> None:
+    today = world.organization.today()
+    a = do_assign(
+        world.clinician,
+        world.participant.episodes.get(),
+        AssignmentData(
+            title="Practise DEAR MAN once",
+            due_on=today + timedelta(days=2),
+            starts_on=today,
+            skill=dear_man(world.organization),
+        ),
+    )
+    url = f"/api/v1/practice/assignments/{a.public_id}"
+    assert client_for(world.clinician).get(url).json()["resourceType"] == "Task"
+    assert client_for(world.other_clinician).get(url).status_code == 404
+    assert client_for(world.front_desk).get(url).status_code == 404
+    assert client_for(world.clinician).get(f"{url}/responses").json() == []
