@@ -165,7 +165,8 @@ def assign_session(
     except ValidationError as exc:
         _report(request, exc)
         return _sheet(slot)
-    messages.success(request, f"Practice assigned to {len(rows)} people.")
+    people = "person" if len(rows) == 1 else "people"
+    messages.success(request, f"Practice assigned to {len(rows)} {people}.")
     return _sheet(slot)
 
 
