@@ -21,6 +21,7 @@ def test_facilitator_assigns_and_a_participant_practises_on_a_phone(
     e2e_world: World, page: Page, sign_in: Callable[[str], Page], live_server: object
 ) -> None:
     world = e2e_world
+    page.set_default_timeout(30_000)  # a shared, busy machine
     dear_man(world.organization)
     series = daily_group(world, dtstart=local_today(world) - timedelta(days=10))
     enroll(series, world.participant)

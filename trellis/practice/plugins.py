@@ -6,7 +6,7 @@ from __future__ import annotations
 def register() -> None:
     """Chart tab, plan-progress provider, agenda rule, Today panels: added by each part."""
     # --- practice-assign ---
-    from trellis.practice.views.assignments import attendance_panel
+    from trellis.practice.panels import attendance_panel
     from trellis.scheduling import occurrence_panels
 
     occurrence_panels.register(

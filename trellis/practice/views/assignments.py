@@ -25,7 +25,6 @@ from trellis.audit.models import Action
 from trellis.practice.access import (
     access_own_assignment,
     access_own_assignments,
-    access_session_assignments,
     can_assign_at,
 )
 from trellis.practice.actions.assignments import (
@@ -34,7 +33,6 @@ from trellis.practice.actions.assignments import (
     do_assign_to_present,
     do_could_not,
     do_record_entry,
-    present_episodes,
 )
 from trellis.practice.models import Skill, WorksheetDefinition
 from trellis.practice.models.assignments import (
@@ -42,13 +40,12 @@ from trellis.practice.models.assignments import (
     Assignment,
     Frequency,
 )
-from trellis.practice.queries.assignments import entries_done, library_choices, who_practised
+from trellis.practice.queries.assignments import entries_done
 from trellis.privacy.decorators import staff_required
 from trellis.scheduling.access import access_occurrence
 from trellis.scheduling.queries import attendance_for
 
 if TYPE_CHECKING:
-    from trellis.accounts.models import User
     from trellis.scheduling.queries import Slot
 
 
@@ -83,26 +80,6 @@ def _focus(organization_id: int, value: str) -> tuple[Skill | None, WorksheetDef
         if worksheet is not None:
             return worksheet.skill, worksheet
     raise ValidationError({"focus": "Choose a skill or a worksheet from your library."})
-
-
-def attendance_panel(user: User, slot: Slot) -> dict[str, Any] | None:
-    """Context of the practice panel on the take-attendance page (occurrence_panels)."""
-    if not can_assign_at(user, slot):
-        return None
-    organization = slot.series.track.program.organization
-    skills, worksheets = library_choices(organization)
-    today = organization.today()
-    present = present_episodes(slot)
-    return {
-        "slot": slot,
-        "present": present,
-        "skills": skills,
-        "worksheets": worksheets,
-        "batch_key": uuid.uuid4(),
-        "due_default": max(today, slot.date) + timedelta(days=2),
-        "frequencies": Frequency.choices,
-        "batches": who_practised(access_session_assignments(user, slot)),
-    }
 
 
 def _sheet(slot: Slot) -> HttpResponse:
