@@ -23,6 +23,7 @@ from trellis.meetings.tests.factory import meeting_walk_values
 from trellis.notes.tests.walk import group_notes_walk_values, plans_notes_walk_values
 from trellis.participants.models import Participant
 from trellis.practice.tests.helpers import dear_man
+from trellis.practice.tests.walk import practice_assign_walk_values
 from trellis.scheduling.tests.walk import scheduling_walk_values
 from trellis.transitions.tests.factory import director_signed_summary, transitions_walk_values
 from trellis.worklist.tests.walk import on_call_walk_values
@@ -79,6 +80,7 @@ def parameter_values(
         **transitions_walk_values(target),  # the discharge summary, when the target has one
         # practice-library: a skill of the organization's library (set-up, not participant data)
         "skill_id": str(dear_man(world.organization).public_id),
+        **practice_assign_walk_values(world, target),  # practice: an assignment of the target
         # An inquiry about the target (the intake API).
         **(
             intake_walk_values(world, target)

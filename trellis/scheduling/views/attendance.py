@@ -23,7 +23,7 @@ from trellis.audit.trail import record_list
 from trellis.lib.views import add_error_messages, is_htmx
 from trellis.participants.models import Episode, EpisodeStatus
 from trellis.privacy.decorators import staff_required
-from trellis.scheduling import actions
+from trellis.scheduling import actions, occurrence_panels
 from trellis.scheduling.access import (
     access_attendee,
     access_occurrence,
@@ -158,6 +158,7 @@ def occurrence(request: AuthedRequest, series_id: uuid.UUID, occurrence_date: st
             ),
             "substitute_form": SubstituteForm(program),
             "topic_form": TopicForm(initial={"topic": slot.topic}),
+            "panels": occurrence_panels.panels_for(request.user, slot),
         },
     )
 

@@ -1,0 +1,141 @@
+"""Practice: opening assignments and entries, audited (docs/practice.md, "Permissions").
+
+The care team reads and writes a participant's practice; a facilitator assigns to the people
+present in their own session and sees those assignments' completion; front desk sees none of
+it; a participant sees and writes only their own. Every id that names nothing the user may
+see gets the same audited 404.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+
+from trellis.audit.models import Action, Purpose
+from trellis.audit.trail import record, record_list
+from trellis.lib.ids import lookup_id
+from trellis.practice.models.assignments import Assignment
+from trellis.privacy.access import deny_object, staff_clinical_access
+from trellis.scheduling.access import facilitates, sees_clinical_attendance
+
+if TYPE_CHECKING:
+    from trellis.accounts.models import User
+    from trellis.participants.models import Participant
+    from trellis.scheduling.queries import Slot
+
+# --- practice-assign ---
+
+
+def _assignments() -> QuerySet[Assignment]:
+    return Assignment.objects.select_related(
+        "participant", "episode__program__organization", "skill", "worksheet"
+    )
+
+
+def can_assign_at(user: User, slot: Slot) -> bool:
+    """A facilitator of this session, or a director of its program."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return facilitates(user, slot) or sees_clinical_attendance(user, slot.series.track.program)
+
+
+def access_assignment(
+    user: User,
+    public_id: uuid.UUID | str,
+    *,
+    purpose: str = Purpose.TREAT,
+    action: str = Action.VIEW,
+) -> Assignment:
+    """An assignment of an episode the user sees clinically as staff; else an audited 404."""
+    assignment = _assignments().filter(public_id=lookup_id(public_id)).first()
+    if assignment is None:
+        raise deny_object(
+            user, object_type="practice.assignment", object_id=public_id, purpose=purpose
+        )
+    access = staff_clinical_access(
+        user, assignment.participant, assignment.episode, purpose=purpose
+    )
+    if access is None:
+        raise deny_object(
+            user,
+            object_type="practice.assignment",
+            object_id=public_id,
+            purpose=purpose,
+            participant=assignment.participant,
+        )
+    record(
+        user,
+        action,
+        participant=assignment.participant,
+        obj=assignment,
+        purpose=purpose,
+        role=access.role,
+    )
+    return assignment
+
+
+def access_own_assignment(
+    user: User,
+    public_id: uuid.UUID | str,
+    *,
+    purpose: str = Purpose.PATRQT,
+    action: str = Action.VIEW,
+) -> Assignment:
+    """One of the signed-in participant's own assignments; else an audited 404."""
+    participant: Participant | None = getattr(user, "participant", None)
+    assignment = (
+        _assignments().filter(public_id=lookup_id(public_id), participant=participant).first()
+        if participant is not None
+        else None
+    )
+    if assignment is None:
+        raise deny_object(
+            user,
+            object_type="practice.assignment",
+            object_id=public_id,
+            purpose=purpose,
+            participant=participant,
+        )
+    record(
+        user, action, participant=participant, obj=assignment, purpose=purpose, role="participant"
+    )
+    return assignment
+
+
+def access_own_assignments(user: User, participant: Participant) -> list[Assignment]:
+    """The participant's own assignments, newest due first, recorded as one list view."""
+    rows = list(_assignments().filter(participant=participant).order_by("-due_on", "-assigned_at"))
+    record_list(
+        user,
+        object_type="practice.assignment",
+        participants=[participant],
+        purpose=Purpose.PATRQT,
+        role="participant",
+        detail={"results": len(rows)},
+    )
+    return rows
+
+
+def access_session_assignments(user: User, slot: Slot) -> list[Assignment]:
+    """The assignments given at this session, with their entries, for a user who may assign
+    there (recorded as one list event per person shown); [] for anyone else."""
+    if slot.row is None or not can_assign_at(user, slot):
+        return []
+    rows = list(
+        _assignments()
+        .filter(occurrence=slot.row)
+        .prefetch_related("entries")
+        .order_by("participant__family_name", "participant__given_name", "assigned_at")
+    )
+    if rows:
+        record_list(
+            user,
+            object_type="practice.assignment",
+            object_id=slot.key,
+            participants=[a.participant for a in rows],
+            purpose=Purpose.TREAT,
+            detail={"results": len(rows)},
+        )
+    return rows
