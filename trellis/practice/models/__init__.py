@@ -28,7 +28,7 @@ __all__ = [
     "PracticeEntry",
     "SafetyPlan",
     "Skill",
-    "UnsafeReport",
     "SkillModule",
+    "UnsafeReport",
     "WorksheetDefinition",
 ]
