@@ -22,6 +22,7 @@ from trellis.measures.tests.factories import url_walk_values
 from trellis.meetings.tests.factory import meeting_walk_values
 from trellis.notes.tests.walk import group_notes_walk_values, plans_notes_walk_values
 from trellis.participants.models import Participant
+from trellis.practice.tests.walk_safety import safety_walk_values
 from trellis.scheduling.tests.walk import scheduling_walk_values
 from trellis.transitions.tests.factory import director_signed_summary, transitions_walk_values
 from trellis.worklist.tests.walk import on_call_walk_values
@@ -75,6 +76,7 @@ def parameter_values(
         **meeting_walk_values(world, target),  # a team meeting discussing the target
         **group_notes_walk_values(world, target),  # group notes: the note and target's entry
         **on_call_walk_values(world, target),  # an on-call shift of the target's program
+        **safety_walk_values(world, target),  # practice: a signed safety plan of the target
         **transitions_walk_values(target),  # the discharge summary, when the target has one
         # An inquiry about the target (the intake API).
         **(

@@ -69,7 +69,8 @@ def test_sign_needs_name_and_password_and_then_the_version_is_frozen(world: Worl
     signed = do_sign_safety_plan(
         world.clinician, plan, typed_name=world.clinician.name, password=PASSWORD
     )
-    assert signed.is_signed and signed.signed_by == world.clinician
+    assert signed.is_signed
+    assert signed.signed_by == world.clinician
     with pytest.raises(ValidationError):
         do_save_safety_plan(world.clinician, signed, {"warning_signs": "changed"})
     stored = SafetyPlan.objects.get(pk=plan.pk)
@@ -93,7 +94,8 @@ def test_an_empty_plan_cannot_be_signed(world: World) -> None:
 def test_a_new_version_copies_the_last_and_old_versions_stay_readable(world: World) -> None:
     first = _signed_plan(world)
     draft = do_start_safety_plan_version(world.clinician, _episode(world))
-    assert draft.version == 2 and not draft.is_signed
+    assert draft.version == 2
+    assert not draft.is_signed
     assert draft.sections["warning_signs"] == ["Not sleeping", "Skipping group"]
     assert do_start_safety_plan_version(world.clinician, _episode(world)).pk == draft.pk
     do_save_safety_plan(world.clinician, draft, {"warning_signs": "Pacing at night"})
@@ -136,7 +138,9 @@ def test_the_button_raises_exactly_one_urgent_alert_per_day(
     client.post(url)
     assert first.status_code == 200
     body = first.content.decode()
-    assert "988" in body and "555-0100" in body and 'role="alert"' in body
+    assert "988" in body
+    assert "555-0100" in body
+    assert 'role="alert"' in body
     alerts = Alert.objects.filter(kind=AlertKind.PRACTICE_RISK, participant=world.participant)
     assert alerts.count() == 1
     alert = alerts.get()
@@ -164,7 +168,8 @@ def test_participant_sees_only_the_signed_version_and_acknowledges_it(
     do_start_safety_plan_version(world.clinician, _episode(world))  # a draft v2
     client = client_for(world.participant_user)
     page = client.get("/practice/me/safety-plan/").content.decode()
-    assert "Not sleeping" in page and "Version 1" in page
+    assert "Not sleeping" in page
+    assert "Version 1" in page
     assert "I am not safe right now" in page
     client.post("/practice/me/safety-plan/acknowledge/")
     assert SafetyPlan.objects.get(pk=signed.pk).acknowledged_at is not None
@@ -213,13 +218,16 @@ def test_editor_saves_and_signs_through_the_pages(world: World, client_for: Clie
     episode = _episode(world)
     response = client.post(f"/practice/episodes/{episode.public_id}/safety-plan/new/")
     plan = SafetyPlan.objects.get(episode=episode)
-    assert response.url == f"/practice/safety-plans/{plan.public_id}/"
-    bad = client.post(response.url, {"warning_signs": "x" * 400})
-    assert bad.status_code == 400 and "1. Warning signs" in bad.content.decode()
-    client.post(response.url, {"warning_signs": "Not sleeping", "professionals": "988"})
+    editor = f"/practice/safety-plans/{plan.public_id}/"
+    assert response["Location"] == editor
+    bad = client.post(editor, {"warning_signs": "x" * 400})
+    assert bad.status_code == 400
+    assert "1. Warning signs" in bad.content.decode()
+    client.post(editor, {"warning_signs": "Not sleeping", "professionals": "988"})
     client.post(
         f"/practice/safety-plans/{plan.public_id}/sign/",
         {"typed_name": world.clinician.name, "password": PASSWORD},
     )
     plan.refresh_from_db()
-    assert plan.is_signed and plan.sections["professionals"] == ["988"]
+    assert plan.is_signed
+    assert plan.sections["professionals"] == ["988"]
