@@ -231,3 +231,49 @@ def test_editor_saves_and_signs_through_the_pages(world: World, client_for: Clie
     plan.refresh_from_db()
     assert plan.is_signed
     assert plan.sections["professionals"] == ["988"]
+
+
+API = "/api/v1/practice"
+
+
+def test_api_reads_versions_through_the_same_rules_as_pages(
+    world: World, client_for: ClientFor
+) -> None:
+    signed = _signed_plan(world)
+    do_start_safety_plan_version(world.clinician, _episode(world))
+    episode = _episode(world)
+    listed = client_for(world.clinician).get(f"{API}/episodes/{episode.public_id}/safety-plans")
+    assert listed.status_code == 200
+    body = listed.json()
+    assert [p["version"] for p in body] == [2, 1]
+    assert [p["status"] for p in body] == ["draft", "signed"]
+    one = client_for(world.clinician).get(f"{API}/safety-plans/{signed.public_id}").json()
+    warning = next(s for s in one["sections"] if s["key"] == "warning_signs")
+    assert warning["items"] == ["Not sleeping", "Skipping group"]
+    # The API is for staff: a participant's sign-in is refused outright (403).
+    for persona, code in (
+        ("front_desk", 404),
+        ("other_clinician", 404),
+        ("outsider", 404),
+        ("participant", 403),
+    ):
+        client = client_for(world.personas[persona])
+        assert client.get(f"{API}/safety-plans/{signed.public_id}").status_code == code, persona
+        listed = client.get(f"{API}/episodes/{episode.public_id}/safety-plans")
+        assert listed.status_code == code, persona
+    assert Client().get(f"{API}/safety-plans/{signed.public_id}").status_code == 401
+
+
+def test_summary_for_the_practice_tab(world: World) -> None:
+    from trellis.practice.queries.safety import safety_plan_summary
+    from trellis.privacy.access import access_participant
+
+    _signed_plan(world)
+    do_report_unsafe(world.participant_user, _episode(world), None)
+    access = access_participant(world.clinician, world.participant.public_id, purpose="TREAT")
+    summary = safety_plan_summary(access, _episode(world))
+    assert summary is not None
+    assert summary.current is not None
+    assert summary.current.version == 1
+    assert summary.last_unsafe is not None
+    assert summary.has_draft is False
