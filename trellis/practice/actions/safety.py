@@ -6,6 +6,7 @@ through `trellis.practice.access`.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -109,6 +110,17 @@ def do_sign_safety_plan(
 ) -> SafetyPlan:
     """Sign the draft with the signer's typed name and password (plans' signature rule)."""
     check_signature(actor, typed_name=typed_name, password=password)
+    return _sign(actor, plan, timezone.now())
+
+
+@transaction.atomic
+def do_sign_safety_plan_as_history(actor: User, plan: SafetyPlan, *, now: datetime) -> SafetyPlan:
+    """Record a signature made in the past (the demo's history, as plans' `now`); a signature
+    made at the keyboard goes through `do_sign_safety_plan`."""
+    return _sign(actor, plan, now)
+
+
+def _sign(actor: User, plan: SafetyPlan, now: datetime) -> SafetyPlan:
     locked = SafetyPlan.objects.select_for_update().get(pk=plan.pk)
     if locked.is_signed:
         raise ValidationError({"sections": "This version is already signed."})
@@ -116,7 +128,7 @@ def do_sign_safety_plan(
         raise ValidationError(
             {"sections": "Write at least one section with the participant before signing."}
         )
-    locked.signed_at = timezone.now()
+    locked.signed_at = now
     locked.signed_by = actor
     locked.signed_name = actor.name
     locked.save()
