@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from tests.personas import PASSWORD, World
+from tests.queries import CountQueries
 from trellis.accounts.models import User
 from trellis.participants.models import Episode
 from trellis.practice.actions.safety import (
@@ -277,3 +278,34 @@ def test_summary_for_the_practice_tab(world: World) -> None:
     assert summary.current.version == 1
     assert summary.last_unsafe is not None
     assert summary.has_draft is False
+
+
+def _new_signed_version(world: World, text: str) -> None:
+    plan = do_start_safety_plan_version(world.clinician, _episode(world))
+    do_save_safety_plan(world.clinician, plan, {"warning_signs": text})
+    do_sign_safety_plan(world.clinician, plan, typed_name=world.clinician.name, password=PASSWORD)
+
+
+def test_versions_page_and_summary_cost_the_same_at_two_history_sizes(
+    world: World, client_for: ClientFor, count_queries: CountQueries
+) -> None:
+    from trellis.practice.queries.safety import safety_plan_summary
+    from trellis.privacy.access import access_participant
+
+    client = client_for(world.clinician)
+    url = f"/practice/episodes/{_episode(world).public_id}/safety-plan/"
+    access = access_participant(world.clinician, world.participant.public_id, purpose="TREAT")
+    _new_signed_version(world, "one")
+    client.get(url)  # warm the session and caches
+    with count_queries() as small_page:
+        client.get(url)
+    with count_queries() as small_summary:
+        safety_plan_summary(access, _episode(world))
+    for n in range(5):
+        _new_signed_version(world, f"later {n}")
+    with count_queries() as large_page:
+        client.get(url)
+    with count_queries() as large_summary:
+        safety_plan_summary(access, _episode(world))
+    assert small_page.count == large_page.count
+    assert small_summary.count == large_summary.count
