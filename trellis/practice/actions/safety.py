@@ -148,6 +148,7 @@ def do_acknowledge_safety_plan(actor: User, plan: SafetyPlan) -> SafetyPlan:
     return plan
 
 
+@transaction.atomic
 def do_report_unsafe(
     actor: User, episode: Episode, plan: SafetyPlan | None
 ) -> tuple[UnsafeReport, bool]:
@@ -158,7 +159,7 @@ def do_report_unsafe(
     if existing is not None:
         return existing, False
     try:
-        with transaction.atomic():
+        with transaction.atomic():  # a savepoint: a racing press leaves the outer intact
             report = UnsafeReport.objects.create(
                 participant=episode.participant, episode=episode, plan=plan, reported_on=today
             )
