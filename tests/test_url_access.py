@@ -24,6 +24,7 @@ from trellis.notes.tests.walk import group_notes_walk_values, plans_notes_walk_v
 from trellis.participants.models import Participant
 from trellis.practice.tests.helpers import dear_man
 from trellis.practice.tests.walk import practice_assign_walk_values
+from trellis.practice.tests.walk_safety import safety_walk_values
 from trellis.scheduling.tests.walk import scheduling_walk_values
 from trellis.transitions.tests.factory import director_signed_summary, transitions_walk_values
 from trellis.worklist.tests.walk import on_call_walk_values
@@ -77,6 +78,7 @@ def parameter_values(
         **meeting_walk_values(world, target),  # a team meeting discussing the target
         **group_notes_walk_values(world, target),  # group notes: the note and target's entry
         **on_call_walk_values(world, target),  # an on-call shift of the target's program
+        **safety_walk_values(world, target),  # practice: a signed safety plan of the target
         **transitions_walk_values(target),  # the discharge summary, when the target has one
         # practice-library: a skill of the organization's library (set-up, not participant data)
         "skill_id": str(dear_man(world.organization).public_id),

@@ -62,6 +62,7 @@ from trellis.participants.models import (
 )
 from trellis.plans.demo import seed_plans
 from trellis.practice.demo_library import seed_library
+from trellis.practice.demo_safety import seed_safety_plans
 from trellis.programs.actions import (
     do_add_membership,
     do_create_organization,
@@ -133,6 +134,7 @@ def _load_history(
         # After the schedule and the plans: group notes need attended sessions and objectives.
         ("group notes", lambda rng: seed_group_notes(organization, rng=rng, today=today)),
         ("team meetings", lambda rng: seed_meetings(organization, rng=rng, today=today)),
+        ("safety plans", lambda rng: seed_safety_plans(organization, rng=rng, today=today)),
         ("on-call shifts", lambda rng: seed_on_call(organization, today=today)),
         # Last: summaries read the whole record (hours, scores, plans, alerts).
         ("discharge summaries", lambda rng: seed_transitions(organization, rng=rng, today=today)),

@@ -17,6 +17,7 @@ from trellis.practice.models.library import (
     SkillModule,
     WorksheetDefinition,
 )
+from trellis.practice.models.safety import SafetyPlan, UnsafeReport
 
 __all__ = [
     "OPEN_ASSIGNMENT_STATUSES",
@@ -25,7 +26,9 @@ __all__ = [
     "CurriculumLink",
     "Frequency",
     "PracticeEntry",
+    "SafetyPlan",
     "Skill",
     "SkillModule",
+    "UnsafeReport",
     "WorksheetDefinition",
 ]
