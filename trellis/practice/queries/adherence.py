@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import OuterRef, Subquery
+
 from trellis.lib.clock import local_today
 from trellis.practice import adherence as rules
 from trellis.practice.models import Assignment, PracticeEntry
@@ -105,26 +107,24 @@ def practice_progress(episode: Episode, objectives: Sequence[Any]) -> dict[str, 
 def idle_episodes(episode_ids: Iterable[int], today: date) -> dict[int, date | None]:
     """Episodes with an open assignment that has been running for the last IDLE_DAYS days
     and no entry logged in those days: episode id → last practice day (or None).
-    Two queries."""
-    ids = list(episode_ids)
+    One query whatever the number of episodes."""
     since = today - timedelta(days=IDLE_DAYS - 1)
-    assigned = set(
+    last_entry = (
+        PracticeEntry.objects.filter(episode_id=OuterRef("episode_id"), practiced_on__lte=today)
+        .order_by("-practiced_on")
+        .values("practiced_on")[:1]
+    )
+    rows = (
         Assignment.objects.filter(
-            episode_id__in=ids,
+            episode_id__in=list(episode_ids),
             status__in=OPEN_ASSIGNMENT_STATUSES,
             starts_on__lte=since,
-            due_on__gte=since,
-        ).values_list("episode_id", flat=True)
+            due_on__gte=today,
+        )
+        .annotate(last=Subquery(last_entry))
+        .values_list("episode_id", "last")
     )
-    if not assigned:
-        return {}
-    last: dict[int, date] = {}
-    for episode_id, practiced_on in PracticeEntry.objects.filter(
-        episode_id__in=assigned, practiced_on__lte=today
-    ).values_list("episode_id", "practiced_on"):
-        if episode_id not in last or practiced_on > last[episode_id]:
-            last[episode_id] = practiced_on
-    return {e: last.get(e) for e in assigned if last.get(e) is None or last[e] < since}
+    return {e: last for e, last in rows if last is None or last < since}
 
 
 # --- the chart's Practice tab ------------------------------------------------------------
