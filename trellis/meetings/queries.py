@@ -275,12 +275,12 @@ def agenda_for(program: Program, *, today: date | None = None) -> list[AgendaEnt
     # Practice assigned for the last 7 days and nothing logged in them (practice adherence).
     for episode_id, last in idle_episodes(ids, today).items():
         episode = by_id[episode_id]
-        since = f"last practice {_day(last)}" if last else "nothing logged yet"
+        logged = f"last practice {_day(last)}" if last else "nothing logged yet"
         entries.append(
             AgendaEntry(
                 episode,
                 AgendaRule.NO_PRACTICE,
-                f"No practice logged in {IDLE_DAYS} days while assigned ({since})",
+                f"No practice logged in {IDLE_DAYS} days while assigned ({logged})",
                 _chart("practice:chart-tab", episode),
             )
         )

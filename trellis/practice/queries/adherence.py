@@ -191,12 +191,11 @@ def practice_tab(access: ParticipantAccess) -> dict[str, Any]:
         .select_related("assignment")
         .order_by("-practiced_on", "-submitted_at")[:RECENT_ENTRIES]
     )
-    skills = {
-        a.skill_id: a.skill.name
-        for a in Assignment.objects.filter(episode_id__in=ids, skill__isnull=False)
-        .select_related("skill")
-        .only("skill_id", "skill__name")
-    }
+    skills: dict[Any, str] = dict(
+        Assignment.objects.filter(episode_id__in=ids, skill__isnull=False)
+        .values_list("skill_id", "skill__name")
+        .distinct()
+    )
     by_skill = rules.rollup(started, lambda f: f.skill_key)
     done_by_id = {f.key: rules.done(f) for f in facts}
     required_by_id = {f.key: rules.required(f) for f in facts}
@@ -208,7 +207,7 @@ def practice_tab(access: ParticipantAccess) -> dict[str, Any]:
         "streak": rules.streak(all_days, today),
         "last_practice": rules.last_practice(all_days, today),
         "per_skill": sorted(
-            ((skills.get(k, "Worksheets") if k else "Worksheets", v) for k, v in by_skill.items()),
+            ((skills.get(k, "Worksheets"), v) for k, v in by_skill.items()),
             key=lambda pair: str(pair[0]),
         ),
         "open_assignments": [

@@ -76,7 +76,7 @@ def test_tab_shows_assignments_entries_and_adherence(world: World, client_for: C
     assert "Log one DEAR MAN" in page
     assert "1 of 1" in page
     assert "Streak: <strong>1 day</strong>" in page
-    assert "<svg class=\"adherence-chart\"" in page
+    assert '<svg class="adherence-chart"' in page
     assert "Asking for what you need" in page  # the per-skill rollup
     assert "Asked my sister" not in page  # the participant's words stay in the entry
 
@@ -108,9 +108,7 @@ def test_tab_queries_do_not_grow_with_history(
     assert small.count == large.count
 
 
-def test_program_adherence_queries_do_not_grow(
-    world: World, count_queries: CountQueries
-) -> None:
+def test_program_adherence_queries_do_not_grow(world: World, count_queries: CountQueries) -> None:
     episode = world.participant.episodes.get()
     other = world.other_participant.episodes.get()
     today = org_today()
