@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from trellis.practice import adherence as rules
@@ -34,6 +34,7 @@ def assignments(draw: st.DrawFn, key: int = 0) -> rules.AssignmentFacts:
 many = st.lists(assignments(), max_size=12)
 
 
+@settings(max_examples=200, deadline=None)  # a shared, busy test machine
 @given(many)
 def test_adherence_is_between_0_and_100_percent(items: list[rules.AssignmentFacts]) -> None:
     result = rules.adherence(items)
@@ -45,6 +46,7 @@ def test_adherence_is_between_0_and_100_percent(items: list[rules.AssignmentFact
     assert 0 <= result.on_time <= result.assigned
 
 
+@settings(max_examples=200, deadline=None)  # a shared, busy test machine
 @given(assignments(), st.integers(-3, 35))
 def test_adherence_never_falls_when_practice_is_added(
     facts: rules.AssignmentFacts, offset: int
@@ -59,6 +61,7 @@ def test_adherence_never_falls_when_practice_is_added(
         assert after.percent >= before.percent
 
 
+@settings(max_examples=200, deadline=None)  # a shared, busy test machine
 @given(many)
 def test_rollups_add_up_to_the_whole(items: list[rules.AssignmentFacts]) -> None:
     whole = rules.adherence(items)
@@ -69,6 +72,7 @@ def test_rollups_add_up_to_the_whole(items: list[rules.AssignmentFacts]) -> None
         assert sum(p.assigned for p in parts) == whole.assigned
 
 
+@settings(max_examples=200, deadline=None)  # a shared, busy test machine
 @given(st.sets(st.integers(0, 30)), st.integers(0, 30))
 def test_streak_counts_consecutive_days_back_from_today(days: set[int], today_n: int) -> None:
     today = START + timedelta(days=today_n)
