@@ -225,3 +225,33 @@ def program_adherence(episode_ids: Sequence[int], today: date) -> dict[Any, rule
     """Per episode adherence of every started assignment. Two queries for any program size."""
     started = [f for f in facts_for(episode_ids) if f.starts_on <= today]
     return rules.rollup(started, lambda f: f.group_key)
+
+
+def adherence_summary(access: ParticipantAccess) -> dict[str, Any] | None:
+    """Adherence of the episodes the user sees clinically (the API): overall, this week,
+    per skill, streak. None when there is no such episode. Three queries."""
+    episodes = [e for e in access.episodes if access.is_clinical_for(e)]
+    if not episodes:
+        return None
+    ids = [e.pk for e in episodes]
+    today = local_today(episodes[0].program.organization.tz)
+    facts = facts_for(ids)
+    started = [f for f in facts if f.starts_on <= today]
+    first, last = week_of(today)
+    skills: dict[Any, str] = dict(
+        Assignment.objects.filter(episode_id__in=ids, skill__isnull=False)
+        .values_list("skill_id", "skill__name")
+        .distinct()
+    )
+    days = [d for f in facts for d in f.practiced_on]
+    return {
+        "today": today,
+        "overall": rules.adherence(started),
+        "this_week": rules.adherence(rules.overlapping(facts, first, last)),
+        "per_skill": {
+            skills.get(k, "Worksheets"): v
+            for k, v in rules.rollup(started, lambda f: f.skill_key).items()
+        },
+        "streak": rules.streak(days, today),
+        "last_practice": rules.last_practice(days, today),
+    }

@@ -147,3 +147,21 @@ def test_agenda_rule_no_practice_in_7_days_while_assigned(world: World) -> None:
     log(recent, today - timedelta(days=1))
     assert flagged() == []
     assert idle_episodes([episode.pk], today) == {}
+
+
+def test_api_adherence_for_the_care_team(world: World, client_for: Clients) -> None:
+    episode = world.participant.episodes.get()
+    today = org_today()
+    weeks_of_practice(episode, today, 2)
+    api = f"/api/v1/practice/participants/{world.participant.public_id}/adherence"
+    response = client_for(world.clinician).get(api)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["overall"]["done"] == 4 and body["overall"]["required"] == 6
+    assert body["overall"]["percent"] == 66.7
+    assert body["this_week"]["percent"] is None  # nothing assigned this week: no data
+    assert [s["skill"] for s in body["per_skill"]] == ["Asking for what you need"]
+    for persona in ("front_desk", "outsider", "other_clinician", "participant"):
+        denied = client_for(world.personas[persona]).get(api)
+        assert denied.status_code in (401, 403, 404), persona
+        assert b"overall" not in denied.content
