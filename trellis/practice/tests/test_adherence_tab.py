@@ -157,7 +157,7 @@ def test_api_adherence_for_the_care_team(world: World, client_for: Clients) -> N
     response = client_for(world.clinician).get(api)
     assert response.status_code == 200
     body = response.json()
-    assert body["overall"]["done"] == 4 and body["overall"]["required"] == 6
+    assert (body["overall"]["done"], body["overall"]["required"]) == (4, 6)
     assert body["overall"]["percent"] == 66.7
     assert body["this_week"]["percent"] is None  # nothing assigned this week: no data
     assert [s["skill"] for s in body["per_skill"]] == ["Asking for what you need"]
