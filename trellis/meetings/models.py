@@ -96,6 +96,7 @@ class AgendaRule(models.TextChoices):
     REVIEW_DUE = "review_due", "Plan review due within 7 days"
     UNSIGNED_PLAN = "unsigned_plan", "No signed treatment plan"
     DISCHARGE_PLANNED = "discharge_planned", "Discharge planned within 7 days"
+    NO_PRACTICE = "no_practice", "No practice logged in 7 days while assigned"
     MANUAL = "manual", "Added by hand"
 
 

@@ -30,6 +30,7 @@ from trellis.meetings.models import (
 from trellis.participants.models import Episode, EpisodeStatus, Participant
 from trellis.plans.models import PlanVersion, VersionStatus
 from trellis.plans.queries import reviews_due
+from trellis.practice.queries.adherence import IDLE_DAYS, idle_episodes
 from trellis.privacy.policy import Scope, episode_filter
 from trellis.programs.models import Membership, Program, Role
 from trellis.scheduling.hours import flags_for
@@ -270,6 +271,19 @@ def agenda_for(program: Program, *, today: date | None = None) -> list[AgendaEnt
                     _chart("participants:chart", episode),
                 )
             )
+
+    # Practice assigned for the last 7 days and nothing logged in them (practice adherence).
+    for episode_id, last in idle_episodes(ids, today).items():
+        episode = by_id[episode_id]
+        logged = f"last practice {_day(last)}" if last else "nothing logged yet"
+        entries.append(
+            AgendaEntry(
+                episode,
+                AgendaRule.NO_PRACTICE,
+                f"No practice logged in {IDLE_DAYS} days while assigned ({logged})",
+                _chart("practice:chart-tab", episode),
+            )
+        )
 
     entries.sort(
         key=lambda e: (

@@ -15,7 +15,7 @@ about. Plans compares the reading with the objective's target; a provider only r
 |--------------|-----------------------|------------------------------------------------------|
 | "measure"    | kind measure_target   | latest total score of `objective.instrument`         |
 | "attendance" | kind attendance_target| % of scheduled hours attended, last 4 weeks          |
-| "practice"   | kind practice_target  | % of assigned practice completed (none yet)          |
+| "practice"   | kind practice_target  | % of this week's assigned practice done (practice)   |
 
 Custom objectives are rated by the clinician in the plan itself (0–100, with a note).
 """

@@ -1,7 +1,30 @@
-"""Practice pages: the adherence part (docs/practice.md)."""
+"""Practice pages: the adherence part — the chart's Practice tab (docs/practice-adherence.md)."""
 
 from __future__ import annotations
 
-from django.urls import URLPattern, path  # noqa: F401
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from trellis.accounts.http import AuthedRequest
+from trellis.audit.models import Purpose
+from trellis.participants.chart import chart_context
+from trellis.practice.queries.adherence import practice_tab
+from trellis.privacy.access import Scope, access_participant
+from trellis.privacy.decorators import staff_required
+
+
+@staff_required()
+def chart_tab(request: AuthedRequest, public_id: str) -> HttpResponse:
+    """Open assignments, recent entries, adherence and its weekly chart. Clinical scope only:
+    front desk and facilitators outside the care team get the audited 404."""
+    access = access_participant(
+        request.user, public_id, purpose=Purpose.TREAT, minimum=Scope.CLINICAL
+    )
+    context = chart_context(access, "practice") | practice_tab(access)
+    return render(request, "practice/adherence/chart_tab.html", context)
+
+
+urlpatterns: list[URLPattern] = [
+    path("participants/<uuid:public_id>/practice/", chart_tab, name="chart-tab"),
+]
