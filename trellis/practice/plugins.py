@@ -4,21 +4,22 @@ from __future__ import annotations
 
 
 def register() -> None:
-    """Chart tab, plan-progress provider, agenda rule, Today panels: added by each part."""
-    # --- practice-assign ---
+    """The attendance page's practice panel, the chart's Practice tab and the progress of
+    "practice" plan objectives."""
+    from trellis.participants import chart
+    from trellis.plans import progress
     from trellis.practice.panels import attendance_panel
+    from trellis.practice.queries.adherence import practice_progress
+    from trellis.privacy.access import Scope
     from trellis.scheduling import occurrence_panels
 
+    # Assign to everyone present, and who practised, on the take-attendance page.
     occurrence_panels.register(
         "practice.assign", "practice/assignments/_attendance.html", attendance_panel
     )
-    # --- practice-adherence ---
-    from trellis.participants import chart
-    from trellis.plans import progress
-    from trellis.practice.queries.adherence import practice_progress
-    from trellis.privacy.access import Scope
     # Clinical content: front desk never gets the tab (the page answers them 404).
     chart.register_tab(
         chart.ChartTab("practice", "Practice", "practice:chart-tab", Scope.CLINICAL, order=27)
+    )
     # "Practice" plan objectives: % of this week's assigned practice done ("2 of 3 this week").
     progress.register_provider("practice", practice_progress)
