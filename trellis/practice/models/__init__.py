@@ -11,6 +11,7 @@ from trellis.practice.models.assignments import (
     Frequency,
     PracticeEntry,
 )
+from trellis.practice.models.diary import DiaryCard, DiaryCardConfig, RowKind
 from trellis.practice.models.library import (
     CurriculumLink,
     Skill,
@@ -23,8 +24,11 @@ __all__ = [
     "Assignment",
     "AssignmentStatus",
     "CurriculumLink",
+    "DiaryCard",
+    "DiaryCardConfig",
     "Frequency",
     "PracticeEntry",
+    "RowKind",
     "Skill",
     "SkillModule",
     "WorksheetDefinition",
