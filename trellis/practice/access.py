@@ -81,8 +81,12 @@ def access_own_diary(user: User, *, action: str = Action.VIEW) -> DiaryAccess:
     """The signed-in participant's own diary card; an audited 404 for anyone else."""
     participant = getattr(user, "participant", None)
     if participant is None:
-        raise deny_object(user, object_type="practice.diary", object_id="me", purpose=Purpose.PATRQT)
+        raise deny_object(
+            user, object_type="practice.diary", object_id="me", purpose=Purpose.PATRQT
+        )
     diary = access_diary(user, participant.public_id, purpose=Purpose.PATRQT, action=action)
     if not diary.participant_access.is_own_record:
-        raise deny_object(user, object_type="practice.diary", object_id="me", purpose=Purpose.PATRQT)
+        raise deny_object(
+            user, object_type="practice.diary", object_id="me", purpose=Purpose.PATRQT
+        )
     return diary

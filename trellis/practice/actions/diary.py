@@ -71,9 +71,7 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def clean_card(
-    rows: list[dict[str, Any]], raw: dict[str, Any]
-) -> tuple[dict[str, Any], str]:
+def clean_card(rows: list[dict[str, Any]], raw: dict[str, Any]) -> tuple[dict[str, Any], str]:
     """Raw answers (form strings or JSON values) → stored values and note; ValidationError
     naming each bad field. A row left blank is missing (never zero)."""
     errors: dict[str, str] = {}

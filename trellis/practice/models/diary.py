@@ -132,11 +132,11 @@ class DiaryCardConfig(models.Model):
     )
     updated_at = models.DateTimeField(default=timezone.now)
 
-    def clean(self) -> None:
-        validate_rules(self.risk_rules, validate_rows(self.rows))
-
     def __str__(self) -> str:
         return f"Diary card of program {self.program_id}"
+
+    def clean(self) -> None:
+        validate_rules(self.risk_rules, validate_rows(self.rows))
 
 
 class DiaryCard(models.Model):

@@ -66,11 +66,19 @@ def diary_week(diary: DiaryAccess, episode: Episode, week_start: date) -> dict[s
         "previous_week": week_start - timedelta(days=7),
         "next_week": week_start + timedelta(days=7) if days[-1] < today else None,
         "days": [
-            {"day": day, "future": day > today, "late": bool(cards.get(day) and cards[day].late_entered)}
+            {
+                "day": day,
+                "future": day > today,
+                "late": bool(cards.get(day) and cards[day].late_entered),
+            }
             for day in days
         ],
         "rows": [
-            {"label": row["label"], "kind": row["kind"], "cells": [_cell(row, cards.get(d)) for d in days]}
+            {
+                "label": row["label"],
+                "kind": row["kind"],
+                "cells": [_cell(row, cards.get(d)) for d in days],
+            }
             for row in rows
         ],
         "cards_in_week": len(cards),
@@ -122,4 +130,9 @@ def diary_trend(diary: DiaryAccess, episode: Episode, *, weeks: int = 12) -> dic
         if current:
             segments.append(" ".join(current))
         lines.append(TrendLine(label=row["label"], points=points, svg_points=segments))
-    return {"trend_lines": lines, "trend_weeks": starts, "trend_width": width, "trend_height": height}
+    return {
+        "trend_lines": lines,
+        "trend_weeks": starts,
+        "trend_width": width,
+        "trend_height": height,
+    }

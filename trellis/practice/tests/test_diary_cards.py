@@ -83,7 +83,9 @@ def test_a_programs_own_rules_replace_the_defaults(world: World) -> None:
     submit(world, {"used": "yes"})
     assert [a.title for a in risk_alerts(world)] == ["Diary card: used (yes)"]
     with pytest.raises(ValidationError) as bad:
-        do_configure_diary(None, world.program, rows=rows, risk_rules=[{"row": "nope", "any": True}])
+        do_configure_diary(
+            None, world.program, rows=rows, risk_rules=[{"row": "nope", "any": True}]
+        )
     assert "risk_rules" in bad.value.message_dict
 
 
@@ -168,7 +170,8 @@ def test_the_participant_sees_the_crisis_text_at_once(
     )
     page = response.content.decode()
     assert response.status_code == 200
-    assert 'role="alert"' in page and "988" in page
+    assert 'role="alert"' in page
+    assert "988" in page
     assert "Your care team has been told" in page
     # The double submit from a flaky connection: one card, one alert, the crisis text again.
     again = client.post(
@@ -176,7 +179,8 @@ def test_the_participant_sees_the_crisis_text_at_once(
         {"card_on": org_today().isoformat(), "self_harm_urge": "4", "idempotency_key": "x1"},
     )
     assert 'role="alert"' in again.content.decode()
-    assert DiaryCard.objects.count() == 1 and len(risk_alerts(world)) == 1
+    assert DiaryCard.objects.count() == 1
+    assert len(risk_alerts(world)) == 1
 
 
 def test_the_participant_page_shows_bad_input_with_the_field(
@@ -190,7 +194,8 @@ def test_the_participant_page_shows_bad_input_with_the_field(
     assert "sadness: Choose a whole number from 0 to 5." in response.content.decode()
     tomorrow = (org_today() + timedelta(days=1)).isoformat()
     response = client.post("/practice/me/diary/", {"card_on": tomorrow, "sadness": "1"})
-    assert response.status_code == 400 and "card_on" in response.content.decode()
+    assert response.status_code == 400
+    assert "card_on" in response.content.decode()
     assert not DiaryCard.objects.exists()
 
 
@@ -214,9 +219,7 @@ def test_who_may_not_read_the_diary(
     assert client_for(world.personas[persona]).get(url).status_code == 404
 
 
-def test_staff_have_no_own_diary_page(
-    world: World, client_for: Callable[[User], Client]
-) -> None:
+def test_staff_have_no_own_diary_page(world: World, client_for: Callable[[User], Client]) -> None:
     assert client_for(world.clinician).get("/practice/me/diary/").status_code == 404
 
 

@@ -98,7 +98,7 @@ def my_diary(request: HttpRequest) -> HttpResponse:
         if not today - timedelta(days=backfill_days(diary.config)) <= day <= today:
             day = today
         return _own_page(request, diary, card_on=day, data={})
-    data = {k: v for k, v in request.POST.items()}
+    data: dict[str, str] = {key: str(request.POST.get(key, "")) for key in request.POST}
     card_on = _parse_day(data.get("card_on"))
     if card_on is None:
         errors = {"card_on": ["Choose the day this card is for."]}
