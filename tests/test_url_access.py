@@ -76,6 +76,7 @@ def parameter_values(
         **group_notes_walk_values(world, target),  # group notes: the note and target's entry
         **on_call_walk_values(world, target),  # an on-call shift of the target's program
         **transitions_walk_values(target),  # the discharge summary, when the target has one
+        "participant_id": str(target.public_id),  # practice: the diary card's week
         # An inquiry about the target (the intake API).
         **(
             intake_walk_values(world, target)
@@ -251,6 +252,7 @@ def test_the_walk_reaches_the_chart_and_finds_data_where_it_is_allowed(
     assert "participants:list" in seen
     assert "meetings:detail" in seen  # the team meeting that discusses them
     assert {"notes:group", "notes:chart-group-entry"} <= seen  # group notes reached too
+    assert "practice:diary" in seen  # the diary card's week names whose card it is
 
 
 def test_the_walk_reaches_inquiries_and_the_funnel_for_the_programs_director(

@@ -249,3 +249,29 @@ def test_the_week_view_has_the_same_query_count_at_two_history_sizes(
     with count_queries() as large:
         client.get(url)
     assert small.count == large.count
+
+
+def test_the_api_writes_and_reads_cards_through_the_access_spine(
+    world: World, client_for: Callable[[User], Client]
+) -> None:
+    url = f"/api/v1/practice/participants/{world.participant.public_id}/diary-cards"
+    assert client_for(world.participant_user).get(url).status_code == 403  # the API is for staff
+    participant = client_for(world.clinician)  # the care team writes a card given on paper
+    body = {"card_on": org_today().isoformat(), "answers": {"self_harm_urge": 4, "joy": 1}}
+    created = participant.post(url, body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="a")
+    assert created.status_code == 201, created.content
+    assert created.json()["risk_raised"] is True
+    retry = participant.post(url, body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="a")
+    assert retry.status_code == 200
+    assert len(risk_alerts(world)) == 1
+    bad = participant.post(
+        url,
+        {"card_on": org_today().isoformat(), "answers": {"joy": 9}},
+        content_type="application/json",
+    )
+    assert bad.status_code == 422
+    assert bad.json()["detail"][0]["field"] == "joy"
+    cards = client_for(world.director).get(url).json()
+    assert [c["values"]["self_harm_urge"] for c in cards] == [4]
+    assert client_for(world.front_desk).get(url).status_code == 404
+    assert client_for(world.other_clinician).get(url).status_code == 404
