@@ -169,6 +169,8 @@ def check_submit_diary_card(
             if existing.episode_id != episode.pk:
                 raise ValidationError({"idempotency_key": "This key belongs to another card."})
             return DiaryResult(card=existing, created=False)
+    if not episode.is_open:
+        raise ValidationError({"card_on": "This stay in the program has ended: no new cards."})
     today = episode_today(episode)
     window = backfill_days(diary.config)
     if card_on > today:
