@@ -26,6 +26,7 @@ from trellis.lib.api import error_responses
 from trellis.practice.access import DiaryAccess, access_diary
 from trellis.practice.actions.diary import check_submit_diary_card, episode_today
 from trellis.practice.models.diary import DiaryCard
+from trellis.practice.queries.diary import diary_cards
 
 router = Router()
 
@@ -88,10 +89,7 @@ def list_diary_cards(
         raise ValidationError({"since": "since must be on or before until."})
     if (until - since).days >= MAX_DAYS:
         raise ValidationError({"since": f"Ask for at most {MAX_DAYS} days at a time."})
-    cards = DiaryCard.objects.filter(
-        episode=diary.episode, card_on__gte=since, card_on__lte=until
-    ).order_by("card_on")
-    return [_out(card) for card in cards]
+    return [_out(card) for card in diary_cards(diary, since, until)]
 
 
 @router.post(

@@ -136,3 +136,21 @@ def diary_trend(diary: DiaryAccess, episode: Episode, *, weeks: int = 12) -> dic
         "trend_width": width,
         "trend_height": height,
     }
+
+
+def diary_cards(diary: DiaryAccess, since: date, until: date) -> list[DiaryCard]:
+    """The opened diary's cards from `since` to `until`, oldest first."""
+    return list(
+        DiaryCard.objects.filter(
+            episode=diary.episode, card_on__gte=since, card_on__lte=until
+        ).order_by("card_on")
+    )
+
+
+def days_written(diary: DiaryAccess, days: list[date]) -> set[date]:
+    """Which of `days` already have a card in the opened diary."""
+    return set(
+        DiaryCard.objects.filter(episode=diary.episode, card_on__in=days).values_list(
+            "card_on", flat=True
+        )
+    )

@@ -25,8 +25,8 @@ from trellis.practice.actions.diary import (
     check_submit_diary_card,
     episode_today,
 )
-from trellis.practice.models.diary import SCALE_OF, DiaryCard
-from trellis.practice.queries.diary import diary_trend, diary_week
+from trellis.practice.models.diary import SCALE_OF
+from trellis.practice.queries.diary import days_written, diary_trend, diary_week
 from trellis.privacy.decorators import staff_required
 
 RESERVED = {"csrfmiddlewaretoken", "card_on", "idempotency_key"}
@@ -66,11 +66,7 @@ def _own_page(
     today = episode_today(diary.episode)
     window = backfill_days(diary.config)
     days = [today - timedelta(days=n) for n in range(window + 1)]
-    written = set(
-        DiaryCard.objects.filter(episode=diary.episode, card_on__in=days).values_list(
-            "card_on", flat=True
-        )
-    )
+    written = days_written(diary, days)
     return render(
         request,
         "practice/diary/me.html",
