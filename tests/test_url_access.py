@@ -83,6 +83,7 @@ def parameter_values(
         # practice-library: a skill of the organization's library (set-up, not participant data)
         "skill_id": str(dear_man(world.organization).public_id),
         **practice_assign_walk_values(world, target),  # practice: an assignment of the target
+        "participant_id": str(target.public_id),  # practice: the diary card's week
         # An inquiry about the target (the intake API).
         **(
             intake_walk_values(world, target)
@@ -258,6 +259,7 @@ def test_the_walk_reaches_the_chart_and_finds_data_where_it_is_allowed(
     assert "participants:list" in seen
     assert "meetings:detail" in seen  # the team meeting that discusses them
     assert {"notes:group", "notes:chart-group-entry"} <= seen  # group notes reached too
+    assert "practice:diary" in seen  # the diary card's week names whose card it is
 
 
 def test_the_walk_reaches_inquiries_and_the_funnel_for_the_programs_director(

@@ -11,6 +11,7 @@ from trellis.practice.models.assignments import (
     Frequency,
     PracticeEntry,
 )
+from trellis.practice.models.diary import DiaryCard, DiaryCardConfig, RowKind
 from trellis.practice.models.library import (
     CurriculumLink,
     Skill,
@@ -24,8 +25,11 @@ __all__ = [
     "Assignment",
     "AssignmentStatus",
     "CurriculumLink",
+    "DiaryCard",
+    "DiaryCardConfig",
     "Frequency",
     "PracticeEntry",
+    "RowKind",
     "SafetyPlan",
     "Skill",
     "SkillModule",
