@@ -43,6 +43,9 @@ INTAKE = ("Intake", "/intake/")  # directors, intake coordinators and the front 
                 ("My sessions", "/schedule/me/"),
                 ("My plan", "/plans/mine/"),
                 ("Group notes", "/notes/group/mine/"),
+                ("Practice", "/practice/me/"),
+                ("Diary card", "/practice/me/diary/"),
+                ("Safety plan", "/practice/me/safety-plan/"),
             ],
         ),
     ],
@@ -77,3 +80,10 @@ def test_open_work_is_counted(world: World, client_for: Callable[[User], Client]
 
 def test_signed_out_visitors_get_no_navigation(db: None) -> None:
     assert nav(Client(), reverse(settings.LOGIN_URL)) == []
+
+
+def test_only_the_closest_section_is_marked(
+    world: World, client_for: Callable[[User], Client]
+) -> None:
+    items = nav(client_for(world.participant_user), "/practice/me/diary/")
+    assert [label for label, _, current in items if current] == ["Diary card"]

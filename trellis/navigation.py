@@ -53,14 +53,16 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("My sessions", reverse("scheduling:me")))
         items.append(("My plan", reverse("plans:mine")))
         items.append(("Group notes", reverse("notes:group-mine")))
-    current = request.path
+        items.append(("Practice", reverse("practice:my-practice")))
+        items.append(("Diary card", reverse("practice:my-diary")))
+        items.append(("Safety plan", reverse("practice:my-safety-plan")))
+    # The section whose address is the longest start of this page's (on /practice/me/diary/,
+    # "Diary card", not "Practice").
+    path = request.path
+    matches = [url for _, url in items if path == url or (url != "/" and path.startswith(url))]
+    current = max(matches, key=len, default=None)
     return {
         "nav_items": [
-            {
-                "label": label,
-                "url": url,
-                "current": current == url or (url != "/" and current.startswith(url)),
-            }
-            for label, url in items
+            {"label": label, "url": url, "current": url == current} for label, url in items
         ]
     }

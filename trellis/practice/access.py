@@ -157,6 +157,7 @@ def access_session_assignments(user: User, slot: Slot) -> list[Assignment]:
 # --- practice-diary ---
 
 
+@dataclass(frozen=True)
 class DiaryAccess:
     """A participant's current episode's diary card, opened by its care team or by the
     participant; `config` is the program's card (None: the program does not use one)."""

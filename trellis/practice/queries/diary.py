@@ -12,6 +12,7 @@ from trellis.practice.models.diary import SCALE_OF, DiaryCard, RowKind
 if TYPE_CHECKING:
     from trellis.participants.models import Episode
     from trellis.practice.access import DiaryAccess
+    from trellis.privacy.access import ParticipantAccess
 
 
 @dataclass(frozen=True)
@@ -154,3 +155,19 @@ def days_written(diary: DiaryAccess, days: list[date]) -> set[date]:
             "card_on", flat=True
         )
     )
+
+
+def chart_diary_week(access: ParticipantAccess, episode: Episode) -> dict[str, Any] | None:
+    """This week's card for the chart's Practice tab, read under the tab's own (already
+    audited) access; None when the access is not clinical for the episode or the program
+    keeps no diary card."""
+    from trellis.practice.access import DiaryAccess
+    from trellis.practice.models.diary import DiaryCardConfig
+
+    if not access.is_clinical_for(episode):
+        return None
+    config = DiaryCardConfig.objects.filter(program_id=episode.program_id, enabled=True).first()
+    if config is None:
+        return None
+    diary = DiaryAccess(participant_access=access, episode=episode, config=config)
+    return diary_week(diary, episode, episode_today(episode))

@@ -10,6 +10,8 @@ from trellis.accounts.http import AuthedRequest
 from trellis.audit.models import Purpose
 from trellis.participants.chart import chart_context
 from trellis.practice.queries.adherence import practice_tab
+from trellis.practice.queries.diary import chart_diary_week
+from trellis.practice.queries.safety import safety_plan_summary
 from trellis.privacy.access import Scope, access_participant
 from trellis.privacy.decorators import staff_required
 
@@ -22,6 +24,10 @@ def chart_tab(request: AuthedRequest, public_id: str) -> HttpResponse:
         request.user, public_id, purpose=Purpose.TREAT, minimum=Scope.CLINICAL
     )
     context = chart_context(access, "practice") | practice_tab(access)
+    episode = access.current_episode
+    if episode is not None:
+        context["diary"] = chart_diary_week(access, episode)
+        context["safety"] = safety_plan_summary(access, episode)
     return render(request, "practice/adherence/chart_tab.html", context)
 
 
