@@ -1,7 +1,7 @@
 """Adherence arithmetic: pure functions over plain data (no database), so that the rules are
 easy to read and Hypothesis can drive them (tests/test_adherence_properties.py).
 
-Rules (docs/practice-adherence.md):
+Rules (docs/practice.md):
 
 - **required**: `times_required` entries, or for a daily assignment one per day of
   [starts_on, due_on].

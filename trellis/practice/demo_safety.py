@@ -1,4 +1,4 @@
-"""Demo safety plans (docs/practice-safety.md): about a third of active participants have a
+"""Demo safety plans (docs/practice.md): about a third of active participants have a
 signed plan written with their primary clinician, in our own words; about a quarter of
 those have a second, later version."""
 

@@ -1,5 +1,5 @@
 """Panels on the take-attendance page that higher apps register, so scheduling never imports
-them (docs/architecture.md, "Extension points"; docs/practice-assign.md).
+them (docs/architecture.md, "Extension points"; docs/practice.md).
 
 A panel is a template and a context function. The function gets the signed-in user and the
 slot (its attendance loaded) and returns the template's context, or None to show nothing

@@ -1,4 +1,4 @@
-"""Writing safety plans and the "I am not safe right now" button (docs/practice-safety.md).
+"""Writing safety plans and the "I am not safe right now" button (docs/practice.md).
 
 Every write is atomic with its audit event. Callers have already opened the episode or plan
 through `trellis.practice.access`.

@@ -1,4 +1,4 @@
-"""The practice API: the adherence part, under /api/v1/practice/ (docs/practice-adherence.md).
+"""The practice API: the adherence part, under /api/v1/practice/ (docs/practice.md).
 Same access and audit as the Practice tab: staff with clinical scope on the participant."""
 
 from __future__ import annotations

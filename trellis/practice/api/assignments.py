@@ -1,4 +1,4 @@
-"""The practice API: the assignments part, under /api/v1/practice/ (docs/practice-assign.md).
+"""The practice API: the assignments part, under /api/v1/practice/ (docs/practice.md).
 
 Staff who see the episode clinically read an assignment as a FHIR R4B Task and its worksheet
 entries as QuestionnaireResponses; everyone else gets the audited 404.

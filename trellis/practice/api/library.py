@@ -1,4 +1,4 @@
-"""The practice API: the library part, under /api/v1/practice/ (docs/practice-library.md).
+"""The practice API: the library part, under /api/v1/practice/ (docs/practice.md).
 
 The library is organization set-up: every staff member and participant of the organization
 reads it; program directors and organization administrators import worksheet definitions.

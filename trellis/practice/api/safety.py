@@ -1,4 +1,4 @@
-"""The practice API: the safety part, under /api/v1/practice/ (docs/practice-safety.md).
+"""The practice API: the safety part, under /api/v1/practice/ (docs/practice.md).
 
 Read-only: a safety plan is written and signed with the participant, on the staff pages
 (signing re-enters the password, which an API token cannot do)."""

@@ -1,5 +1,5 @@
 """The Stanley–Brown safety plan, versioned and signed once, and the participant's "I am not
-safe right now" reports (docs/practice-safety.md).
+safe right now" reports (docs/practice.md).
 
 A plan version is written with the clinician as a draft, then signed (typed name + password
 re-entry, as plans and notes sign). A signed version never changes: a new version starts as a

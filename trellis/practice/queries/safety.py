@@ -1,4 +1,4 @@
-"""The safety plan's summary for the chart's Practice tab (docs/practice-safety.md)."""
+"""The safety plan's summary for the chart's Practice tab (docs/practice.md)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Assignments and entries for the adherence tests, made with the foundation models.
 
 `actions/assignments.py` (the practice-assign part) is not on this branch yet; once merged,
-these helpers should call its assign/record actions instead (docs/practice-adherence.md)."""
+these helpers should call its assign/record actions instead (docs/practice.md)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The safety plan: prefill, versions, signing, the participant's page and the "I am not
-safe right now" button, privacy and the API (docs/practice-safety.md)."""
+safe right now" button, privacy and the API (docs/practice.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Practice pages: the adherence part — the chart's Practice tab (docs/practice-adherence.md)."""
+"""Practice pages: the adherence part — the chart's Practice tab (docs/practice.md)."""
 
 from __future__ import annotations
 

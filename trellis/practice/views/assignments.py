@@ -1,4 +1,4 @@
-"""Practice pages: the assignments part (docs/practice-assign.md).
+"""Practice pages: the assignments part (docs/practice.md).
 
 - the "Assign practice to everyone present" panel on the take-attendance page (registered in
   plugins.py through scheduling's occurrence panels) and its POST;

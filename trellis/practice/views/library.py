@@ -1,4 +1,4 @@
-"""Practice pages: the library part (docs/practice-library.md).
+"""Practice pages: the library part (docs/practice.md).
 
 The library is the organization's set-up, not participant data: every staff member of the
 organization reads it; program directors and organization administrators edit it. A

@@ -1,4 +1,4 @@
-"""Practice pages: the safety part (docs/practice-safety.md).
+"""Practice pages: the safety part (docs/practice.md).
 
 Staff (care team): the episode's safety plan versions, the editor of the open draft, signing.
 Participant: their latest signed plan at /practice/me/safety-plan/, printable, with the
