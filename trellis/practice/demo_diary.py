@@ -106,7 +106,7 @@ def _two_risk_cards(episodes: list[Episode], rng: random.Random, today: date) ->
         diary = access_diary(clinician, episode.participant.public_id)
         # The card the participant gave their clinician yesterday (entered late, as on paper).
         result = check_submit_diary_card(
-            clinician, diary, card_on=today - timedelta(days=1), answers=answers
+            clinician, diary, card_on=today - timedelta(days=1), answers=answers, today=today
         )
         for alert in result.alerts:
             do_document_follow_up(

@@ -155,6 +155,7 @@ def check_submit_diary_card(
     card_on: date,
     answers: dict[str, Any],
     idempotency_key: str | None = None,
+    today: date | None = None,
 ) -> DiaryResult:
     """Store one day's card for the diary's episode, or raise ValidationError naming the field
     (nothing stored). A card for a past day (within the back-fill window) is late-entered.
@@ -171,7 +172,7 @@ def check_submit_diary_card(
             return DiaryResult(card=existing, created=False)
     if not episode.is_open:
         raise ValidationError({"card_on": "This stay in the program has ended: no new cards."})
-    today = episode_today(episode)
+    today = today or episode_today(episode)  # a demo's or history's day, else the program's
     window = backfill_days(diary.config)
     if card_on > today:
         raise ValidationError({"card_on": "A diary card cannot be for a day in the future."})
