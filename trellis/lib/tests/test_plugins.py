@@ -20,6 +20,7 @@ REGISTRIES = {
     "notes/snapshot.py",
     "plans/progress.py",
     "scheduling/attendance_hooks.py",
+    "scheduling/occurrence_panels.py",
 }
 REGISTERING = re.compile(r"(?<!plugins\.)\bregister(_tab|_panel|_provider)?\(")
 

@@ -29,7 +29,7 @@ router = Router()
 
 
 class SkillOut(Schema):
-    id: str
+    public_id: str
     module: str
     name: str
     acronym: str
@@ -40,7 +40,7 @@ class SkillOut(Schema):
 
 
 class ModuleOut(Schema):
-    id: str
+    public_id: str
     name: str
     approach: str
     description: str
@@ -48,7 +48,7 @@ class ModuleOut(Schema):
 
 
 class WorksheetOut(Schema):
-    id: str
+    public_id: str
     code: str
     version: int
     title: str
@@ -80,7 +80,7 @@ def _organization(user: User) -> Organization:
 
 def _skill_out(skill: Skill, module_name: str) -> SkillOut:
     return SkillOut(
-        id=str(skill.public_id),
+        public_id=str(skill.public_id),
         module=module_name,
         name=skill.name,
         acronym=skill.acronym,
@@ -93,7 +93,7 @@ def _skill_out(skill: Skill, module_name: str) -> SkillOut:
 
 def _worksheet_out(row: WorksheetDefinition) -> WorksheetOut:
     return WorksheetOut(
-        id=str(row.public_id),
+        public_id=str(row.public_id),
         code=row.code,
         version=row.version,
         title=row.title,
@@ -110,7 +110,7 @@ def list_library(request: HttpRequest) -> list[ModuleOut]:
     organization = _organization(acting_user(request))
     return [
         ModuleOut(
-            id=str(module.public_id),
+            public_id=str(module.public_id),
             name=module.name,
             approach=module.approach,
             description=module.description,

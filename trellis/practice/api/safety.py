@@ -25,7 +25,7 @@ class SafetySectionOut(Schema):
 
 
 class SafetyPlanOut(Schema):
-    id: str
+    public_id: str
     version: int
     status: str  # "draft" or "signed"
     signed_at: datetime | None
@@ -36,7 +36,7 @@ class SafetyPlanOut(Schema):
 
 def _out(plan: SafetyPlan) -> SafetyPlanOut:
     return SafetyPlanOut(
-        id=str(plan.public_id),
+        public_id=str(plan.public_id),
         version=plan.version,
         status="signed" if plan.is_signed else "draft",
         signed_at=plan.signed_at,
