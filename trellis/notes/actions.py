@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
-from trellis.notes import late, snapshot
+from trellis.notes import late, practice_review, snapshot
 from trellis.notes.models import (
     EDITABLE_STATUSES,
     FORMAT_SECTIONS,
@@ -292,11 +292,18 @@ def do_sign_note(
     # Late: signed after the participant's next scheduled session (24 h when none is known).
     note.late_entry = late.is_late(note.episode, note.session_end, now)
     note.scores_snapshot = json.dumps([s.to_json() for s in scores])
+    # "Practice reviewed": what the signer sees now is frozen and marked reviewed together.
+    practice = practice_review.live(actor, [note.episode], up_to=note.session_end)
+    lines = practice.get(note.episode.pk, [])
+    note.practice_snapshot = practice_review.freeze(lines)
     note.plan_version = latest_signed(note.episode) if note.objectives else None
     note.cosigner = cosigner
     note.status = NoteStatus.AWAITING_COSIGN if cosigner is not None else NoteStatus.SIGNED
     note.revision += 1
     note.save()
+    practice_review.mark_reviewed(
+        actor, lines, reviewed_in=f"notes.progress:{note.public_id}", now=now
+    )
     _audit(actor, Action.SIGN, note, late_entry=note.late_entry, cosign=cosigner is not None)
     return note
 

@@ -170,6 +170,8 @@ class Note(SignedOnce):
         PlanVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     scores_snapshot = EncryptedTextField(blank=True, default="")  # JSON, frozen at signing
+    # "Practice reviewed" (notes/practice_review.py): JSON, frozen at signing.
+    practice_snapshot = EncryptedTextField(blank=True, default="")
     revision = models.PositiveIntegerField(default=1)
     # The editor page (one tab) that saved last, and the revision its run of saves started
     # from: a form that is stale only because its own tab autosaved since is no conflict.
@@ -253,6 +255,12 @@ class Note(SignedOnce):
     def scores(self) -> list[dict[str, Any]]:
         loaded = json.loads(self.scores_snapshot) if self.scores_snapshot else []
         return loaded if isinstance(loaded, list) else []
+
+    @property
+    def practice_lines(self) -> list[dict[str, Any]]:
+        from trellis.notes.practice_review import frozen
+
+        return frozen(self.practice_snapshot)
 
     @property
     def duration_minutes(self) -> int:
@@ -403,6 +411,8 @@ class GroupNoteEntry(SignedOnce):
     )
     practice_reviewed = EncryptedTextField(blank=True, default="")
     practice_assigned = EncryptedTextField(blank=True, default="")
+    # The practice reviewed with this person (notes/practice_review.py): JSON, frozen at signing.
+    practice_snapshot = EncryptedTextField(blank=True, default="")
     risk_level = models.CharField(max_length=10, choices=RiskLevel.choices, blank=True)
     risk_notes = EncryptedTextField(blank=True, default="")
     plan = EncryptedTextField(blank=True, default="")
@@ -455,6 +465,12 @@ class GroupNoteEntry(SignedOnce):
                 )
             )
         )
+
+    @property
+    def practice_lines(self) -> list[dict[str, Any]]:
+        from trellis.notes.practice_review import frozen
+
+        return frozen(self.practice_snapshot)
 
     @property
     def attended(self) -> bool:

@@ -18,7 +18,7 @@ from trellis.accounts.http import AuthedRequest
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record_list
 from trellis.lib.views import add_error_messages, apply_validation_error, posted_revision
-from trellis.notes import actions, queries, snapshot
+from trellis.notes import actions, practice_review, queries, snapshot
 from trellis.notes.access import access_note, access_note_to_cosign, notes_of
 from trellis.notes.forms import HeaderForm, draft_from_post, header_initial
 from trellis.notes.group.access import standalone_entries
@@ -144,6 +144,7 @@ def _editor(
         else note.objectives,
         "objective_choices": _objective_choices(ca),
         "scores": snapshot.scores_for_draft(ca.episode),
+        "practice": _practice_live(request.user, ca, note),
         "revision": conflict.revision if conflict else note.revision,
         # This page's token: its own autosaves are never a conflict for its Save button.
         "editor": _posted_editor(request) or editor_token(),
@@ -268,8 +269,14 @@ def note_sign(request: AuthedRequest, public_id: str, note_id: str) -> HttpRespo
     context = _detail_context(ca, note) | {
         "errors": errors,
         "missing": actions.missing_for_signing(note),
+        "practice": _practice_live(request.user, ca, note),
     }
     return render(request, "notes/sign.html", context, status=422 if errors else 200)
+
+
+def _practice_live(user: Any, ca: ClinicalAccess, note: Note) -> list[dict[str, Any]]:
+    """What the author will review with the person: practice not yet reviewed (live)."""
+    return practice_review.live(user, [ca.episode], up_to=note.session_end).get(ca.episode.pk, [])
 
 
 def _detail_context(ca: ClinicalAccess | None, note: Note) -> dict[str, Any]:
@@ -291,6 +298,9 @@ def _detail_context(ca: ClinicalAccess | None, note: Note) -> dict[str, Any]:
         "objectives_addressed": objectives,
         "addenda": list(note.addenda.all()),
         "scores": note.scores if note.signed_at else snapshot.scores_for_draft(note.episode),
+        # A signed note's frozen "Practice reviewed"; a draft's live list is its author's
+        # (the editor and the signing page add it).
+        "practice": note.practice_lines,
     }
     if ca is not None:
         context |= _page(ca)

@@ -9,7 +9,9 @@ audited 404. One section per part."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
     from trellis.participants.models import Episode, Participant
     from trellis.practice.models import DiaryCardConfig
     from trellis.practice.models.safety import SafetyPlan
+    from trellis.practice.queries.assignments import ReviewItem
     from trellis.scheduling.queries import Slot
 
 
@@ -338,3 +341,44 @@ def access_own_safety_plan(
         role="participant",
     )
     return OwnSafetyPlan(participant=participant, episode=episode, plan=plan)
+
+
+# --- practice-review (progress and group notes) ---
+
+
+def access_practice_to_review(
+    user: User,
+    episodes: Sequence[Episode],
+    *,
+    up_to: datetime,
+    series_id: int | None = None,
+) -> dict[int, list[ReviewItem]]:
+    """The practice a note's author reviews with each of these people (notes' "Practice
+    reviewed"). The care team (clinical access to the episode) sees all of it with the
+    participant's words; anyone else only the completion of assignments given at a session
+    of `series_id` (the group they facilitate): titles, days, ratings, "couldn't do it",
+    never the words. One list event per person shown; a fixed number of queries."""
+    from trellis.participants.models import Episode as EpisodeModel
+    from trellis.practice.queries.assignments import practice_to_review
+    from trellis.privacy.policy import episode_filter
+
+    ids = [e.pk for e in episodes]
+    if not ids or not user.is_authenticated or not user.is_active:
+        return {i: [] for i in ids}
+    full = set(
+        EpisodeModel.objects.filter(pk__in=ids)
+        .filter(episode_filter(user, Scope.CLINICAL))
+        .exclude(participant__user_id=user.pk)
+        .values_list("pk", flat=True)
+    )
+    found = practice_to_review(ids, up_to=up_to, full_ids=full, series_id=series_id)
+    shown = [e.participant for e in episodes if found.get(e.pk)]
+    if shown:
+        record_list(
+            user,
+            object_type="practice.review",
+            participants=shown,
+            purpose=Purpose.TREAT,
+            detail={"results": sum(len(v) for v in found.values())},
+        )
+    return found

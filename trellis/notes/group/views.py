@@ -30,6 +30,7 @@ from trellis.accounts.http import AuthedRequest
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record_list
 from trellis.lib.views import add_error_messages, is_htmx, posted_revision
+from trellis.notes import practice_review
 from trellis.notes.group import actions as ga
 from trellis.notes.group.access import (
     access_chart_group_entry,
@@ -54,10 +55,11 @@ from trellis.notes.views import cosign_decision
 from trellis.participants.chart import chart_context
 from trellis.plans import content as plan_content
 from trellis.plans.queries import latest_signed, latest_signed_versions
+from trellis.practice.panels import attendance_panel
 from trellis.privacy.access import Scope, access_participant
 from trellis.privacy.decorators import staff_required
 from trellis.scheduling.access import facilitates
-from trellis.scheduling.queries import Slot, find_slot
+from trellis.scheduling.queries import Slot, attendance_for, find_slot
 
 STANDALONE_PAGE = 50
 
@@ -93,6 +95,44 @@ def _objective_choices(entries: list[GroupNoteEntry]) -> dict[int, list[tuple[st
         episode_id: [(o.key, o.description) for o in plan_content.load(v.content).objectives]
         for episode_id, v in versions.items()
     }
+
+
+def _practice(user: Any, note: GroupNote, entries: list[GroupNoteEntry]) -> dict[int, list[Any]]:
+    """Each entry's "Practice reviewed", by entry pk: the frozen copy once signed (locked),
+    else what `user` may see live of each member present (a fixed number of queries)."""
+    if any(e.locked for e in entries):
+        return {e.pk: e.practice_lines for e in entries}
+    present = [e for e in entries if e.attended]
+    live = practice_review.live(
+        user, [e.episode for e in present], up_to=note.session_end, series_id=note.series_id
+    )
+    return {e.pk: live.get(e.episode_id, []) for e in present}
+
+
+def _whole_rows(
+    user: Any, note: GroupNote, entries: list[GroupNoteEntry]
+) -> list[tuple[GroupNoteEntry, list[str], list[Any]]]:
+    """(entry, objectives addressed, practice reviewed) of every entry: the whole note."""
+    choices = _objective_choices(entries)
+    practice = _practice(user, note, entries)
+    return [
+        (
+            e,
+            _objectives_addressed(e, choices.get(e.episode_id, [])),
+            practice.get(e.pk, []),
+        )
+        for e in entries
+    ]
+
+
+def _practice_panel(request: AuthedRequest, slot: Slot) -> dict[str, Any] | None:
+    """The attendance page's "Assign practice to everyone present" panel (practice's own
+    form and action), coming back to this page after it posts."""
+    attendance_for([slot])
+    panel = attendance_panel(request.user, slot)
+    if panel is not None:
+        panel["next"] = request.path
+    return panel
 
 
 @staff_required()
@@ -134,11 +174,9 @@ def group_note(request: AuthedRequest, group_note_id: uuid.UUID) -> HttpResponse
     entries = _entries(note)
     _record_entries_shown(request.user, note, entries, role)
     context = _group_context(note, slot, entries)
+    context["practice_panel"] = _practice_panel(request, slot)
     if not note.is_editable or role != "facilitator":
-        choices = _objective_choices(entries)
-        context["whole_rows"] = [
-            (e, _objectives_addressed(e, choices.get(e.episode_id, []))) for e in entries
-        ]
+        context["whole_rows"] = _whole_rows(request.user, note, entries)
         if not note.is_editable and role == "facilitator":
             context["attendance_changes"] = _attendance_changes(slot, entries)
         addenda = list(note.addenda.select_related("entry__episode__participant"))
@@ -151,8 +189,9 @@ def group_note(request: AuthedRequest, group_note_id: uuid.UUID) -> HttpResponse
         }
         return render(request, "notes/group_view.html", context)
     choices = _objective_choices(entries)
+    practice = _practice(request.user, note, entries)
     context |= {
-        "rows": [(e, choices.get(e.episode_id, [])) for e in entries],
+        "rows": [(e, choices.get(e.episode_id, []), practice.get(e.pk)) for e in entries],
         # One token for this page (tab): its own autosaves are never a conflict.
         "editor": editor_token(),
         "participation": Participation.choices,
@@ -293,7 +332,6 @@ def group_sign(request: AuthedRequest, group_note_id: uuid.UUID) -> HttpResponse
             return redirect("notes:group", group_note_id=note.public_id)
     entries = _entries(note)
     _record_entries_shown(request.user, note, entries, role)
-    choices = _objective_choices(entries)
     mentions = ga.name_mentions(note, entries)
     context = _group_context(note, slot, entries) | {
         "errors": errors,
@@ -304,9 +342,7 @@ def group_sign(request: AuthedRequest, group_note_id: uuid.UUID) -> HttpResponse
             for m in mentions
             if set(m.names) - set(m.identifying)
         ],
-        "whole_rows": [
-            (e, _objectives_addressed(e, choices.get(e.episode_id, []))) for e in entries
-        ],
+        "whole_rows": _whole_rows(request.user, note, entries),
     }
     return render(request, "notes/group_sign.html", context, status=422 if errors else 200)
 
@@ -362,16 +398,13 @@ def group_cosign(request: AuthedRequest, group_note_id: uuid.UUID) -> HttpRespon
             return redirect("notes:cosign-queue")
     entries = _entries(note)
     _record_entries_shown(request.user, note, entries, "supervisor")
-    choices = _objective_choices(entries)
     tz = note.program.organization.tz
     context = {
         "note": note,
         "entries": entries,
         "start": timezone.localtime(note.session_start, tz),
         "end": timezone.localtime(note.session_end, tz),
-        "whole_rows": [
-            (e, _objectives_addressed(e, choices.get(e.episode_id, []))) for e in entries
-        ],
+        "whole_rows": _whole_rows(request.user, note, entries),
         "errors": errors,
     }
     return render(request, "notes/group_cosign.html", context, status=422 if errors else 200)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -32,7 +32,7 @@ from trellis.scheduling.models import ATTENDED
 
 if TYPE_CHECKING:
     from trellis.accounts.models import User
-    from trellis.participants.models import Episode
+    from trellis.participants.models import Episode, Participant
     from trellis.scheduling.queries import Slot
 
 MAX_NOTE = 2000
@@ -388,3 +388,54 @@ def sweep_missed(organization_id: int, today: date) -> int:
             actor_label="practice.sweep",
         )
     return len(stale)
+
+
+@transaction.atomic
+def do_mark_reviewed(
+    actor: User | None,
+    entry_ids: Sequence[str],
+    could_not_ids: Sequence[str],
+    *,
+    reviewed_in: str,
+    now: datetime | None = None,
+) -> int:
+    """Mark practice reviewed by a signed note (`reviewed_in`: "notes.progress:<id>" or
+    "notes.group:<entry id>"), inside the note's signing transaction. Only what is not yet
+    reviewed is marked: practice reviewed once is never offered again. One audit event per
+    person. Returns how many entries and "couldn't do it"s were marked."""
+    now = now or timezone.now()
+    entries = list(
+        PracticeEntry.objects.select_for_update()
+        .filter(public_id__in=list(entry_ids), reviewed_at__isnull=True)
+        .select_related("participant")
+    )
+    assignments = list(
+        Assignment.objects.select_for_update()
+        .filter(
+            public_id__in=list(could_not_ids),
+            could_not_at__isnull=False,
+            could_not_reviewed_at__isnull=True,
+        )
+        .select_related("participant")
+    )
+    PracticeEntry.objects.filter(pk__in=[e.pk for e in entries]).update(
+        reviewed_at=now, reviewed_by=_actor(actor), reviewed_in=reviewed_in[:80]
+    )
+    Assignment.objects.filter(pk__in=[a.pk for a in assignments]).update(could_not_reviewed_at=now)
+    people: dict[int, Participant] = {}
+    counts: dict[int, list[int]] = {}
+    for kind, rows in ((0, entries), (1, assignments)):
+        for row in rows:
+            people[row.participant_id] = row.participant
+            counts.setdefault(row.participant_id, [0, 0])[kind] += 1
+    for pid, participant in people.items():
+        record(
+            actor,
+            Action.UPDATE,
+            participant=participant,
+            object_type="practice.review",
+            object_id=reviewed_in[:80],
+            purpose=Purpose.TREAT,
+            detail={"entries": counts[pid][0], "could_not": counts[pid][1]},
+        )
+    return len(entries) + len(assignments)

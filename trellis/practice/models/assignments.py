@@ -87,6 +87,9 @@ class Assignment(models.Model):
     status_changed_at = models.DateTimeField(default=timezone.now)
     could_not_at = models.DateTimeField(null=True, blank=True)
     could_not_reason = EncryptedTextField(blank=True, default="")
+    could_not_reviewed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a signed note reviewed the 'couldn't do it'"
+    )
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )

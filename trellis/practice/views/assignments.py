@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from trellis.accounts.http import AuthedRequest
@@ -82,7 +83,11 @@ def _focus(organization_id: int, value: str) -> tuple[Skill | None, WorksheetDef
     raise ValidationError({"focus": "Choose a skill or a worksheet from your library."})
 
 
-def _sheet(slot: Slot) -> HttpResponse:
+def _sheet(slot: Slot, back: str = "") -> HttpResponse:
+    """Back to the page the form was on: the attendance page, or a page of this site that
+    shows the same panel (the group note, `next`)."""
+    if back:
+        return HttpResponseRedirect(f"{back}#practice-panel")
     url = reverse(
         "scheduling:occurrence",
         kwargs={
@@ -103,12 +108,13 @@ def assign_session(
     if not can_assign_at(request.user, slot):
         raise PermissionDenied("Only this session's facilitators assign practice to its group.")
     attendance_for([slot])
+    back = _back(request)
     form = AssignForm(request.POST)
     if not form.is_valid():
         for name, errs in form.errors.items():
             label = form.fields[name].label if name in form.fields else name
             messages.error(request, f"{label}: {' '.join(str(e) for e in errs)}")
-        return _sheet(slot)
+        return _sheet(slot, back)
     data = form.cleaned_data
     batch_key: uuid.UUID = data["batch_key"]
     organization = slot.series.track.program.organization
@@ -117,10 +123,10 @@ def assign_session(
         ids = [uuid.UUID(v) for v in request.POST.getlist("episode")]
     except ValueError:
         messages.error(request, "Participants: choose people from the list.")
-        return _sheet(slot)
+        return _sheet(slot, back)
     except ValidationError as exc:
         _report(request, exc)
-        return _sheet(slot)
+        return _sheet(slot, back)
     title = data["title"].strip() or _default_title(skill, worksheet)
     try:
         rows = do_assign_to_present(
@@ -141,10 +147,22 @@ def assign_session(
         )
     except ValidationError as exc:
         _report(request, exc)
-        return _sheet(slot)
+        return _sheet(slot, back)
     people = "person" if len(rows) == 1 else "people"
     messages.success(request, f"Practice assigned to {len(rows)} {people}.")
-    return _sheet(slot)
+    return _sheet(slot, back)
+
+
+def _back(request: AuthedRequest) -> str:
+    """The posted `next` when it is a path of this site (never another host), else ""."""
+    back = request.POST.get("next", "")
+    if (
+        back.startswith("/")
+        and not back.startswith("//")
+        and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()})
+    ):
+        return back.split("#", 1)[0]
+    return ""
 
 
 def _default_title(skill: Skill | None, worksheet: WorksheetDefinition | None) -> str:

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
-from trellis.notes import late
+from trellis.notes import late, practice_review
 from trellis.notes.group.names import identifying_message, name_mentions
 from trellis.notes.models import (
     GROUP_EDITABLE_STATUSES,
@@ -358,11 +358,24 @@ def do_sign_group_note(
         pk__in=[e.pk for e in entries if e.removed_at is not None]
     ).delete()
     entries = [e for e in entries if e.removed_at is None]
+    # "Practice reviewed" with each member present, as the signer sees it: frozen into the
+    # entry and marked reviewed in this transaction (never offered again).
+    practice = practice_review.live(
+        actor,
+        [e.episode for e in entries if e.attended],
+        up_to=note.session_end,
+        series_id=note.series_id,
+    )
     for entry in entries:
         # The plan version the chosen objective keys belong to, frozen with the signature.
         entry.plan_version = plans.get(entry.episode_id) if entry.objectives else None
         entry.locked = True
-        entry.save(update_fields=["plan_version", "locked"])
+        lines = practice.get(entry.episode_id, []) if entry.attended else []
+        entry.practice_snapshot = practice_review.freeze(lines)
+        entry.save(update_fields=["plan_version", "locked", "practice_snapshot"])
+        practice_review.mark_reviewed(
+            actor, lines, reviewed_in=f"notes.group:{entry.public_id}", now=now
+        )
     note.cosigner = cosigner
     note.status = GroupNoteStatus.SIGNED if cosigner is None else GroupNoteStatus.AWAITING_COSIGN
     note.signed_at = now
