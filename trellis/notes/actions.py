@@ -295,7 +295,8 @@ def do_sign_note(
     # "Practice reviewed": what the signer sees now is frozen and marked reviewed together.
     practice = practice_review.live(actor, [note.episode], up_to=note.session_end)
     lines = practice.get(note.episode.pk, [])
-    note.practice_snapshot = practice_review.freeze(lines)
+    # A note returned by the co-signer keeps what it already reviewed, then adds what is new.
+    note.practice_snapshot = practice_review.freeze(note.practice_lines + lines)
     note.plan_version = latest_signed(note.episode) if note.objectives else None
     note.cosigner = cosigner
     note.status = NoteStatus.AWAITING_COSIGN if cosigner is not None else NoteStatus.SIGNED

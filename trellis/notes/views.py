@@ -275,8 +275,10 @@ def note_sign(request: AuthedRequest, public_id: str, note_id: str) -> HttpRespo
 
 
 def _practice_live(user: Any, ca: ClinicalAccess, note: Note) -> list[dict[str, Any]]:
-    """What the author will review with the person: practice not yet reviewed (live)."""
-    return practice_review.live(user, [ca.episode], up_to=note.session_end).get(ca.episode.pk, [])
+    """What the author will review with the person: practice not yet reviewed (live), after
+    what a note returned by its co-signer already reviewed."""
+    live = practice_review.live(user, [ca.episode], up_to=note.session_end)
+    return note.practice_lines + live.get(ca.episode.pk, [])
 
 
 def _detail_context(ca: ClinicalAccess | None, note: Note) -> dict[str, Any]:

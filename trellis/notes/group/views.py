@@ -106,7 +106,8 @@ def _practice(user: Any, note: GroupNote, entries: list[GroupNoteEntry]) -> dict
     live = practice_review.live(
         user, [e.episode for e in present], up_to=note.session_end, series_id=note.series_id
     )
-    return {e.pk: live.get(e.episode_id, []) for e in present}
+    # A note returned by the co-signer already reviewed some: that first, then what is new.
+    return {e.pk: e.practice_lines + live.get(e.episode_id, []) for e in present}
 
 
 def _whole_rows(

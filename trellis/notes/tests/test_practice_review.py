@@ -18,7 +18,7 @@ from trellis.accounts.models import User
 from trellis.audit.models import Event
 from trellis.notes import actions, practice_review
 from trellis.notes.group import actions as ga
-from trellis.notes.models import GroupNote
+from trellis.notes.models import GroupNote, Note
 from trellis.notes.tests.factory import written_note
 from trellis.notes.tests.group_factory import (
     entry_of,
@@ -371,3 +371,25 @@ def test_the_group_note_page_runs_the_same_queries_for_3_and_12_people(
     few = _group_page_queries(world, client_for, count_queries, 3, "Small group")
     many = _group_page_queries(world, client_for, count_queries, 12, "Large group")
     assert few == many
+
+
+def test_a_returned_note_keeps_what_it_reviewed_and_adds_what_is_new(world: World) -> None:
+    episode, start, _ = _progress_set_up(world)
+    note = written_note(world.clinician, episode, start=start)
+    note = actions.do_sign_note(world.clinician, note, cosigner=world.director)
+    actions.do_return_note(world.director, note, comment="Say more about the plan.")
+    later = do_assign(
+        world.clinician, episode, _data(world, local_today(world), title="Opposite action")
+    )
+    _log(world.participant, later, local_today(world), 5, start)
+    note = Note.objects.get(pk=note.pk)
+    signed = actions.check_sign_note(
+        world.clinician, note, typed_name=world.clinician.name, password=PASSWORD,
+        revision=note.revision,
+    )  # fmt: skip
+    assert [line["title"] for line in signed.practice_lines] == [
+        "Practise DEAR MAN and log it",
+        "Mindful walk",
+        "Opposite action",
+    ]
+    assert not PracticeEntry.objects.filter(reviewed_at__isnull=True).exists()

@@ -371,7 +371,8 @@ def do_sign_group_note(
         entry.plan_version = plans.get(entry.episode_id) if entry.objectives else None
         entry.locked = True
         lines = practice.get(entry.episode_id, []) if entry.attended else []
-        entry.practice_snapshot = practice_review.freeze(lines)
+        # A returned note keeps what it already reviewed, then adds what is new.
+        entry.practice_snapshot = practice_review.freeze(entry.practice_lines + lines)
         entry.save(update_fields=["plan_version", "locked", "practice_snapshot"])
         practice_review.mark_reviewed(
             actor, lines, reviewed_in=f"notes.group:{entry.public_id}", now=now
