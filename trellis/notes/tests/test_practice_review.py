@@ -199,6 +199,11 @@ def test_front_desk_gets_no_group_note_and_no_practice(world: World, client_for:
     response = client_for(world.front_desk).get(f"/notes/group/{note.public_id}/")
     assert response.status_code == 404
     assert WORDS not in response.content.decode()
+    # Nor through a progress note's list: front desk has no clinical access to anyone.
+    offered = practice_review.live(
+        world.front_desk, [p.episodes.get() for p in people], up_to=timezone.now()
+    )
+    assert offered == {p.episodes.get().pk: [] for p in people}
 
 
 # --- "Practice reviewed" in the group note ------------------------------------------------

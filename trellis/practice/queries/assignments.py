@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from django.db.models import Q
+from django.utils import timezone
 
 from trellis.practice.models import Skill, WorksheetDefinition
 from trellis.practice.models.assignments import (
@@ -138,9 +139,15 @@ def practice_to_review(
         .select_related("assignment")
         .order_by("practiced_on", "submitted_at", "pk")
     )
-    could_not = assignments.filter(
-        could_not_at__isnull=False, could_not_at__lte=up_to, could_not_reviewed_at__isnull=True
-    ).order_by("could_not_at", "pk")
+    could_not = (
+        assignments.filter(
+            could_not_at__isnull=False,
+            could_not_at__lte=up_to,
+            could_not_reviewed_at__isnull=True,
+        )
+        .select_related("episode__program__organization")
+        .order_by("could_not_at", "pk")
+    )
     found: dict[int, list[ReviewItem]] = {i: [] for i in episode_ids}
     for e in entries:
         words = e.episode_id in full
@@ -157,7 +164,9 @@ def practice_to_review(
         )
     for a in could_not:
         words = a.episode_id in full
-        day = a.could_not_at.date() if a.could_not_at is not None else a.due_on
+        # The organization's date of the "couldn't do it", never the server's.
+        tz = a.episode.program.organization.tz
+        day = timezone.localtime(a.could_not_at, tz).date() if a.could_not_at else a.due_on
         found[a.episode_id].append(
             ReviewItem(
                 "could_not",
