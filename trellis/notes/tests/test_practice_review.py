@@ -295,6 +295,12 @@ def _progress_set_up(world: World) -> tuple[Episode, datetime, Assignment]:
     return episode, start, blocked
 
 
+def _sign(author: User, note: Note) -> Note:
+    return actions.check_sign_note(
+        author, note, typed_name=author.name, password=PASSWORD, revision=note.revision
+    )
+
+
 def test_progress_note_prefills_practice_reviewed_and_signing_freezes_and_marks_it(
     world: World, client_for: Clients
 ) -> None:
@@ -309,10 +315,7 @@ def test_progress_note_prefills_practice_reviewed_and_signing_freezes_and_marks_
     assert "Mindful walk" in page
     assert REASON in page
 
-    signed = actions.check_sign_note(
-        world.clinician, note, typed_name=world.clinician.name, password=PASSWORD,
-        revision=note.revision,
-    )  # fmt: skip
+    signed = _sign(world.clinician, note)
     assert [line["title"] for line in signed.practice_lines] == [
         "Practise DEAR MAN and log it",
         "Mindful walk",
@@ -340,9 +343,7 @@ def test_signing_twice_from_two_drafts_reviews_each_entry_once(world: World) -> 
     first = written_note(world.clinician, episode, start=start)
     second = written_note(world.director, episode, start=start)
     for author, note in ((world.clinician, first), (world.director, second)):
-        actions.check_sign_note(
-            author, note, typed_name=author.name, password=PASSWORD, revision=note.revision
-        )
+        _sign(author, note)
     first.refresh_from_db()
     second.refresh_from_db()
     assert len(first.practice_lines) == 2
@@ -388,10 +389,7 @@ def test_a_returned_note_keeps_what_it_reviewed_and_adds_what_is_new(world: Worl
     )
     _log(world.participant, later, local_today(world), 5, start)
     note = Note.objects.get(pk=note.pk)
-    signed = actions.check_sign_note(
-        world.clinician, note, typed_name=world.clinician.name, password=PASSWORD,
-        revision=note.revision,
-    )  # fmt: skip
+    signed = _sign(world.clinician, note)
     assert [line["title"] for line in signed.practice_lines] == [
         "Practise DEAR MAN and log it",
         "Mindful walk",
