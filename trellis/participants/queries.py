@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, Prefetch, QuerySet
@@ -13,6 +14,7 @@ from trellis.participants.models import (
     Episode,
     EpisodeStatus,
     EpisodeStatusChange,
+    Invitation,
     Participant,
 )
 from trellis.programs.models import Program
@@ -156,3 +158,53 @@ def fhir_episodes(episodes: QuerySet[Episode]) -> QuerySet[Episode]:
     return episodes.select_related(
         "participant", "program__organization", "track"
     ).prefetch_related(Prefetch("status_changes", queryset=EpisodeStatusChange.objects.all()))
+
+
+# -- portal accounts (docs/portal.md, "Accounts") -----------------------------------------------
+
+
+def invitation_for_digest(digest: str) -> Invitation | None:
+    """The invitation whose link's token has this digest (the token itself is never stored)."""
+    return (
+        Invitation.objects.filter(token_digest=digest)
+        .select_related("participant", "participant__organization", "created_by")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class PortalAccount:
+    """What the chart's Portal account tab shows: the sign-in and the latest invitation.
+
+    status: "active" (a working sign-in), "ended" (deactivated: no open episode left),
+    "invited" (a link that works until `invitation.expires_at`), "expired" (the latest link
+    ran out unused), "revoked" (ended by staff or at discharge), "none"."""
+
+    status: str
+    user: User | None
+    invitation: Invitation | None
+    history: list[Invitation]
+
+
+def portal_account(participant: Participant, now: datetime) -> PortalAccount:
+    """The participant's account status (three queries)."""
+    user = participant.user if participant.user_id is not None else None
+    history = list(
+        Invitation.objects.filter(participant=participant).select_related(
+            "created_by", "revoked_by"
+        )[:10]
+    )
+    latest = history[0] if history else None
+    if user is not None and user.is_active:
+        status = "active"
+    elif latest is not None and latest.is_usable(now):
+        status = "invited"
+    elif latest is not None and latest.is_open:
+        status = "expired"
+    elif user is not None:
+        status = "ended"
+    elif latest is not None and latest.revoked_at is not None:
+        status = "revoked"
+    else:
+        status = "none"
+    return PortalAccount(status=status, user=user, invitation=latest, history=history)
