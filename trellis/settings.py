@@ -264,9 +264,7 @@ TRELLIS_SMS_BACKEND = env(
     "TRELLIS_SMS_BACKEND",
     "trellis.lib.sms.LocmemBackend"
     if TESTING
-    else (
-        "trellis.lib.sms.ConsoleBackend" if DEBUG or DEMO else "trellis.lib.sms.DisabledBackend"
-    ),
+    else ("trellis.lib.sms.ConsoleBackend" if DEBUG or DEMO else "trellis.lib.sms.DisabledBackend"),
 )
 # How long a participant's invitation link works (docs/portal.md, "Accounts").
 TRELLIS_INVITATION_HOURS = int(env("TRELLIS_INVITATION_HOURS", "72"))
