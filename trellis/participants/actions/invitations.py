@@ -251,6 +251,7 @@ def _deliver(organization: Organization, invitation: Invitation, token: str) -> 
 
 def check_resend_invitation(actor: User, invitation: Invitation) -> tuple[Invitation, str]:
     """A new link to the same addresses (a new expiry); the old link stops working."""
+    invitation.refresh_from_db(fields=["accepted_at", "revoked_at"])
     if not invitation.is_open:
         raise ValidationError(
             {"invitation": _("This invitation has ended: send a new one instead.")}
@@ -260,10 +261,16 @@ def check_resend_invitation(actor: User, invitation: Invitation) -> tuple[Invita
 
 @transaction.atomic
 def do_resend_invitation(actor: User | None, invitation: Invitation) -> tuple[Invitation, str]:
+    _lock(invitation.participant)
+    if not Invitation.objects.filter(pk=invitation.pk, accepted_at=None, revoked_at=None).exists():
+        raise ValidationError(
+            {"invitation": _("This invitation has ended: send a new one instead.")}
+        )
     return do_invite(actor, invitation.participant, email=invitation.email, phone=invitation.phone)
 
 
 def check_revoke_invitation(actor: User, invitation: Invitation) -> Invitation:
+    invitation.refresh_from_db(fields=["accepted_at", "revoked_at"])
     if not invitation.is_open:
         raise ValidationError({"invitation": _("This invitation has already ended.")})
     return do_revoke_invitation(actor, invitation)
@@ -278,6 +285,11 @@ def do_revoke_invitation(actor: User | None, invitation: Invitation) -> Invitati
     now = timezone.now()
     locked.revoked_at, locked.revoked_by, locked.end_reason = now, actor, InvitationEnd.REVOKED
     locked.save(update_fields=["revoked_at", "revoked_by", "end_reason"])
+    invitation.revoked_at, invitation.revoked_by, invitation.end_reason = (
+        locked.revoked_at,
+        actor,
+        locked.end_reason,
+    )
     record(
         actor,
         Action.UPDATE,
