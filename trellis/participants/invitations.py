@@ -34,6 +34,7 @@ from trellis.participants.queries import portal_account
 from trellis.privacy.decorators import staff_required
 
 BACKEND = "trellis.accounts.backends.UsernameOrEmailBackend"
+REFERRER_POLICY = "strict-origin"
 
 
 @staff_required()
@@ -102,9 +103,11 @@ def portal_account_tab(request: AuthedRequest, public_id: str) -> HttpResponse:
 
 
 def _private(response: HttpResponse) -> HttpResponse:
-    """The invitee's page is never cached, and sends no Referer (its URL is the secret)."""
+    """The invitee's page is never cached, and its URL (the secret) never leaves in a Referer:
+    `strict-origin` sends the origin alone. (`no-referrer` would also blank the Origin header
+    of the page's own form post, which Django's CSRF check then refuses.)"""
     add_never_cache_headers(response)
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = REFERRER_POLICY
     return response
 
 

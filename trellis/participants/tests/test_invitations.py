@@ -123,7 +123,7 @@ def test_accepting_signs_the_person_in_once_and_the_link_is_spent(
     assert "Morgan Morning" in body
     assert "Riverbend Health" in body
     assert "no-store" in page["Cache-Control"]
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "strict-origin"
     posted = client.post(
         f"/invite/{token}/",
         {"username": "rowan.t", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
@@ -146,7 +146,7 @@ def test_accepting_signs_the_person_in_once_and_the_link_is_spent(
     assert again.status_code == 410
     assert "This link has expired or was already used" in again.content.decode()
     assert "no-store" in again["Cache-Control"]
-    assert again["Referrer-Policy"] == "no-referrer"
+    assert again["Referrer-Policy"] == "strict-origin"
     assert not User.objects.filter(username="rowan.2").exists()
     # The new sign-in works through the ordinary (throttled) sign-in form.
     signed = Client().post("/accounts/sign-in/", {"username": "rowan.t", "password": NEW_PASSWORD})
