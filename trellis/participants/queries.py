@@ -176,7 +176,8 @@ def invitation_for_digest(digest: str) -> Invitation | None:
 class PortalAccount:
     """What the chart's Portal account tab shows: the sign-in and the latest invitation.
 
-    status: "active" (a working sign-in), "ended" (deactivated: no open episode left),
+    status: "active" (a working sign-in and an open episode), "alumni" (a working sign-in, no
+    open episode: discharged), "deactivated" (an inactive sign-in),
     "invited" (a link that works until `invitation.expires_at`), "expired" (the latest link
     ran out unused), "revoked" (ended by staff or at discharge), "none"."""
 
@@ -187,7 +188,7 @@ class PortalAccount:
 
 
 def portal_account(participant: Participant, now: datetime) -> PortalAccount:
-    """The participant's account status (three queries)."""
+    """The participant's account status (at most four queries)."""
     user = participant.user if participant.user_id is not None else None
     history = list(
         Invitation.objects.filter(participant=participant).select_related(
@@ -196,13 +197,13 @@ def portal_account(participant: Participant, now: datetime) -> PortalAccount:
     )
     latest = history[0] if history else None
     if user is not None and user.is_active:
-        status = "active"
+        status = "active" if participant.episodes.open().exists() else "alumni"
     elif latest is not None and latest.is_usable(now):
         status = "invited"
     elif latest is not None and latest.is_open:
         status = "expired"
     elif user is not None:
-        status = "ended"
+        status = "deactivated"
     elif latest is not None and latest.revoked_at is not None:
         status = "revoked"
     else:

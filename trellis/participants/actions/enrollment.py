@@ -15,7 +15,7 @@ from trellis.audit.trail import record
 from trellis.lib.languages import ISO_639_1
 from trellis.lib.text import CONTROL_CHARACTERS_MESSAGE, has_control_characters
 from trellis.participants.actions.details import next_mrn
-from trellis.participants.actions.invitations import do_end_portal_account
+from trellis.participants.actions.invitations import do_end_invitations_at_discharge
 from trellis.participants.models import (
     OPEN_STATUSES,
     CareTeamMember,
@@ -307,8 +307,8 @@ def do_discharge(
         purpose=Purpose.HOPERAT,
         detail={"status": "discharged", "reason": reason},
     )
-    # No open episode left: the participant's own sign-in ends (docs/portal.md, "Accounts").
-    do_end_portal_account(actor, episode.participant)
+    # No open episode left: an open portal invitation ends (docs/portal.md, "Accounts").
+    do_end_invitations_at_discharge(actor, episode.participant)
     return episode
 
 
@@ -412,7 +412,7 @@ def do_change_status(
         },
     )
     if status == EpisodeStatus.CANCELLED:
-        do_end_portal_account(actor, episode.participant)
+        do_end_invitations_at_discharge(actor, episode.participant)
     return episode
 
 

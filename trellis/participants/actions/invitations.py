@@ -8,7 +8,11 @@ participant's sign-in (or reactivates the one they had: readmission), links it t
 and is possible once: the row is locked and the acceptance is a conditional update.
 
 When the participant has no open episode left (discharge, or an episode closed before
-admission), the sign-in is deactivated and any open invitation ends (`do_end_portal_account`).
+admission), any open invitation ends (`do_end_invitations_at_discharge`). The sign-in stays:
+the participant becomes an *alumnus* (a derived state, not a flag: an active sign-in and no open
+episode), who still reads their own record, their aftercare plan and answers follow-up
+check-ins, as the transitions app expects. A deactivated sign-in (an administrator's doing) is
+reactivated by accepting a new invitation.
 
 Messages carry no health information: no program name, no clinician, no reason; they say
 "your care team at <organization>".
@@ -39,7 +43,6 @@ from trellis.lib import sms
 from trellis.lib.text import CONTROL_CHARACTERS_MESSAGE, has_control_characters
 from trellis.participants.models import Invitation, InvitationEnd, Participant
 from trellis.participants.queries import invitation_for_digest
-from trellis.programs.models import Membership
 
 if TYPE_CHECKING:
     from trellis.programs.models import Organization
@@ -426,31 +429,14 @@ def do_accept_invitation(invitation: Invitation, *, username: str, password: str
 
 
 @transaction.atomic
-def do_end_portal_account(actor: User | None, participant: Participant) -> bool:
-    """When the participant has no open episode left: end any open invitation and deactivate
-    their sign-in (True when one was deactivated). A sign-in that is also a staff member's
-    (it holds a membership) stays active: their work does not end with their care.
+def do_end_invitations_at_discharge(actor: User | None, participant: Participant) -> int:
+    """When the participant has no open episode left: end any open invitation (its link stops
+    working; nobody is invited into a program they have left). Their sign-in, if any, stays
+    active: alumni keep their own record, aftercare plan and follow-up check-ins. Returns how
+    many invitations ended.
 
     Called by the actions that close an episode (discharge, closing before admission), in
-    their transaction. A readmitted participant is invited again; accepting reactivates the
-    same sign-in."""
+    their transaction."""
     if participant.episodes.open().exists():
-        return False
-    _end_open(actor, participant, InvitationEnd.DISCHARGED, timezone.now())
-    if participant.user_id is None:
-        return False
-    user = User.objects.select_for_update().get(pk=participant.user_id)
-    if not user.is_active or Membership.objects.filter(user=user).exists():
-        return False
-    user.is_active = False
-    user.save(update_fields=["is_active"])
-    record(
-        actor,
-        Action.UPDATE,
-        participant=participant,
-        obj=user,
-        object_type="accounts.user",
-        purpose=Purpose.HOPERAT,
-        detail={"deactivated": "no open episode"},
-    )
-    return True
+        return 0
+    return len(_end_open(actor, participant, InvitationEnd.DISCHARGED, timezone.now()))

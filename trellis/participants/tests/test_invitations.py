@@ -15,7 +15,7 @@ from django.db import connection
 from django.test import Client, override_settings
 from django.utils import timezone
 
-from tests.personas import World, make_participant, make_staff
+from tests.personas import World, make_participant
 from trellis.accounts.models import User
 from trellis.audit.models import Action, Event
 from trellis.lib import sms
@@ -38,7 +38,6 @@ from trellis.participants.models import (
     Participant,
 )
 from trellis.participants.queries import portal_account
-from trellis.programs.models import Role
 
 NEW_PASSWORD = "lantern orchard pebble river"
 # Words that would tell a reader of the message what kind of care this is, or by whom.
@@ -311,12 +310,11 @@ def test_someone_signed_in_is_asked_to_sign_out_and_the_link_is_not_spent(
 # -- discharge and readmission --------------------------------------------------------------
 
 
-def test_discharge_of_the_last_episode_ends_the_sign_in_and_readmission_reopens_it(
+def test_a_discharged_participant_keeps_signing_in_as_alumni(
     world: World, client_for: Callable[[User], Client], mailoutbox: list[Any]
 ) -> None:
     participant, user = world.participant, world.participant_user
     client = client_for(user)
-    assert client.get("/participants/me/").status_code == 200
     do_discharge(
         world.clinician,
         participant.episodes.get(),
@@ -324,12 +322,12 @@ def test_discharge_of_the_last_episode_ends_the_sign_in_and_readmission_reopens_
         reason=DischargeReason.COMPLETED,
     )
     user.refresh_from_db()
-    assert not user.is_active
-    assert client.get("/participants/me/").status_code == 302  # the session no longer counts
-    assert Event.objects.filter(
-        object_id=str(user.public_id), detail__deactivated="no open episode"
-    ).exists()
-    # Readmitted: invited again, the same sign-in comes back with the new password.
+    assert user.is_active
+    assert client.get("/participants/me/").status_code == 200  # their own record stays
+    assert portal_account(participant, timezone.now()).status == "alumni"
+    page = client_for(world.director).get(tab(participant)).content.decode()
+    assert 'data-portal-status="alumni"' in page
+    # Readmitted: the same sign-in simply goes on; nobody invites them twice.
     do_open_episode(
         None,
         participant,
@@ -338,7 +336,19 @@ def test_discharge_of_the_last_episode_ends_the_sign_in_and_readmission_reopens_
         status=EpisodeStatus.ACTIVE,
         admitted_on=world.organization.today(),
     )
-    _, token = check_invite(world.director, participant, email=participant.email, phone="")
+    assert portal_account(participant, timezone.now()).status == "active"
+    with pytest.raises(ValidationError):
+        check_invite(world.director, participant, email=participant.email, phone="")
+
+
+def test_an_invitation_reopens_a_deactivated_sign_in_with_the_same_username(
+    world: World, client_for: Callable[[User], Client]
+) -> None:
+    participant, user = world.participant, world.participant_user
+    user.is_active = False  # an administrator switched it off
+    user.save(update_fields=["is_active"])
+    assert portal_account(participant, timezone.now()).status == "deactivated"
+    _, token = check_invite(world.clinician, participant, email=participant.email, phone="")
     page = Client().get(f"/invite/{token}/")
     assert "Your username is <strong>pat.participant</strong>" in page.content.decode()
     Client().post(f"/invite/{token}/", {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
@@ -346,6 +356,7 @@ def test_discharge_of_the_last_episode_ends_the_sign_in_and_readmission_reopens_
     assert user.is_active
     assert user.check_password(NEW_PASSWORD)
     assert User.objects.filter(participant=participant).count() == 1
+    assert Event.objects.filter(object_id=str(user.public_id), detail__reactivated=True).exists()
 
 
 def test_discharge_ends_an_open_invitation(world: World) -> None:
@@ -362,23 +373,6 @@ def test_discharge_ends_an_open_invitation(world: World) -> None:
     with pytest.raises(ValidationError) as refused:
         invite(world)
     assert "open episode" in refused.value.message_dict["account"][0]
-
-
-def test_a_sign_in_that_is_also_a_staff_members_stays_active_at_discharge(world: World) -> None:
-    colleague = make_staff(
-        "sam.staff", "Sam", "Staff", world.organization, Role.FRONT_DESK, world.sud_program
-    )
-    person = make_participant(
-        world.organization, "MRN-7001", "Sam", "Staff", program=world.program, user=colleague
-    )
-    do_discharge(
-        None,
-        person.episodes.get(),
-        discharged_on=world.organization.today(),
-        reason=DischargeReason.COMPLETED,
-    )
-    colleague.refresh_from_db()
-    assert colleague.is_active
 
 
 # -- who may invite --------------------------------------------------------------------------
