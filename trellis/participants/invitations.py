@@ -30,7 +30,7 @@ from trellis.participants.actions import (
 from trellis.participants.actions.invitations import expiry_text, usable_invitation
 from trellis.participants.chart import chart_context
 from trellis.participants.forms import AcceptInvitationForm, InviteForm
-from trellis.participants.queries import portal_account
+from trellis.participants.queries import crisis_phone_for, portal_account
 from trellis.privacy.decorators import staff_required
 
 BACKEND = "trellis.accounts.backends.UsernameOrEmailBackend"
@@ -155,6 +155,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         "inviter": invitation.created_by,
         "username": existing.get_username() if existing is not None else "",
         "expires": expiry_text(participant.organization, invitation.expires_at),
+        "crisis_phone": crisis_phone_for(participant),
     }
     status = 422 if request.method == "POST" else 200
     return _private(render(request, "participants/invitation_accept.html", context, status=status))

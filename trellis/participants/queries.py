@@ -209,3 +209,14 @@ def portal_account(participant: Participant, now: datetime) -> PortalAccount:
     else:
         status = "none"
     return PortalAccount(status=status, user=user, invitation=latest, history=history)
+
+
+def crisis_phone_for(participant: Participant) -> str:
+    """The after-hours line of the program of the participant's open episode ("" if none)."""
+    phones = (
+        Episode.objects.filter(participant=participant, status__in=OPEN_STATUSES)
+        .exclude(program__crisis_phone="")
+        .order_by("-admitted_on", "-created_at")
+        .values_list("program__crisis_phone", flat=True)
+    )
+    return phones.first() or ""

@@ -218,6 +218,16 @@ def test_the_life_of_a_link_is_a_setting(world: World) -> None:
     assert invitation.expires_at - invitation.created_at == timedelta(hours=1)
 
 
+def test_the_invitee_page_carries_the_crisis_line_of_their_program(world: World) -> None:
+    world.program.crisis_phone = "503-555-0199"
+    world.program.save(update_fields=["crisis_phone"])
+    _, token = invite(world)
+    body = Client().get(f"/invite/{token}/").content.decode()
+    assert 'href="tel:988"' in body
+    assert "503-555-0199" in body
+    assert world.program.name not in body
+
+
 def test_unknown_and_malformed_tokens_get_the_closed_page(world: World) -> None:
     for token in ("nope", "x" * 300, "%00", "set-password"):
         response = Client().get(f"/invite/{token}/")
