@@ -17,11 +17,19 @@ import uuid
 from typing import TYPE_CHECKING
 
 from django.http import Http404
+from django.utils import timezone
 
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
 from trellis.lib.ids import lookup_id
-from trellis.participants.models import CareTeamMember, Episode, Participant
+from trellis.participants.models import (
+    CareTeamMember,
+    Episode,
+    Invitation,
+    InvitationClosed,
+    Participant,
+)
+from trellis.participants.queries import usable_invitation
 from trellis.privacy.access import ParticipantAccess, Scope, access_participant, deny_object
 from trellis.privacy.policy import grants_for
 from trellis.programs.models import Program
@@ -137,3 +145,22 @@ def access_portal_account(
         detail={"scope": access.scope.name.lower(), "part": "portal-account"},
     )
     return access, may_manage
+
+
+def access_invitation(token: str, *, action: Action | str = Action.VIEW) -> Invitation:
+    """The invitation behind a one-time link, for whoever holds the link (the token is the
+    credential), or InvitationClosed. The view is recorded against the participant, with no
+    actor: the invitee has no sign-in yet. Links that do not work record nothing (there is
+    nobody and nothing to name)."""
+    invitation = usable_invitation(token, timezone.now())
+    if invitation is None:
+        raise InvitationClosed
+    record(
+        None,
+        action,
+        participant=invitation.participant,
+        obj=invitation,
+        purpose=Purpose.PATRQT,
+        actor_label="invitee (one-time link)",
+    )
+    return invitation

@@ -19,7 +19,7 @@ from trellis.audit.middleware import client_addr_of
 from trellis.audit.models import Action
 from trellis.lib import sms
 from trellis.lib.views import apply_validation_error
-from trellis.participants.access import access_portal_account
+from trellis.participants.access import access_invitation, access_portal_account
 from trellis.participants.actions import (
     InvitationClosed,
     check_accept_invitation,
@@ -27,7 +27,7 @@ from trellis.participants.actions import (
     check_resend_invitation,
     check_revoke_invitation,
 )
-from trellis.participants.actions.invitations import expiry_text, usable_invitation
+from trellis.participants.actions.invitations import expiry_text
 from trellis.participants.chart import chart_context
 from trellis.participants.forms import AcceptInvitationForm, InviteForm
 from trellis.participants.queries import crisis_phone_for, portal_account
@@ -122,7 +122,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     if request.user.is_authenticated:
         return _private(render(request, "participants/invitation_signed_in.html", {}))
     try:
-        invitation = usable_invitation(token)
+        invitation = access_invitation(token)
     except InvitationClosed:
         return _closed(request)
     participant = invitation.participant
@@ -133,7 +133,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             user = check_accept_invitation(
-                token,
+                invitation,
                 username=form.cleaned_data.get("username", ""),
                 password=form.cleaned_data["password1"],
             )

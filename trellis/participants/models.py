@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from datetime import date, datetime
 from typing import TYPE_CHECKING
@@ -387,6 +388,11 @@ class IdentityCorrection(models.Model):
         return f"Identity correction {self.public_id}"
 
 
+class InvitationClosed(Exception):
+    """An invitation link that does not work: unknown, expired, revoked, replaced or already
+    used. The invitee's page says the same thing in every case."""
+
+
 class InvitationEnd(models.TextChoices):
     """Why an invitation stopped working before it was accepted."""
 
@@ -444,6 +450,11 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"Invitation {self.public_id}"
+
+    @staticmethod
+    def digest_of(token: str) -> str:
+        # 256 random bits: a plain SHA-256 is enough (nothing to guess from a dictionary).
+        return hashlib.sha256(token.encode()).hexdigest()
 
     @property
     def is_open(self) -> bool:

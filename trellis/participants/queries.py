@@ -163,13 +163,31 @@ def fhir_episodes(episodes: QuerySet[Episode]) -> QuerySet[Episode]:
 # -- portal accounts (docs/portal.md, "Accounts") -----------------------------------------------
 
 
-def invitation_for_digest(digest: str) -> Invitation | None:
-    """The invitation whose link's token has this digest (the token itself is never stored)."""
+def has_active_account(participant: Participant) -> bool:
+    """The participant has a sign-in that works (an active user)."""
     return (
-        Invitation.objects.filter(token_digest=digest)
-        .select_related("participant", "participant__organization", "created_by")
+        participant.user_id is not None
+        and Participant.objects.filter(pk=participant.pk, user__is_active=True).exists()
+    )
+
+
+def usable_invitation(token: str, now: datetime) -> Invitation | None:
+    """The invitation a link opens at `now`, if it works: known (by the digest of its token:
+    the token itself is never stored), open, not expired, and its participant without a
+    working sign-in."""
+    if not token or len(token) > 100:
+        return None
+    invitation = (
+        Invitation.objects.filter(token_digest=Invitation.digest_of(token))
+        .select_related("participant", "participant__organization", "participant__user")
+        .select_related("created_by")
         .first()
     )
+    if invitation is None or not invitation.is_usable(now):
+        return None
+    if has_active_account(invitation.participant):
+        return None
+    return invitation
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,6 @@ from trellis.participants.actions.enrollment import (
     do_set_planned_discharge,
 )
 from trellis.participants.actions.invitations import (
-    InvitationClosed,
     check_accept_invitation,
     check_invite,
     check_resend_invitation,
@@ -55,6 +54,7 @@ from trellis.participants.actions.team import (
     do_end_care_team_member,
     do_make_primary,
 )
+from trellis.participants.models import InvitationClosed
 
 __all__ = [
     "CHANGEABLE_STATUSES",

@@ -20,7 +20,6 @@ Messages carry no health information: no program name, no clinician, no reason; 
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 import smtplib
 from datetime import datetime, timedelta
@@ -41,8 +40,8 @@ from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
 from trellis.lib import sms
 from trellis.lib.text import CONTROL_CHARACTERS_MESSAGE, has_control_characters
-from trellis.participants.models import Invitation, InvitationEnd, Participant
-from trellis.participants.queries import invitation_for_digest
+from trellis.participants.models import Invitation, InvitationClosed, InvitationEnd, Participant
+from trellis.participants.queries import has_active_account
 
 if TYPE_CHECKING:
     from trellis.programs.models import Organization
@@ -50,16 +49,6 @@ if TYPE_CHECKING:
 INVITE_PATH = "/invite/{token}/"
 MAX_USERNAME = 150
 MIN_USERNAME = 3
-
-
-class InvitationClosed(Exception):
-    """The link is unknown, expired, revoked, replaced or already used. The page says the
-    same thing in every case: it must not tell a guesser which."""
-
-
-def token_digest(token: str) -> str:
-    # 256 random bits: a plain SHA-256 is enough (nothing to guess from a dictionary).
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def invitation_hours() -> int:
@@ -108,12 +97,6 @@ def _message_values(organization: Organization, url: str, expires_at: datetime) 
 
 
 # -- inviting -------------------------------------------------------------------------------
-
-
-def has_active_account(participant: Participant) -> bool:
-    return participant.user_id is not None and bool(
-        User.objects.filter(pk=participant.user_id, is_active=True).exists()
-    )
 
 
 def _refusal(participant: Participant) -> str:
@@ -208,7 +191,7 @@ def do_invite(
         participant=participant,
         email=email,
         phone=phone,
-        token_digest=token_digest(token),
+        token_digest=Invitation.digest_of(token),
         created_by=actor,
         created_at=now,
         expires_at=now + timedelta(hours=invitation_hours()),
@@ -307,23 +290,13 @@ def do_revoke_invitation(actor: User | None, invitation: Invitation) -> Invitati
 # -- accepting ------------------------------------------------------------------------------
 
 
-def usable_invitation(token: str) -> Invitation:
-    """The invitation a link opens, or InvitationClosed (unknown, ended, expired)."""
-    if not token or len(token) > 100:
-        raise InvitationClosed
-    invitation = invitation_for_digest(token_digest(token))
-    if invitation is None or not invitation.is_usable(timezone.now()):
-        raise InvitationClosed
-    if invitation.participant.user_id is not None and has_active_account(invitation.participant):
-        raise InvitationClosed
-    return invitation
-
-
-def check_accept_invitation(token: str, *, username: str, password: str) -> User:
+def check_accept_invitation(invitation: Invitation, *, username: str, password: str) -> User:
     """Validate the chosen username (when the person has no sign-in yet) and password (the
     password validators, against their name and username), then accept. InvitationClosed
-    when the link no longer works; a ValidationError naming the field otherwise."""
-    invitation = usable_invitation(token)
+    when the link no longer works; a ValidationError naming the field otherwise. The caller
+    opened the invitation with `participants.access.access_invitation`."""
+    if not invitation.is_usable(timezone.now()) or has_active_account(invitation.participant):
+        raise InvitationClosed
     participant = invitation.participant
     existing = participant.user
     errors: dict[str, list[str]] = {}

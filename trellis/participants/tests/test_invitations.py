@@ -19,6 +19,7 @@ from tests.personas import World, make_participant
 from trellis.accounts.models import User
 from trellis.audit.models import Action, Event
 from trellis.lib import sms
+from trellis.participants.access import access_invitation
 from trellis.participants.actions import (
     InvitationClosed,
     check_accept_invitation,
@@ -29,7 +30,6 @@ from trellis.participants.actions import (
     do_discharge,
     do_open_episode,
 )
-from trellis.participants.actions.invitations import usable_invitation
 from trellis.participants.models import (
     DischargeReason,
     EpisodeStatus,
@@ -123,6 +123,10 @@ def test_accepting_signs_the_person_in_once_and_the_link_is_spent(
     assert "Riverbend Health" in body
     assert "no-store" in page["Cache-Control"]
     assert page["Referrer-Policy"] == "strict-origin"
+    viewed = Event.objects.get(action=Action.VIEW, object_type="participants.invitation")
+    assert viewed.actor is None
+    assert viewed.actor_label == "invitee (one-time link)"
+    assert viewed.participant_id == world.other_participant.pk
     posted = client.post(
         f"/invite/{token}/",
         {"username": "rowan.t", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
@@ -156,13 +160,15 @@ def test_a_second_acceptance_of_the_same_invitation_is_refused_even_when_stale(
     world: World,
 ) -> None:
     invitation, token = invite(world)
-    stale = usable_invitation(token)
+    stale = access_invitation(token)
     do_accept_invitation(invitation, username="rowan.t", password=NEW_PASSWORD)
     # The other tab still holds the invitation it loaded before: the conditional update stops it.
     with pytest.raises(InvitationClosed):
         do_accept_invitation(stale, username="rowan.other", password=NEW_PASSWORD)
     with pytest.raises(InvitationClosed):
-        check_accept_invitation(token, username="rowan.3", password=NEW_PASSWORD)
+        access_invitation(token)
+    with pytest.raises(InvitationClosed):
+        check_accept_invitation(stale, username="rowan.3", password=NEW_PASSWORD)
     assert User.objects.filter(participant=world.other_participant).count() == 1
 
 
@@ -314,7 +320,7 @@ def test_someone_signed_in_is_asked_to_sign_out_and_the_link_is_not_spent(
     response = client_for(world.clinician).get(f"/invite/{token}/")
     assert response.status_code == 200
     assert "already signed in" in response.content.decode()
-    assert usable_invitation(token).accepted_at is None
+    assert access_invitation(token).accepted_at is None
 
 
 # -- discharge and readmission --------------------------------------------------------------
