@@ -4,6 +4,7 @@ messages, the invitee's page and who may invite."""
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
@@ -11,11 +12,11 @@ from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, connections
 from django.test import Client, override_settings
 from django.utils import timezone
 
-from tests.personas import World, make_participant
+from tests.personas import World, build_world, make_participant
 from trellis.accounts.models import User
 from trellis.audit.models import Action, Event
 from trellis.lib import sms
@@ -494,3 +495,33 @@ def test_the_tab_shows_each_status_and_resend_and_revoke_work(
         'data-portal-status="active"'
         in client_for(world.clinician).get(tab(world.participant)).content.decode()
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_acceptances_at_once_make_one_account() -> None:
+    """Two tabs submit at the same moment, each with the invitation loaded before either wrote:
+    the row lock and the conditional update let exactly one through."""
+    world = build_world()
+    _, token = invite(world)
+    loaded = [access_invitation(token), access_invitation(token)]
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def accept(index: int) -> None:
+        try:
+            barrier.wait()
+            check_accept_invitation(loaded[index], username=f"rowan.{index}", password=NEW_PASSWORD)
+            outcomes.append("accepted")
+        except InvitationClosed:
+            outcomes.append("closed")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=accept, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["accepted", "closed"]
+    assert User.objects.filter(participant=world.other_participant).count() == 1
+    assert Invitation.objects.filter(accepted_at__isnull=False).count() == 1
