@@ -17,6 +17,7 @@ from django.test import Client, override_settings
 from django.utils import timezone
 
 from tests.personas import World, build_world, make_participant
+from trellis.accounts.middleware import SESSION_KEY as IDLE_KEY
 from trellis.accounts.models import User
 from trellis.audit.models import Action, Event
 from trellis.lib import sms
@@ -312,6 +313,19 @@ def test_weak_passwords_and_taken_usernames_are_named_and_the_link_still_works(
         assert field in response.context["form"].errors, (data, response.context["form"].errors)
     assert Participant.objects.get(pk=world.other_participant.pk).user is None
     assert client.get(f"/invite/{token}/").status_code == 200
+
+
+def test_an_idle_session_ends_without_carrying_the_token_to_the_sign_in_page(
+    world: World, client_for: Callable[[User], Client]
+) -> None:
+    _, token = invite(world)
+    client = client_for(world.clinician)
+    session = client.session
+    session[IDLE_KEY] = 0.0  # idle since 1970
+    session.save()
+    response = client.get(f"/invite/{token}/")
+    assert response.status_code == 200  # the invitee's page, signed out
+    assert "Hello, Rowan" in response.content.decode()
 
 
 def test_someone_signed_in_is_asked_to_sign_out_and_the_link_is_not_spent(
