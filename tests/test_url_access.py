@@ -260,6 +260,7 @@ def test_the_walk_reaches_the_chart_and_finds_data_where_it_is_allowed(
     assert "meetings:detail" in seen  # the team meeting that discusses them
     assert {"notes:group", "notes:chart-group-entry"} <= seen  # group notes reached too
     assert "practice:diary" in seen  # the diary card's week names whose card it is
+    assert "participants:portal-account" in seen  # the care team manages the sign-in
 
 
 def test_the_walk_reaches_inquiries_and_the_funnel_for_the_programs_director(

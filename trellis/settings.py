@@ -258,6 +258,17 @@ else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Trellis <no-reply@trellis.invalid>")
 
+# Text messages (trellis/lib/sms.py): a backend class, like the mailers. Tests keep them in
+# memory, development and the demo print them; production sends none until one is configured.
+TRELLIS_SMS_BACKEND = env(
+    "TRELLIS_SMS_BACKEND",
+    "trellis.lib.sms.LocmemBackend"
+    if TESTING
+    else ("trellis.lib.sms.ConsoleBackend" if DEBUG or DEMO else "trellis.lib.sms.DisabledBackend"),
+)
+# How long a participant's invitation link works (docs/portal.md, "Accounts").
+TRELLIS_INVITATION_HOURS = int(env("TRELLIS_INVITATION_HOURS", "72"))
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True

@@ -6,11 +6,14 @@ from django.urls import include, path
 from trellis import views
 from trellis.accounts import views as account_views
 from trellis.api import api
+from trellis.participants import invitations
 
 urlpatterns = [
     path("", views.today, name="today"),
     path("accounts/", include("trellis.accounts.urls")),
     path("participants/", include("trellis.participants.urls")),
+    # A participant's invitation link (a one-time token; docs/portal.md, "Accounts").
+    path("invite/<str:token>/", invitations.accept_invitation, name="accept-invitation"),
     path("", include("trellis.scheduling.urls")),  # /schedule/… and the chart's Schedule tab
     path("programs/", include("trellis.programs.urls")),
     path("", include("trellis.compliance.urls")),  # /audit/…: the audit report

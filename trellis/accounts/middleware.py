@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
 from trellis.accounts.models import User
+from trellis.lib.logging import SECRET_PATH_PREFIXES
 from trellis.lib.views import is_htmx
 
 SESSION_KEY = "trellis_last_activity"
@@ -45,6 +46,10 @@ class IdleTimeoutMiddleware:
             # it): treat it as expired rather than start counting now.
             if last is None or now - float(last) > limit:
                 logout(request)
+                if request.path.startswith(SECRET_PATH_PREFIXES):
+                    # A one-time link (an invitation): its token must not travel on in the
+                    # sign-in page's `next`; the link's page serves the now signed-out visitor.
+                    return self.get_response(request)
                 return self._signed_out(request)
             if now - float(last) > REFRESH_SECONDS:
                 request.session[SESSION_KEY] = now

@@ -6,18 +6,31 @@ coordinators and directors of such an episode's program, and the care team of th
 episode today (intake loses a person once a care team is set, as on the chart). The legal
 identity (legal name, date of birth, MRN): directors and intake coordinators only. A person not yet
 enrolled anywhere is the registering roles' (directors and intake of the organization).
-Anyone else gets the same 404 as a missing record, with a `deny` event."""
+Anyone else gets the same 404 as a missing record, with a `deny` event.
+
+Who manages a participant's own sign-in (the Portal account tab, docs/portal.md): staff who
+see an open episode of theirs clinically; other clinical readers see its status only."""
 
 from __future__ import annotations
 
 import uuid
 from typing import TYPE_CHECKING
 
+from django.http import Http404
+from django.utils import timezone
+
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
 from trellis.lib.ids import lookup_id
-from trellis.participants.models import CareTeamMember, Episode, Participant
-from trellis.privacy.access import deny_object
+from trellis.participants.models import (
+    CareTeamMember,
+    Episode,
+    Invitation,
+    InvitationClosed,
+    Participant,
+)
+from trellis.participants.queries import usable_invitation
+from trellis.privacy.access import ParticipantAccess, Scope, access_participant, deny_object
 from trellis.privacy.policy import grants_for
 from trellis.programs.models import Program
 
@@ -88,3 +101,66 @@ def access_details(
         role="+".join(sorted(roles)),
     )
     return participant, roles
+
+
+def may_manage_portal_account(user: User, access: ParticipantAccess) -> bool:
+    """Who invites a participant, resends and revokes: staff who see an open episode of theirs
+    clinically (the care team, the program's director, intake before a care team is set).
+    Never the front desk (demographic scope), nor the participant themself."""
+    if access.is_own_record or not access.clinical or not grants_for(user).is_staff_member:
+        return False
+    return any(e.is_open and access.is_clinical_for(e) for e in access.episodes)
+
+
+def access_portal_account(
+    user: User, public_id: uuid.UUID | str, *, action: Action | str = Action.VIEW
+) -> tuple[ParticipantAccess, bool]:
+    """The chart's Portal account tab: staff who see the participant clinically read the
+    account's status; the second value says whether they may also invite, resend and revoke
+    (`may_manage_portal_account`). A change (`action` other than view) by anyone who may not
+    manage, and any look by anyone else, get the same audited 404 as a missing record."""
+    try:
+        access = access_participant(
+            user, public_id, purpose=Purpose.HOPERAT, minimum=Scope.CLINICAL, audit=False
+        )
+    except Http404:
+        access = None
+    may_manage = access is not None and may_manage_portal_account(user, access)
+    staff = access is not None and not access.is_own_record and grants_for(user).is_staff_member
+    if access is None or not staff or (action != Action.VIEW and not may_manage):
+        raise deny_object(
+            user,
+            object_type="participants.participant",
+            object_id=public_id,
+            participant=access.participant if access is not None else None,
+            purpose=Purpose.HOPERAT,
+        )
+    record(
+        user,
+        action,
+        participant=access.participant,
+        obj=access.participant,
+        purpose=Purpose.HOPERAT,
+        role=access.role,
+        detail={"scope": access.scope.name.lower(), "part": "portal-account"},
+    )
+    return access, may_manage
+
+
+def access_invitation(token: str, *, action: Action | str = Action.VIEW) -> Invitation:
+    """The invitation behind a one-time link, for whoever holds the link (the token is the
+    credential), or InvitationClosed. The view is recorded against the participant, with no
+    actor: the invitee has no sign-in yet. Links that do not work record nothing (there is
+    nobody and nothing to name)."""
+    invitation = usable_invitation(token, timezone.now())
+    if invitation is None:
+        raise InvitationClosed
+    record(
+        None,
+        action,
+        participant=invitation.participant,
+        obj=invitation,
+        purpose=Purpose.PATRQT,
+        actor_label="invitee (one-time link)",
+    )
+    return invitation

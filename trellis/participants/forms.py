@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy
 
 from trellis.lib.languages import language_choices
 from trellis.participants.actions import ContactDetails, ParticipantDetails
@@ -136,3 +137,54 @@ class IdentityForm(forms.Form):
         max_length=1000,
         help_text="e.g. legal name change, typo at registration. Kept with the record.",
     )
+
+
+class InviteForm(forms.Form):
+    """Where the portal invitation goes: an email address, a mobile number, or both."""
+
+    email = forms.CharField(
+        label="Email", max_length=254, required=False, widget=forms.EmailInput()
+    )
+    phone = forms.CharField(
+        label="Mobile number (text message)",
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
+
+
+class AcceptInvitationForm(forms.Form):
+    """The invitee's username (when they have none yet) and password, typed twice. The
+    password validators run in the action, against the person's name and username."""
+
+    username = forms.CharField(
+        label=gettext_lazy("Username"),
+        max_length=150,
+        help_text=gettext_lazy("You sign in with it. Letters, digits and @ . + - _ only."),
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
+    )
+    password1 = forms.CharField(
+        label=gettext_lazy("Password"),
+        strip=False,
+        max_length=4096,
+        help_text=gettext_lazy("At least 12 characters. A few unrelated words work well."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=gettext_lazy("Password again"),
+        strip=False,
+        max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args: Any, needs_username: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not needs_username:
+            del self.fields["username"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        first, second = data.get("password1"), data.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", gettext_lazy("The two passwords differ: type it again."))
+        return data

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -385,3 +386,81 @@ class IdentityCorrection(models.Model):
 
     def __str__(self) -> str:
         return f"Identity correction {self.public_id}"
+
+
+class InvitationClosed(Exception):
+    """An invitation link that does not work: unknown, expired, revoked, replaced or already
+    used. The invitee's page says the same thing in every case."""
+
+
+class InvitationEnd(models.TextChoices):
+    """Why an invitation stopped working before it was accepted."""
+
+    REVOKED = "revoked", "Revoked"
+    REPLACED = "replaced", "Replaced by a newer invitation"
+    DISCHARGED = "discharged", "No open episode left"
+
+
+class Invitation(models.Model):
+    """A one-time link that lets a participant set up their own sign-in (docs/portal.md).
+
+    Only the SHA-256 digest of the link's token is stored (the token is 256 random bits, shown
+    once in the email or text). At most one open invitation per participant: a new one or a
+    resend ends the previous one (`InvitationEnd.REPLACED`), so an old link stops working."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    participant = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, related_name="invitations"
+    )
+    email = models.EmailField(blank=True, help_text="Where the link was emailed, if it was.")
+    phone = models.CharField(max_length=30, blank=True, help_text="Where it was texted, if it was.")
+    token_digest = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    end_reason = models.CharField(max_length=20, choices=InvitationEnd.choices, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant"],
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_open_per_participant",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(accepted_at__isnull=True) | models.Q(revoked_at__isnull=True),
+                name="invitation_accepted_or_revoked_not_both",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(email="", phone=""), name="invitation_has_an_address"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation {self.public_id}"
+
+    @staticmethod
+    def digest_of(token: str) -> str:
+        # 256 random bits: a plain SHA-256 is enough (nothing to guess from a dictionary).
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @property
+    def is_open(self) -> bool:
+        """Neither accepted nor ended (it may still have expired)."""
+        return self.accepted_at is None and self.revoked_at is None
+
+    def is_usable(self, now: datetime) -> bool:
+        """The link works at `now`: open and not yet expired (expiry is exclusive)."""
+        return self.is_open and now < self.expires_at

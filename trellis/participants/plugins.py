@@ -1,4 +1,4 @@
-"""What participants plugs into its own chart: the Care team tab.
+"""What participants plugs into its own chart: the Care team and Portal account tabs.
 
 Registered by ParticipantsConfig.ready() (docs/architecture.md, "Extension points").
 """
@@ -14,4 +14,15 @@ def register() -> None:
     # content, so front desk never gets the tab (and the page answers them 404).
     chart.register_tab(
         chart.ChartTab("care-team", "Care team", "participants:care-team", Scope.CLINICAL, order=5)
+    )
+    # The participant's own sign-in: invite, resend, revoke (docs/portal.md, "Accounts"). The
+    # page itself answers 404 to clinical readers who may not manage it (access.py).
+    chart.register_tab(
+        chart.ChartTab(
+            "portal-account",
+            "Portal account",
+            "participants:portal-account",
+            Scope.CLINICAL,
+            order=90,
+        )
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, Prefetch, QuerySet
@@ -13,6 +14,7 @@ from trellis.participants.models import (
     Episode,
     EpisodeStatus,
     EpisodeStatusChange,
+    Invitation,
     Participant,
 )
 from trellis.programs.models import Program
@@ -156,3 +158,83 @@ def fhir_episodes(episodes: QuerySet[Episode]) -> QuerySet[Episode]:
     return episodes.select_related(
         "participant", "program__organization", "track"
     ).prefetch_related(Prefetch("status_changes", queryset=EpisodeStatusChange.objects.all()))
+
+
+# -- portal accounts (docs/portal.md, "Accounts") -----------------------------------------------
+
+
+def has_active_account(participant: Participant) -> bool:
+    """The participant has a sign-in that works (an active user)."""
+    return (
+        participant.user_id is not None
+        and Participant.objects.filter(pk=participant.pk, user__is_active=True).exists()
+    )
+
+
+def usable_invitation(token: str, now: datetime) -> Invitation | None:
+    """The invitation a link opens at `now`, if it works: known (by the digest of its token:
+    the token itself is never stored), open, not expired, and its participant without a
+    working sign-in."""
+    if not token or len(token) > 100:
+        return None
+    invitation = (
+        Invitation.objects.filter(token_digest=Invitation.digest_of(token))
+        .select_related("participant", "participant__organization", "participant__user")
+        .select_related("created_by")
+        .first()
+    )
+    if invitation is None or not invitation.is_usable(now):
+        return None
+    if has_active_account(invitation.participant):
+        return None
+    return invitation
+
+
+@dataclass(frozen=True)
+class PortalAccount:
+    """What the chart's Portal account tab shows: the sign-in and the latest invitation.
+
+    status: "active" (a working sign-in and an open episode), "alumni" (a working sign-in, no
+    open episode: discharged), "deactivated" (an inactive sign-in),
+    "invited" (a link that works until `invitation.expires_at`), "expired" (the latest link
+    ran out unused), "revoked" (ended by staff or at discharge), "none"."""
+
+    status: str
+    user: User | None
+    invitation: Invitation | None
+    history: list[Invitation]
+
+
+def portal_account(participant: Participant, now: datetime) -> PortalAccount:
+    """The participant's account status (at most four queries)."""
+    user = participant.user if participant.user_id is not None else None
+    history = list(
+        Invitation.objects.filter(participant=participant).select_related(
+            "created_by", "revoked_by"
+        )[:10]
+    )
+    latest = history[0] if history else None
+    if user is not None and user.is_active:
+        status = "active" if participant.episodes.open().exists() else "alumni"
+    elif latest is not None and latest.is_usable(now):
+        status = "invited"
+    elif latest is not None and latest.is_open:
+        status = "expired"
+    elif user is not None:
+        status = "deactivated"
+    elif latest is not None and latest.revoked_at is not None:
+        status = "revoked"
+    else:
+        status = "none"
+    return PortalAccount(status=status, user=user, invitation=latest, history=history)
+
+
+def crisis_phone_for(participant: Participant) -> str:
+    """The after-hours line of the program of the participant's open episode ("" if none)."""
+    phones = (
+        Episode.objects.filter(participant=participant, status__in=OPEN_STATUSES)
+        .exclude(program__crisis_phone="")
+        .order_by("-admitted_on", "-created_at")
+        .values_list("program__crisis_phone", flat=True)
+    )
+    return phones.first() or ""

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from trellis.participants import views
+from trellis.participants import invitations, views
 
 app_name = "participants"
 urlpatterns = [
@@ -10,6 +10,11 @@ urlpatterns = [
     path("<uuid:public_id>/", views.participant_chart, name="chart"),
     path("<uuid:public_id>/details/", views.participant_details, name="details"),
     path("<uuid:public_id>/care-team/", views.care_team_tab, name="care-team"),
+    path(
+        "<uuid:public_id>/portal-account/",
+        invitations.portal_account_tab,
+        name="portal-account",
+    ),
     path(
         "<uuid:public_id>/planned-discharge/",
         views.planned_discharge,

@@ -43,3 +43,19 @@ def test_runserver_request_lines_go_through_the_redacting_formatter() -> None:
     ]
     assert handlers
     assert all(isinstance(h.formatter, RedactingFormatter) for h in handlers)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/invite/AbC-123_secretTOKEN/",
+        "/measures/c/AbC-123_secretTOKEN/",
+        "/intake/s/AbC-123_secretTOKEN/",
+        "/accounts/password-reset/MQ/AbC-123_secretTOKEN/",
+    ],
+)
+def test_one_time_link_tokens_are_withheld(path: str) -> None:
+    line = formatted('"%s" %s %s', f"GET {path}?x=1 HTTP/1.1", "200", "9")
+    assert "secretTOKEN" not in line
+    assert "[token withheld]" in line
+    assert line.endswith('HTTP/1.1" 200 9')

@@ -1,7 +1,8 @@
 """Every write to participants, episodes and care teams. Atomic, audited.
 
 `enrollment` registers participants and carries an episode from opening through status
-changes to discharge; `team` holds the care-team writes (the chart's Care team tab).
+changes to discharge; `team` holds the care-team writes (the chart's Care team tab);
+`invitations` gives participants their own sign-in by a one-time link (docs/portal.md).
 """
 
 from trellis.participants.actions.details import (
@@ -31,6 +32,17 @@ from trellis.participants.actions.enrollment import (
     do_open_episode,
     do_set_planned_discharge,
 )
+from trellis.participants.actions.invitations import (
+    check_accept_invitation,
+    check_invite,
+    check_resend_invitation,
+    check_revoke_invitation,
+    do_accept_invitation,
+    do_end_invitations_at_discharge,
+    do_invite,
+    do_resend_invitation,
+    do_revoke_invitation,
+)
 from trellis.participants.actions.team import (
     check_add_care_team_member,
     check_add_care_team_member_as_primary,
@@ -42,14 +54,17 @@ from trellis.participants.actions.team import (
     do_end_care_team_member,
     do_make_primary,
 )
+from trellis.participants.models import InvitationClosed
 
 __all__ = [
     "CHANGEABLE_STATUSES",
     "EARLIEST_BIRTH_DATE",
     "PLANNING_HORIZON",
     "ContactDetails",
+    "InvitationClosed",
     "LegalIdentity",
     "ParticipantDetails",
+    "check_accept_invitation",
     "check_add_care_team_member",
     "check_add_care_team_member_as_primary",
     "check_change_care_team_member",
@@ -59,9 +74,13 @@ __all__ = [
     "check_create_participant",
     "check_discharge",
     "check_end_care_team_member",
+    "check_invite",
     "check_open_episode",
+    "check_resend_invitation",
+    "check_revoke_invitation",
     "check_set_planned_discharge",
     "check_update_contact",
+    "do_accept_invitation",
     "do_add_care_team_member",
     "do_change_care_team_role",
     "do_change_status",
@@ -70,9 +89,13 @@ __all__ = [
     "do_create_participant",
     "do_discharge",
     "do_end_care_team_member",
+    "do_end_invitations_at_discharge",
+    "do_invite",
     "do_link_participant_user",
     "do_make_primary",
     "do_open_episode",
+    "do_resend_invitation",
+    "do_revoke_invitation",
     "do_set_planned_discharge",
     "do_update_contact",
     "next_mrn",

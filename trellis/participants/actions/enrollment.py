@@ -15,6 +15,7 @@ from trellis.audit.trail import record
 from trellis.lib.languages import ISO_639_1
 from trellis.lib.text import CONTROL_CHARACTERS_MESSAGE, has_control_characters
 from trellis.participants.actions.details import next_mrn
+from trellis.participants.actions.invitations import do_end_invitations_at_discharge
 from trellis.participants.models import (
     OPEN_STATUSES,
     CareTeamMember,
@@ -306,6 +307,8 @@ def do_discharge(
         purpose=Purpose.HOPERAT,
         detail={"status": "discharged", "reason": reason},
     )
+    # No open episode left: an open portal invitation ends (docs/portal.md, "Accounts").
+    do_end_invitations_at_discharge(actor, episode.participant)
     return episode
 
 
@@ -408,6 +411,8 @@ def do_change_status(
             "reason_given": bool(reason.strip()),
         },
     )
+    if status == EpisodeStatus.CANCELLED:
+        do_end_invitations_at_discharge(actor, episode.participant)
     return episode
 
 

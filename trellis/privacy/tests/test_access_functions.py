@@ -40,7 +40,7 @@ from trellis.notes.group.access import (
     access_own_group_entry,
 )
 from trellis.notes.tests.walk import group_notes_walk_values, plans_notes_walk_values
-from trellis.participants.access import access_details
+from trellis.participants.access import access_details, access_portal_account
 from trellis.participants.actions import do_open_episode
 from trellis.participants.models import EpisodeStatus
 from trellis.plans.access import access_clinical_episode
@@ -300,6 +300,13 @@ CASES = [
         "front_desk",
     ),
     Case(
+        "participant's portal account (invite, resend, revoke)",
+        lambda w, v, u, i: access_portal_account(u, i, action=Action.UPDATE),
+        "public_id",
+        "front_desk",  # sees the person, never their account
+        "clinician",
+    ),
+    Case(
         "episode to change (hold, track, step)",
         lambda w, v, u, i: access_discharge(u, i),
         "public_id",
@@ -419,6 +426,7 @@ PAGES = [
     Page("/programs/sites/{id}/rooms/", "site_id", "clinician"),
     Page("/programs/rooms/{id}/edit/", "room_id", "front_desk"),
     Page("/participants/{id}/schedule/hours/", "public_id", "outsider"),
+    Page("/participants/{id}/portal-account/", "public_id", "front_desk"),
     Page("/schedule/series/{id}/{occurrence_date}/", "series_id", "outsider"),
     Page("/api/v1/worklist/alerts/{id}", "alert_id", "outsider"),
     Page("/api/v1/meetings/{id}/agenda", "meeting_id", "outsider"),
