@@ -28,8 +28,8 @@ from trellis.practice.models.library import Skill
 if TYPE_CHECKING:
     from trellis.accounts.models import User
     from trellis.participants.models import Episode
-    from trellis.programs.models import Track
     from trellis.practice.access import DiaryAccess
+    from trellis.programs.models import Track
     from trellis.worklist.models import Alert
 
 CARD_SOURCE = "practice.diary_card:"
@@ -320,7 +320,7 @@ def do_configure_diary(
     for index, row in enumerate(new_rows, start=1):
         if not isinstance(row, dict):
             continue
-        earlier = known.get(row.get("key"))  # type: ignore[arg-type]
+        earlier = known.get(row.get("key"))
         if earlier is not None and earlier.get("kind") != row.get("kind"):
             errors.setdefault("rows", []).append(
                 f"Row {index}: key {row.get('key')!r} belonged to a {earlier.get('kind')} row; "
