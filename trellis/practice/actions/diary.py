@@ -308,7 +308,8 @@ def do_configure_diary(
     config = DiaryCardConfig.objects.filter(program=program).first()
     if config is None:
         config = DiaryCardConfig(program=program)
-    previous = list(config.rows) if config.pk else []
+    # A program without its own card has been using the defaults: those are its rows.
+    previous = list(config.rows) if config.pk and config.rows else list(DEFAULT_ROWS)
     new_rows = [dict(row) for row in rows] if rows is not None else list(DEFAULT_ROWS)
     errors: dict[str, list[str]] = {}
     if isinstance(backfill, bool) or not isinstance(backfill, int) or not 0 <= backfill <= 14:

@@ -145,7 +145,7 @@ class DiaryCardConfig(models.Model):
     program = models.OneToOneField(Program, on_delete=models.CASCADE, related_name="diary_config")
     enabled = models.BooleanField(default=True)
     rows = models.JSONField(default=list)
-    risk_rules = models.JSONField(default=list)
+    risk_rules = models.JSONField(default=list, blank=True)
     backfill_days = models.PositiveSmallIntegerField(
         default=DEFAULT_BACKFILL_DAYS, help_text="How many past days a card may still be written"
     )
@@ -153,7 +153,9 @@ class DiaryCardConfig(models.Model):
         Track, blank=True, related_name="+", help_text="The tracks that use it (none: all)"
     )
     retired_rows = models.JSONField(
-        default=list, help_text="Rows removed from the card: their keys are never reused"
+        default=list,
+        blank=True,
+        help_text="Rows removed from the card: their keys are never reused",
     )
     updated_at = models.DateTimeField(default=timezone.now)
 

@@ -187,7 +187,7 @@ def _posted_rows(
         prefix = f"row-{index}-"
         key = post.get(prefix + "key", "").strip()
         label = post.get(prefix + "label", "").strip()
-        if post.get(prefix + "remove") or (not key and not label):
+        if post.get(prefix + "remove") or not (key or label or post.get(prefix + "detail")):
             continue
         if key and key not in existing:
             errors.setdefault("rows", []).append(f"Row {index + 1}: this row is not on the card.")
