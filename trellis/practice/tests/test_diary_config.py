@@ -112,7 +112,9 @@ def test_add_remove_reorder_rows_with_targets_units_and_rules(
     config = DiaryCardConfig.objects.get(program=world.program)
     keys = [row["key"] for row in config.rows]
     assert keys[:4] == ["self_harm_urge", "use_urge", "urge_to_gamble", "self_harm_act"]
-    assert keys[-1] == "suicide_urge" and "joy" not in keys and "skills_i_used" in keys
+    assert keys[-1] == "suicide_urge"
+    assert "joy" not in keys
+    assert "skills_i_used" in keys
     by_key = {row["key"]: row for row in config.rows}
     assert by_key["use_urge"]["target"] == "alcohol"
     assert by_key["used"]["unit"] == "drinks"
@@ -123,9 +125,11 @@ def test_add_remove_reorder_rows_with_targets_units_and_rules(
     assert config.backfill_days == 4
     assert [row["key"] for row in config.retired_rows] == ["joy"]
     event = Event.objects.filter(object_type="practice.diarycardconfig").latest("pk")
-    assert event.action == "update" and event.actor_id == world.director.pk
+    assert event.action == "update"
+    assert event.actor_id == world.director.pk
     page = client_for(world.participant_user).get("/practice/me/diary/").content.decode()
-    assert "Urge to drink or use (alcohol)" in page and "How much (drinks)" in page
+    assert "Urge to drink or use (alcohol)" in page
+    assert "How much (drinks)" in page
 
 
 @pytest.mark.parametrize(
@@ -158,9 +162,11 @@ def test_bad_input_names_the_field_and_stores_nothing(
     response = client_for(world.director).post(url(world), data)
     assert response.status_code == 400
     body = response.content.decode()
-    assert "Nothing was saved" in body and message in body.replace("&#x27;", "'")
+    assert "Nothing was saved" in body
+    assert message in body.replace("&#x27;", "'")
     config = DiaryCardConfig.objects.get()
-    assert config.rows == before[0] and config.backfill_days == 2
+    assert config.rows == before[0]
+    assert config.backfill_days == 2
     assert Event.objects.filter(object_type="practice.diarycardconfig").count() == 1
 
 
@@ -232,7 +238,8 @@ def test_tracks_and_switching_the_card_off(world: World, client_for: Clients) ->
     assert "does not use a diary card" in client.get("/practice/me/diary/").content.decode()
     today = org_today().isoformat()
     refused = client.post("/practice/me/diary/", {"card_on": today, "sadness": "2"})
-    assert refused.status_code == 400 and not DiaryCard.objects.exists()
+    assert refused.status_code == 400
+    assert not DiaryCard.objects.exists()
     do_configure_diary(None, world.program, tracks=[world.evening])
     assert "does not use" not in client.get("/practice/me/diary/").content.decode()
     do_configure_diary(None, world.program, enabled=False)
