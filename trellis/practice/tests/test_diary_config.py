@@ -284,8 +284,8 @@ def test_the_participant_ticks_skills_and_the_clinician_sees_acronyms(
     do_set_skill_active(None, tipp, active=False)  # retired later: still shown, marked
     week = client_for(world.clinician).get(f"/practice/diary/{world.participant.public_id}/")
     assert "DEAR MAN, TIPP (retired)" in week.content.decode()
-    page = client.get(f"/practice/me/diary/?day={(org_today() - timedelta(days=1)).isoformat()}")
-    assert page.content.decode().count('type="checkbox" name="skills_used"') == 1
+    yesterday = client.get(f"/practice/me/diary/?day={org_today() - timedelta(days=1)}")
+    assert yesterday.content.decode().count('type="checkbox" name="skills_used"') == 1
 
 
 @pytest.mark.parametrize("which", ["unknown", "retired", "other_organization"])

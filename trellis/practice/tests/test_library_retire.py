@@ -167,8 +167,8 @@ def test_staff_in_several_organizations_choose_the_library(
     assert 'id="library-organization"' in page
     assert "AARD" in page
     # Choosing is remembered for the library's other pages and forms (and edit rights follow).
-    page = client.get(f"/practice/library/?organization={world.organization.public_id}")
-    body = page.content.decode()
+    chosen = client.get(f"/practice/library/?organization={world.organization.public_id}")
+    body = chosen.content.decode()
     assert "DEAR MAN" in body
     assert "AARD" not in body
     assert "Add a skill" in body  # a director here
