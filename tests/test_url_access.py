@@ -82,6 +82,8 @@ def parameter_values(
         **transitions_walk_values(target),  # the discharge summary, when the target has one
         # practice-library: a skill of the organization's library (set-up, not participant data)
         "skill_id": str(dear_man(world.organization).public_id),
+        # practice-config: a library module (retire / restore; set-up, not participant data)
+        "module_id": str(dear_man(world.organization).module.public_id),
         **practice_assign_walk_values(world, target),  # practice: an assignment of the target
         "participant_id": str(target.public_id),  # practice: the diary card's week
         # An inquiry about the target (the intake API).

@@ -168,6 +168,7 @@ class DiaryAccess:
     participant_access: ParticipantAccess
     episode: Episode
     config: DiaryCardConfig | None
+    in_use: bool = True  # False: the program (or the episode's track) keeps no diary card
 
     @property
     def role(self) -> str:
@@ -204,7 +205,11 @@ def access_diary(
             purpose=purpose,
             participant=access.participant,
         )
-    config = DiaryCardConfig.objects.filter(program_id=episode.program_id, enabled=True).first()
+    config = (
+        DiaryCardConfig.objects.filter(program_id=episode.program_id)
+        .prefetch_related("tracks")
+        .first()
+    )
     record(
         user,
         action,
@@ -214,7 +219,8 @@ def access_diary(
         role=access.role,
         detail={"diary": True},
     )
-    return DiaryAccess(participant_access=access, episode=episode, config=config)
+    in_use = config is None or config.used_by(episode)
+    return DiaryAccess(participant_access=access, episode=episode, config=config, in_use=in_use)
 
 
 def access_own_diary(user: User, *, action: str = Action.VIEW) -> DiaryAccess:

@@ -65,6 +65,12 @@ def check_assignment(data: AssignmentData, organization_id: int, today: date) ->
         errors["skill"] = "Choose a skill or a worksheet to practise."
     if data.skill is not None and data.skill.module.organization_id != organization_id:
         errors["skill"] = "This skill is not in your organization's library."
+    elif (
+        data.worksheet is None
+        and data.skill is not None
+        and not (data.skill.is_active and data.skill.module.is_active)
+    ):
+        errors["skill"] = "This skill is retired from the library: choose another."
     if data.worksheet is not None:
         if data.worksheet.organization_id != organization_id:
             errors["worksheet"] = "This worksheet is not in your organization's library."

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
@@ -22,11 +23,13 @@ from trellis.practice.models.diary import (
     DiaryCardConfig,
     RowKind,
 )
+from trellis.practice.models.library import Skill
 
 if TYPE_CHECKING:
     from trellis.accounts.models import User
     from trellis.participants.models import Episode
     from trellis.practice.access import DiaryAccess
+    from trellis.programs.models import Track
     from trellis.worklist.models import Alert
 
 CARD_SOURCE = "practice.diary_card:"
@@ -35,6 +38,32 @@ AMOUNT_SUFFIX = "_amount"
 
 def card_rows(config: DiaryCardConfig | None) -> list[dict[str, Any]]:
     return list(config.rows) if config is not None and config.rows else list(DEFAULT_ROWS)
+
+
+def active_skills(organization_id: int) -> dict[str, Skill]:
+    """The skills a checklist row offers: the organization's active skills in active modules,
+    by public id, in library order (one query)."""
+    skills = Skill.objects.filter(
+        module__organization_id=organization_id, is_active=True, module__is_active=True
+    ).order_by("module__position", "module__name", "position", "name")
+    return {str(skill.public_id): skill for skill in skills}
+
+
+def _clean_checklist(value: Any, offered: dict[str, Skill] | None) -> list[str]:
+    """A checklist answer → the chosen skills' public ids, in library order; ValueError with
+    the message to show."""
+    chosen = [value] if isinstance(value, str) else value
+    if not isinstance(chosen, list) or not all(isinstance(item, str) for item in chosen):
+        raise ValueError("Choose skills from the list.")
+    chosen = [item.strip() for item in chosen if item.strip()]
+    offered = offered or {}
+    unknown = [item for item in chosen if item not in offered]
+    if unknown:
+        raise ValueError(
+            "Choose skills from the program's library: "
+            f"{len(unknown)} chosen skill(s) are unknown or retired."
+        )
+    return [key for key in offered if key in chosen]
 
 
 def card_rules(config: DiaryCardConfig | None) -> list[dict[str, Any]]:
@@ -71,9 +100,14 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def clean_card(rows: list[dict[str, Any]], raw: dict[str, Any]) -> tuple[dict[str, Any], str]:
+def clean_card(
+    rows: list[dict[str, Any]],
+    raw: dict[str, Any],
+    skills: dict[str, Skill] | None = None,
+) -> tuple[dict[str, Any], str]:
     """Raw answers (form strings or JSON values) → stored values and note; ValidationError
-    naming each bad field. A row left blank is missing (never zero)."""
+    naming each bad field. A row left blank is missing (never zero). `skills` are the skills a
+    checklist row may name (`active_skills`)."""
     errors: dict[str, str] = {}
     by_key = {row["key"]: row for row in rows}
     for key in raw:
@@ -113,6 +147,14 @@ def clean_card(rows: list[dict[str, Any]], raw: dict[str, Any]) -> tuple[dict[st
                     errors[key + AMOUNT_SUFFIX] = "An amount goes with a yes."
                     continue
             values[key] = {"done": done, "amount": amount}
+            continue
+        if kind == RowKind.SKILL_CHECKLIST:
+            if _blank(value) or value == []:
+                continue
+            try:
+                values[key] = _clean_checklist(value, skills)
+            except ValueError as problem:
+                errors[key] = str(problem)
             continue
         if _blank(value):
             continue
@@ -172,6 +214,8 @@ def check_submit_diary_card(
             return DiaryResult(card=existing, created=False)
     if not episode.is_open:
         raise ValidationError({"card_on": "This stay in the program has ended: no new cards."})
+    if not diary.in_use:
+        raise ValidationError({"card_on": "Your program does not use a diary card."})
     today = today or episode_today(episode)  # a demo's or history's day, else the program's
     window = backfill_days(diary.config)
     if card_on > today:
@@ -181,7 +225,12 @@ def check_submit_diary_card(
             {"card_on": f"A diary card can be written for today or the last {window} days."}
         )
     rows = card_rows(diary.config)
-    values, note = clean_card(rows, answers)
+    skills = (
+        active_skills(episode.program.organization_id)
+        if any(row["kind"] == RowKind.SKILL_CHECKLIST for row in rows)
+        else None
+    )
+    values, note = clean_card(rows, answers, skills)
     same_day = DiaryCard.objects.filter(episode=episode, card_on=card_on).first()
     if same_day is not None:
         return DiaryResult(card=same_day, created=False)
@@ -226,6 +275,18 @@ def check_submit_diary_card(
     return DiaryResult(card=card, created=True, alerts=alerts)
 
 
+def new_row_key(label: str, taken: set[str]) -> str:
+    """A stable key for a new row, from its label, never one in `taken` (current and
+    removed rows' keys)."""
+    base = "_".join("".join(c if c.isalnum() else " " for c in label.lower()).split())[:30]
+    if not base or not base.isidentifier():
+        base = f"row_{base}" if base else "row"
+    key, n = base, 2
+    while key in taken:
+        key, n = f"{base}_{n}", n + 1
+    return key
+
+
 @transaction.atomic
 def do_configure_diary(
     actor: User | None,
@@ -235,16 +296,66 @@ def do_configure_diary(
     risk_rules: list[dict[str, Any]] | None = None,
     backfill: int = DEFAULT_BACKFILL_DAYS,
     enabled: bool = True,
+    tracks: list[Track] | None = None,
 ) -> DiaryCardConfig:
-    """Set a program's diary card (validated; defaults when rows/rules are not given)."""
-    config, _ = DiaryCardConfig.objects.get_or_create(program=program)
-    config.rows = rows if rows is not None else list(DEFAULT_ROWS)
+    """Set a program's diary card (validated; defaults when rows/rules are not given); on a
+    ValidationError nothing is stored.
+
+    Keys are stable: a row removed from the card moves to `retired_rows` (old cards still show
+    it), a removed row given back with the same kind is restored, and a key once used is never
+    taken by a row of another kind (old cards' values would be misread). `tracks`: the
+    program's tracks that use the card (none or None: every track)."""
+    config = DiaryCardConfig.objects.filter(program=program).first()
+    if config is None:
+        config = DiaryCardConfig(program=program)
+    # A program without its own card has been using the defaults: those are its rows.
+    previous = list(config.rows) if config.pk and config.rows else list(DEFAULT_ROWS)
+    new_rows = [dict(row) for row in rows] if rows is not None else list(DEFAULT_ROWS)
+    errors: dict[str, list[str]] = {}
+    if isinstance(backfill, bool) or not isinstance(backfill, int) or not 0 <= backfill <= 14:
+        errors["backfill_days"] = ["Choose 0 to 14 days."]
+    chosen_tracks = list(tracks or [])
+    if any(track.program_id != program.pk for track in chosen_tracks):
+        errors["tracks"] = ["Choose tracks of this program."]
+    known = {row["key"]: row for row in [*config.retired_rows, *previous]}
+    for index, row in enumerate(new_rows, start=1):
+        if not isinstance(row, dict):
+            continue
+        earlier = known.get(row.get("key"))
+        if earlier is not None and earlier.get("kind") != row.get("kind"):
+            errors.setdefault("rows", []).append(
+                f"Row {index}: key {row.get('key')!r} belonged to a {earlier.get('kind')} row; "
+                "add a new row instead of changing a row's kind."
+            )
+    config.rows = new_rows
     config.risk_rules = risk_rules if risk_rules is not None else list(DEFAULT_RULES)
-    if not 0 <= backfill <= 14:
-        raise ValidationError({"backfill_days": "Choose 0 to 14 days."})
+    try:
+        config.full_clean(exclude=["program", "tracks"])
+    except ValidationError as error:
+        for field_name, messages in error.message_dict.items():
+            errors.setdefault(field_name, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    kept = {row["key"] for row in new_rows}
+    retired = [row for row in config.retired_rows if row["key"] not in kept]
+    retired += [row for row in previous if row["key"] not in kept]
+    config.retired_rows = retired
     config.backfill_days = backfill
     config.enabled = enabled
-    config.full_clean(exclude=["program"])
+    config.updated_at = timezone.now()
     config.save()
-    record(actor, Action.UPDATE, obj=config, purpose=Purpose.HOPERAT)
+    config.tracks.set(chosen_tracks)
+    record(
+        actor,
+        Action.UPDATE,
+        obj=config,
+        purpose=Purpose.HOPERAT,
+        detail={
+            "rows": len(new_rows),
+            "risk_rules": len(config.risk_rules),
+            "removed_rows": len(retired),
+            "enabled": enabled,
+            "tracks": len(chosen_tracks),
+        },
+    )
     return config

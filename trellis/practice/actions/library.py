@@ -292,3 +292,37 @@ def do_unlink_topic(actor: User | None, link: CurriculumLink) -> None:
         detail={"series": str(link.series.public_id)},
     )
     link.delete()
+
+
+@transaction.atomic
+def do_set_module_active(actor: User | None, module: SkillModule, *, active: bool) -> SkillModule:
+    """Retire a module (`active=False`) or restore it. A retired module's skills are no longer
+    offered for assigning or on new diary checklists; everything written with them stays
+    readable. Idempotent: no change, no audit event."""
+    if module.is_active != active:
+        module.is_active = active
+        module.save(update_fields=["is_active"])
+        record(
+            actor,
+            Action.UPDATE,
+            obj=module,
+            purpose=Purpose.HOPERAT,
+            detail={"module": module.name, "retired": not active},
+        )
+    return module
+
+
+@transaction.atomic
+def do_set_skill_active(actor: User | None, skill: Skill, *, active: bool) -> Skill:
+    """Retire a skill (`active=False`) or restore it; see `do_set_module_active`."""
+    if skill.is_active != active:
+        skill.is_active = active
+        skill.save(update_fields=["is_active"])
+        record(
+            actor,
+            Action.UPDATE,
+            obj=skill,
+            purpose=Purpose.HOPERAT,
+            detail={"skill": skill.name, "retired": not active},
+        )
+    return skill

@@ -71,8 +71,10 @@ class ImportErrorOut(Schema):
     problems: list[str]
 
 
-def _organization(user: User) -> Organization:
-    organization = library_organization(user)
+def _organization(user: User, request: HttpRequest) -> Organization:
+    """The caller's library: for staff in several organizations, `?organization=<public id>`
+    chooses (default: the first by name), as the library pages' selector does."""
+    organization = library_organization(user, request.GET.get("organization"))
     if organization is None:
         raise PermissionDenied("The library is for the organization's staff and participants.")
     return organization
@@ -107,7 +109,7 @@ def _worksheet_out(row: WorksheetDefinition) -> WorksheetOut:
 @router.get("/library", response={200: list[ModuleOut], **error_responses(401, 403)})
 def list_library(request: HttpRequest) -> list[ModuleOut]:
     """The organization's modules and their skills, in teaching order."""
-    organization = _organization(acting_user(request))
+    organization = _organization(acting_user(request), request)
     return [
         ModuleOut(
             public_id=str(module.public_id),
@@ -122,7 +124,7 @@ def list_library(request: HttpRequest) -> list[ModuleOut]:
 
 @router.get("/skills/{skill_id}", response={200: SkillOut, **error_responses(401, 403, 404)})
 def get_skill(request: HttpRequest, skill_id: str) -> SkillOut:
-    organization = _organization(acting_user(request))
+    organization = _organization(acting_user(request), request)
     skill = (
         Skill.objects.filter(
             module__organization=organization, is_active=True, public_id=lookup_id(skill_id)
@@ -138,7 +140,7 @@ def get_skill(request: HttpRequest, skill_id: str) -> SkillOut:
 @router.get("/worksheets", response={200: list[WorksheetOut], **error_responses(401, 403)})
 def list_worksheets(request: HttpRequest, all_versions: bool = False) -> list[WorksheetOut]:
     """The current worksheet definitions (every version with `all_versions=true`)."""
-    organization = _organization(acting_user(request))
+    organization = _organization(acting_user(request), request)
     rows = WorksheetDefinition.objects.filter(organization=organization).select_related("skill")
     if not all_versions:
         rows = rows.filter(is_current=True)
@@ -148,7 +150,7 @@ def list_worksheets(request: HttpRequest, all_versions: bool = False) -> list[Wo
 @router.get("/worksheets/{code}", response={200: WorksheetOut, **error_responses(401, 403, 404)})
 def get_worksheet(request: HttpRequest, code: str, version: int | None = None) -> WorksheetOut:
     """One worksheet definition: the current version, or `version`."""
-    organization = _organization(acting_user(request))
+    organization = _organization(acting_user(request), request)
     rows = WorksheetDefinition.objects.filter(organization=organization, code=code)
     row = (
         (rows.filter(version=version) if version is not None else rows.filter(is_current=True))
@@ -174,7 +176,7 @@ def import_worksheet(request: HttpRequest, payload: WorksheetIn) -> Status[Any]:
     new version, 200 if the current version already has this content, 400 naming every
     problem (nothing stored). Directors and organization administrators only."""
     user = acting_user(request)
-    organization = _organization(user)
+    organization = _organization(user, request)
     if not may_edit_library(user, organization):
         raise PermissionDenied("Only program directors import worksheets.")
     data = payload.dict(exclude_none=True)

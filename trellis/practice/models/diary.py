@@ -6,7 +6,13 @@ Rows are data, like worksheet definitions: each row has a `key`, a `label` and a
 - "urge" and "emotion": 0–5 (`min`/`max` fixed by the kind);
 - "action": did it happen (yes/no), with an optional amount (a whole number ≥ 0);
 - "skills": the 0–7 skill-use scale;
+- "skill_checklist": the library skills used that day (a list of skill public ids);
 - "note": free text.
+
+Optional details: an urge row may name its `target` ("alcohol"), an action row its `unit`
+("drinks"). A row's `key` is stable: cards store values by key, a removed row's definition is
+kept in `DiaryCardConfig.retired_rows` (and in each card's own `rows`), and a key is never
+reused for a row of another kind.
 
 Risk rules name a row: `{"row": "self_harm_urge", "at_least": 4}` for urges and emotions,
 `{"row": "self_harm_act", "any": true}` for actions. The defaults (`DEFAULT_ROWS`,
@@ -28,7 +34,7 @@ from django.utils import timezone
 
 from trellis.lib.crypto import EncryptedJSONField, EncryptedTextField
 from trellis.participants.models import Episode, Participant
-from trellis.programs.models import Program
+from trellis.programs.models import Program, Track
 
 
 class RowKind(models.TextChoices):
@@ -36,6 +42,7 @@ class RowKind(models.TextChoices):
     ACTION = "action", "Action (yes/no, amount)"
     EMOTION = "emotion", "Emotion 0–5"
     SKILLS = "skills", "Skills used 0–7"
+    SKILL_CHECKLIST = "skill_checklist", "Skills used (checklist of the library's skills)"
     NOTE = "note", "Note"
 
 
@@ -90,6 +97,18 @@ def validate_rows(rows: Any) -> list[dict[str, Any]]:
             problems.append(f"Row {index}: label is required.")
         if row.get("kind") not in RowKind.values:
             problems.append(f"Row {index}: kind must be one of {', '.join(RowKind.values)}.")
+        elif isinstance(row.get("label"), str) and len(row["label"]) > 80:
+            problems.append(f"Row {index}: label must be at most 80 characters.")
+        for detail, kind in (("target", RowKind.URGE), ("unit", RowKind.ACTION)):
+            value = row.get(detail)
+            if value in (None, ""):
+                continue
+            if row.get("kind") != kind:
+                problems.append(f"Row {index}: only a {kind} row has a {detail}.")
+            elif not isinstance(value, str) or len(value) > 40:
+                problems.append(f"Row {index}: {detail} must be text of at most 40 characters.")
+    if len(rows) > 40:
+        problems.append("A card has at most 40 rows.")
     if problems:
         raise ValidationError({"rows": problems})
     return rows
@@ -114,7 +133,7 @@ def validate_rules(rules: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any
             if rule.get("any") is not True:
                 problems.append(f"Rule {index}: an action rule is {{'any': true}}.")
         else:
-            problems.append(f"Rule {index}: a note row cannot raise risk.")
+            problems.append(f"Rule {index}: a note or checklist row cannot raise risk.")
     if problems:
         raise ValidationError({"risk_rules": problems})
     return rules
@@ -126,14 +145,30 @@ class DiaryCardConfig(models.Model):
     program = models.OneToOneField(Program, on_delete=models.CASCADE, related_name="diary_config")
     enabled = models.BooleanField(default=True)
     rows = models.JSONField(default=list)
-    risk_rules = models.JSONField(default=list)
+    risk_rules = models.JSONField(default=list, blank=True)
     backfill_days = models.PositiveSmallIntegerField(
         default=DEFAULT_BACKFILL_DAYS, help_text="How many past days a card may still be written"
+    )
+    tracks = models.ManyToManyField(
+        Track, blank=True, related_name="+", help_text="The tracks that use it (none: all)"
+    )
+    retired_rows = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Rows removed from the card: their keys are never reused",
     )
     updated_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
         return f"Diary card of program {self.program_id}"
+
+    def used_by(self, episode: Any) -> bool:
+        """Whether the episode's participant keeps this card (enabled, and the episode's
+        track is one of the chosen tracks, or no track is chosen)."""
+        if not self.enabled:
+            return False
+        chosen = {track.pk for track in self.tracks.all()}
+        return not chosen or episode.track_id in chosen
 
     def clean(self) -> None:
         validate_rules(self.risk_rules, validate_rows(self.rows))

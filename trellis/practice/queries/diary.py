@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from trellis.practice.actions.diary import card_rows, episode_today
 from trellis.practice.models.diary import SCALE_OF, DiaryCard, RowKind
+from trellis.practice.models.library import Skill
 
 if TYPE_CHECKING:
     from trellis.participants.models import Episode
@@ -29,11 +32,28 @@ def week_start_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def _cell(row: dict[str, Any], card: DiaryCard | None) -> Cell:
+def _own_row(row: dict[str, Any], card: DiaryCard) -> dict[str, Any]:
+    """The row as the card was written on it (its kind then), else the current one."""
+    for own in card.rows or []:
+        if isinstance(own, dict) and own.get("key") == row["key"]:
+            return own
+    return row
+
+
+def _skill_text(skill: Skill | None) -> str:
+    if skill is None:
+        return "?"
+    text = skill.acronym or skill.name
+    return f"{text} (retired)" if not skill.is_active or not skill.module.is_active else text
+
+
+def _cell(
+    row: dict[str, Any], card: DiaryCard | None, skills: dict[str, Skill] | None = None
+) -> Cell:
     if card is None:
         return Cell(missing=True)
     value = card.values.get(row["key"])
-    kind = row["kind"]
+    kind = _own_row(row, card)["kind"]
     if kind == RowKind.NOTE:
         return Cell(missing=not card.note, text="note" if card.note else "", late=card.late_entered)
     if value is None:
@@ -43,6 +63,14 @@ def _cell(row: dict[str, Any], card: DiaryCard | None) -> Cell:
         amount = value.get("amount")
         text = ("yes" + (f" ({amount})" if amount else "")) if done else "no"
         return Cell(missing=False, text=text, level=5 if done else 0, late=card.late_entered)
+    if kind == RowKind.SKILL_CHECKLIST:
+        if not isinstance(value, list) or not value:
+            return Cell(missing=True, late=card.late_entered)
+        names = [_skill_text((skills or {}).get(item)) for item in value]
+        level = min(5, len(value))
+        return Cell(missing=False, text=", ".join(names), level=level, late=card.late_entered)
+    if not isinstance(value, int) or kind not in SCALE_OF:
+        return Cell(missing=True, late=card.late_entered)
     low, high = SCALE_OF[kind]
     level = round(5 * (value - low) / (high - low))
     return Cell(missing=False, text=str(value), level=level, late=card.late_entered)
@@ -59,7 +87,14 @@ def diary_week(diary: DiaryAccess, episode: Episode, week_start: date) -> dict[s
             episode=episode, card_on__gte=days[0], card_on__lte=days[-1]
         )
     }
-    rows = card_rows(diary.config)
+    rows = [{**row, "removed": False} for row in card_rows(diary.config)]
+    current = {row["key"] for row in rows}
+    for card in sorted(cards.values(), key=lambda c: c.card_on):
+        for own in card.rows or []:  # rows since removed from the card: still shown
+            if isinstance(own, dict) and own.get("key") not in current:
+                current.add(own["key"])
+                rows.append({**own, "removed": True})
+    skills = _checklist_skills(episode, rows, cards.values())
     today = episode_today(episode)
     return {
         "diary_episode": episode,
@@ -78,12 +113,42 @@ def diary_week(diary: DiaryAccess, episode: Episode, week_start: date) -> dict[s
             {
                 "label": row["label"],
                 "kind": row["kind"],
-                "cells": [_cell(row, cards.get(d)) for d in days],
+                "removed": row["removed"],
+                "cells": [_cell(row, cards.get(d), skills) for d in days],
             }
             for row in rows
         ],
         "cards_in_week": len(cards),
     }
+
+
+def _checklist_skills(
+    episode: Episode, rows: list[dict[str, Any]], cards: Iterable[DiaryCard]
+) -> dict[str, Skill]:
+    """The skills named by the week's checklist answers, retired ones included (one query,
+    none when the card has no checklist row)."""
+    keys = [row["key"] for row in rows if row["kind"] == RowKind.SKILL_CHECKLIST]
+    named: set[str] = set()
+    for card in cards:
+        for key in keys:
+            value = card.values.get(key)
+            if isinstance(value, list):
+                named.update(item for item in value if isinstance(item, str))
+    if not named:
+        return {}
+    skills = Skill.objects.filter(
+        module__organization_id=episode.program.organization_id,
+        public_id__in=[item for item in named if _is_uuid(item)],
+    ).select_related("module")
+    return {str(skill.public_id): skill for skill in skills}
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -166,8 +231,12 @@ def chart_diary_week(access: ParticipantAccess, episode: Episode) -> dict[str, A
 
     if not access.is_clinical_for(episode):
         return None
-    config = DiaryCardConfig.objects.filter(program_id=episode.program_id, enabled=True).first()
-    if config is None:
+    config = (
+        DiaryCardConfig.objects.filter(program_id=episode.program_id, enabled=True)
+        .prefetch_related("tracks")
+        .first()
+    )
+    if config is None or not config.used_by(episode):
         return None
     diary = DiaryAccess(participant_access=access, episode=episode, config=config)
     return diary_week(diary, episode, episode_today(episode))

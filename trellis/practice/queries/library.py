@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
@@ -56,15 +57,39 @@ def skill_for_occurrence(occurrence: Occurrence) -> Skill | None:
     return skills[0] if skills else None
 
 
-def library_organization(user: User) -> Organization | None:
-    """The organization whose library `user` reads: a participant's own, a staff member's
-    (their lowest-numbered organization), or None for anyone else."""
+def staff_organizations(user: User) -> list[Organization]:
+    """The organizations a staff member works in (by name)."""
+    zones = grants_for(user).zones
+    return list(Organization.objects.filter(pk__in=zones).order_by("name")) if zones else []
+
+
+def library_organization(user: User, choice: str | None = None) -> Organization | None:
+    """The organization whose library `user` reads: a participant's own; for staff, the one
+    they chose (`choice`: an organization's public id, from the library's selector) if they
+    work in it, else their only one — or, working in several and having chosen none, the
+    first by name; None for anyone else. (Trellis keeps no "current organization" for staff:
+    other apps take the program from the URL or ask for it, so the library asks too.)"""
     participant = getattr(user, "participant", None)
     if participant is not None:
         organization: Organization = participant.organization
         return organization
-    zones = grants_for(user).zones
-    return Organization.objects.get(pk=min(zones)) if zones else None
+    organizations = staff_organizations(user)
+    chosen = next((o for o in organizations if str(o.public_id) == (choice or "")), None)
+    return chosen or (organizations[0] if organizations else None)
+
+
+def retired_library(organization: Organization) -> dict[str, list[Any]]:
+    """Retired modules, and retired skills of active modules, for the library's editors."""
+    return {
+        "retired_modules": list(
+            SkillModule.objects.filter(organization=organization, is_active=False)
+        ),
+        "retired_skills": list(
+            Skill.objects.filter(
+                module__organization=organization, module__is_active=True, is_active=False
+            ).select_related("module")
+        ),
+    }
 
 
 def may_edit_library(user: User, organization: Organization) -> bool:

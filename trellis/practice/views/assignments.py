@@ -300,7 +300,9 @@ def my_assignment(request: AuthedRequest, assignment_id: uuid.UUID) -> HttpRespo
     skill_options: list[Skill] = []
     if any(f["type"] == "skill" for f in fields):
         skill_options = list(
-            Skill.objects.filter(module__organization=organization, is_active=True).order_by("name")
+            Skill.objects.filter(
+                module__organization=organization, is_active=True, module__is_active=True
+            ).order_by("name")
         )
     status = 400 if errors else 200
     return render(

@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.views.decorators.http import require_POST
@@ -25,6 +26,8 @@ from trellis.practice.actions.library import (
     do_link_topic,
     do_save_module,
     do_save_skill,
+    do_set_module_active,
+    do_set_skill_active,
     do_unlink_topic,
 )
 from trellis.practice.models import CurriculumLink, Skill, SkillModule, WorksheetDefinition
@@ -33,6 +36,8 @@ from trellis.practice.queries.library import (
     library_modules,
     library_organization,
     may_edit_library,
+    retired_library,
+    staff_organizations,
 )
 from trellis.privacy.decorators import staff_required
 from trellis.programs.models import Organization
@@ -41,9 +46,23 @@ from trellis.scheduling.models import SessionSeries
 LARGEST_UPLOAD = 200_000
 
 
+CHOSEN_ORGANIZATION = "practice_library_organization"
+
+
+def _chosen(request: AuthedRequest) -> str | None:
+    """The organization a staff member chose on the library's selector (`?organization=`,
+    remembered in their session for the library's other pages and forms)."""
+    choice = request.GET.get("organization")
+    if choice:
+        request.session[CHOSEN_ORGANIZATION] = choice
+        return choice
+    remembered = request.session.get(CHOSEN_ORGANIZATION)
+    return str(remembered) if remembered else None
+
+
 def _staff_organization(request: AuthedRequest) -> Organization:
-    """The organization whose library a staff member reads."""
-    organization = library_organization(request.user)
+    """The organization whose library a staff member reads (see `library_organization`)."""
+    organization = library_organization(request.user, _chosen(request))
     if organization is None:
         raise PermissionDenied("This page is for program staff.")
     return organization
@@ -63,13 +82,18 @@ def _editor_organization(request: AuthedRequest) -> Organization:
 @staff_required()
 def library(request: AuthedRequest) -> HttpResponse:
     organization = _staff_organization(request)
+    may_edit = _may_edit(request, organization)
+    organizations = staff_organizations(request.user)
     return render(
         request,
         "practice/library/library.html",
         {
+            "organization": organization,
+            "organizations": organizations if len(organizations) > 1 else [],
             "modules": list(library_modules(organization)),
             "worksheets": list(current_worksheets(organization)),
-            "may_edit": _may_edit(request, organization),
+            "may_edit": may_edit,
+            **(retired_library(organization) if may_edit else {}),
         },
     )
 
@@ -156,10 +180,10 @@ def edit_skill(request: AuthedRequest, skill_id: str | None = None) -> HttpRespo
 
 
 def _skill_of(organization: Organization, skill_id: str) -> Skill:
+    """A skill of the organization's library, retired ones included (old assignments,
+    entries and curriculum links still open them; the page says it is retired)."""
     skill = (
-        Skill.objects.filter(
-            module__organization=organization, is_active=True, public_id=lookup_id(skill_id)
-        )
+        Skill.objects.filter(module__organization=organization, public_id=lookup_id(skill_id))
         .select_related("module")
         .prefetch_related("worksheets")
         .first()
@@ -176,6 +200,12 @@ def skill_page(request: AuthedRequest, skill_id: str) -> HttpResponse:
     organization = library_organization(request.user)
     if organization is None:
         raise PermissionDenied("This page is for the program's participants and staff.")
+    if participant is None:  # staff: the skill's own organization, if they work in it
+        skill_org = Organization.objects.filter(
+            pk__in=[o.pk for o in staff_organizations(request.user)],
+            skill_modules__skills__public_id=lookup_id(skill_id),
+        ).first()
+        organization = skill_org or organization
     skill = _skill_of(organization, skill_id)
     worksheets = [w for w in skill.worksheets.all() if w.is_current]
     return render(
@@ -272,14 +302,16 @@ def curriculum(request: AuthedRequest) -> HttpResponse:
     links: dict[tuple[int, str], list[CurriculumLink]] = {}
     for link in CurriculumLink.objects.filter(
         series__in=[s.pk for s in series_list]
-    ).select_related("skill"):
+    ).select_related("skill", "skill__module"):
         links.setdefault((link.series_id, link.topic), []).append(link)
     rows = [
         (series, [(topic, links.get((series.pk, topic), [])) for topic in series.topics or []])
         for series in series_list
         if series.topics
     ]
-    skills = Skill.objects.filter(module__organization=organization, is_active=True)
+    skills = Skill.objects.filter(
+        module__organization=organization, is_active=True, module__is_active=True
+    )
     return render(
         request,
         "practice/library/curriculum.html",
@@ -289,6 +321,74 @@ def curriculum(request: AuthedRequest) -> HttpResponse:
             "may_edit": may_edit,
         },
     )
+
+
+def _library_item(organization: Organization, kind: str, item_id: str) -> Skill | SkillModule:
+    item: Skill | SkillModule | None
+    if kind == "skill":
+        item = (
+            Skill.objects.filter(module__organization=organization, public_id=lookup_id(item_id))
+            .select_related("module")
+            .first()
+        )
+    else:
+        item = SkillModule.objects.filter(
+            organization=organization, public_id=lookup_id(item_id)
+        ).first()
+    if item is None:
+        raise Http404
+    return item
+
+
+@staff_required()
+def retire(request: AuthedRequest, kind: str, item_id: str) -> HttpResponse:
+    """Retire a skill or a module: a confirmation page, then the POST (editors only)."""
+    organization = _editor_organization(request)
+    item = _library_item(organization, kind, item_id)
+    name = item.label if isinstance(item, Skill) else item.name
+    if request.method == "POST":
+        if isinstance(item, Skill):
+            do_set_skill_active(request.user, item, active=False)
+        else:
+            do_set_module_active(request.user, item, active=False)
+        messages.success(request, f"{name} retired. Restore it from the library's Retired list.")
+        return redirect("practice:library")
+    skills = list(item.skills.filter(is_active=True)) if isinstance(item, SkillModule) else []
+    return render(
+        request,
+        "practice/library/retire.html",
+        {"item": item, "kind": kind, "name": name, "module_skills": skills},
+    )
+
+
+@require_POST
+@staff_required()
+def restore(request: AuthedRequest, kind: str, item_id: str) -> HttpResponse:
+    organization = _editor_organization(request)
+    item = _library_item(organization, kind, item_id)
+    if isinstance(item, Skill):
+        do_set_skill_active(request.user, item, active=True)
+        messages.success(request, f"{item.label} restored.")
+    else:
+        do_set_module_active(request.user, item, active=True)
+        messages.success(request, f"{item.name} restored.")
+    return redirect("practice:library")
+
+
+def retire_skill(request: AuthedRequest, skill_id: str) -> HttpResponseBase:
+    return retire(request, "skill", skill_id)
+
+
+def retire_module(request: AuthedRequest, module_id: str) -> HttpResponseBase:
+    return retire(request, "module", module_id)
+
+
+def restore_skill(request: AuthedRequest, skill_id: str) -> HttpResponseBase:
+    return restore(request, "skill", skill_id)
+
+
+def restore_module(request: AuthedRequest, module_id: str) -> HttpResponseBase:
+    return restore(request, "module", module_id)
 
 
 def _int(value: str | None) -> int:
@@ -302,5 +402,11 @@ urlpatterns: list[URLPattern] = [
     path("practice/library/skills/new/", edit_skill, name="skill-add"),
     path("practice/library/skills/<str:skill_id>/edit/", edit_skill, name="skill-edit"),
     path("practice/library/worksheets/", worksheets, name="worksheets"),
+    path("practice/library/skills/<str:skill_id>/retire/", retire_skill, name="skill-retire"),
+    path("practice/library/skills/<str:skill_id>/restore/", restore_skill, name="skill-restore"),
+    path("practice/library/modules/<str:module_id>/retire/", retire_module, name="module-retire"),
+    path(
+        "practice/library/modules/<str:module_id>/restore/", restore_module, name="module-restore"
+    ),
     path("practice/skills/<str:skill_id>/", skill_page, name="skill"),
 ]

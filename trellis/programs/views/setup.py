@@ -97,6 +97,12 @@ SETUP_PAGES: list[SetupPage] = [
         directors_only=True,
     ),
     SetupPage(
+        "Diary card",
+        "practice:diary-config",
+        "The daily diary card's rows, the ratings that raise an urgent alert, how many days "
+        "back a card may be written, and which tracks use it.",
+    ),
+    SetupPage(
         "Import an instrument",
         "measures:instrument-import",
         "Add a measure from a FHIR Questionnaire file: preview, then confirm.",
