@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('practice', '0003_diary'),
+        ('practice', '0004_practice_reviewed'),
         ('programs', '0003_program_crisis_phone'),
     ]
 
