@@ -23,7 +23,7 @@ that the id exists. Refused input is a 422 naming the field; nothing is stored.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -46,12 +46,13 @@ from trellis.practice.access import (
 from trellis.practice.actions.assignments import EntryData, do_could_not, do_record_entry
 from trellis.practice.actions.diary import check_submit_diary_card
 from trellis.practice.actions.safety import do_report_unsafe
+from trellis.practice.api.diary import DiaryCardIn
+from trellis.practice.api.safety import SafetyPlanOut, safety_plan_out
 from trellis.practice.models.assignments import (
     OPEN_ASSIGNMENT_STATUSES,
     Assignment,
     PracticeEntry,
 )
-from trellis.practice.models.safety import SafetyPlan
 from trellis.practice.queries.assignments import entries_done
 from trellis.privacy.access import deny_object
 
@@ -113,16 +114,6 @@ class CouldNotIn(Schema):
     reason: str = Field(description="What got in the way")
 
 
-class MyDiaryCardIn(Schema):
-    card_on: date = Field(description="Today, or a past day within the program's window")
-    answers: dict[str, Any] = Field(
-        description="Row key → value: 0–5 for urges and emotions, 0–7 for skills, "
-        '"yes"/"no" for actions with `<key>_amount`, text for the note row. '
-        "A row left out is missing, not zero."
-    )
-    idempotency_key: str | None = Field(default=None, max_length=64)
-
-
 class MyDiaryCardOut(Schema):
     public_id: UUID
     card_on: date
@@ -132,23 +123,10 @@ class MyDiaryCardOut(Schema):
     crisis: CrisisOut
 
 
-class MySafetySectionOut(Schema):
-    key: str
-    heading: str
-    items: list[str]
-
-
-class MySafetyPlanOut(Schema):
-    """The latest signed version (drafts are never shown to the participant)."""
-
-    version: int
-    signed_at: datetime | None
-    acknowledged_at: datetime | None
-    sections: list[MySafetySectionOut]
-
-
 class MySafetyOut(Schema):
-    plan: MySafetyPlanOut | None
+    plan: SafetyPlanOut | None = Field(
+        description="The latest signed version (drafts are never shown to the participant)"
+    )
     crisis: CrisisOut
 
 
@@ -282,7 +260,7 @@ def could_not(request: HttpRequest, assignment_id: str, payload: CouldNotIn) -> 
     response={200: MyDiaryCardOut, 201: MyDiaryCardOut, **error_responses(401, 404, 422)},
     summary="Fill in my diary card",
 )
-def submit_my_diary_card(request: HttpRequest, payload: MyDiaryCardIn) -> Status[MyDiaryCardOut]:
+def submit_my_diary_card(request: HttpRequest, payload: DiaryCardIn) -> Status[MyDiaryCardOut]:
     """Today's card, or a past day within the program's back-fill window (marked late). A
     retry (same key, or a day that already has a card) returns the first card (200)."""
     user = acting_user(request)
@@ -305,18 +283,6 @@ def submit_my_diary_card(request: HttpRequest, payload: MyDiaryCardIn) -> Status
     )
 
 
-def _plan_out(plan: SafetyPlan) -> MySafetyPlanOut:
-    return MySafetyPlanOut(
-        version=plan.version,
-        signed_at=plan.signed_at,
-        acknowledged_at=plan.acknowledged_at,
-        sections=[
-            MySafetySectionOut(key=key, heading=heading, items=items)
-            for key, heading, _, items in plan.section_rows()
-        ],
-    )
-
-
 @router.get(
     "/me/safety-plan",
     response={200: MySafetyOut, **error_responses(401, 404)},
@@ -328,7 +294,7 @@ def my_safety_plan(request: HttpRequest) -> MySafetyOut:
     own = access_own_safety_plan(acting_user(request))
     program = own.episode.program if own.episode is not None else None
     return MySafetyOut(
-        plan=_plan_out(own.plan) if own.plan is not None else None, crisis=_crisis(program)
+        plan=safety_plan_out(own.plan) if own.plan is not None else None, crisis=_crisis(program)
     )
 
 

@@ -15,11 +15,10 @@ from trellis.accounts.actions import do_create_api_token
 from trellis.accounts.models import User
 from trellis.audit.models import Event, Outcome
 from trellis.participants.models import Participant
-from trellis.practice.actions.assignments import AssignmentData, do_assign
 from trellis.practice.models.assignments import Assignment, AssignmentStatus, PracticeEntry
 from trellis.practice.models.diary import DiaryCard
 from trellis.practice.models.safety import UnsafeReport
-from trellis.practice.tests.helpers import dear_man, skill_practice_log
+from trellis.practice.tests.helpers import assign_practice, dear_man, skill_practice_log
 from trellis.practice.tests.test_safety_plan import _signed_plan
 from trellis.worklist.models import Alert, AlertKind, Priority
 
@@ -41,14 +40,7 @@ def phone(world: World) -> Client:
 
 
 def assign_to(world: World, participant: Participant, **overrides: Any) -> Assignment:
-    today = world.organization.today()
-    data: dict[str, Any] = {
-        "title": "Practise DEAR MAN once",
-        "due_on": today + timedelta(days=2),
-        "starts_on": today,
-        "skill": dear_man(world.organization),
-    } | overrides
-    return do_assign(world.clinician, participant.episodes.get(), AssignmentData(**data))
+    return assign_practice(world, participant, **overrides)
 
 
 def post(client: Client, url: str, body: dict[str, Any], **headers: str) -> Any:

@@ -12,15 +12,13 @@ from fhir.resources.R4B.task import Task
 
 from tests.personas import World
 from trellis.practice.actions.assignments import (
-    AssignmentData,
     EntryData,
-    do_assign,
     do_excuse,
     do_record_entry,
 )
 from trellis.practice.fhir import questionnaire_response, task
 from trellis.practice.models.assignments import Assignment
-from trellis.practice.tests.helpers import dear_man, skill_practice_log
+from trellis.practice.tests.helpers import assign_practice, dear_man, skill_practice_log
 
 Assign = Callable[..., Assignment]
 
@@ -31,14 +29,7 @@ def assign(world: World) -> Assign:
     days, unless the test says otherwise."""
 
     def make(**overrides: Any) -> Assignment:
-        today = world.organization.today()
-        data: dict[str, Any] = {
-            "title": "Practise DEAR MAN once",
-            "due_on": today + timedelta(days=2),
-            "starts_on": today,
-            "skill": dear_man(world.organization),
-        } | overrides
-        return do_assign(world.clinician, world.participant.episodes.get(), AssignmentData(**data))
+        return assign_practice(world, **overrides)
 
     return make
 
