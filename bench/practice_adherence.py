@@ -40,10 +40,16 @@ def main() -> None:
     from django.test import Client
 
     from tests.personas import build_world, make_participant, org_today
+    from trellis.audit.models import Purpose
     from trellis.participants.models import Episode
+    from trellis.practice.demo_diary import _values
     from trellis.practice.models import Assignment, PracticeEntry
-    from trellis.practice.queries.adherence import facts_for, program_adherence
+    from trellis.practice.models.diary import DEFAULT_ROWS, DiaryCard, DiaryCardConfig
+    from trellis.practice.queries.adherence import facts_for, practice_tab, program_adherence
+    from trellis.practice.queries.diary import chart_diary_week
+    from trellis.practice.queries.safety import safety_plan_summary
     from trellis.practice.tests.helpers import dear_man
+    from trellis.privacy.access import Scope, access_participant
 
     rng = random.Random(12)
     world = build_world()
@@ -79,22 +85,47 @@ def main() -> None:
 
     results = []
 
-    # 1. Practice tab: one participant with a year of weekly daily-practice assignments.
+    # 1. Practice tab: one participant with a year of weekly daily-practice assignments and
+    # a year of daily diary cards (the tab shows this week's card and the safety summary).
     episode = world.participant.episodes.get()
     practise([episode], 52, (2, 7))
+    DiaryCardConfig.objects.create(program=episode.program, rows=DEFAULT_ROWS)
+    DiaryCard.objects.bulk_create(
+        DiaryCard(participant=world.participant, episode=episode,
+                  card_on=today - timedelta(days=n), values=_values(rng, 2.0), note="bench",
+                  rows=DEFAULT_ROWS)
+        for n in range(365)
+    )  # fmt: skip
     client = Client()
     client.force_login(world.clinician)
     tab = f"/participants/{world.participant.public_id}/practice/"
-    size = f"52 assignments, {PracticeEntry.objects.filter(episode=episode).count()} entries"
+    entries = PracticeEntry.objects.filter(episode=episode).count()
+    size = f"52 assignments, {entries} entries, 365 cards"
     times, queries = timed(lambda: ok(client.get(tab)), args.iterations)
     results.append(row("Practice tab", size, times, queries))
+
+    # The tab's own reads, without the chart frame (header, tabs, access, audit) they sit in.
+    access = access_participant(
+        world.clinician, world.participant.public_id, purpose=Purpose.TREAT,
+        minimum=Scope.CLINICAL,
+    )  # fmt: skip
+
+    def tab_reads() -> None:
+        practice_tab(access)
+        chart_diary_week(access, episode)
+        safety_plan_summary(access, episode)
+
+    times, queries = timed(tab_reads, args.iterations)
+    results.append(row("the tab's reads (no chart frame)", size, times, queries))
+    monday_card = today - timedelta(days=today.weekday())
 
     def tab_floor() -> None:
         list(Assignment.objects.filter(episode=episode).values())
         list(PracticeEntry.objects.filter(episode=episode).values("assignment_id", "practiced_on"))
+        list(DiaryCard.objects.filter(episode=episode, card_on__gte=monday_card))
 
     times, queries = timed(tab_floor, args.iterations)
-    results.append(row("floor: its assignments and entry days", size, times, queries))
+    results.append(row("floor: assignments, entry days, week's cards", size, times, queries))
 
     # 2. Who practised: this week's assignment of a 12-person group.
     group = [

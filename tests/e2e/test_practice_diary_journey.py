@@ -1,12 +1,16 @@
 """The diary card on a phone (390 px): the participant fills in today's card with a self-harm
 urge of 4 and sees the crisis text at once; their primary clinician signs in and finds the
-urgent item at the top of Today, and the card on the diary's week."""
+urgent item at the top of Today, then opens the chart's Practice tab at desktop width: the
+practice done, and this week's card with the 4 coloured as a high value."""
 
 from __future__ import annotations
 
 from playwright.sync_api import Browser, Page, expect
 
 from tests.personas import PASSWORD, World
+from trellis.practice.actions.assignments import EntryData, do_record_entry
+from trellis.practice.actions.diary import do_configure_diary
+from trellis.practice.tests.helpers import assign_practice
 
 PHONE_WIDTH = 390
 
@@ -14,6 +18,14 @@ PHONE_WIDTH = 390
 def test_a_high_urge_shows_the_crisis_text_and_reaches_the_clinicians_today(
     e2e_world: World, page: Page, browser: Browser, live_server: object
 ) -> None:
+    do_configure_diary(None, e2e_world.program)  # the program keeps the default card
+    practice = assign_practice(e2e_world, title="Practise DEAR MAN once")
+    today = e2e_world.organization.today()
+    do_record_entry(
+        e2e_world.participant_user,
+        practice,
+        EntryData(practiced_on=today, idempotency_key="e2e-1", rating=7, what_happened="Asked"),
+    )
     page.set_viewport_size({"width": PHONE_WIDTH, "height": 844})
     page.goto(f"{live_server}/accounts/sign-in/")
     page.get_by_label("Email or username").fill("pat.participant")
@@ -47,4 +59,21 @@ def test_a_high_urge_shows_the_crisis_text_and_reaches_the_clinicians_today(
     assert box["y"] < 860, "the urgent item is not at the top of Today"
     staff.goto(f"{live_server}/practice/diary/{e2e_world.participant.public_id}/")
     expect(staff.locator(".diary-grid")).to_contain_text("4")
+
+    # The chart's Practice tab: adherence, and this week's card with the high value coloured.
+    staff.goto(f"{live_server}/participants/{e2e_world.participant.public_id}/practice/")
+    adherence = staff.locator("section", has=staff.locator("#practice-adherence"))
+    expect(adherence).to_contain_text("100 % done")
+    expect(adherence).to_contain_text("Streak: 1 day")
+    expect(staff.locator("#practice-recent").locator("..")).to_contain_text(
+        "Practise DEAR MAN once"
+    )
+    week = staff.locator(".diary-week")
+    expect(week).to_contain_text("1 of 7 days filled in")
+    urge = week.locator("tr", has_text="Urge to hurt myself").locator("td.diary-level-4")
+    expect(urge).to_have_text("4")
+    colour = urge.evaluate("cell => getComputedStyle(cell).backgroundColor")
+    low = week.locator("tr", has_text="Sadness").locator("td:not(.diary-missing)").first
+    assert colour == "rgb(247, 154, 90)", colour  # .diary-level-4, not the white of 0
+    assert colour != low.evaluate("cell => getComputedStyle(cell).backgroundColor")
     context.close()

@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, cast
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -33,12 +33,72 @@ from trellis.privacy.access import (
 from trellis.scheduling.access import facilitates, sees_clinical_attendance
 
 if TYPE_CHECKING:
+    from django.db.models import Model
+
     from trellis.accounts.models import User
     from trellis.participants.models import Episode, Participant
     from trellis.practice.models import DiaryCardConfig
     from trellis.practice.models.safety import SafetyPlan
     from trellis.practice.queries.assignments import ReviewItem
     from trellis.scheduling.queries import Slot
+
+
+# --- shared by the parts: the access shape of measures (privacy's deny_object and
+# staff_clinical_access, then the view recorded), written once for practice's objects ---
+
+
+class _OfAnEpisode(Protocol):
+    participant: Participant
+    episode: Episode
+
+
+def _open_for_care_team[Obj: _OfAnEpisode](
+    user: User,
+    obj: Obj | None,
+    *,
+    object_type: str,
+    object_id: object,
+    purpose: str,
+    action: str,
+) -> Obj:
+    """`obj` (looked up by the caller, participant and episode loaded) for staff who see its
+    episode clinically, with the view recorded; anyone else, and a missing object, get the
+    same audited 404."""
+    if obj is None:
+        raise deny_object(user, object_type=object_type, object_id=object_id, purpose=purpose)
+    access = staff_clinical_access(user, obj.participant, obj.episode, purpose=purpose)
+    if access is None:
+        raise deny_object(
+            user,
+            object_type=object_type,
+            object_id=object_id,
+            purpose=purpose,
+            participant=obj.participant,
+        )
+    record(
+        user,
+        action,
+        participant=obj.participant,
+        obj=cast("Model", obj),
+        purpose=purpose,
+        role=access.role,
+    )
+    return obj
+
+
+def _clinical_participant(
+    user: User, participant_id: object, *, object_type: str, object_id: object, purpose: str
+) -> ParticipantAccess:
+    """The participant opened at clinical scope without its own audit event (the caller
+    records what it opens); the caller's audited 404 when that is refused."""
+    try:
+        return access_participant(
+            user, str(participant_id), purpose=purpose, minimum=Scope.CLINICAL, audit=False
+        )
+    except Http404:
+        raise deny_object(
+            user, object_type=object_type, object_id=object_id, purpose=purpose
+        ) from None
 
 
 # --- practice-assign ---
@@ -65,31 +125,14 @@ def access_assignment(
     action: str = Action.VIEW,
 ) -> Assignment:
     """An assignment of an episode the user sees clinically as staff; else an audited 404."""
-    assignment = _assignments().filter(public_id=lookup_id(public_id)).first()
-    if assignment is None:
-        raise deny_object(
-            user, object_type="practice.assignment", object_id=public_id, purpose=purpose
-        )
-    access = staff_clinical_access(
-        user, assignment.participant, assignment.episode, purpose=purpose
-    )
-    if access is None:
-        raise deny_object(
-            user,
-            object_type="practice.assignment",
-            object_id=public_id,
-            purpose=purpose,
-            participant=assignment.participant,
-        )
-    record(
+    return _open_for_care_team(
         user,
-        action,
-        participant=assignment.participant,
-        obj=assignment,
+        _assignments().filter(public_id=lookup_id(public_id)).first(),
+        object_type="practice.assignment",
+        object_id=public_id,
         purpose=purpose,
-        role=access.role,
+        action=action,
     )
-    return assignment
 
 
 def access_own_assignment(
@@ -188,14 +231,13 @@ def access_diary(
     audited 404 as for an id that names nothing."""
     from trellis.practice.models import DiaryCardConfig
 
-    try:
-        access = access_participant(
-            user, participant_id, purpose=purpose, minimum=Scope.CLINICAL, audit=False
-        )
-    except Http404:
-        raise deny_object(
-            user, object_type="practice.diary", object_id=participant_id, purpose=purpose
-        ) from None
+    access = _clinical_participant(
+        user,
+        participant_id,
+        object_type="practice.diary",
+        object_id=participant_id,
+        purpose=purpose,
+    )
     episode = access.current_episode
     if episode is None or not access.is_clinical_for(episode):
         raise deny_object(
@@ -278,26 +320,16 @@ def access_safety_plan(
     audited 404."""
     from trellis.practice.models.safety import SafetyPlan
 
-    plan = (
+    return _open_for_care_team(
+        user,
         SafetyPlan.objects.filter(public_id=lookup_id(plan_id))
         .select_related("participant", "episode", "episode__program", "signed_by")
-        .first()
+        .first(),
+        object_type="practice.safetyplan",
+        object_id=plan_id,
+        purpose=purpose,
+        action=action,
     )
-    if plan is None:
-        raise deny_object(
-            user, object_type="practice.safetyplan", object_id=plan_id, purpose=purpose
-        )
-    access = staff_clinical_access(user, plan.participant, plan.episode, purpose=purpose)
-    if access is None:
-        raise deny_object(
-            user,
-            object_type="practice.safetyplan",
-            object_id=plan_id,
-            purpose=purpose,
-            participant=plan.participant,
-        )
-    record(user, action, participant=plan.participant, obj=plan, purpose=purpose, role=access.role)
-    return plan
 
 
 @dataclass(frozen=True)
@@ -317,14 +349,13 @@ def access_own_safety_plan(
     participant: Participant | None = getattr(user, "participant", None)
     if participant is None:
         raise deny_object(user, object_type="practice.safetyplan", object_id="own", purpose=purpose)
-    try:
-        access = access_participant(
-            user, participant.public_id, purpose=purpose, minimum=Scope.CLINICAL, audit=False
-        )
-    except Http404:
-        raise deny_object(
-            user, object_type="practice.safetyplan", object_id="own", purpose=purpose
-        ) from None
+    access = _clinical_participant(
+        user,
+        participant.public_id,
+        object_type="practice.safetyplan",
+        object_id="own",
+        purpose=purpose,
+    )
     if not access.is_own_record:
         raise deny_object(user, object_type="practice.safetyplan", object_id="own", purpose=purpose)
     episode = access.current_episode

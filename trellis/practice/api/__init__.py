@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from ninja import Router
 
-from trellis.practice.api import adherence, assignments, diary, library, safety
+from trellis.practice.api import adherence, assignments, diary, library, me, safety
 
 router = Router(tags=["practice"])
-for _part in (library, assignments, diary, safety, adherence):
+for _part in (library, assignments, diary, safety, adherence, me):
     router.add_router("", _part.router)

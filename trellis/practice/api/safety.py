@@ -34,7 +34,7 @@ class SafetyPlanOut(Schema):
     sections: list[SafetySectionOut]
 
 
-def _out(plan: SafetyPlan) -> SafetyPlanOut:
+def safety_plan_out(plan: SafetyPlan) -> SafetyPlanOut:
     return SafetyPlanOut(
         public_id=str(plan.public_id),
         version=plan.version,
@@ -56,11 +56,11 @@ def _out(plan: SafetyPlan) -> SafetyPlanOut:
 def list_safety_plans(request: HttpRequest, episode_id: str) -> list[SafetyPlanOut]:
     """Every version of the episode's safety plan, newest first (care team only)."""
     _, plans = access_episode_safety_plans(acting_user(request), episode_id)
-    return [_out(plan) for plan in plans]
+    return [safety_plan_out(plan) for plan in plans]
 
 
 @router.get(
     "/safety-plans/{plan_id}", response={200: SafetyPlanOut, **error_responses(401, 403, 404)}
 )
 def get_safety_plan(request: HttpRequest, plan_id: str) -> SafetyPlanOut:
-    return _out(access_safety_plan(acting_user(request), plan_id))
+    return safety_plan_out(access_safety_plan(acting_user(request), plan_id))

@@ -7,6 +7,7 @@ Callers have already opened the participant through the access spine (the chart 
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -28,35 +29,21 @@ CHART_WEEKS = 12
 RECENT_ENTRIES = 10
 
 
-def facts_for(
-    episode_ids: Iterable[int], *, first: date | None = None, last: date | None = None
+_FACT_FIELDS = (
+    "pk",
+    "episode_id",
+    "skill_id",
+    "frequency",
+    "times_required",
+    "starts_on",
+    "due_on",
+    "status",
+)
+
+
+def _facts(
+    rows: Iterable[dict[str, Any]], days: dict[int, list[date]]
 ) -> list[rules.AssignmentFacts]:
-    """Every assignment of the episodes (overlapping [first, last] when given), with the days
-    practised. Two queries."""
-    ids = list(episode_ids)
-    assignments = Assignment.objects.filter(episode_id__in=ids)
-    if last is not None:
-        assignments = assignments.filter(starts_on__lte=last)
-    if first is not None:
-        assignments = assignments.filter(due_on__gte=first)
-    rows = list(
-        assignments.values(
-            "pk",
-            "episode_id",
-            "skill_id",
-            "frequency",
-            "times_required",
-            "starts_on",
-            "due_on",
-            "status",
-        )
-    )
-    days: dict[int, list[date]] = {}
-    entries = PracticeEntry.objects.filter(episode_id__in=ids)
-    if first is not None or last is not None:
-        entries = entries.filter(assignment__in=assignments)
-    for assignment_id, practiced_on in entries.values_list("assignment_id", "practiced_on"):
-        days.setdefault(assignment_id, []).append(practiced_on)
     return [
         rules.AssignmentFacts(
             key=row["pk"],
@@ -71,6 +58,27 @@ def facts_for(
         )
         for row in rows
     ]
+
+
+def facts_for(
+    episode_ids: Iterable[int], *, first: date | None = None, last: date | None = None
+) -> list[rules.AssignmentFacts]:
+    """Every assignment of the episodes (overlapping [first, last] when given), with the days
+    practised. Two queries."""
+    ids = list(episode_ids)
+    assignments = Assignment.objects.filter(episode_id__in=ids)
+    if last is not None:
+        assignments = assignments.filter(starts_on__lte=last)
+    if first is not None:
+        assignments = assignments.filter(due_on__gte=first)
+    rows = list(assignments.values(*_FACT_FIELDS))
+    days: dict[int, list[date]] = {}
+    entries = PracticeEntry.objects.filter(episode_id__in=ids).order_by()
+    if first is not None or last is not None:
+        entries = entries.filter(assignment__in=assignments)
+    for assignment_id, practiced_on in entries.values_list("assignment_id", "practiced_on"):
+        days.setdefault(assignment_id, []).append(practiced_on)
+    return _facts(rows, days)
 
 
 # --- plan objectives ("practice" provider) ----------------------------------------------
@@ -158,11 +166,13 @@ def weekly_chart(
     first_monday = week_of(today)[0] - timedelta(weeks=weeks - 1)
     slot = width // weeks
     chart.bar_width = slot - 8
+    due_by_week: dict[date, list[rules.AssignmentFacts]] = {}
+    for f in facts:
+        if f.due_on >= first_monday:
+            due_by_week.setdefault(week_of(f.due_on)[0], []).append(f)
     for n in range(weeks):
         monday = first_monday + timedelta(weeks=n)
-        sunday = monday + timedelta(days=6)
-        due = [f for f in facts if monday <= f.due_on <= sunday]
-        week = rules.adherence(due)
+        week = rules.adherence(due_by_week.get(monday, ()))
         bar = WeekBar(monday, week, x=n * slot + 4)
         if week.percent is not None:
             bar.height = max(1, round((bottom - top) * week.percent / 100))
@@ -171,34 +181,63 @@ def weekly_chart(
     return chart
 
 
+@dataclass(frozen=True)
+class OpenAssignment:
+    """What the tab shows of an open assignment (no encrypted field is read)."""
+
+    title: str
+    skill_name: str | None
+    worksheet_title: str | None
+    due_on: date
+
+
+@dataclass(frozen=True)
+class RecentEntry:
+    """What the tab shows of an entry: never the participant's written answers."""
+
+    practiced_on: date
+    late_entered: bool
+    assignment_title: str
+    rating: int | None
+
+
 def practice_tab(access: ParticipantAccess) -> dict[str, Any]:
-    """The Practice tab's context for the episodes the user sees clinically. A fixed number
-    of queries whatever the history (tests/test_adherence_tab.py)."""
+    """The Practice tab's context for the episodes the user sees clinically. Two queries
+    (assignments with their skill and worksheet names; entries as plain values) whatever the
+    history (tests/test_adherence_tab.py); everything else is arithmetic on those rows."""
     episodes = [e for e in access.episodes if access.is_clinical_for(e)]
     if not episodes:
         return {"practice_episodes": []}
     ids = [e.pk for e in episodes]
     today = local_today(episodes[0].program.organization.tz)
-    facts = facts_for(ids)
-    started = [f for f in facts if f.starts_on <= today]
-    open_assignments = list(
-        Assignment.objects.filter(episode_id__in=ids, status__in=OPEN_ASSIGNMENT_STATUSES)
-        .select_related("skill", "worksheet")
-        .order_by("due_on", "pk")
+    rows = list(
+        Assignment.objects.filter(episode_id__in=ids)
+        .order_by()
+        .values(*_FACT_FIELDS, "title", "skill__name", "worksheet__title")
     )
-    recent = list(
+    entries = list(
         PracticeEntry.objects.filter(episode_id__in=ids)
-        .select_related("assignment")
-        .order_by("-practiced_on", "-submitted_at")[:RECENT_ENTRIES]
+        .order_by()
+        .values_list("assignment_id", "practiced_on", "submitted_at", "late_entered", "rating")
     )
-    skills: dict[Any, str] = dict(
-        Assignment.objects.filter(episode_id__in=ids, skill__isnull=False)
-        .values_list("skill_id", "skill__name")
-        .distinct()
+    days: dict[int, list[date]] = {}
+    for entry in entries:
+        days.setdefault(entry[0], []).append(entry[1])
+    facts = _facts(rows, days)
+    started = [f for f in facts if f.starts_on <= today]
+    by_id = {row["pk"]: row for row in rows}
+    skills: dict[Any, str] = {
+        row["skill_id"]: row["skill__name"] for row in rows if row["skill_id"] is not None
+    }
+    open_rows = sorted(
+        (row for row in rows if row["status"] in OPEN_ASSIGNMENT_STATUSES),
+        key=lambda row: (row["due_on"], row["pk"]),
+    )
+    facts_by_id = {f.key: f for f in facts}
+    recent = heapq.nsmallest(
+        RECENT_ENTRIES, entries, key=lambda e: (-e[1].toordinal(), -e[2].timestamp())
     )
     by_skill = rules.rollup(started, lambda f: f.skill_key)
-    done_by_id = {f.key: rules.done(f) for f in facts}
-    required_by_id = {f.key: rules.required(f) for f in facts}
     all_days = [d for f in facts for d in f.practiced_on]
     return {
         "practice_episodes": episodes,
@@ -211,9 +250,19 @@ def practice_tab(access: ParticipantAccess) -> dict[str, Any]:
             key=lambda pair: str(pair[0]),
         ),
         "open_assignments": [
-            (a, done_by_id.get(a.pk, 0), required_by_id.get(a.pk, 1)) for a in open_assignments
+            (
+                OpenAssignment(
+                    row["title"], row["skill__name"], row["worksheet__title"], row["due_on"]
+                ),
+                rules.done(facts_by_id[row["pk"]]),
+                rules.required(facts_by_id[row["pk"]]),
+            )
+            for row in open_rows
         ],
-        "recent_entries": recent,
+        "recent_entries": [
+            RecentEntry(practiced_on, late, by_id[assignment_id]["title"], rating)
+            for assignment_id, practiced_on, _submitted, late, rating in recent
+        ],
         "chart": weekly_chart(facts, today),
     }
 

@@ -6,10 +6,15 @@ entries, diary cards, safety plans) is always made through the actions."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from trellis.practice.models import Skill, SkillModule, WorksheetDefinition
+from trellis.practice.models.assignments import Assignment
 from trellis.programs.models import Organization
+
+if TYPE_CHECKING:
+    from tests.personas import World
+    from trellis.participants.models import Participant
 
 SKILL_PRACTICE_FIELDS: list[dict[str, Any]] = [
     {"key": "situation", "label": "What happened", "type": "text", "required": True},
@@ -49,3 +54,23 @@ def skill_practice_log(organization: Organization) -> WorksheetDefinition:
         defaults={"title": "Skill practice log", "fields": SKILL_PRACTICE_FIELDS},
     )
     return definition
+
+
+def assign_practice(
+    world: World, participant: Participant | None = None, **overrides: Any
+) -> Assignment:
+    """Assign practice through the action, by the participant's clinician, from today: DEAR
+    MAN once, due in two days, unless `overrides` (AssignmentData's fields) say otherwise."""
+    from datetime import timedelta
+
+    from trellis.practice.actions.assignments import AssignmentData, do_assign
+
+    today = world.organization.today()
+    data: dict[str, Any] = {
+        "title": "Practise DEAR MAN once",
+        "due_on": today + timedelta(days=2),
+        "starts_on": today,
+        "skill": dear_man(world.organization),
+    } | overrides
+    episode = (participant or world.participant).episodes.get()
+    return do_assign(world.clinician, episode, AssignmentData(**data))

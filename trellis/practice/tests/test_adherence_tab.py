@@ -92,20 +92,82 @@ def test_tab_is_hidden_from_people_outside_the_care_team(
     assert b"Secret practice title" not in response.content
 
 
+def _diary_cards(world: World, first_day_ago: int, last_day_ago: int) -> None:
+    from trellis.practice.models.diary import DEFAULT_ROWS, DiaryCard
+
+    episode = world.participant.episodes.get()
+    DiaryCard.objects.bulk_create(
+        DiaryCard(
+            participant=world.participant,
+            episode=episode,
+            card_on=org_today() - timedelta(days=n),
+            values={"sadness": n % 6, "self_harm_urge": n % 4},
+            note="a note" if n % 3 else "",
+            rows=DEFAULT_ROWS,
+        )
+        for n in range(first_day_ago, last_day_ago)
+    )
+
+
 def test_tab_queries_do_not_grow_with_history(
     world: World, client_for: Clients, count_queries: CountQueries
 ) -> None:
+    """4 weeks of practice and diary cards, then 52: the same queries (the tab's own reads,
+    the diary week and the safety summary included)."""
+    from trellis.practice.actions.diary import do_configure_diary
+
+    do_configure_diary(None, world.program)
     episode = world.participant.episodes.get()
     client = client_for(world.clinician)
     today = org_today()
-    weeks_of_practice(episode, today, 2)
+    weeks_of_practice(episode, today, 4)
+    assign(episode, today, today + timedelta(days=3), title="Open one")
+    _diary_cards(world, 0, 28)
     client.get(url(world))  # warm the session and caches
     with count_queries() as small:
-        assert client.get(url(world)).status_code == 200
-    weeks_of_practice(episode, today - timedelta(weeks=2), 18)
+        response = client.get(url(world))
+    assert response.status_code == 200
+    assert "Open one" in response.content.decode()
+    assert response.context["diary"]["cards_in_week"] > 0
+    weeks_of_practice(episode, today - timedelta(weeks=4), 48)
+    _diary_cards(world, 28, 365)
     with count_queries() as large:
         assert client.get(url(world)).status_code == 200
     assert small.count == large.count
+
+
+def test_the_tabs_own_reads_are_two_queries_each(world: World, count_queries: CountQueries) -> None:
+    """practice_tab: assignments and entries; the diary week: its configuration and the
+    week's cards; the safety summary: versions and the last report."""
+    from trellis.audit.models import Purpose
+    from trellis.practice.actions.diary import do_configure_diary
+    from trellis.practice.queries.adherence import practice_tab
+    from trellis.practice.queries.diary import chart_diary_week
+    from trellis.practice.queries.safety import safety_plan_summary
+    from trellis.privacy.access import Scope, access_participant
+
+    do_configure_diary(None, world.program)
+    episode = world.participant.episodes.get()
+    weeks_of_practice(episode, org_today(), 52)
+    _diary_cards(world, 0, 365)
+    access = access_participant(
+        world.clinician,
+        str(world.participant.public_id),
+        purpose=Purpose.TREAT,
+        minimum=Scope.CLINICAL,
+    )
+    current = access.current_episode
+    assert current is not None
+    with count_queries() as tab:
+        context = practice_tab(access)
+    with count_queries() as diary:
+        week = chart_diary_week(access, current)
+    with count_queries() as safety:
+        safety_plan_summary(access, current)
+    assert (tab.count, diary.count, safety.count) == (2, 2, 2)
+    assert context["overall"].assigned == 52
+    assert week is not None
+    assert week["cards_in_week"] >= 1
 
 
 def test_program_adherence_queries_do_not_grow(world: World, count_queries: CountQueries) -> None:

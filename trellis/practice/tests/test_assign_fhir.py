@@ -2,37 +2,45 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from fhir.resources.R4B.task import Task
 
 from tests.personas import World
 from trellis.practice.actions.assignments import (
-    AssignmentData,
     EntryData,
-    do_assign,
     do_excuse,
     do_record_entry,
 )
 from trellis.practice.fhir import questionnaire_response, task
-from trellis.practice.tests.helpers import dear_man, skill_practice_log
+from trellis.practice.models.assignments import Assignment
+from trellis.practice.tests.helpers import assign_practice, dear_man, skill_practice_log
+
+Assign = Callable[..., Assignment]
 
 
-def test_a_skill_assignment_is_a_valid_task(world: World) -> None:
+@pytest.fixture
+def assign(world: World) -> Assign:
+    """Assign to the participant from today, by their clinician: DEAR MAN once, due in two
+    days, unless the test says otherwise."""
+
+    def make(**overrides: Any) -> Assignment:
+        return assign_practice(world, **overrides)
+
+    return make
+
+
+def test_a_skill_assignment_is_a_valid_task(world: World, assign: Assign) -> None:
     today = world.organization.today()
-    a = do_assign(
-        world.clinician,
-        world.participant.episodes.get(),
-        AssignmentData(
-            title="Practise DEAR MAN 3 times",
-            due_on=today + timedelta(days=6),
-            starts_on=today,
-            skill=dear_man(world.organization),
-            frequency="times",
-            times_required=3,
-        ),
+    a = assign(
+        title="Practise DEAR MAN 3 times",
+        due_on=today + timedelta(days=6),
+        frequency="times",
+        times_required=3,
     )
     resource = task(a)
     parsed = Task.model_validate(resource)
@@ -45,20 +53,11 @@ def test_a_skill_assignment_is_a_valid_task(world: World) -> None:
     assert task(a)["status"] == "cancelled"
 
 
-def test_a_worksheet_entry_is_a_valid_questionnaire_response(world: World) -> None:
+def test_a_worksheet_entry_is_a_valid_questionnaire_response(world: World, assign: Assign) -> None:
     today = world.organization.today()
     sheet = skill_practice_log(world.organization)
     skill = dear_man(world.organization)
-    a = do_assign(
-        world.clinician,
-        world.participant.episodes.get(),
-        AssignmentData(
-            title="Skill practice log",
-            due_on=today + timedelta(days=2),
-            starts_on=today,
-            worksheet=sheet,
-        ),
-    )
+    a = assign(title="Skill practice log", skill=None, worksheet=sheet)
     entry = do_record_entry(
         world.participant_user,
         a,
@@ -79,18 +78,10 @@ def test_a_worksheet_entry_is_a_valid_questionnaire_response(world: World) -> No
     )
 
 
-def test_the_api_gives_the_task_to_the_care_team_only(world: World, client_for: Any) -> None:
-    today = world.organization.today()
-    a = do_assign(
-        world.clinician,
-        world.participant.episodes.get(),
-        AssignmentData(
-            title="Practise DEAR MAN once",
-            due_on=today + timedelta(days=2),
-            starts_on=today,
-            skill=dear_man(world.organization),
-        ),
-    )
+def test_the_api_gives_the_task_to_the_care_team_only(
+    world: World, client_for: Any, assign: Assign
+) -> None:
+    a = assign()
     url = f"/api/v1/practice/assignments/{a.public_id}"
     assert client_for(world.clinician).get(url).json()["resourceType"] == "Task"
     assert client_for(world.other_clinician).get(url).status_code == 404
