@@ -10,6 +10,7 @@ from trellis.api import api
 urlpatterns = [
     path("", views.today, name="today"),
     path("accounts/", include("trellis.accounts.urls")),
+    path("", include("trellis.portal.urls")),  # /me/: the participant's portal, old addresses
     path("participants/", include("trellis.participants.urls")),
     path("", include("trellis.scheduling.urls")),  # /schedule/… and the chart's Schedule tab
     path("programs/", include("trellis.programs.urls")),

@@ -38,7 +38,7 @@ def test_a_participant_finds_every_page_of_theirs_on_a_phone(
             expect(page.get_by_role("heading", level=1)).to_have_text(heading)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= PHONE_WIDTH, f"{label} is wider than the phone ({width} px)"
-    page.goto(f"{live_server}/schedule/me/")
+    page.goto(f"{live_server}/me/schedule/")
     upcoming = page.locator("section[aria-labelledby=upcoming-h]")
     expect(upcoming.get_by_text("Evening group").first).to_be_visible()
     expect(upcoming.get_by_text("Trellis session")).to_have_count(0)

@@ -165,25 +165,6 @@ def participant_new(request: AuthedRequest) -> HttpResponse:
     return render(request, "participants/new.html", {"form": form}, status=status)
 
 
-@login_required
-def my_record(request: AuthedRequest) -> HttpResponse:
-    """A participant's own record (demographics and enrollment). The portal will grow here."""
-    participant = getattr(request.user, "participant", None)
-    if participant is None:
-        raise Http404
-    access = access_participant(
-        request.user,
-        participant.public_id,
-        purpose=Purpose.PATRQT,
-        minimum=Scope.CLINICAL,
-    )
-    return render(
-        request,
-        "participants/me.html",
-        {"participant": access.participant, "episode": access.current_episode},
-    )
-
-
 @staff_required()
 def care_team_tab(request: AuthedRequest, public_id: str) -> HttpResponse:
     """The Care team tab: members with credentials and dates; add, change role, make primary,

@@ -223,7 +223,7 @@ def test_portal_participant_sees_their_own_record() -> None:
     seed()
     client = Client()
     assert client.login(username=PORTAL_USERNAME, password=DEMO_PASSWORD)
-    response = client.get("/participants/me/")
+    response = client.get("/me/record/")
     assert response.status_code == 200
 
 

@@ -1,6 +1,6 @@
 """Practice pages: the diary part (docs/practice.md).
 
-- /practice/me/diary/ — the participant's card for today (or a past day within the program's
+- /me/practice/diary/ — the participant's card for today (or a past day within the program's
   back-fill window, marked late); a rule that fires shows the crisis text at once.
 - /practice/diary/<participant>/ — the clinician's week (days × rows) and the trend over weeks.
 """
@@ -140,6 +140,6 @@ def diary_page(request: HttpRequest, participant_id: str) -> HttpResponse:
 
 
 urlpatterns: list[URLPattern] = [
-    path("practice/me/diary/", my_diary, name="my-diary"),
+    path("me/practice/diary/", my_diary, name="my-diary"),
     path("practice/diary/<str:participant_id>/", diary_page, name="diary"),
 ]
