@@ -18,11 +18,13 @@ from trellis.scheduling.tests.factory import daily_group, enroll
 def test_the_participant_menu_reaches_their_plan_and_group_notes(
     world: World, client_for: Callable[[User], Client]
 ) -> None:
-    page = client_for(world.participant_user).get("/me/record/")
+    page = client_for(world.participant_user).get("/me/")
     labels = {item["label"]: item["url"] for item in page.context["nav_items"]}
-    assert labels["My plan"] == "/me/plan/"
-    assert labels["Group notes"] == "/me/group-notes/"
-    for url in labels.values():
+    assert labels["Plan"] == "/me/plan/"
+    body = page.content.decode()
+    assert 'href="/me/group-notes/"' in body  # group notes and the record: from the home
+    assert 'href="/me/record/"' in body
+    for url in [*labels.values(), "/me/group-notes/", "/me/record/"]:
         assert client_for(world.participant_user).get(url).status_code == 200
 
 

@@ -62,9 +62,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     # Home (/me/) is the start of every portal address: it is current only on itself.
     home = reverse("portal:home") if not grants.is_staff_member else None
     matches = [
-        url
-        for _, url in items
-        if path == url or (url not in {"/", home} and path.startswith(url))
+        url for _, url in items if path == url or (url not in {"/", home} and path.startswith(url))
     ]
     current = max(matches, key=len, default=None)
     return {

@@ -90,7 +90,8 @@ class PracticeRow:
 
 @dataclass
 class CheckinRow:
-    title: str
+    code: str  # "PHQ-9": the summary line
+    title: str  # "Depression (PHQ-9)": the button
     public_id: str
 
 
@@ -101,7 +102,7 @@ class Checkins:
 
     @property
     def titles(self) -> str:
-        names = [r.title for r in self.rows]
+        names = [r.code for r in self.rows]
         if len(names) <= 1:
             return "".join(names)
         return _("%(first)s and %(last)s") % {"first": ", ".join(names[:-1]), "last": names[-1]}
@@ -170,8 +171,12 @@ def checkins_card(ctx: Context) -> dict[str, Any] | None:
     checkins = Checkins()
     items = 0
     for administration in own_open_checkins(ctx.access.participant):
-        instrument = get_instrument(administration.instrument_code, administration.instrument_version)
-        checkins.rows.append(CheckinRow(instrument.short_title, str(administration.public_id)))
+        instrument = get_instrument(
+            administration.instrument_code, administration.instrument_version
+        )
+        checkins.rows.append(
+            CheckinRow(instrument.code, instrument.short_title, str(administration.public_id))
+        )
         items += len(instrument.items)
     checkins.minutes = max(1, math.ceil(items * SECONDS_PER_ITEM / 60)) if items else 0
     return {"checkins": checkins}
@@ -230,7 +235,11 @@ def plan_card(ctx: Context) -> dict[str, Any] | None:
 
     version = latest_signed(ctx.episode) if ctx.episode is not None else None
     goals = [g.words for g in load(version.content).goals if g.words] if version else []
-    return {"plan_signed": version is not None, "goals": goals[:GOALS_SHOWN], "goal_count": len(goals)}
+    return {
+        "plan_signed": version is not None,
+        "goals": goals[:GOALS_SHOWN],
+        "goal_count": len(goals),
+    }
 
 
 # In the order the home shows them. The crisis line is not a card: the page always shows it.
@@ -264,4 +273,3 @@ def build_cards(user: User, access: ParticipantAccess) -> list[Built]:
         if context is not None:
             built.append(Built(card.key, card.template, context))
     return built
-
