@@ -198,7 +198,9 @@ def practice_card(ctx: Context) -> dict[str, Any] | None:
         found = facts.get(assignment.pk)
         if found is None or found.status == rules.EXCUSED:
             continue
-        name = assignment.skill.name if assignment.skill is not None else assignment.title
+        skill = assignment.skill
+        # The skill's short name ("DEAR MAN") where it has one, else the assignment's title.
+        name = (skill.acronym or skill.name) if skill is not None else assignment.title
         rows.append(
             PracticeRow(name, rules.done(found), rules.required(found), str(assignment.public_id))
         )
