@@ -13,6 +13,7 @@ from trellis.practice.tests.helpers import dear_man
 from trellis.scheduling.tests.factory import daily_group, enroll
 
 PHONE_WIDTH = 390
+NARROWEST = 320
 
 
 def test_a_participant_lands_on_their_home_and_opens_their_practice(
@@ -62,6 +63,10 @@ def test_a_participant_lands_on_their_home_and_opens_their_practice(
             .filter(a => a.getBoundingClientRect().height < 44).map(a => a.textContent)"""
     )
     assert small == [], f"targets under 44 px: {small}"
+    page.set_viewport_size({"width": NARROWEST, "height": 700})  # still usable at 320 px
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= NARROWEST, f"the home is wider than a 320 px phone ({width} px)"
+    page.set_viewport_size({"width": PHONE_WIDTH, "height": 844})
 
     practice = page.locator("section[aria-labelledby=practice-h]")
     practice.get_by_role("link", name="DEAR MAN, 0 of 3 this week").click()
