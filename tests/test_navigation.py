@@ -38,14 +38,13 @@ INTAKE = ("Intake", "/intake/")  # directors, intake coordinators and the front 
         (
             "participant",
             [
-                ("My record", "/participants/me/"),
-                ("Check-ins", "/measures/me/"),
-                ("My sessions", "/schedule/me/"),
-                ("My plan", "/plans/mine/"),
-                ("Group notes", "/notes/group/mine/"),
-                ("Practice", "/practice/me/"),
-                ("Diary card", "/practice/me/diary/"),
-                ("Safety plan", "/practice/me/safety-plan/"),
+                ("Home", "/me/"),
+                ("Schedule", "/me/schedule/"),
+                ("Check-ins", "/me/check-ins/"),
+                ("Practice", "/me/practice/"),
+                ("Diary card", "/me/practice/diary/"),
+                ("Plan", "/me/plan/"),
+                ("Safety plan", "/me/practice/safety-plan/"),
             ],
         ),
     ],
@@ -85,5 +84,16 @@ def test_signed_out_visitors_get_no_navigation(db: None) -> None:
 def test_only_the_closest_section_is_marked(
     world: World, client_for: Callable[[User], Client]
 ) -> None:
-    items = nav(client_for(world.participant_user), "/practice/me/diary/")
+    items = nav(client_for(world.participant_user), "/me/practice/diary/")
     assert [label for label, _, current in items if current] == ["Diary card"]
+
+
+@pytest.mark.parametrize(
+    ("path", "marked"),
+    [("/me/", ["Home"]), ("/me/schedule/", ["Schedule"]), ("/me/record/", [])],
+)
+def test_home_is_marked_only_on_the_home(
+    world: World, client_for: Callable[[User], Client], path: str, marked: list[str]
+) -> None:
+    items = nav(client_for(world.participant_user), path)
+    assert [label for label, _, current in items if current] == marked

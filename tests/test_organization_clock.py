@@ -109,7 +109,7 @@ def test_the_check_in_sweep_uses_the_programs_date(la_world: World, at: datetime
         weekly = Administration.objects.filter(participant=la_world.participant)
         assert {a.due_on for a in weekly} == {LA_MONDAY + timedelta(days=1)}
         assert all(a.available_from <= timezone.now() for a in weekly)
-        page = session_client(la_world.participant_user).get("/measures/me/")
+        page = session_client(la_world.participant_user).get("/me/check-ins/")
     assert str(weekly[0].public_id) in page.content.decode()
 
 
@@ -121,7 +121,7 @@ def test_a_check_in_started_on_the_chart_is_open_at_once(la_world: World) -> Non
     assert started.status_code == 302
     administration = Administration.objects.get(instrument_code="GAD-7")
     assert administration.due_on == LA_MONDAY
-    mine = session_client(la_world.participant_user).get("/measures/me/")
+    mine = session_client(la_world.participant_user).get("/me/check-ins/")
     assert str(administration.public_id) in mine.content.decode()
 
 

@@ -284,3 +284,29 @@ def test_the_walk_reaches_a_discharge_summary_for_its_readers(
     values |= transitions_walk_values(world.participant)
     seen = {name for name, _, _ in fetch_all(client_for(world.director), values, world.participant)}
     assert {"transitions:summary", "transitions:print"} <= seen
+
+
+PERSONAS_FOR_ME = frozenset(
+    {"participant", "clinician", "other_clinician", "director", "front_desk", "intake",
+     "compliance", "outsider"}
+)  # fmt: skip
+
+# The participant's portal (docs/portal.md): every /me/ address answers every persona
+# clearly (the participant: their own pages; staff: their Today; no role: the "no role"
+# page; signed out: the sign-in page), never with a 500.
+ME_PATHS = [
+    "/me/", "/me/record/", "/me/schedule/", "/me/check-ins/", "/me/plan/", "/me/group-notes/",
+    "/me/practice/", "/me/practice/diary/", "/me/practice/safety-plan/",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("persona", ["anonymous", *sorted(PERSONAS_FOR_ME)])
+def test_every_portal_address_answers_every_persona(
+    world: World, client_for: Callable[[User], Client], persona: str
+) -> None:
+    client = Client() if persona == "anonymous" else client_for(world.personas[persona])
+    answers = {path: client.get(path).status_code for path in ME_PATHS}
+    assert all(status < 500 for status in answers.values()), answers
+    if persona == "participant":
+        assert answers["/me/"] == 200
+        assert answers["/me/record/"] == 200

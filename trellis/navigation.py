@@ -48,18 +48,22 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         if supervises(user):
             items.append(("Co-sign", reverse("notes:cosign-queue")))
     elif hasattr(user, "participant"):
-        items.append(("My record", reverse("participants:me")))
+        # The portal's menu (docs/portal.md); group notes and the record are on the home.
+        items.append(("Home", reverse("portal:home")))
+        items.append(("Schedule", reverse("scheduling:me")))
         items.append(("Check-ins", reverse("measures:mine")))
-        items.append(("My sessions", reverse("scheduling:me")))
-        items.append(("My plan", reverse("plans:mine")))
-        items.append(("Group notes", reverse("notes:group-mine")))
         items.append(("Practice", reverse("practice:my-practice")))
         items.append(("Diary card", reverse("practice:my-diary")))
+        items.append(("Plan", reverse("plans:mine")))
         items.append(("Safety plan", reverse("practice:my-safety-plan")))
-    # The section whose address is the longest start of this page's (on /practice/me/diary/,
+    # The section whose address is the longest start of this page's (on /me/practice/diary/,
     # "Diary card", not "Practice").
     path = request.path
-    matches = [url for _, url in items if path == url or (url != "/" and path.startswith(url))]
+    # Home (/me/) is the start of every portal address: it is current only on itself.
+    home = reverse("portal:home") if not grants.is_staff_member else None
+    matches = [
+        url for _, url in items if path == url or (url not in {"/", home} and path.startswith(url))
+    ]
     current = max(matches, key=len, default=None)
     return {
         "nav_items": [

@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "trellis.transitions",
     "trellis.intake",
     "trellis.compliance",
+    "trellis.portal",
     "trellis.demo",
 ]
 

@@ -20,7 +20,7 @@ def today(request: AuthedRequest) -> HttpResponse:
     grants = grants_for(request.user)
     if not grants.is_staff_member:
         if hasattr(request.user, "participant"):
-            return redirect("participants:me")
+            return redirect("portal:home")
         return render(request, "no_role.html", status=403)
     summary = today_summary(request.user)
     panels = panels_for("today", request.user)

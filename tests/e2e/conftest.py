@@ -73,7 +73,8 @@ def sign_in(page: Page, live_server: object) -> Callable[[str], Page]:
         page.get_by_label("Email or username").fill(username)
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Sign in").click()
-        page.wait_for_url(f"{live_server}/")
+        # Staff land on Today (/), participants on their portal's home (/me/).
+        page.wait_for_url(lambda url: url in {f"{live_server}/", f"{live_server}/me/"})
         return page
 
     return go

@@ -60,6 +60,6 @@ def test_a_trainee_signs_and_the_supervisor_cosigns_from_the_queue(
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("button", name="Sign in")).to_have_count(0)
-    page.goto(f"{live_server}/notes/group/mine/")
+    page.goto(f"{live_server}/me/group-notes/")
     page.get_by_role("link", name="Evening DBT skills", exact=False).click()
     expect(page.get_by_text("Co-signed", exact=False)).to_be_visible()

@@ -37,7 +37,7 @@ def test_from_the_invitation_email_to_the_first_signed_in_page(
     page.locator("#id_password1").fill(NEW_PASSWORD)
     page.locator("#id_password2").fill(NEW_PASSWORD)
     button.click()
-    page.wait_for_url(f"{live_server.url}/participants/me/")
+    page.wait_for_url(f"{live_server.url}/me/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Hello, Rowan")
     expect(page.locator("header .account a")).to_have_text("Rowan")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH

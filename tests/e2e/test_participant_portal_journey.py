@@ -24,21 +24,23 @@ def test_a_participant_finds_every_page_of_theirs_on_a_phone(
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.locator("header .account a")).to_have_text("Patricia")
-    menu = page.get_by_role("navigation")
+    menu = page.get_by_role("navigation", name="Main")
     for label, heading in (
-        ("My record", "Hello, Patricia"),
+        ("Home", "Hello, Patricia"),
         ("Check-ins", "Your check-ins"),
-        ("My sessions", "My sessions"),
-        ("My plan", "My treatment plan"),
-        ("Group notes", None),
+        ("Schedule", "My sessions"),
+        ("Plan", "My treatment plan"),
+        ("Practice", "Your practice"),
+        ("Diary card", None),
+        ("Safety plan", None),
     ):
-        menu.get_by_role("link", name=label).click()
+        menu.get_by_role("link", name=label, exact=True).click()
         page.wait_for_load_state()
         if heading is not None:
             expect(page.get_by_role("heading", level=1)).to_have_text(heading)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= PHONE_WIDTH, f"{label} is wider than the phone ({width} px)"
-    page.goto(f"{live_server}/schedule/me/")
+    page.goto(f"{live_server}/me/schedule/")
     upcoming = page.locator("section[aria-labelledby=upcoming-h]")
     expect(upcoming.get_by_text("Evening group").first).to_be_visible()
     expect(upcoming.get_by_text("Trellis session")).to_have_count(0)

@@ -49,7 +49,7 @@ def test_facilitator_assigns_and_a_participant_practises_on_a_phone(
     page.get_by_label("Email or username").fill("pat.participant")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.goto(f"{live_server}/practice/me/")
+    page.goto(f"{live_server}/me/practice/")
     expect(page.get_by_text("988").first).to_be_visible()
     page.get_by_role("link", name="Practise DEAR MAN and log it").click()
     expect(page.get_by_text("Say plainly what happened")).to_be_visible()

@@ -31,7 +31,7 @@ def test_a_high_urge_shows_the_crisis_text_and_reaches_the_clinicians_today(
     page.get_by_label("Email or username").fill("pat.participant")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.goto(f"{live_server}/practice/me/diary/")
+    page.goto(f"{live_server}/me/practice/diary/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Diary card")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE_WIDTH, f"the diary card is wider than the phone ({width} px)"

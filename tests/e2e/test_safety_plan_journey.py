@@ -36,7 +36,7 @@ def test_a_participant_reads_the_plan_and_presses_not_safe_on_a_phone(
     page.get_by_label("Email or username").fill("pat.participant")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.goto(f"{live_server}/practice/me/safety-plan/")
+    page.goto(f"{live_server}/me/practice/safety-plan/")
     expect(page.get_by_role("heading", level=1)).to_have_text("My safety plan")
     expect(page.get_by_text("Not sleeping")).to_be_visible()
     expect(page.get_by_text("My sister")).to_be_visible()

@@ -47,7 +47,9 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             succeeded=True,
             account_key=form.account_key,
         )
-        return redirect(next_url or "today")
+        # A participant lands on their portal's home (/me/), staff on Today.
+        home = "portal:home" if hasattr(form.user, "participant") else "today"
+        return redirect(next_url or home)
     status = 200
     if form.errors and any(e.code == "locked" for e in form.non_field_errors().as_data()):
         status = 429

@@ -286,7 +286,7 @@ STAFF: tuple[StaffSpec, ...] = (
 )  # fmt: skip
 
 PORTAL_USERNAME = "participant"
-PORTAL_SEES = "their own record at /participants/me/"
+PORTAL_SEES = "their portal at /me/ (sessions, check-ins, practice, plan, safety plan)"
 
 
 def staff_by_kind(program_key: str, kind: str) -> list[str]:

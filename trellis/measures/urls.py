@@ -47,8 +47,8 @@ urlpatterns = [
     ),
     path("measures/c/<str:link>/", views.link_checkin, name="link"),
     path("measures/done/", views.checkin_done, name="done"),
-    path("measures/me/", views.my_checkins, name="mine"),
-    path("measures/me/<uuid:administration_id>/", views.my_checkin, name="my-checkin"),
+    path("me/check-ins/", views.my_checkins, name="mine"),
+    path("me/check-ins/<uuid:administration_id>/", views.my_checkin, name="my-checkin"),
     path("measures/tablet/", views.tablet, name="tablet"),
     path("measures/tablet/return/", views.tablet_return, name="tablet-return"),
 ]

@@ -24,8 +24,8 @@ urlpatterns = [
         group_views.group_start,
         name="group-start",
     ),
-    path("notes/group/mine/", group_views.my_group_notes, name="group-mine"),
-    path("notes/group/mine/<uuid:entry_id>/", group_views.my_group_note, name="group-mine-entry"),
+    path("me/group-notes/", group_views.my_group_notes, name="group-mine"),
+    path("me/group-notes/<uuid:entry_id>/", group_views.my_group_note, name="group-mine-entry"),
     path("notes/group/<uuid:group_note_id>/", group_views.group_note, name="group"),
     path("notes/group/<uuid:group_note_id>/part/", group_views.group_part_save, name="group-part"),
     path(

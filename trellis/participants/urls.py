@@ -6,7 +6,6 @@ app_name = "participants"
 urlpatterns = [
     path("", views.participant_index, name="list"),
     path("new/", views.participant_new, name="new"),
-    path("me/", views.my_record, name="me"),
     path("<uuid:public_id>/", views.participant_chart, name="chart"),
     path("<uuid:public_id>/details/", views.participant_details, name="details"),
     path("<uuid:public_id>/care-team/", views.care_team_tab, name="care-team"),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -163,25 +162,6 @@ def participant_new(request: AuthedRequest) -> HttpResponse:
                 return redirect("participants:chart", public_id=participant.public_id)
     status = 422 if request.method == "POST" else 200
     return render(request, "participants/new.html", {"form": form}, status=status)
-
-
-@login_required
-def my_record(request: AuthedRequest) -> HttpResponse:
-    """A participant's own record (demographics and enrollment). The portal will grow here."""
-    participant = getattr(request.user, "participant", None)
-    if participant is None:
-        raise Http404
-    access = access_participant(
-        request.user,
-        participant.public_id,
-        purpose=Purpose.PATRQT,
-        minimum=Scope.CLINICAL,
-    )
-    return render(
-        request,
-        "participants/me.html",
-        {"participant": access.participant, "episode": access.current_episode},
-    )
 
 
 @staff_required()

@@ -29,7 +29,7 @@ urlpatterns = [
     path("participants/<uuid:public_id>/plan/discard/", views.plan_discard, name="discard"),
     path("plans/hand-back/", views.plan_hand_back, name="hand-back"),
     path("plans/diagnoses/", views.diagnosis_search, name="diagnoses"),
-    path("plans/mine/", views.my_plan, name="mine"),
+    path("me/plan/", views.my_plan, name="mine"),
     path("plans/programs/<uuid:program_id>/templates/", views.templates, name="templates"),
     path(
         "plans/programs/<uuid:program_id>/templates/<uuid:template_id>/",

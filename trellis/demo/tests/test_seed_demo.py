@@ -223,8 +223,11 @@ def test_portal_participant_sees_their_own_record() -> None:
     seed()
     client = Client()
     assert client.login(username=PORTAL_USERNAME, password=DEMO_PASSWORD)
-    response = client.get("/participants/me/")
+    response = client.get("/me/record/")
     assert response.status_code == 200
+    home = client.get("/me/")  # the portal's home over the demo's data
+    assert home.status_code == 200
+    assert 'href="tel:988"' in home.content.decode()
 
 
 def test_demo_signins_lists_every_account_with_the_password_and_url() -> None:

@@ -72,8 +72,8 @@ def test_a_draft_keeps_partial_answers_and_submission_needs_every_required_item(
     client = Client()
     client.force_login(world.participant_user)
     administration = open_checkin(world.participant)
-    url = f"/measures/me/{administration.public_id}/"
-    assert client.get("/measures/me/").status_code == 200
+    url = f"/me/check-ins/{administration.public_id}/"
+    assert client.get("/me/check-ins/").status_code == 200
     client.post(url, {"phq9-1": "LA6569-3", "action": "draft"})
     administration.refresh_from_db()
     assert administration.draft_answers == {"phq9-1": "LA6569-3"}
@@ -90,7 +90,7 @@ def test_saving_a_draft_is_audited_with_how_many_items_not_which_answers(world: 
     client.force_login(world.participant_user)
     administration = open_checkin(world.participant)
     client.post(
-        f"/measures/me/{administration.public_id}/",
+        f"/me/check-ins/{administration.public_id}/",
         {"phq9-1": "LA6569-3", "phq9-2": "LA6568-5", "action": "draft"},
     )
     event = Event.objects.get(

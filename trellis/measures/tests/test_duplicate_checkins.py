@@ -106,7 +106,7 @@ def test_the_sweep_does_not_reopen_a_checkin_the_demo_history_already_completed(
     do_schedule_checkins(tuesday)
     assert _open(world, "PHQ-9") == []
     assert _open(world, "GAD-7") == []
-    page = client_for(world.participant_user).get("/measures/me/").content.decode()
+    page = client_for(world.participant_user).get("/me/check-ins/").content.decode()
     assert "Nothing to fill in right now" in page
 
 

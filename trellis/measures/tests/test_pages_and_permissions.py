@@ -68,9 +68,9 @@ def test_a_participant_sees_only_their_own_checkins(
     mine = open_checkin(world.participant)
     theirs = open_checkin(world.other_participant)
     client = client_for(world.participant_user)
-    assert client.get("/measures/me/").status_code == 200
-    assert client.get(f"/measures/me/{mine.public_id}/").status_code == 200
-    assert client.get(f"/measures/me/{theirs.public_id}/").status_code == 404
+    assert client.get("/me/check-ins/").status_code == 200
+    assert client.get(f"/me/check-ins/{mine.public_id}/").status_code == 200
+    assert client.get(f"/me/check-ins/{theirs.public_id}/").status_code == 404
     assert client.get(f"/participants/{world.participant.public_id}/measures/").status_code == 403
 
 

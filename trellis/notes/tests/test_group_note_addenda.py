@@ -44,7 +44,7 @@ def test_an_entry_addendum_reaches_only_that_members_chart(
     whole = client.get(f"/notes/group/{note.public_id}/").content.decode()
     assert "slept better" in whole
     assert "Room changed" in whole
-    mine_page = client_for(world.participant_user).get(f"/notes/group/mine/{mine.public_id}/")
+    mine_page = client_for(world.participant_user).get(f"/me/group-notes/{mine.public_id}/")
     assert "slept better" in mine_page.content.decode()
     _token, secret = do_create_api_token(world.director, name="t")
     rows = (

@@ -75,8 +75,8 @@ def test_a_trainees_group_note_waits_for_the_supervisor_and_is_not_final_until_c
     )
     assert [(row["status"], row["cosigned_at"]) for row in api] == [("awaiting_cosign", None)]
     own = client_for(world.participant_user)
-    assert entry_text(a) not in own.get("/notes/group/mine/").content.decode()
-    assert own.get(f"/notes/group/mine/{mine.public_id}/").status_code == 404
+    assert entry_text(a) not in own.get("/me/group-notes/").content.decode()
+    assert own.get(f"/me/group-notes/{mine.public_id}/").status_code == 404
 
     # The trainee cannot change it while it waits.
     with pytest.raises(ValidationError):
@@ -106,7 +106,7 @@ def test_a_trainees_group_note_waits_for_the_supervisor_and_is_not_final_until_c
         object_type="notes.groupnote", object_id=str(note.public_id), action="sign",
         actor=world.other_clinician, detail__cosigned=True,
     ).exists()  # fmt: skip
-    assert entry_text(a) in own.get(f"/notes/group/mine/{mine.public_id}/").content.decode()
+    assert entry_text(a) in own.get(f"/me/group-notes/{mine.public_id}/").content.decode()
     assert "awaiting co-signature" not in (
         care_team.get(f"/participants/{a.public_id}/notes/").content.decode().lower()
     )

@@ -92,11 +92,11 @@ def test_a_members_chart_and_api_show_only_their_own_entry(
     assert not [t for t in forbidden if t in payload]
 
     own = client_for(world.participant_user)
-    listing = own.get("/notes/group/mine/").content.decode()
-    detail = own.get(f"/notes/group/mine/{mine.public_id}/").content.decode()
+    listing = own.get("/me/group-notes/").content.decode()
+    detail = own.get(f"/me/group-notes/{mine.public_id}/").content.decode()
     assert entry_text(a) in detail
     assert not [t for t in forbidden if t in listing + detail]
-    assert own.get(f"/notes/group/mine/{theirs.public_id}/").status_code == 404
+    assert own.get(f"/me/group-notes/{theirs.public_id}/").status_code == 404
 
 
 def test_signing_warns_when_an_entry_names_another_member(world: World) -> None:
@@ -256,7 +256,7 @@ STANDALONE = {  # persona: status of the participant's standalone note in their 
     "intake": 404,
     "compliance": 404,
     "outsider": 404,
-    "participant": 403,  # staff page: the participant reads it under /notes/group/mine/
+    "participant": 403,  # staff page: the participant reads it under /me/group-notes/
 }
 
 
@@ -271,7 +271,7 @@ def test_who_opens_the_group_note_and_the_standalone_note(
     assert client.get(f"/notes/group/{note.public_id}/").status_code == WHOLE_NOTE[persona]
     chart = f"/participants/{world.participant.public_id}/notes/group/{entry.public_id}/"
     assert client.get(chart).status_code == STANDALONE[persona]
-    mine = client.get(f"/notes/group/mine/{entry.public_id}/")
+    mine = client.get(f"/me/group-notes/{entry.public_id}/")
     assert mine.status_code == (200 if persona == "participant" else 404)
 
 

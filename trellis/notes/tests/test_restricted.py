@@ -54,7 +54,7 @@ def test_nobody_else_sees_a_restricted_note(
     assert detail.status_code in {403, 404}
     assert SECRET not in detail.content.decode()
     assert client.post(base + restricted + "/addenda/", {"text": "x"}).status_code in {403, 404}
-    assert SECRET not in client.get("/plans/mine/").content.decode()
+    assert SECRET not in client.get("/me/plan/").content.decode()
 
 
 @pytest.mark.parametrize("persona", [*PERSONAS, "clinician"])

@@ -125,7 +125,8 @@ def test_participant_sees_their_own_record_with_crisis_line(
 ) -> None:
     client = client_for(world.participant_user)
     assert client.get("/").status_code == 302
-    body = client.get("/participants/me/").content.decode()
+    body = client.get("/me/record/").content.decode()
     assert "Patricia" in body
     assert "988" in body
-    assert client_for(world.director).get("/participants/me/").status_code == 404
+    staff = client_for(world.director).get("/me/record/")  # the portal is the participant's
+    assert (staff.status_code, staff["Location"]) == (302, "/")

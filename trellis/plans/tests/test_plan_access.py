@@ -61,15 +61,15 @@ def test_the_participant_sees_their_own_plan(
     world: World, client_for: Callable[[User], Client]
 ) -> None:
     client = client_for(world.participant_user)
-    assert "not signed a plan" in client.get("/plans/mine/").content.decode()
+    assert "not signed a plan" in client.get("/me/plan/").content.decode()
     signed_plan(world.clinician, world.participant.episodes.get(), PASSWORD)
-    assert "without panicking" in client.get("/plans/mine/").content.decode()
+    assert "without panicking" in client.get("/me/plan/").content.decode()
 
 
 def test_staff_have_no_plan_of_their_own(
     world: World, client_for: Callable[[User], Client]
 ) -> None:
-    assert client_for(world.clinician).get("/plans/mine/").status_code == 404
+    assert client_for(world.clinician).get("/me/plan/").status_code == 404
 
 
 def test_the_diagnosis_list_is_searchable_by_code_and_words(

@@ -6,7 +6,7 @@
   `idempotency_key`) makes a retry return the first card; 422 names the refused field.
 
 Both go through `access_diary`: the care team and the program's directors (the API is for
-staff; participants write their card on /practice/me/diary/). A card the care team enters
+staff; participants write their card on /me/practice/diary/). A card the care team enters
 (given on paper) raises the same risk alerts.
 """
 

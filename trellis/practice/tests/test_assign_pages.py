@@ -78,9 +78,9 @@ def test_facilitator_assigns_from_the_attendance_page_and_sees_who_practised(
     assert "0 of 1 practised" in facilitator.get(sheet(group, day)).content.decode()
 
     me = client_for(world.participant_user)
-    listing = me.get("/practice/me/").content.decode()
+    listing = me.get("/me/practice/").content.decode()
     assert "Practise DEAR MAN and log it" in listing
-    own = me.get(f"/practice/me/{assignment.public_id}/").content.decode()
+    own = me.get(f"/me/practice/{assignment.public_id}/").content.decode()
     assert "Say plainly what happened" in own  # the program's description of the skill
     key = uuid.uuid4().hex
     entry = {
@@ -89,8 +89,8 @@ def test_facilitator_assigns_from_the_attendance_page_and_sees_who_practised(
         "what_happened": "Asked my manager for a day off",
         "rating": "7",
     }
-    assert me.post(f"/practice/me/{assignment.public_id}/", entry).status_code == 302
-    assert me.post(f"/practice/me/{assignment.public_id}/", entry).status_code in {302, 200}
+    assert me.post(f"/me/practice/{assignment.public_id}/", entry).status_code == 302
+    assert me.post(f"/me/practice/{assignment.public_id}/", entry).status_code in {302, 200}
     assert PracticeEntry.objects.count() == 1
     assignment.refresh_from_db()
     assert assignment.status == AssignmentStatus.DONE
@@ -141,7 +141,7 @@ def test_entry_errors_name_the_field_and_store_nothing(
     me = client_for(world.participant_user)
     tomorrow = f"{local_today(world) + timedelta(days=1):%Y-%m-%d}"
     response = me.post(
-        f"/practice/me/{assignment.public_id}/",
+        f"/me/practice/{assignment.public_id}/",
         {"idempotency_key": "abc", "practiced_on": tomorrow, "rating": "12"},
     )
     assert response.status_code == 400
@@ -150,7 +150,7 @@ def test_entry_errors_name_the_field_and_store_nothing(
     assert "How it went" in body
     assert not PracticeEntry.objects.exists()
     # Couldn't do it, with a reason.
-    me.post(f"/practice/me/{assignment.public_id}/", {"could_not": "1", "reason": "Flu"})
+    me.post(f"/me/practice/{assignment.public_id}/", {"could_not": "1", "reason": "Flu"})
     assignment.refresh_from_db()
     assert assignment.could_not_reason == "Flu"
 
@@ -170,9 +170,9 @@ def test_another_participant_gets_404(
 
     do_link_participant_user(None, world.other_participant, other_user)
     other = client_for(other_user)
-    assert other.get(f"/practice/me/{assignment.public_id}/").status_code == 404
-    assert "DEAR MAN" not in other.get("/practice/me/").content.decode()
-    assert client_for(world.clinician).get("/practice/me/").status_code == 404
+    assert other.get(f"/me/practice/{assignment.public_id}/").status_code == 404
+    assert "DEAR MAN" not in other.get("/me/practice/").content.decode()
+    assert client_for(world.clinician).get("/me/practice/").status_code == 404
 
 
 def _attendance_page_queries(

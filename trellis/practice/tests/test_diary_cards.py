@@ -161,11 +161,11 @@ def test_the_participant_sees_the_crisis_text_at_once(
     world: World, client_for: Callable[[User], Client]
 ) -> None:
     client = client_for(world.participant_user)
-    form = client.get("/practice/me/diary/")
+    form = client.get("/me/practice/diary/")
     assert form.status_code == 200
     assert 'role="alert"' not in form.content.decode()
     response = client.post(
-        "/practice/me/diary/",
+        "/me/practice/diary/",
         {"card_on": org_today().isoformat(), "self_harm_urge": "4", "idempotency_key": "x1"},
     )
     page = response.content.decode()
@@ -175,7 +175,7 @@ def test_the_participant_sees_the_crisis_text_at_once(
     assert "Your care team has been told" in page
     # The double submit from a flaky connection: one card, one alert, the crisis text again.
     again = client.post(
-        "/practice/me/diary/",
+        "/me/practice/diary/",
         {"card_on": org_today().isoformat(), "self_harm_urge": "4", "idempotency_key": "x1"},
     )
     assert 'role="alert"' in again.content.decode()
@@ -188,12 +188,12 @@ def test_the_participant_page_shows_bad_input_with_the_field(
 ) -> None:
     client = client_for(world.participant_user)
     response = client.post(
-        "/practice/me/diary/", {"card_on": org_today().isoformat(), "sadness": "9"}
+        "/me/practice/diary/", {"card_on": org_today().isoformat(), "sadness": "9"}
     )
     assert response.status_code == 400
     assert "sadness: Choose a whole number from 0 to 5." in response.content.decode()
     tomorrow = (org_today() + timedelta(days=1)).isoformat()
-    response = client.post("/practice/me/diary/", {"card_on": tomorrow, "sadness": "1"})
+    response = client.post("/me/practice/diary/", {"card_on": tomorrow, "sadness": "1"})
     assert response.status_code == 400
     assert "card_on" in response.content.decode()
     assert not DiaryCard.objects.exists()
@@ -220,7 +220,7 @@ def test_who_may_not_read_the_diary(
 
 
 def test_staff_have_no_own_diary_page(world: World, client_for: Callable[[User], Client]) -> None:
-    assert client_for(world.clinician).get("/practice/me/diary/").status_code == 404
+    assert client_for(world.clinician).get("/me/practice/diary/").status_code == 404
 
 
 def test_the_week_view_has_the_same_query_count_at_two_history_sizes(

@@ -134,7 +134,7 @@ def test_the_button_raises_exactly_one_urgent_alert_per_day(
     world.program.save(update_fields=["crisis_phone"])
     _signed_plan(world)
     client = client_for(world.participant_user)
-    url = "/practice/me/safety-plan/not-safe/"
+    url = "/me/practice/safety-plan/not-safe/"
     first = client.post(url, follow=True)
     client.post(url)
     assert first.status_code == 200
@@ -157,8 +157,8 @@ def test_the_button_raises_exactly_one_urgent_alert_per_day(
 def test_the_button_needs_post_and_csrf(world: World) -> None:
     client = Client(enforce_csrf_checks=True)
     client.force_login(world.participant_user)
-    assert client.get("/practice/me/safety-plan/not-safe/").status_code == 405
-    assert client.post("/practice/me/safety-plan/not-safe/").status_code == 403
+    assert client.get("/me/practice/safety-plan/not-safe/").status_code == 405
+    assert client.post("/me/practice/safety-plan/not-safe/").status_code == 403
     assert not Alert.objects.filter(kind=AlertKind.PRACTICE_RISK).exists()
 
 
@@ -168,11 +168,11 @@ def test_participant_sees_only_the_signed_version_and_acknowledges_it(
     signed = _signed_plan(world)
     do_start_safety_plan_version(world.clinician, _episode(world))  # a draft v2
     client = client_for(world.participant_user)
-    page = client.get("/practice/me/safety-plan/").content.decode()
+    page = client.get("/me/practice/safety-plan/").content.decode()
     assert "Not sleeping" in page
     assert "Version 1" in page
     assert "I am not safe right now" in page
-    client.post("/practice/me/safety-plan/acknowledge/")
+    client.post("/me/practice/safety-plan/acknowledge/")
     assert SafetyPlan.objects.get(pk=signed.pk).acknowledged_at is not None
 
 
@@ -209,8 +209,8 @@ def test_staff_pages_privacy(
 
 def test_staff_cannot_use_the_participant_pages(world: World, client_for: ClientFor) -> None:
     client = client_for(world.clinician)
-    assert client.get("/practice/me/safety-plan/").status_code == 404
-    assert client.post("/practice/me/safety-plan/not-safe/").status_code == 404
+    assert client.get("/me/practice/safety-plan/").status_code == 404
+    assert client.post("/me/practice/safety-plan/not-safe/").status_code == 404
     assert not UnsafeReport.objects.exists()
 
 

@@ -2,7 +2,7 @@
 
 - the "Assign practice to everyone present" panel on the take-attendance page (registered in
   plugins.py through scheduling's occurrence panels) and its POST;
-- the participant's own pages: `/practice/me/` and `/practice/me/<assignment>/` (phone width).
+- the participant's own pages: `/me/practice/` and `/me/practice/<assignment>/` (phone width).
 """
 
 from __future__ import annotations
@@ -360,8 +360,8 @@ def _entry_data(assignment: Assignment, post: QueryDict, today: date) -> EntryDa
 
 
 urlpatterns: list[URLPattern] = [
-    path("practice/me/", my_practice, name="my-practice"),
-    path("practice/me/<uuid:assignment_id>/", my_assignment, name="my-assignment"),
+    path("me/practice/", my_practice, name="my-practice"),
+    path("me/practice/<uuid:assignment_id>/", my_assignment, name="my-assignment"),
     path(
         "practice/sessions/<uuid:series_id>/<str:occurrence_date>/assign/",
         assign_session,

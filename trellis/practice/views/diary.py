@@ -1,6 +1,6 @@
 """Practice pages: the diary part (docs/practice.md).
 
-- /practice/me/diary/ — the participant's card for today (or a past day within the program's
+- /me/practice/diary/ — the participant's card for today (or a past day within the program's
   back-fill window, marked late); a rule that fires shows the crisis text at once.
 - /practice/diary/<participant>/ — the clinician's week (days × rows) and the trend over weeks.
 - /practice/programs/<program>/diary-card/ — a program's card: rows, risk rules, back-fill
@@ -359,7 +359,7 @@ def diary_config(request: HttpRequest, program_id: uuid.UUID) -> HttpResponse:
 
 
 urlpatterns: list[URLPattern] = [
-    path("practice/me/diary/", my_diary, name="my-diary"),
+    path("me/practice/diary/", my_diary, name="my-diary"),
     path("practice/diary/<str:participant_id>/", diary_page, name="diary"),
     path("practice/programs/<uuid:program_id>/diary-card/", diary_config, name="diary-config"),
 ]

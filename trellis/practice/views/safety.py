@@ -1,7 +1,7 @@
 """Practice pages: the safety part (docs/practice.md).
 
 Staff (care team): the episode's safety plan versions, the editor of the open draft, signing.
-Participant: their latest signed plan at /practice/me/safety-plan/, printable, with the
+Participant: their latest signed plan at /me/practice/safety-plan/, printable, with the
 "I am not safe right now" button.
 """
 
@@ -134,9 +134,9 @@ def acknowledge(request: AuthedRequest) -> HttpResponse:
 
 
 urlpatterns: list[URLPattern] = [
-    path("practice/me/safety-plan/", my_safety_plan, name="my-safety-plan"),
-    path("practice/me/safety-plan/not-safe/", report_unsafe, name="my-safety-plan-unsafe"),
-    path("practice/me/safety-plan/acknowledge/", acknowledge, name="my-safety-plan-acknowledge"),
+    path("me/practice/safety-plan/", my_safety_plan, name="my-safety-plan"),
+    path("me/practice/safety-plan/not-safe/", report_unsafe, name="my-safety-plan-unsafe"),
+    path("me/practice/safety-plan/acknowledge/", acknowledge, name="my-safety-plan-acknowledge"),
     path(
         "practice/episodes/<str:episode_id>/safety-plan/",
         episode_safety_plans,

@@ -413,7 +413,7 @@ PAGES = [
     Page("/participants/{public_id}/plan/", "public_id", "front_desk"),
     Page("/participants/{public_id}/notes/{id}/", "note_id", "outsider"),
     Page("/notes/group/{id}/", "group_note_id", "other_clinician"),
-    Page("/notes/group/mine/{id}/", "entry_id", "clinician"),
+    Page("/me/group-notes/{id}/", "entry_id", "clinician"),
     Page("/participants/{public_id}/notes/group/{id}/", "entry_id", "outsider"),
     Page("/worklist/{id}/", "alert_id", "outsider"),
     Page("/meetings/{id}/", "meeting_id", "outsider"),

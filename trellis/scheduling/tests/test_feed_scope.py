@@ -140,9 +140,9 @@ def test_the_participant_revokes_a_link_staff_made_for_them(
 ) -> None:
     feed, _ = actions.do_create_feed(world.front_desk, "participant", participant=world.participant)
     client = client_for(world.participant_user)
-    rotate = client.post("/schedule/me/", {"change": "rotate", "feed": str(feed.public_id)})
+    rotate = client.post("/me/schedule/", {"change": "rotate", "feed": str(feed.public_id)})
     assert rotate.status_code == 404
-    revoke = client.post("/schedule/me/", {"change": "revoke", "feed": str(feed.public_id)})
+    revoke = client.post("/me/schedule/", {"change": "revoke", "feed": str(feed.public_id)})
     assert revoke.status_code == 302
     assert not live(feed)
 

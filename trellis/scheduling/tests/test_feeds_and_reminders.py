@@ -132,9 +132,9 @@ def test_participants_create_their_own_feed_and_see_the_link_once(
     world: World, autumn: Any, client_for: Callable[[User], Client]
 ) -> None:
     client = client_for(world.participant_user)
-    page = client.post("/schedule/me/", {"change": "create"}, follow=True).content.decode()
+    page = client.post("/me/schedule/", {"change": "create"}, follow=True).content.decode()
     assert "/schedule/feeds/" in page
-    again = client.get("/schedule/me/").content.decode()
+    again = client.get("/me/schedule/").content.decode()
     assert "/schedule/feeds/" not in again
     assert CalendarFeed.objects.filter(participant=world.participant).count() == 1
 

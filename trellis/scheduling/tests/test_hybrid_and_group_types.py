@@ -69,7 +69,7 @@ def test_hybrid_sessions_show_the_room_and_the_video_link_to_staff_and_participa
     sheet = staff.get(f"/schedule/series/{hybrid.public_id}/{day:%Y-%m-%d}/").content.decode()
     assert "Room 2 and video" in sheet
     assert f'href="{VIDEO}"' in sheet
-    mine = client_for(world.participant_user).get("/schedule/me/").content.decode()
+    mine = client_for(world.participant_user).get("/me/schedule/").content.decode()
     assert "Room 2" in mine
     assert f'href="{VIDEO}"' in mine
     api = staff.get(

@@ -84,7 +84,7 @@ def test_a_stored_script_link_never_reaches_a_feed_or_a_page(
     feed = Client().get(f"/schedule/feeds/{token}.ics").content.decode()
     assert "BEGIN:VEVENT" in feed
     assert "javascript" not in feed.lower()
-    page = client_for(world.participant_user).get("/schedule/me/").content.decode()
+    page = client_for(world.participant_user).get("/me/schedule/").content.decode()
     assert "javascript:" not in page.lower()
 
 

@@ -201,9 +201,9 @@ def test_a_discharged_participant_can_complete_a_follow_up(
         expires_at=timezone.now() + timedelta(days=13),
     )
     client = client_for(world.participant_user)
-    page = client.get("/measures/me/").content.decode()
-    assert f"/measures/me/{follow_up.public_id}/" in page
-    assert client.get(f"/measures/me/{follow_up.public_id}/").status_code == 200
+    page = client.get("/me/check-ins/").content.decode()
+    assert f"/me/check-ins/{follow_up.public_id}/" in page
+    assert client.get(f"/me/check-ins/{follow_up.public_id}/").status_code == 200
 
 
 def test_the_participant_reads_their_own_aftercare_plan_once_signed(

@@ -1,0 +1,25 @@
+"""The portal's addresses, included at the site root: /me/ and the redirects from the
+participant pages' old addresses (each keeps the rest of its path and its query string).
+Staff addresses that share a prefix (/schedule/mine/, /notes/group/<id>/, /measures/…)
+are not matched: only the participant's old paths are listed."""
+
+from django.urls import path
+
+from trellis.portal import views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("me/", views.home, name="home"),
+    path("me/record/", views.record, name="record"),
+    # The old addresses (before the portal), kept for bookmarks and links in sent emails.
+    path("participants/me/", views.moved("portal:record"), name="old-record"),
+    path("schedule/me/", views.moved("scheduling:me"), name="old-schedule"),
+    path("measures/me/", views.moved("measures:mine"), name="old-check-ins"),
+    path("measures/me/<path:rest>", views.moved("measures:mine"), name="old-check-in"),
+    path("plans/mine/", views.moved("plans:mine"), name="old-plan"),
+    path("notes/group/mine/", views.moved("notes:group-mine"), name="old-group-notes"),
+    path("notes/group/mine/<path:rest>", views.moved("notes:group-mine"), name="old-group-note"),
+    path("practice/me/", views.moved("practice:my-practice"), name="old-practice"),
+    path("practice/me/<path:rest>", views.moved("practice:my-practice"), name="old-practice-page"),
+]

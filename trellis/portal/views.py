@@ -1,0 +1,83 @@
+"""The participant's portal: the home at /me/, their record, and the old addresses' redirects.
+
+The other participant pages live in their own apps (each app's urls.py serves them under
+/me/: /me/schedule/, /me/check-ins/, /me/plan/, /me/group-notes/, /me/practice/…).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from trellis.accounts.http import AuthedRequest
+from trellis.audit.models import Purpose
+from trellis.portal.cards import build_cards
+from trellis.privacy.access import ParticipantAccess, Scope, access_participant
+from trellis.privacy.policy import grants_for
+
+
+def _own_record(request: AuthedRequest) -> ParticipantAccess | HttpResponse:
+    """The signed-in participant's own record, opened and audited; staff go to their Today
+    (the portal is the participant's), anyone else gets the "no role" page."""
+    participant = getattr(request.user, "participant", None)
+    if participant is None:
+        if grants_for(request.user).is_staff_member:
+            return redirect("today")
+        return render(request, "no_role.html", status=403)
+    return access_participant(
+        request.user, participant.public_id, purpose=Purpose.PATRQT, minimum=Scope.CLINICAL
+    )
+
+
+@login_required
+def home(request: AuthedRequest) -> HttpResponse:
+    """Next sessions, check-ins due, practice this week, today's diary card, the safety plan,
+    plan goals and, always, the crisis line."""
+    access = _own_record(request)
+    if isinstance(access, HttpResponse):
+        return access
+    episode = access.current_episode
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "participant": access.participant,
+            "program": episode.program if episode is not None else None,
+            "cards": build_cards(request.user, access),
+        },
+    )
+
+
+@login_required
+def record(request: AuthedRequest) -> HttpResponse:
+    """The participant's own details and enrollment."""
+    access = _own_record(request)
+    if isinstance(access, HttpResponse):
+        return access
+    return render(
+        request,
+        "portal/record.html",
+        {"participant": access.participant, "episode": access.current_episode},
+    )
+
+
+def moved(url_name: str) -> Callable[..., HttpResponse]:
+    """A permanent redirect from an old participant address to its place under /me/, with
+    the rest of the path and the query string. GET and HEAD get 301; other methods 308, so a
+    form posted to an old address is posted again, not turned into a GET."""
+
+    def view(request: HttpRequest, rest: str = "") -> HttpResponse:
+        target = reverse(url_name) + rest
+        query = request.META.get("QUERY_STRING", "")
+        if query:
+            target += "?" + query
+        response = HttpResponsePermanentRedirect(target)
+        if request.method not in {"GET", "HEAD"}:
+            response.status_code = 308
+        return response
+
+    return view
