@@ -1,10 +1,11 @@
 """The practice panel on the take-attendance page (registered in plugins.py through
-scheduling's occurrence panels): the assign form and "who practised". Fixed query count."""
+scheduling's occurrence panels): the assign form and "who practised"; and the same assign
+form's choices for the chart's Practice tab. Fixed query count."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from trellis.practice.access import access_session_assignments, can_assign_at
@@ -14,6 +15,8 @@ from trellis.practice.queries.assignments import library_choices, who_practised
 
 if TYPE_CHECKING:
     from trellis.accounts.models import User
+    from trellis.participants.models import Episode
+    from trellis.programs.models import Organization
     from trellis.scheduling.queries import Slot
 
 
@@ -22,16 +25,25 @@ def attendance_panel(user: User, slot: Slot) -> dict[str, Any] | None:
     if not can_assign_at(user, slot):
         return None
     organization = slot.series.track.program.organization
-    skills, worksheets = library_choices(organization)
-    today = organization.today()
-    present = present_episodes(slot)
-    return {
+    return _options(organization, max(organization.today(), slot.date) + timedelta(days=2)) | {
         "slot": slot,
-        "present": present,
+        "present": present_episodes(slot),
+        "batches": who_practised(access_session_assignments(user, slot)),
+    }
+
+
+def assign_options(episode: Episode) -> dict[str, Any]:
+    """The assign form on the chart's Practice tab: due in a week by default."""
+    organization = episode.program.organization
+    return _options(organization, organization.today() + timedelta(days=7))
+
+
+def _options(organization: Organization, due_default: date) -> dict[str, Any]:
+    skills, worksheets = library_choices(organization)
+    return {
         "skills": skills,
         "worksheets": worksheets,
         "batch_key": uuid.uuid4(),
-        "due_default": max(today, slot.date) + timedelta(days=2),
+        "due_default": due_default,
         "frequencies": Frequency.choices,
-        "batches": who_practised(access_session_assignments(user, slot)),
     }

@@ -135,13 +135,20 @@ def _build(
 
 
 @transaction.atomic
-def do_assign(actor: User | None, episode: Episode, data: AssignmentData) -> Assignment:
-    """Assign practice to one person (their open episode)."""
+def do_assign(
+    actor: User | None, episode: Episode, data: AssignmentData, *, batch: uuid.UUID | None = None
+) -> Assignment:
+    """Assign practice to one person (their open episode). `batch` (the form's hidden key)
+    makes a double submit store one assignment: the second gets the first back."""
+    if batch is not None:
+        existing = Assignment.objects.filter(batch=batch, episode=episode).first()
+        if existing is not None:
+            return existing
     if not episode.is_open:
         raise ValidationError({"participant": "This person's episode is not open."})
     organization = episode.program.organization
     times = check_assignment(data, organization.pk, organization.today())
-    assignment = _build(actor, episode, data, times)
+    assignment = _build(actor, episode, data, times, batch=batch)
     assignment.save()
     record(
         actor,

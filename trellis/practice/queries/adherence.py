@@ -185,6 +185,7 @@ def weekly_chart(
 class OpenAssignment:
     """What the tab shows of an open assignment (no encrypted field is read)."""
 
+    public_id: Any
     title: str
     skill_name: str | None
     worksheet_title: str | None
@@ -213,7 +214,7 @@ def practice_tab(access: ParticipantAccess) -> dict[str, Any]:
     rows = list(
         Assignment.objects.filter(episode_id__in=ids)
         .order_by()
-        .values(*_FACT_FIELDS, "title", "skill__name", "worksheet__title")
+        .values(*_FACT_FIELDS, "public_id", "title", "skill__name", "worksheet__title")
     )
     entries = list(
         PracticeEntry.objects.filter(episode_id__in=ids)
@@ -252,7 +253,11 @@ def practice_tab(access: ParticipantAccess) -> dict[str, Any]:
         "open_assignments": [
             (
                 OpenAssignment(
-                    row["title"], row["skill__name"], row["worksheet__title"], row["due_on"]
+                    row["public_id"],
+                    row["title"],
+                    row["skill__name"],
+                    row["worksheet__title"],
+                    row["due_on"],
                 ),
                 rules.done(facts_by_id[row["pk"]]),
                 rules.required(facts_by_id[row["pk"]]),

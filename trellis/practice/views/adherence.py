@@ -9,6 +9,7 @@ from django.urls import URLPattern, path
 from trellis.accounts.http import AuthedRequest
 from trellis.audit.models import Purpose
 from trellis.participants.chart import chart_context
+from trellis.practice.panels import assign_options
 from trellis.practice.queries.adherence import practice_tab
 from trellis.practice.queries.diary import chart_diary_week
 from trellis.practice.queries.safety import safety_plan_summary
@@ -28,6 +29,8 @@ def chart_tab(request: AuthedRequest, public_id: str) -> HttpResponse:
     if episode is not None:
         context["diary"] = chart_diary_week(access, episode)
         context["safety"] = safety_plan_summary(access, episode)
+        if episode.is_open and access.is_clinical_for(episode):
+            context["assign"] = assign_options(episode)
     return render(request, "practice/adherence/chart_tab.html", context)
 
 

@@ -22,8 +22,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from trellis.accounts.http import AuthedRequest
-from trellis.audit.models import Action
+from trellis.audit.models import Action, Purpose
 from trellis.practice.access import (
+    access_assignment,
     access_own_assignment,
     access_own_assignments,
     can_assign_at,
@@ -31,8 +32,10 @@ from trellis.practice.access import (
 from trellis.practice.actions.assignments import (
     AssignmentData,
     EntryData,
+    do_assign,
     do_assign_to_present,
     do_could_not,
+    do_excuse,
     do_record_entry,
 )
 from trellis.practice.models import Skill, WorksheetDefinition
@@ -42,11 +45,13 @@ from trellis.practice.models.assignments import (
     Frequency,
 )
 from trellis.practice.queries.assignments import entries_done
+from trellis.privacy.access import Scope, access_participant
 from trellis.privacy.decorators import staff_required
 from trellis.scheduling.access import access_occurrence
 from trellis.scheduling.queries import attendance_for
 
 if TYPE_CHECKING:
+    from trellis.programs.models import Organization
     from trellis.scheduling.queries import Slot
 
 
@@ -109,48 +114,105 @@ def assign_session(
         raise PermissionDenied("Only this session's facilitators assign practice to its group.")
     attendance_for([slot])
     back = _back(request)
-    form = AssignForm(request.POST)
-    if not form.is_valid():
-        for name, errs in form.errors.items():
-            label = form.fields[name].label if name in form.fields else name
-            messages.error(request, f"{label}: {' '.join(str(e) for e in errs)}")
-        return _sheet(slot, back)
-    data = form.cleaned_data
-    batch_key: uuid.UUID = data["batch_key"]
     organization = slot.series.track.program.organization
+    parsed = _assignment_from_post(request, organization)
+    if parsed is None:
+        return _sheet(slot, back)
+    data, batch_key = parsed
     try:
-        skill, worksheet = _focus(organization.pk, data["focus"])
         ids = [uuid.UUID(v) for v in request.POST.getlist("episode")]
     except ValueError:
         messages.error(request, "Participants: choose people from the list.")
         return _sheet(slot, back)
-    except ValidationError as exc:
-        _report(request, exc)
-        return _sheet(slot, back)
-    title = data["title"].strip() or _default_title(skill, worksheet)
     try:
-        rows = do_assign_to_present(
-            request.user,
-            slot,
-            AssignmentData(
-                title=title,
-                due_on=data["due_on"],
-                starts_on=min(organization.today(), data["due_on"]),
-                skill=skill,
-                worksheet=worksheet,
-                frequency=data["frequency"],
-                times_required=data["times_required"],
-                note=data["note"],
-            ),
-            episode_ids=ids,
-            batch=batch_key,
-        )
+        rows = do_assign_to_present(request.user, slot, data, episode_ids=ids, batch=batch_key)
     except ValidationError as exc:
         _report(request, exc)
         return _sheet(slot, back)
     people = "person" if len(rows) == 1 else "people"
     messages.success(request, f"Practice assigned to {len(rows)} {people}.")
     return _sheet(slot, back)
+
+
+def _assignment_from_post(
+    request: AuthedRequest, organization: Organization
+) -> tuple[AssignmentData, uuid.UUID] | None:
+    """The assign form (the attendance panel's and the chart's) as the action's data and the
+    form's batch key; None with every problem reported by field when it does not validate."""
+    form = AssignForm(request.POST)
+    if not form.is_valid():
+        for name, errs in form.errors.items():
+            label = form.fields[name].label if name in form.fields else name
+            messages.error(request, f"{label}: {' '.join(str(e) for e in errs)}")
+        return None
+    data = form.cleaned_data
+    try:
+        skill, worksheet = _focus(organization.pk, data["focus"])
+    except ValidationError as exc:
+        _report(request, exc)
+        return None
+    title = data["title"].strip() or _default_title(skill, worksheet)
+    return (
+        AssignmentData(
+            title=title,
+            due_on=data["due_on"],
+            starts_on=min(organization.today(), data["due_on"]),
+            skill=skill,
+            worksheet=worksheet,
+            frequency=data["frequency"],
+            times_required=data["times_required"],
+            note=data["note"],
+        ),
+        data["batch_key"],
+    )
+
+
+def _chart(public_id: uuid.UUID | str) -> HttpResponse:
+    url = reverse("practice:chart-tab", kwargs={"public_id": public_id})
+    return HttpResponseRedirect(f"{url}#practice-assign")
+
+
+@require_POST
+@staff_required()
+def assign_one(request: AuthedRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Assign practice to one person from the chart's Practice tab (their care team)."""
+    access = access_participant(
+        request.user,
+        str(public_id),
+        purpose=Purpose.TREAT,
+        minimum=Scope.CLINICAL,
+        action=Action.CREATE,
+    )
+    episode = access.current_episode
+    if episode is None or not episode.is_open or not access.is_clinical_for(episode):
+        messages.error(request, "Participant: practice is assigned within an open episode.")
+        return _chart(public_id)
+    parsed = _assignment_from_post(request, episode.program.organization)
+    if parsed is None:
+        return _chart(public_id)
+    data, batch_key = parsed
+    try:
+        do_assign(request.user, episode, data, batch=batch_key)
+    except ValidationError as exc:
+        _report(request, exc)
+        return _chart(public_id)
+    messages.success(request, f"Practice assigned: {data.title}.")
+    return _chart(public_id)
+
+
+@require_POST
+@staff_required()
+def excuse(request: AuthedRequest, assignment_id: uuid.UUID) -> HttpResponse:
+    """Excuse an open or missed assignment (the care team): it stops counting against
+    adherence. An assignment already done or excused is left as it is, with a message."""
+    assignment = access_assignment(request.user, assignment_id, action=Action.UPDATE)
+    try:
+        do_excuse(request.user, assignment)
+    except ValidationError as exc:
+        _report(request, exc)
+    else:
+        messages.success(request, f"Excused: {assignment.title}.")
+    return _chart(assignment.participant.public_id)
 
 
 def _back(request: AuthedRequest) -> str:
@@ -367,4 +429,6 @@ urlpatterns: list[URLPattern] = [
         assign_session,
         name="assign-session",
     ),
+    path("participants/<uuid:public_id>/practice/assign/", assign_one, name="assign-one"),
+    path("practice/assignments/<uuid:assignment_id>/excuse/", excuse, name="excuse"),
 ]
