@@ -71,7 +71,7 @@ def test_a_director_configures_the_diary_card_on_a_tablet(
     context = browser.new_context(viewport={"width": 390, "height": 844})
     phone = context.new_page()
     sign_in(phone, live_server, "pat.participant")
-    phone.goto(f"{live_server}/practice/me/diary/")
+    phone.goto(f"{live_server}/me/practice/diary/")
     expect(phone.locator("#row-urge_to_gamble")).to_contain_text("Urge to gamble (betting)")
     box = phone.locator("#row-skills_i_used_today label.check-44").first.bounding_box()
     assert box is not None

@@ -141,7 +141,7 @@ def test_accepting_signs_the_person_in_once_and_the_link_is_spent(
     assert user.is_active
     assert user.check_password(NEW_PASSWORD)
     assert not hasattr(user, "staff_profile")
-    assert client.get("/participants/me/").status_code == 200  # signed in as themself
+    assert client.get("/me/record/").status_code == 200  # signed in as themself
     assert Event.objects.filter(actor=user, action=Action.SIGN_IN).exists()
     # The link is spent: any browser gets the one closed page, and nothing changes.
     again = Client().post(
@@ -354,7 +354,7 @@ def test_a_discharged_participant_keeps_signing_in_as_alumni(
     )
     user.refresh_from_db()
     assert user.is_active
-    assert client.get("/participants/me/").status_code == 200  # their own record stays
+    assert client.get("/me/record/").status_code == 200  # their own record stays
     assert portal_account(participant, timezone.now()).status == "alumni"
     page = client_for(world.director).get(tab(participant)).content.decode()
     assert 'data-portal-status="alumni"' in page

@@ -127,7 +127,7 @@ def test_add_remove_reorder_rows_with_targets_units_and_rules(
     event = Event.objects.filter(object_type="practice.diarycardconfig").latest("pk")
     assert event.action == "update"
     assert event.actor_id == world.director.pk
-    page = client_for(world.participant_user).get("/practice/me/diary/").content.decode()
+    page = client_for(world.participant_user).get("/me/practice/diary/").content.decode()
     assert "Urge to drink or use (alcohol)" in page
     assert "How much (drinks)" in page
 
@@ -235,15 +235,15 @@ def test_tracks_and_switching_the_card_off(world: World, client_for: Clients) ->
     )
     assert response.status_code == 302
     client = client_for(world.participant_user)
-    assert "does not use a diary card" in client.get("/practice/me/diary/").content.decode()
+    assert "does not use a diary card" in client.get("/me/practice/diary/").content.decode()
     today = org_today().isoformat()
-    refused = client.post("/practice/me/diary/", {"card_on": today, "sadness": "2"})
+    refused = client.post("/me/practice/diary/", {"card_on": today, "sadness": "2"})
     assert refused.status_code == 400
     assert not DiaryCard.objects.exists()
     do_configure_diary(None, world.program, tracks=[world.evening])
-    assert "does not use" not in client.get("/practice/me/diary/").content.decode()
+    assert "does not use" not in client.get("/me/practice/diary/").content.decode()
     do_configure_diary(None, world.program, enabled=False)
-    assert "does not use a diary card" in client.get("/practice/me/diary/").content.decode()
+    assert "does not use a diary card" in client.get("/me/practice/diary/").content.decode()
     with pytest.raises(ValidationError, match="tracks of this program"):
         do_configure_diary(None, world.program, tracks=[world.sud_track])
 
@@ -267,11 +267,11 @@ def test_the_participant_ticks_skills_and_the_clinician_sees_acronyms(
 ) -> None:
     dear, tipp = checklist_program(world)
     client = client_for(world.participant_user)
-    page = client.get("/practice/me/diary/").content.decode()
+    page = client.get("/me/practice/diary/").content.decode()
     assert page.count('type="checkbox" name="skills_used"') == 2
     assert 'class="check-44"' in page
     saved = client.post(
-        "/practice/me/diary/",
+        "/me/practice/diary/",
         {
             "card_on": org_today().isoformat(),
             "idempotency_key": "k1",
@@ -284,7 +284,7 @@ def test_the_participant_ticks_skills_and_the_clinician_sees_acronyms(
     do_set_skill_active(None, tipp, active=False)  # retired later: still shown, marked
     week = client_for(world.clinician).get(f"/practice/diary/{world.participant.public_id}/")
     assert "DEAR MAN, TIPP (retired)" in week.content.decode()
-    yesterday = client.get(f"/practice/me/diary/?day={org_today() - timedelta(days=1)}")
+    yesterday = client.get(f"/me/practice/diary/?day={org_today() - timedelta(days=1)}")
     assert yesterday.content.decode().count('type="checkbox" name="skills_used"') == 1
 
 

@@ -127,7 +127,7 @@ def test_retired_skills_stay_readable_where_they_were_used(
     skill.save()
     # The participant's old assignment and the skill page still open, marked retired.
     participant = client_for(world.participant_user)
-    assert participant.get(f"/practice/me/{assignment.public_id}/").status_code == 200
+    assert participant.get(f"/me/practice/{assignment.public_id}/").status_code == 200
     page = participant.get(f"/practice/skills/{skill.public_id}/")
     assert page.status_code == 200
     assert "This skill is retired" in page.content.decode()
