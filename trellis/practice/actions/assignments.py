@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -28,6 +28,7 @@ from trellis.practice.models.assignments import (
     PracticeEntry,
 )
 from trellis.practice.worksheets import clean_answers
+from trellis.programs.models import Organization
 from trellis.scheduling.models import ATTENDED
 
 if TYPE_CHECKING:
@@ -364,7 +365,8 @@ def do_excuse(actor: User | None, assignment: Assignment) -> Assignment:
 
 @transaction.atomic
 def sweep_missed(organization_id: int, today: date) -> int:
-    """Mark the organization's open assignments due before `today` (its own date) missed."""
+    """Mark the organization's open assignments due before `today` (its own date) missed.
+    Idempotent: a second run finds nothing open and past due."""
     stale = list(
         Assignment.objects.filter(
             episode__program__organization_id=organization_id,
@@ -388,3 +390,17 @@ def sweep_missed(organization_id: int, today: date) -> int:
             actor_label="practice.sweep",
         )
     return len(stale)
+
+
+def do_sweep_missed(now: datetime | None = None) -> int:
+    """The periodic sweep (practice.tasks.mark_missed): every organization on its own date.
+
+    An assignment due on a day is missed only once that day has ended in the organization's
+    zone (its programs' zone), never when UTC's date has moved on: at 10 pm in Chicago the
+    day's practice is still on time. Safe to run twice or late: each organization is one
+    transaction, and what is already missed is not open any more."""
+    now = now or timezone.now()
+    return sum(
+        sweep_missed(organization.pk, now.astimezone(organization.tz).date())
+        for organization in Organization.objects.order_by("pk")
+    )
