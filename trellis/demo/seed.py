@@ -61,6 +61,7 @@ from trellis.participants.models import (
     initial_status_changes,
 )
 from trellis.plans.demo import seed_plans
+from trellis.practice.demo_assign import seed_assignments
 from trellis.practice.demo_diary import seed_diary
 from trellis.practice.demo_library import seed_library
 from trellis.practice.demo_safety import seed_safety_plans
@@ -139,6 +140,11 @@ def _load_history(
         ("on-call shifts", lambda rng: seed_on_call(organization, today=today)),
         # After on-call: the diary's two risk alerts reach the on-call clinician too.
         ("diary cards", lambda rng: seed_diary(organization, rng=rng, weeks=weeks, today=today)),
+        # After the schedule and the library: batches from past sessions' attendance.
+        (
+            "practice assignments",
+            lambda rng: seed_assignments(organization, rng=rng, weeks=weeks, today=today),
+        ),
         # Last: summaries read the whole record (hours, scores, plans, alerts).
         ("discharge summaries", lambda rng: seed_transitions(organization, rng=rng, today=today)),
         # People who are not participants yet: inquiries, screenings, decisions, waitlists.

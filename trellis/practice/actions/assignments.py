@@ -130,12 +130,15 @@ def _build(
 
 
 @transaction.atomic
-def do_assign(actor: User | None, episode: Episode, data: AssignmentData) -> Assignment:
-    """Assign practice to one person (their open episode)."""
+def do_assign(
+    actor: User | None, episode: Episode, data: AssignmentData, *, today: date | None = None
+) -> Assignment:
+    """Assign practice to one person (their open episode). `today` is the organization's
+    date the assignment is made on (default: now; the demo replays past weeks)."""
     if not episode.is_open:
         raise ValidationError({"participant": "This person's episode is not open."})
     organization = episode.program.organization
-    times = check_assignment(data, organization.pk, organization.today())
+    times = check_assignment(data, organization.pk, today or organization.today())
     assignment = _build(actor, episode, data, times)
     assignment.save()
     record(
@@ -161,10 +164,12 @@ def do_assign_to_present(
     *,
     episode_ids: Sequence[uuid.UUID] | None = None,
     batch: uuid.UUID | None = None,
+    today: date | None = None,
 ) -> list[Assignment]:
     """One batch: the same practice for everyone present at `slot` (or the chosen ones of
     them). Naming anyone who was not present refuses the whole batch; nothing is stored.
-    `batch` (the form's hidden key) makes a double submit store one batch."""
+    `batch` (the form's hidden key) makes a double submit store one batch. `today` as in
+    `do_assign`."""
     if batch is not None:
         existing = list(Assignment.objects.filter(batch=batch))
         if existing:
@@ -184,7 +189,7 @@ def do_assign_to_present(
     if not chosen:
         raise ValidationError({"participants": "Nobody has been marked present yet."})
     organization = slot.series.track.program.organization
-    times = check_assignment(data, organization.pk, organization.today())
+    times = check_assignment(data, organization.pk, today or organization.today())
     batch = batch or uuid.uuid4()
     rows = [_build(actor, e, data, times, occurrence_id=slot.row.pk, batch=batch) for e in chosen]
     Assignment.objects.bulk_create(rows)
@@ -270,15 +275,18 @@ def _check_entry(assignment: Assignment, data: EntryData, today: date) -> dict[s
 
 
 @transaction.atomic
-def do_record_entry(actor: User | None, assignment: Assignment, data: EntryData) -> PracticeEntry:
+def do_record_entry(
+    actor: User | None, assignment: Assignment, data: EntryData, *, today: date | None = None
+) -> PracticeEntry:
     """Log one practice. The same idempotency key again returns the first entry (a double
-    submit from a flaky phone stores one entry)."""
+    submit from a flaky phone stores one entry). `today` is the organization's date it is
+    written on (default: now; an earlier `practiced_on` is late-entered)."""
     existing = PracticeEntry.objects.filter(idempotency_key=data.idempotency_key).first()
     if existing is not None and data.idempotency_key:
         if existing.assignment_id != assignment.pk:
             raise ValidationError({"idempotency_key": "This submission key was already used."})
         return existing
-    today = assignment.episode.program.organization.today()
+    today = today or assignment.episode.program.organization.today()
     answers = _check_entry(assignment, data, today)
     rating = data.rating
     if rating is None and isinstance(answers.get("how_it_went"), int):

@@ -1,0 +1,181 @@
+"""Demo practice: twelve weeks of assignments and entries with realistic adherence, made
+through the real actions on the demo's day.
+
+At some of the past weeks' group sessions the facilitator assigned the skill taught that
+evening to everyone present (`do_assign_to_present`, one batch per session, dated the
+session's day); people then logged practice (`do_record_entry`, dated the evening they wrote
+it, sometimes a day late) according to their habit: most are faithful, some sporadic, a few
+stopped after a couple of weeks. A few said they couldn't do it. Finally the missed sweep runs
+on the demo's day, so past-due practice is missed, exactly as the periodic job leaves it.
+
+The portal participant (user `participant`) gets every session they attended, a faithful
+habit and practice still open this week, so `/practice/me/` and the chart's Practice tab
+have something to show. Deterministic: the same seed and day give the same data.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from trellis.accounts.models import User
+from trellis.demo.cast import PORTAL_USERNAME
+from trellis.practice.actions.assignments import (
+    AssignmentData,
+    EntryData,
+    do_assign_to_present,
+    do_could_not,
+    do_record_entry,
+    present_episodes,
+    sweep_missed,
+)
+from trellis.practice.models import WorksheetDefinition
+from trellis.practice.models.assignments import Assignment, AssignmentStatus, Frequency
+from trellis.practice.queries.library import skill_for_occurrence
+from trellis.programs.models import Organization
+from trellis.scheduling.models import ATTENDED, Attendance, Occurrence, SessionKind
+from trellis.scheduling.queries import attendance_for, find_slot
+
+# What people wrote about a practice, in the demo's own words.
+HAPPENED = [
+    "Asked my manager for a day off and stayed calm when she hesitated.",
+    "Noticed the urge, named it and waited ten minutes before deciding.",
+    "Used it at dinner when the conversation got tense.",
+    "Tried it on the bus on the way home; it helped a bit.",
+    "Practised in the morning before work.",
+    "Forgot at first, then did it in the evening.",
+    "Talked to my sister about the weekend plans.",
+    "Went for a walk instead of scrolling in bed.",
+]
+NEXT_TIME = ["Start earlier.", "Write the steps on a card.", "", "Practise with a friend first."]
+COULD_NOT = ["I was sick most of the week.", "Work shifts changed; no time.", "Family visit."]
+HABITS = ["faithful", "sporadic", "stopped"]
+WEIGHTS = [55, 35, 10]
+CHANCE = {"faithful": 0.88, "sporadic": 0.4, "stopped": 0.85}
+SHARE_OF_SESSIONS = 0.35  # sessions at which practice was assigned (all of the portal person's)
+
+
+def seed_assignments(
+    organization: Organization, *, rng: random.Random, weeks: int = 12, today: date
+) -> int:
+    """Assignments and entries for the past `weeks` (see the module docstring); returns how
+    many assignments were made. Call after the schedule (attendance) and the library."""
+    portal = User.objects.filter(username=PORTAL_USERNAME).first()
+    worksheet = WorksheetDefinition.objects.filter(
+        organization=organization, code="skill-practice-log", is_current=True
+    ).first()
+    occurrences = list(
+        Occurrence.objects.filter(
+            series__track__program__organization=organization,
+            series__kind=SessionKind.GROUP,
+            original_date__range=(today - timedelta(weeks=weeks), today),
+            attendance__isnull=False,
+        )
+        .select_related("series")
+        .distinct()
+        .order_by("original_date", "pk")
+    )
+    habits: dict[int, tuple[str, date | None]] = {}
+    made: list[Assignment] = []
+    portal_was_there = set(
+        Attendance.objects.filter(
+            episode__participant__user=portal, status__in=ATTENDED
+        ).values_list("occurrence_id", flat=True)
+    )
+    for occurrence in occurrences:
+        chosen = rng.random() < SHARE_OF_SESSIONS
+        if not (chosen or occurrence.pk in portal_was_there):
+            continue
+        skill = skill_for_occurrence(occurrence)
+        if skill is None:
+            continue
+        slot = find_slot(occurrence.series.public_id, occurrence.original_date)
+        if slot is None or slot.cancelled or not slot.facilitators or slot.date > today:
+            continue
+        attendance_for([slot])
+        if not present_episodes(slot):
+            continue
+        portal_there = occurrence.pk in portal_was_there
+        with_sheet = worksheet is not None and rng.random() < 0.3
+        if rng.random() < 0.5:
+            frequency, times, due = Frequency.ONCE, 1, slot.date + timedelta(days=2)
+        else:
+            frequency, times, due = Frequency.TIMES, 3, slot.date + timedelta(days=6)
+        if portal_there and slot.date >= today - timedelta(days=6):
+            due = max(due, today + timedelta(days=2))  # still open on the demo's day
+        name = f"{skill.acronym} ({skill.name})" if skill.acronym else skill.name
+        data = AssignmentData(
+            title=f"Practise {name}" + (" and fill in the log" if with_sheet else " and log it"),
+            starts_on=slot.date,
+            due_on=due,
+            skill=skill,
+            worksheet=worksheet if with_sheet else None,
+            frequency=frequency,
+            times_required=times,
+        )
+        rows = do_assign_to_present(slot.facilitators[0], slot, data, today=slot.date)
+        for assignment in rows:
+            if portal is not None and assignment.participant.user_id == portal.pk:
+                habit = ("faithful", None)
+            else:
+                habit = habits.setdefault(assignment.episode_id, _habit(rng, slot.date))
+            _practise(assignment, habit, rng, today, portal)
+        made.extend(rows)
+    sweep_missed(organization.pk, today)
+    return len(made)
+
+
+def _habit(rng: random.Random, first: date) -> tuple[str, date | None]:
+    habit = rng.choices(HABITS, weights=WEIGHTS)[0]
+    return habit, first + timedelta(days=rng.randint(7, 21)) if habit == "stopped" else None
+
+
+def _practise(
+    assignment: Assignment,
+    habit: tuple[str, date | None],
+    rng: random.Random,
+    today: date,
+    portal: User | None,
+) -> None:
+    """The entries one person logged for one assignment, each on the evening it happened or
+    (one in ten) a day later. Nothing is written after the demo's day."""
+    kind, stopped_on = habit
+    own = portal if portal is not None and assignment.participant.user_id == portal.pk else None
+    last = min(assignment.due_on, today)
+    span = (last - assignment.starts_on).days + 1
+    days = sorted(
+        assignment.starts_on + timedelta(days=rng.randrange(span))
+        for _ in range(assignment.times_required)
+    )
+    logged = 0
+    for day in days:
+        if stopped_on is not None and day >= stopped_on:
+            break
+        if rng.random() >= CHANCE[kind]:
+            continue
+        written = min(today, day + timedelta(days=1 if rng.random() < 0.1 else 0))
+        if own is not None and written >= today:
+            continue  # leave the portal person's current practice open to log in the demo
+        rating = rng.randint(3, 9) if kind == "faithful" else rng.randint(1, 8)
+        key = f"demo-{assignment.public_id.hex[:20]}-{logged}"
+        if assignment.worksheet is not None and assignment.skill is not None:
+            answers = {
+                "situation": rng.choice(HAPPENED),
+                "skill": str(assignment.skill.public_id),
+                "how_it_went": rating,
+                "next_time": rng.choice(NEXT_TIME),
+            }
+            data = EntryData(practiced_on=day, idempotency_key=key, answers=answers)
+        else:
+            data = EntryData(
+                practiced_on=day,
+                idempotency_key=key,
+                rating=rating,
+                what_happened=rng.choice(HAPPENED),
+            )
+        do_record_entry(own, assignment, data, today=written)
+        logged += 1
+    if logged == 0 and kind == "sporadic" and rng.random() < 0.25:
+        assignment.refresh_from_db(fields=["status"])
+        if assignment.status == AssignmentStatus.ASSIGNED:
+            do_could_not(own, assignment, rng.choice(COULD_NOT))
