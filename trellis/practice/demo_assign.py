@@ -52,7 +52,7 @@ COULD_NOT = ["I was sick most of the week.", "Work shifts changed; no time.", "F
 HABITS = ["faithful", "sporadic", "stopped"]
 WEIGHTS = [55, 35, 10]
 CHANCE = {"faithful": 0.88, "sporadic": 0.4, "stopped": 0.85}
-SHARE_OF_SESSIONS = 0.35  # sessions at which practice was assigned (all of the portal person's)
+SHARE_OF_SESSIONS = 0.6  # sessions at which practice was assigned (all of the portal person's)
 
 
 def seed_assignments(
@@ -102,7 +102,8 @@ def seed_assignments(
         else:
             frequency, times, due = Frequency.TIMES, 3, slot.date + timedelta(days=6)
         if portal_there and slot.date >= today - timedelta(days=6):
-            due = max(due, today + timedelta(days=2))  # still open on the demo's day
+            # This week's practice, still open on the demo's day for them to log.
+            frequency, times, due = Frequency.TIMES, 3, max(due, today + timedelta(days=2))
         name = f"{skill.acronym} ({skill.name})" if skill.acronym else skill.name
         data = AssignmentData(
             title=f"Practise {name}" + (" and fill in the log" if with_sheet else " and log it"),
@@ -113,8 +114,9 @@ def seed_assignments(
             frequency=frequency,
             times_required=times,
         )
-        rows = do_assign_to_present(slot.facilitators[0], slot, data, today=slot.date)
-        for assignment in rows:
+        facilitator = min(slot.facilitators, key=lambda user: user.pk)
+        rows = do_assign_to_present(facilitator, slot, data, today=slot.date)
+        for assignment in sorted(rows, key=lambda row: row.episode_id):  # a fixed order
             if portal is not None and assignment.participant.user_id == portal.pk:
                 habit = ("faithful", None)
             else:
@@ -141,12 +143,10 @@ def _practise(
     (one in ten) a day later. Nothing is written after the demo's day."""
     kind, stopped_on = habit
     own = portal if portal is not None and assignment.participant.user_id == portal.pk else None
+    times = assignment.times_required
     last = min(assignment.due_on, today)
     span = (last - assignment.starts_on).days + 1
-    days = sorted(
-        assignment.starts_on + timedelta(days=rng.randrange(span))
-        for _ in range(assignment.times_required)
-    )
+    days = sorted(assignment.starts_on + timedelta(days=rng.randrange(span)) for _ in range(times))
     logged = 0
     for day in days:
         if stopped_on is not None and day >= stopped_on:
@@ -154,8 +154,10 @@ def _practise(
         if rng.random() >= CHANCE[kind]:
             continue
         written = min(today, day + timedelta(days=1 if rng.random() < 0.1 else 0))
-        if own is not None and written >= today:
-            continue  # leave the portal person's current practice open to log in the demo
+        if own is not None and (
+            written >= today or (assignment.due_on >= today and logged + 1 >= times)
+        ):
+            break  # leave the portal person's current practice open to log in the demo
         rating = rng.randint(3, 9) if kind == "faithful" else rng.randint(1, 8)
         key = f"demo-{assignment.public_id.hex[:20]}-{logged}"
         if assignment.worksheet is not None and assignment.skill is not None:
