@@ -117,10 +117,11 @@ def seed_assignments(
         facilitator = min(slot.facilitators, key=lambda user: user.pk)
         rows = do_assign_to_present(facilitator, slot, data, today=slot.date)
         for assignment in sorted(rows, key=lambda row: row.episode_id):  # a fixed order
-            if portal is not None and assignment.participant.user_id == portal.pk:
-                habit = ("faithful", None)
-            else:
-                habit = habits.setdefault(assignment.episode_id, _habit(rng, slot.date))
+            habit: tuple[str, date | None] = ("faithful", None)  # the portal person's
+            if portal is None or assignment.participant.user_id != portal.pk:
+                if assignment.episode_id not in habits:
+                    habits[assignment.episode_id] = _habit(rng, slot.date)
+                habit = habits[assignment.episode_id]
             _practise(assignment, habit, rng, today, portal)
         made.extend(rows)
     sweep_missed(organization.pk, today)
