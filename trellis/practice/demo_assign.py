@@ -29,7 +29,7 @@ from trellis.practice.actions.assignments import (
     present_episodes,
     sweep_missed,
 )
-from trellis.practice.models import WorksheetDefinition
+from trellis.practice.models import Skill, WorksheetDefinition
 from trellis.practice.models.assignments import Assignment, AssignmentStatus, Frequency
 from trellis.practice.queries.library import skill_for_occurrence
 from trellis.programs.models import Organization
@@ -52,7 +52,7 @@ COULD_NOT = ["I was sick most of the week.", "Work shifts changed; no time.", "F
 HABITS = ["faithful", "sporadic", "stopped"]
 WEIGHTS = [55, 35, 10]
 CHANCE = {"faithful": 0.88, "sporadic": 0.4, "stopped": 0.85}
-SHARE_OF_SESSIONS = 0.6  # sessions at which practice was assigned (all of the portal person's)
+SHARE_OF_SESSIONS = 0.3  # sessions at which practice was assigned (all of the portal person's)
 
 
 def seed_assignments(
@@ -61,6 +61,12 @@ def seed_assignments(
     """Assignments and entries for the past `weeks` (see the module docstring); returns how
     many assignments were made. Call after the schedule (attendance) and the library."""
     portal = User.objects.filter(username=PORTAL_USERNAME).first()
+    library = [
+        str(public_id)
+        for public_id in Skill.objects.filter(module__organization=organization, is_active=True)
+        .order_by("pk")
+        .values_list("public_id", flat=True)
+    ]
     worksheet = WorksheetDefinition.objects.filter(
         organization=organization, code="skill-practice-log", is_current=True
     ).first()
@@ -77,17 +83,25 @@ def seed_assignments(
     )
     habits: dict[int, tuple[str, date | None]] = {}
     made: list[Assignment] = []
-    portal_was_there = set(
-        Attendance.objects.filter(
-            episode__participant__user=portal, status__in=ATTENDED
-        ).values_list("occurrence_id", flat=True)
+    portal_was_there = (
+        set(
+            Attendance.objects.filter(
+                episode__participant__user=portal, status__in=ATTENDED
+            ).values_list("occurrence_id", flat=True)
+        )
+        if portal is not None
+        else set()
     )
+    # The portal person's practice from their last session is still open on the demo's day;
+    # what came before is history (done, since they log everything).
+    portal_days = [o.original_date for o in occurrences if o.pk in portal_was_there]
+    portal_last = max(portal_days, default=today)
     for occurrence in occurrences:
         chosen = rng.random() < SHARE_OF_SESSIONS
         if not (chosen or occurrence.pk in portal_was_there):
             continue
         skill = skill_for_occurrence(occurrence)
-        if skill is None:
+        if skill is None and worksheet is None:
             continue
         slot = find_slot(occurrence.series.public_id, occurrence.original_date)
         if slot is None or slot.cancelled or not slot.facilitators or slot.date > today:
@@ -96,17 +110,24 @@ def seed_assignments(
         if not present_episodes(slot):
             continue
         portal_there = occurrence.pk in portal_was_there
-        with_sheet = worksheet is not None and rng.random() < 0.3
+        # No skill linked to tonight's topic: a practice log of any skill they used.
+        with_sheet = worksheet is not None and (skill is None or rng.random() < 0.3)
         if rng.random() < 0.5:
             frequency, times, due = Frequency.ONCE, 1, slot.date + timedelta(days=2)
         else:
             frequency, times, due = Frequency.TIMES, 3, slot.date + timedelta(days=6)
-        if portal_there and slot.date >= today - timedelta(days=6):
+        if portal_there and slot.date >= portal_last:
             # This week's practice, still open on the demo's day for them to log.
             frequency, times, due = Frequency.TIMES, 3, max(due, today + timedelta(days=2))
-        name = f"{skill.acronym} ({skill.name})" if skill.acronym else skill.name
+        elif portal_there:
+            frequency, times, due = Frequency.ONCE, 1, slot.date + timedelta(days=2)
+        if skill is None:
+            title = "Use any skill this week and fill in the practice log"
+        else:
+            name = f"{skill.acronym} ({skill.name})" if skill.acronym else skill.name
+            title = f"Practise {name}" + (" and fill in the log" if with_sheet else " and log it")
         data = AssignmentData(
-            title=f"Practise {name}" + (" and fill in the log" if with_sheet else " and log it"),
+            title=title,
             starts_on=slot.date,
             due_on=due,
             skill=skill,
@@ -122,7 +143,7 @@ def seed_assignments(
                 if assignment.episode_id not in habits:
                     habits[assignment.episode_id] = _habit(rng, slot.date)
                 habit = habits[assignment.episode_id]
-            _practise(assignment, habit, rng, today, portal)
+            _practise(assignment, habit, rng, (today, library), portal)
         made.extend(rows)
     sweep_missed(organization.pk, today)
     return len(made)
@@ -137,12 +158,14 @@ def _practise(
     assignment: Assignment,
     habit: tuple[str, date | None],
     rng: random.Random,
-    today: date,
+    day_and_library: tuple[date, list[str]],
     portal: User | None,
 ) -> None:
     """The entries one person logged for one assignment, each on the evening it happened or
-    (one in ten) a day later. Nothing is written after the demo's day."""
+    (one in ten) a day later. Nothing is written after the demo's day. A practice log of
+    "any skill" names one of the library's skills (their public ids in `library`)."""
     kind, stopped_on = habit
+    today, library = day_and_library
     own = portal if portal is not None and assignment.participant.user_id == portal.pk else None
     times = assignment.times_required
     last = min(assignment.due_on, today)
@@ -152,8 +175,8 @@ def _practise(
     for day in days:
         if stopped_on is not None and day >= stopped_on:
             break
-        if rng.random() >= CHANCE[kind]:
-            continue
+        if own is None and rng.random() >= CHANCE[kind]:
+            continue  # (the portal person logs all of their past practice)
         written = min(today, day + timedelta(days=1 if rng.random() < 0.1 else 0))
         if own is not None and (
             written >= today or (assignment.due_on >= today and logged + 1 >= times)
@@ -161,10 +184,11 @@ def _practise(
             break  # leave the portal person's current practice open to log in the demo
         rating = rng.randint(3, 9) if kind == "faithful" else rng.randint(1, 8)
         key = f"demo-{assignment.public_id.hex[:20]}-{logged}"
-        if assignment.worksheet is not None and assignment.skill is not None:
+        if assignment.worksheet is not None:
+            used = assignment.skill.public_id if assignment.skill else rng.choice(library)
             answers = {
                 "situation": rng.choice(HAPPENED),
-                "skill": str(assignment.skill.public_id),
+                "skill": str(used),
                 "how_it_went": rating,
                 "next_time": rng.choice(NEXT_TIME),
             }
