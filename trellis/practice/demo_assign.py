@@ -19,7 +19,6 @@ import random
 from datetime import date, timedelta
 
 from trellis.accounts.models import User
-from trellis.demo.cast import PORTAL_USERNAME
 from trellis.practice.actions.assignments import (
     AssignmentData,
     EntryData,
@@ -60,7 +59,12 @@ def seed_assignments(
 ) -> int:
     """Assignments and entries for the past `weeks` (see the module docstring); returns how
     many assignments were made. Call after the schedule (attendance) and the library."""
-    portal = User.objects.filter(username=PORTAL_USERNAME).first()
+    # The portal participant: the demo's one participant with a sign-in (user `participant`).
+    portal = (
+        User.objects.filter(participant__organization=organization, participant__isnull=False)
+        .order_by("pk")
+        .first()
+    )
     library = [
         str(public_id)
         for public_id in Skill.objects.filter(module__organization=organization, is_active=True)
