@@ -51,7 +51,7 @@ COULD_NOT = ["I was sick most of the week.", "Work shifts changed; no time.", "F
 HABITS = ["faithful", "sporadic", "stopped"]
 WEIGHTS = [55, 35, 10]
 CHANCE = {"faithful": 0.88, "sporadic": 0.4, "stopped": 0.85}
-SHARE_OF_SESSIONS = 0.3  # sessions at which practice was assigned (all of the portal person's)
+SHARE_OF_SESSIONS = 0.25  # sessions at which practice was assigned (all of the portal person's)
 
 
 def seed_assignments(
