@@ -5,12 +5,14 @@ Times are reported, never asserted; each script prints its own table and writes 
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import shutil
 import statistics
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -64,3 +66,26 @@ def row(operation: str, size: str, times: list[float], queries: list[int]) -> di
         "queries": str(counts[0]) if len(counts) == 1 else f"{counts[0]}–{counts[-1]}",
         "samples": len(times),
     }
+
+
+def ok(response: Any) -> None:
+    """Benches time pages that answer, never error pages."""
+    assert response.status_code == 200, response.status_code
+
+
+def report(results: list[dict[str, Any]], path: Path) -> None:
+    """Print the table (operation, size, median, p95, queries; columns as wide as their
+    widest cell) and write the rows to `path` as JSON with the time they were made."""
+    op = max(len("operation"), *(len(r["operation"]) for r in results))
+    size = max(len("size"), *(len(r["size"]) for r in results))
+    print(f"{'operation':<{op}} {'size':<{size}} {'median ms':>10} {'p95 ms':>9} {'queries':>8}")
+    for r in results:
+        p95 = "" if r["p95_ms"] is None else f"{r['p95_ms']:.2f}"
+        extra = f"  ({r['per_second']:,} responses/s)" if "per_second" in r else ""
+        print(f"{r['operation']:<{op}} {r['size']:<{size}} {r['median_ms']:>10} {p95:>9} "
+              f"{r['queries']:>8}{extra}")  # fmt: skip
+    path.write_text(
+        json.dumps({"generated_at": datetime.now(UTC).isoformat(), "results": results}, indent=2)
+        + "\n"
+    )
+    print(f"wrote {path.relative_to(ROOT)}")

@@ -14,11 +14,10 @@ Times are reported, never asserted.
 from __future__ import annotations
 
 import argparse
-import json
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
-from harness import ROOT, row, setup_django, timed
+from harness import ROOT, ok, report, row, setup_django, timed
 
 BENCH_DIR = ROOT / "var" / "bench-intake"
 RESULTS = Path(__file__).resolve().parent / "results-intake-board.json"
@@ -89,8 +88,7 @@ def main() -> None:
     client.force_login(world.intake)
 
     def page(path: str) -> None:
-        response = client.get(path)
-        assert response.status_code == 200, response.status_code
+        ok(client.get(path))
 
     times, queries = timed(lambda: page("/intake/"), args.iterations)
     results.append(row("board page (intake coordinator)", size, times, queries))
@@ -99,15 +97,7 @@ def main() -> None:
     times, queries = timed(lambda: page(f"/intake/{one.public_id}/"), args.iterations)
     results.append(row("inquiry page (with duplicates)", size, times, queries))
 
-    print(f"{'operation':<40} {'size':<20} {'median ms':>10} {'p95 ms':>9} {'queries':>8}")
-    for r in results:
-        print(f"{r['operation']:<40} {r['size']:<20} {r['median_ms']:>10} {r['p95_ms']:>9} "
-              f"{r['queries']:>8}")  # fmt: skip
-    RESULTS.write_text(
-        json.dumps({"generated_at": datetime.now(UTC).isoformat(), "results": results}, indent=2)
-        + "\n"
-    )
-    print(f"wrote {RESULTS.relative_to(ROOT)}")
+    report(results, RESULTS)
 
 
 if __name__ == "__main__":

@@ -11,21 +11,15 @@ reported, never asserted.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
-from harness import ROOT, row, setup_django, timed
+from harness import ROOT, ok, report, row, setup_django, timed
 
 BENCH_DIR = ROOT / "var" / "bench-measures"
 RESULTS = Path(__file__).resolve().parent / "results-measures.json"
-
-
-def ok(response: Any) -> None:
-    assert response.status_code == 200, response.status_code
 
 
 def main() -> None:
@@ -101,17 +95,7 @@ def main() -> None:
     results.append(row("program scores page", f"{args.participants + 2} active participants",
                        times, queries))  # fmt: skip
 
-    print(f"{'operation':<24} {'size':<44} {'median ms':>10} {'p95 ms':>9} {'queries':>8}")
-    for r in results:
-        p95 = "" if r["p95_ms"] is None else f"{r['p95_ms']:.2f}"
-        extra = f"  ({r['per_second']:,} responses/s)" if "per_second" in r else ""
-        print(f"{r['operation']:<24} {r['size']:<44} {r['median_ms']:>10} {p95:>9} "
-              f"{r['queries']:>8}{extra}")  # fmt: skip
-    RESULTS.write_text(
-        json.dumps({"generated_at": datetime.now(UTC).isoformat(), "results": results}, indent=2)
-        + "\n"
-    )
-    print(f"wrote {RESULTS.relative_to(ROOT)}")
+    report(results, RESULTS)
 
 
 if __name__ == "__main__":

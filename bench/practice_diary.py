@@ -12,20 +12,14 @@ are reported, never asserted.
 from __future__ import annotations
 
 import argparse
-import json
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
-from harness import ROOT, row, setup_django, timed
+from harness import ROOT, ok, report, row, setup_django, timed
 
 BENCH_DIR = ROOT / "var" / "bench-practice-diary"
 RESULTS = Path(__file__).resolve().parent / "results-practice-diary.json"
-
-
-def ok(response: Any) -> None:
-    assert response.status_code == 200, response.status_code
 
 
 def main() -> None:
@@ -39,7 +33,7 @@ def main() -> None:
 
     from tests.personas import build_world, org_today
     from trellis.practice.access import access_diary
-    from trellis.practice.demo_diary import _values
+    from trellis.practice.demo_diary import card_values
     from trellis.practice.models.diary import DEFAULT_ROWS, DiaryCard
     from trellis.practice.queries.diary import diary_week, week_start_of
 
@@ -52,7 +46,7 @@ def main() -> None:
             participant=world.participant,
             episode=episode,
             card_on=today - timedelta(days=n),
-            values=_values(rng, 2.0),
+            values=card_values(rng, 2.0),
             note="bench",
             rows=DEFAULT_ROWS,
         )
@@ -91,15 +85,7 @@ def main() -> None:
     times, queries = timed(trend_floor, args.iterations)
     results.append(row("floor: 12 weeks of cards", size, times, queries))
 
-    print(f"{'operation':<28} {'size':<20} {'median ms':>10} {'p95 ms':>9} {'queries':>8}")
-    for r in results:
-        print(f"{r['operation']:<28} {r['size']:<20} {r['median_ms']:>10} {r['p95_ms']:>9} "
-              f"{r['queries']:>8}")  # fmt: skip
-    RESULTS.write_text(
-        json.dumps({"generated_at": datetime.now(UTC).isoformat(), "results": results}, indent=2)
-        + "\n"
-    )
-    print(f"wrote {RESULTS.relative_to(ROOT)}")
+    report(results, RESULTS)
 
 
 if __name__ == "__main__":

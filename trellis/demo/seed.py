@@ -61,6 +61,7 @@ from trellis.participants.models import (
     initial_status_changes,
 )
 from trellis.plans.demo import seed_plans
+from trellis.practice.demo_assign import seed_assignments
 from trellis.practice.demo_config import seed_diary_config
 from trellis.practice.demo_diary import seed_diary
 from trellis.practice.demo_library import seed_library
@@ -142,6 +143,11 @@ def _load_history(
         ("diary cards", lambda rng: seed_diary(organization, rng=rng, weeks=weeks, today=today)),
         # After the diary history: the substance-use program's own card (a skills checklist).
         ("diary card set-up", lambda rng: seed_diary_config(organization)),
+        # After the schedule and the library: batches from past sessions' attendance.
+        (
+            "practice assignments",
+            lambda rng: seed_assignments(organization, rng=rng, weeks=weeks, today=today),
+        ),
         # Last: summaries read the whole record (hours, scores, plans, alerts).
         ("discharge summaries", lambda rng: seed_transitions(organization, rng=rng, today=today)),
         # People who are not participants yet: inquiries, screenings, decisions, waitlists.

@@ -19,8 +19,9 @@ from trellis.worklist.actions import do_document_follow_up
 NOTES = ["", "", "", "Hard day at work.", "Used opposite action.", "Slept badly.", "Good walk."]
 
 
-def _values(rng: random.Random, mood: float) -> dict[str, Any]:
-    """A card below every risk threshold (urges ≤ 3, no self-harm action)."""
+def card_values(rng: random.Random, mood: float) -> dict[str, Any]:
+    """The values of one default-row card below every risk threshold (urges ≤ 3, no
+    self-harm action); `mood` 0 (well) to 3 (low) biases them. Used by the bench too."""
 
     def scale(top: int, bias: float) -> int:
         return max(0, min(top, round(rng.gauss(bias, 1.0))))
@@ -77,7 +78,7 @@ def seed_diary(
                         participant=episode.participant,
                         episode=episode,
                         card_on=day,
-                        values=_values(rng, mood),
+                        values=card_values(rng, mood),
                         note=rng.choice(NOTES),
                         rows=DEFAULT_ROWS,
                         late_entered=late,

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 
 def register() -> None:
-    """The attendance page's practice panel, the chart's Practice tab and the progress of
-    "practice" plan objectives."""
+    """The attendance page's practice panel, the chart's Practice tab, the progress of
+    "practice" plan objectives and the periodic missed-practice sweep."""
+    from trellis.lib import periodic
     from trellis.participants import chart
     from trellis.plans import progress
+    from trellis.practice import tasks
     from trellis.practice.panels import attendance_panel
     from trellis.practice.queries.adherence import practice_progress
     from trellis.privacy.access import Scope
@@ -23,3 +27,5 @@ def register() -> None:
     )
     # "Practice" plan objectives: % of this week's assigned practice done ("2 of 3 this week").
     progress.register_provider("practice", practice_progress)
+    # Past-due practice becomes missed once its due day has ended in the organization's zone.
+    periodic.register("practice.missed", tasks.mark_missed, every=timedelta(minutes=30))

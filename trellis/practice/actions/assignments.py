@@ -28,6 +28,7 @@ from trellis.practice.models.assignments import (
     PracticeEntry,
 )
 from trellis.practice.worksheets import clean_answers
+from trellis.programs.models import Organization
 from trellis.scheduling.models import ATTENDED
 
 if TYPE_CHECKING:
@@ -136,10 +137,17 @@ def _build(
 
 @transaction.atomic
 def do_assign(
-    actor: User | None, episode: Episode, data: AssignmentData, *, batch: uuid.UUID | None = None
+    actor: User | None,
+    episode: Episode,
+    data: AssignmentData,
+    *,
+    batch: uuid.UUID | None = None,
+    today: date | None = None,
 ) -> Assignment:
     """Assign practice to one person (their open episode). `batch` (the form's hidden key)
-    makes a double submit store one assignment: the second gets the first back."""
+    makes a double submit store one assignment: the second gets the first back. `today` is
+    the organization's date the assignment is made on (default: now; the demo replays past
+    weeks)."""
     if batch is not None:
         existing = Assignment.objects.filter(batch=batch, episode=episode).first()
         if existing is not None:
@@ -147,7 +155,7 @@ def do_assign(
     if not episode.is_open:
         raise ValidationError({"participant": "This person's episode is not open."})
     organization = episode.program.organization
-    times = check_assignment(data, organization.pk, organization.today())
+    times = check_assignment(data, organization.pk, today or organization.today())
     assignment = _build(actor, episode, data, times, batch=batch)
     assignment.save()
     record(
@@ -173,10 +181,12 @@ def do_assign_to_present(
     *,
     episode_ids: Sequence[uuid.UUID] | None = None,
     batch: uuid.UUID | None = None,
+    today: date | None = None,
 ) -> list[Assignment]:
     """One batch: the same practice for everyone present at `slot` (or the chosen ones of
     them). Naming anyone who was not present refuses the whole batch; nothing is stored.
-    `batch` (the form's hidden key) makes a double submit store one batch."""
+    `batch` (the form's hidden key) makes a double submit store one batch. `today` as in
+    `do_assign`."""
     if batch is not None:
         existing = list(Assignment.objects.filter(batch=batch))
         if existing:
@@ -196,7 +206,7 @@ def do_assign_to_present(
     if not chosen:
         raise ValidationError({"participants": "Nobody has been marked present yet."})
     organization = slot.series.track.program.organization
-    times = check_assignment(data, organization.pk, organization.today())
+    times = check_assignment(data, organization.pk, today or organization.today())
     batch = batch or uuid.uuid4()
     rows = [_build(actor, e, data, times, occurrence_id=slot.row.pk, batch=batch) for e in chosen]
     Assignment.objects.bulk_create(rows)
@@ -282,15 +292,18 @@ def _check_entry(assignment: Assignment, data: EntryData, today: date) -> dict[s
 
 
 @transaction.atomic
-def do_record_entry(actor: User | None, assignment: Assignment, data: EntryData) -> PracticeEntry:
+def do_record_entry(
+    actor: User | None, assignment: Assignment, data: EntryData, *, today: date | None = None
+) -> PracticeEntry:
     """Log one practice. The same idempotency key again returns the first entry (a double
-    submit from a flaky phone stores one entry)."""
+    submit from a flaky phone stores one entry). `today` is the organization's date it is
+    written on (default: now; an earlier `practiced_on` is late-entered)."""
     existing = PracticeEntry.objects.filter(idempotency_key=data.idempotency_key).first()
     if existing is not None and data.idempotency_key:
         if existing.assignment_id != assignment.pk:
             raise ValidationError({"idempotency_key": "This submission key was already used."})
         return existing
-    today = assignment.episode.program.organization.today()
+    today = today or assignment.episode.program.organization.today()
     answers = _check_entry(assignment, data, today)
     rating = data.rating
     if rating is None and isinstance(answers.get("how_it_went"), int):
@@ -377,7 +390,8 @@ def do_excuse(actor: User | None, assignment: Assignment) -> Assignment:
 
 @transaction.atomic
 def sweep_missed(organization_id: int, today: date) -> int:
-    """Mark the organization's open assignments due before `today` (its own date) missed."""
+    """Mark the organization's open assignments due before `today` (its own date) missed.
+    Idempotent: a second run finds nothing open and past due."""
     stale = list(
         Assignment.objects.filter(
             episode__program__organization_id=organization_id,
@@ -452,3 +466,17 @@ def do_mark_reviewed(
             detail={"entries": counts[pid][0], "could_not": counts[pid][1]},
         )
     return len(entries) + len(assignments)
+
+
+def do_sweep_missed(now: datetime | None = None) -> int:
+    """The periodic sweep (practice.tasks.mark_missed): every organization on its own date.
+
+    An assignment due on a day is missed only once that day has ended in the organization's
+    zone (its programs' zone), never when UTC's date has moved on: at 10 pm in Chicago the
+    day's practice is still on time. Safe to run twice or late: each organization is one
+    transaction, and what is already missed is not open any more."""
+    now = now or timezone.now()
+    return sum(
+        sweep_missed(organization.pk, now.astimezone(organization.tz).date())
+        for organization in Organization.objects.order_by("pk")
+    )

@@ -1,7 +1,6 @@
-"""Assignments and entries for the adherence tests, made with the foundation models.
-
-`actions/assignments.py` (the practice-assign part) is not on this branch yet; once merged,
-these helpers should call its assign/record actions instead (docs/practice.md)."""
+"""Assignments and entries for the adherence tests, made through the real actions
+(`do_assign`, `do_record_entry`, `do_excuse`), dated with their `today`: an assignment is
+made on its first day and an entry is written on the day it describes."""
 
 from __future__ import annotations
 
@@ -9,6 +8,13 @@ import uuid
 from datetime import date, timedelta
 
 from trellis.participants.models import Episode
+from trellis.practice.actions.assignments import (
+    AssignmentData,
+    EntryData,
+    do_assign,
+    do_excuse,
+    do_record_entry,
+)
 from trellis.practice.models import Assignment, PracticeEntry
 from trellis.practice.models.assignments import AssignmentStatus, Frequency
 from trellis.practice.tests.helpers import dear_man
@@ -24,29 +30,31 @@ def assign(
     status: str = AssignmentStatus.ASSIGNED,
     title: str = "Practise DEAR MAN and log it",
 ) -> Assignment:
-    return Assignment.objects.create(
-        participant=episode.participant,
-        episode=episode,
-        skill=dear_man(episode.program.organization),
+    """`status` is ASSIGNED or EXCUSED (the others follow from entries and the sweep)."""
+    data = AssignmentData(
         title=title,
-        frequency=frequency,
-        times_required=times,
         starts_on=starts_on,
         due_on=due_on,
-        status=status,
+        skill=dear_man(episode.program.organization),
+        frequency=frequency,
+        times_required=times,
     )
+    assignment = do_assign(None, episode, data, today=starts_on)
+    if status == AssignmentStatus.EXCUSED:
+        return do_excuse(None, assignment)
+    if status != AssignmentStatus.ASSIGNED:
+        raise ValueError(f"assign() makes assigned or excused practice, not {status}")
+    return assignment
 
 
 def log(assignment: Assignment, practiced_on: date, rating: int = 6) -> PracticeEntry:
-    return PracticeEntry.objects.create(
-        assignment=assignment,
-        participant=assignment.participant,
-        episode=assignment.episode,
+    data = EntryData(
         practiced_on=practiced_on,
-        rating=rating,
-        answers={"situation": "Asked my sister for help"},
         idempotency_key=uuid.uuid4().hex,
+        rating=rating,
+        what_happened="Asked my sister for help",
     )
+    return do_record_entry(None, assignment, data, today=practiced_on)
 
 
 def weeks_of_practice(episode: Episode, today: date, weeks: int) -> None:

@@ -1,5 +1,5 @@
 """The Practice tab, the "practice" plan-objective provider and the agenda rule, with data
-made through the foundation models (tests/adherence_data.py)."""
+made through the real actions (tests/adherence_data.py)."""
 
 from __future__ import annotations
 
