@@ -43,7 +43,7 @@ def main() -> None:
     from trellis.measures.tests.factories import open_checkin
     from trellis.portal.tests.history import add_practice_history
     from trellis.practice.actions.diary import do_configure_diary
-    from trellis.practice.demo_diary import _values
+    from trellis.practice.demo_diary import card_values
     from trellis.practice.models import Assignment
     from trellis.practice.models.diary import DEFAULT_ROWS, DiaryCard
     from trellis.practice.tests.walk_safety import safety_walk_values
@@ -65,7 +65,7 @@ def main() -> None:
             participant=participant,
             episode=episode,
             card_on=today - timedelta(days=n),
-            values=_values(rng, 2.0),
+            values=card_values(rng, 2.0),
             note="bench",
             rows=DEFAULT_ROWS,
         )
