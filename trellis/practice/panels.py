@@ -12,6 +12,7 @@ from trellis.practice.access import access_session_assignments, can_assign_at
 from trellis.practice.actions.assignments import present_episodes
 from trellis.practice.models.assignments import Frequency
 from trellis.practice.queries.assignments import library_choices, who_practised
+from trellis.practice.queries.library import skill_for_occurrence
 
 if TYPE_CHECKING:
     from trellis.accounts.models import User
@@ -25,9 +26,13 @@ def attendance_panel(user: User, slot: Slot) -> dict[str, Any] | None:
     if not can_assign_at(user, slot):
         return None
     organization = slot.series.track.program.organization
+    present = present_episodes(slot)
+    # The skill taught in this session (its topic's curriculum link) is chosen already.
+    taught = skill_for_occurrence(slot.row) if present and slot.row is not None else None
     return _options(organization, max(organization.today(), slot.date) + timedelta(days=2)) | {
+        "selected_skill_id": taught.public_id if taught is not None else None,
         "slot": slot,
-        "present": present_episodes(slot),
+        "present": present,
         "batches": who_practised(access_session_assignments(user, slot)),
     }
 

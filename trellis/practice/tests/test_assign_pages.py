@@ -210,3 +210,20 @@ def test_who_practised_panel_query_count_does_not_grow(world: World, client_for:
     few = _attendance_page_queries(world, small, client, 2)
     many = _attendance_page_queries(world, big, client, 6)
     assert few == many
+
+
+def test_the_skill_taught_in_the_session_is_chosen_already(
+    world: World, group: SessionSeries, client_for: Clients
+) -> None:
+    from trellis.practice.actions.library import do_link_topic
+
+    group.topics = ["DEAR MAN"]
+    group.save(update_fields=["topics"])
+    skill = dear_man(world.organization)
+    day = local_today(world) - timedelta(days=1)
+    _mark(world, group, day, world.participant.episodes.get(), "present")
+    page = client_for(world.clinician).get(sheet(group, day)).content.decode()
+    assert f'<option value="skill:{skill.public_id}" selected>' not in page
+    do_link_topic(world.director, group, "DEAR MAN", skill)
+    page = client_for(world.clinician).get(sheet(group, day)).content.decode()
+    assert f'<option value="skill:{skill.public_id}" selected>' in page

@@ -275,7 +275,13 @@ def my_practice(request: AuthedRequest) -> HttpResponse:
     rows = access_own_assignments(request.user, participant)
     open_rows = [a for a in rows if a.status in OPEN_ASSIGNMENT_STATUSES]
     past = [a for a in rows if a.status not in OPEN_ASSIGNMENT_STATUSES][:20]
-    return render(request, "practice/assignments/me.html", {"open": open_rows, "past": past})
+    # The crisis line names the program of the latest practice (its after-hours number).
+    program = next((a.episode.program for a in rows if a.episode.is_open), None)
+    return render(
+        request,
+        "practice/assignments/me.html",
+        {"open": open_rows, "past": past, "program": program},
+    )
 
 
 def _answers_from_post(fields: list[dict[str, Any]], post: QueryDict) -> dict[str, Any]:
