@@ -280,3 +280,50 @@ def _attendance_role(user: User, slot: Slot) -> str:
     if grants.works_front_desk(slot.series.track.program):
         return Role.FRONT_DESK
     return "facilitator"
+
+
+def access_own_occurrence(
+    user: User,
+    series_id: uuid.UUID | str,
+    occurrence_date: str,
+    *,
+    purpose: str = Purpose.PATRQT,
+    action: str = Action.VIEW,
+) -> tuple[Slot, list[Episode]]:
+    """One occurrence of a program the signed-in participant has an open episode in, with
+    those episodes (whether they are on its roster is the notice action's check); anyone
+    else, another program's session or no such session: an audited 404."""
+    asked = f"{series_id}/{occurrence_date}"
+    participant = getattr(user, "participant", None) if user.is_authenticated else None
+    parsed = parse_public_id(series_id)
+    try:
+        original: date | None = date.fromisoformat(occurrence_date)
+    except ValueError:
+        original = None
+    slot = find_slot(parsed, original) if parsed is not None and original is not None else None
+    episodes: list[Episode] = []
+    if participant is not None and slot is not None:
+        episodes = [
+            e
+            for e in Episode.objects.filter(
+                participant=participant, program_id=slot.series.track.program_id
+            ).select_related("participant", "program")
+            if e.is_open
+        ]
+    if slot is None or not episodes:
+        raise deny_object(
+            user,
+            object_type="scheduling.occurrence",
+            object_id=asked,
+            purpose=purpose,
+            participant=participant,
+        )
+    record(
+        user,
+        action,
+        participant=participant,
+        object_type="scheduling.occurrence",
+        object_id=slot.key,
+        purpose=purpose,
+    )
+    return slot, episodes

@@ -220,3 +220,11 @@ class HoursOverrideForm(forms.Form):
         help_text="The rule or decision behind these hours, e.g. “Payer authorises 6 hours "
         "for the step-down week”. Say it without clinical detail.",
     )
+
+
+class NoticeForm(forms.Form):
+    """A participant's "I'll be late" / "I can't come" (the action checks the values)."""
+
+    kind = forms.CharField(max_length=10)
+    minutes = forms.IntegerField(required=False)
+    reason = forms.CharField(required=False, max_length=2000)

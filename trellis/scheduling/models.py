@@ -17,6 +17,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from trellis.lib.crypto import EncryptedTextField
 from trellis.participants.models import Episode, Participant
 from trellis.programs.models import Program, Room, Track
 from trellis.scheduling import recurrence
@@ -450,6 +451,11 @@ class ProgramScheduleSettings(models.Model):
         help_text="Show session and program names in staff calendar feeds (never in "
         "participant feeds).",
     )
+    notice_prefills_excused = models.BooleanField(
+        default=False,
+        help_text='When a participant says they can\'t come, suggest "Excused" on the '
+        "attendance sheet (the facilitator still marks it).",
+    )
 
     def __str__(self) -> str:
         return f"Schedule settings {self.program_id}"
@@ -473,3 +479,54 @@ class AttendanceCorrection(models.Model):
 
     def __str__(self) -> str:
         return f"Correction {self.pk}"
+
+
+class NoticeKind(models.TextChoices):
+    LATE = "late", "Running late"
+    ABSENT = "absent", "Can't come"
+
+
+LATE_MINUTES_MIN = 5
+LATE_MINUTES_MAX = 120
+
+
+class SessionNotice(models.Model):
+    """A participant's word about one occurrence before it ends: "I'll be 20 minutes late"
+    or "I can't come" with a reason. One per person per occurrence: a later notice replaces
+    the earlier one. Keyed by series and original date like `Occurrence`, so sending one does
+    not materialize the occurrence. The reason is the participant's own words: encrypted."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    series = models.ForeignKey(SessionSeries, on_delete=models.PROTECT, related_name="+")
+    original_date = models.DateField()
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="session_notices")
+    kind = models.CharField(max_length=10, choices=NoticeKind.choices)
+    minutes_late = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(LATE_MINUTES_MIN), MaxValueValidator(LATE_MINUTES_MAX)],
+    )
+    reason = EncryptedTextField(blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["original_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "original_date", "episode"], name="notice_unique_per_person"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        kind="late",
+                        minutes_late__gte=LATE_MINUTES_MIN,
+                        minutes_late__lte=LATE_MINUTES_MAX,
+                    )
+                    | models.Q(kind="absent", minutes_late__isnull=True)
+                ),
+                name="notice_minutes_match_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Notice {self.public_id}"

@@ -8,33 +8,38 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from trellis.accounts.http import AuthedRequest
 from trellis.audit.models import Action, Outcome, Purpose
 from trellis.audit.trail import record
 from trellis.lib.clock import local_today
+from trellis.lib.views import add_error_messages
 from trellis.participants.chart import chart_context
 from trellis.privacy.access import ParticipantAccess, Scope, access_participant
 from trellis.privacy.decorators import staff_required
 from trellis.programs.models import Room
 from trellis.scheduling import actions, ical
 from trellis.scheduling.access import (
+    access_own_occurrence,
     can_manage_schedule,
     feed_to_change,
     revokes_any_feed,
     schedule_programs,
 )
-from trellis.scheduling.models import FeedKind
+from trellis.scheduling.forms import NoticeForm
+from trellis.scheduling.models import LATE_MINUTES_MAX, LATE_MINUTES_MIN, FeedKind, NoticeKind
 from trellis.scheduling.queries import (
     Slot,
     attendance_marks,
     feed_for_token_hash,
+    notices_for_episodes,
     occurrences_between,
     participant_feeds,
     roster_for,
@@ -138,7 +143,21 @@ def my_schedule(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST":
         _feed_change(request, FeedKind.PARTICIPANT, participant=access.participant)
         return redirect("scheduling:me")
-    context = _participant_schedule(access) | {
+    schedule = _participant_schedule(access)
+    ids = [e.pk for e in access.episodes if e.is_open]
+    upcoming = schedule["upcoming"]
+    notices = (
+        notices_for_episodes(
+            ids,
+            min(s.original_date for s in upcoming),
+            schedule["today"] + timedelta(days=UPCOMING_DAYS),
+        )
+        if upcoming
+        else {}
+    )
+    context = schedule | {
+        "upcoming_rows": [(s, notices.get((s.series.pk, s.original_date))) for s in upcoming],
+        "late_choices": LATE_CHOICES,
         "participant": access.participant,
         "feeds": participant_feeds(access.participant.pk),
         "revoke_any": True,  # their own schedule: see access.revokes_any_feed
@@ -153,6 +172,48 @@ def my_feed(request: AuthedRequest) -> HttpResponse:
     """A clinician's own feed of the sessions they facilitate."""
     _feed_change(request, FeedKind.CLINICIAN, user=request.user)
     return redirect("scheduling:my-week")
+
+
+# What the "I'll be late" list offers (the action accepts any whole number in range).
+LATE_CHOICES = [
+    m for m in (5, 10, 15, 20, 30, 45, 60, 90, 120) if LATE_MINUTES_MIN <= m <= LATE_MINUTES_MAX
+]
+
+
+@login_required
+@require_POST
+def my_notice(request: AuthedRequest, series_id: uuid.UUID, occurrence_date: str) -> HttpResponse:
+    """A participant's "I'll be late" or "I can't come" for one of their coming sessions.
+    Back to the home or the schedule page with a confirmation, or the refusal's message."""
+    slot, episodes = access_own_occurrence(request.user, series_id, occurrence_date)
+    back = redirect("portal:home" if request.POST.get("back") == "home" else "scheduling:me")
+    form = NoticeForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, _("Say how many minutes late (a whole number), or why you can't come.")
+        )
+        return back
+    try:
+        notice = actions.check_send_notice(
+            request.user,
+            slot,
+            episodes,
+            kind=form.cleaned_data["kind"],
+            minutes=form.cleaned_data.get("minutes"),
+            reason=form.cleaned_data.get("reason") or "",
+        )
+    except ValidationError as error:
+        add_error_messages(request, error)
+        return back
+    if notice.kind == NoticeKind.LATE:
+        messages.success(
+            request,
+            _("Thanks: your group will know you'll be %(n)s minutes late.")
+            % {"n": notice.minutes_late},
+        )
+    else:
+        messages.success(request, _("Thanks: your team will know you can't come."))
+    return back
 
 
 @staff_required()

@@ -31,6 +31,7 @@ from trellis.scheduling.models import (
     ProgramClosure,
     ProgramScheduleSettings,
     RosterMembership,
+    SessionNotice,
     SessionSeries,
     SessionSeriesQuerySet,
     is_https_link,
@@ -383,6 +384,30 @@ def hours_override_for(episode: Episode) -> EpisodeHoursOverride | None:
 def staff_feed_details(program: Program) -> bool:
     """Whether the program shows session names in its staff calendar feeds (off unless set)."""
     return ProgramScheduleSettings.objects.filter(program=program, staff_feed_details=True).exists()
+
+
+def notice_prefills_excused(program: Program) -> bool:
+    """Whether a "can't come" notice suggests Excused on the sheet (off unless set)."""
+    return ProgramScheduleSettings.objects.filter(
+        program=program, notice_prefills_excused=True
+    ).exists()
+
+
+def notices_for_slot(slot: Slot) -> dict[int, SessionNotice]:
+    """The notices people sent about this occurrence, by episode id (one query)."""
+    found = SessionNotice.objects.filter(series=slot.series, original_date=slot.original_date)
+    return {n.episode_id: n for n in found}
+
+
+def notices_for_episodes(
+    episode_ids: list[int], start: date, end: date
+) -> dict[tuple[int, date], SessionNotice]:
+    """A participant's own notices for occurrences from `start` to `end` (original dates),
+    by (series id, original date) (one query)."""
+    found = SessionNotice.objects.filter(
+        episode_id__in=episode_ids, original_date__gte=start, original_date__lte=end
+    )
+    return {(n.series_id, n.original_date): n for n in found}
 
 
 # A room is retired only when no session uses it within this horizon (series without an end

@@ -11,6 +11,11 @@ urlpatterns = [
     path("schedule/mine/", week.my_week, name="my-week"),
     path("schedule/mine/feed/", personal.my_feed, name="my-feed"),
     path("me/schedule/", personal.my_schedule, name="me"),
+    path(
+        "me/schedule/<uuid:series_id>/<str:occurrence_date>/notice/",
+        personal.my_notice,
+        name="my-notice",
+    ),
     path("schedule/rooms/<uuid:room_id>/", week.room_week, name="room"),
     path("schedule/rooms/<uuid:room_id>/feed/", personal.room_feed, name="room-feed"),
     path("schedule/series/new/", series.series_new, name="series-new"),

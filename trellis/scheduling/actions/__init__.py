@@ -24,6 +24,7 @@ from trellis.scheduling.actions.feeds import (
     do_rotate_feed,
     hash_token,
 )
+from trellis.scheduling.actions.notices import check_send_notice, do_send_notice
 from trellis.scheduling.actions.occurrences import (
     check_add_closure,
     check_reschedule_occurrence,
@@ -53,7 +54,11 @@ from trellis.scheduling.actions.series import (
     do_split_series,
     do_update_series,
 )
-from trellis.scheduling.actions.setup import check_retire_room, do_set_staff_feed_details
+from trellis.scheduling.actions.setup import (
+    check_retire_room,
+    do_set_notice_prefills_excused,
+    do_set_staff_feed_details,
+)
 
 __all__ = [
     "MAX_TOPICS",
@@ -67,6 +72,7 @@ __all__ = [
     "check_record_attendance",
     "check_reschedule_occurrence",
     "check_retire_room",
+    "check_send_notice",
     "check_set_hours_override",
     "check_substitute_facilitator",
     "check_undo_attendance",
@@ -88,7 +94,9 @@ __all__ = [
     "do_restore_occurrence",
     "do_revoke_feed",
     "do_rotate_feed",
+    "do_send_notice",
     "do_set_hours_override",
+    "do_set_notice_prefills_excused",
     "do_set_staff_feed_details",
     "do_split_series",
     "do_substitute_facilitator",

@@ -71,3 +71,19 @@ def do_set_staff_feed_details(actor: User | None, program: Program, *, enabled: 
         purpose=Purpose.HSYSADMIN,
         detail={"staff_feed_details": enabled},
     )
+
+
+@transaction.atomic
+def do_set_notice_prefills_excused(actor: User | None, program: Program, *, enabled: bool) -> None:
+    """Whether a participant's "I can't come" suggests Excused on the attendance sheet."""
+    row, _ = ProgramScheduleSettings.objects.get_or_create(program=program)
+    row.notice_prefills_excused = enabled
+    row.save(update_fields=["notice_prefills_excused"])
+    record(
+        actor,
+        Action.UPDATE,
+        obj=program,
+        object_type="scheduling.programschedulesettings",
+        purpose=Purpose.HSYSADMIN,
+        detail={"notice_prefills_excused": enabled},
+    )
