@@ -69,6 +69,9 @@ class Session:
     hybrid: bool
     cancelled: bool
     today: bool
+    series_id: str = ""
+    original_date: date | None = None
+    notice: Any = None  # the participant's SessionNotice for it, if they sent one
 
 
 @dataclass
@@ -123,7 +126,9 @@ def _day_label(day: date, starts: time, today: date) -> str:
 
 
 def sessions_card(ctx: Context) -> dict[str, Any] | None:
+    from trellis.scheduling.models import LATE_CHOICES
     from trellis.scheduling.queries import (
+        notices_for_episodes,
         occurrences_between,
         participant_feeds,
         roster_for,
@@ -138,6 +143,8 @@ def sessions_card(ctx: Context) -> dict[str, Any] | None:
         slots = occurrences_between(series_for_episodes(ids, start, end), start, end)
         roster = roster_for({s.series.pk for s in slots}, start, end, ids, with_people=False)
         now = timezone.now()
+        originals = [s.original_date for s in slots]
+        notices = notices_for_episodes(ids, min(originals), max(originals)) if originals else {}
         for slot in slots:
             if slot.ends_at < now or not any(
                 m.active_on(slot.date) for m in roster.get(slot.series.pk, [])
@@ -155,12 +162,16 @@ def sessions_card(ctx: Context) -> dict[str, Any] | None:
                 hybrid=slot.hybrid,
                 cancelled=slot.cancelled,
                 today=starts.date() == ctx.today,
+                series_id=str(slot.series.public_id),
+                original_date=slot.original_date,
+                notice=notices.get((slot.series.pk, slot.original_date)),
             )
             sessions.append((starts.date(), session))
     sessions.sort(key=lambda pair: (pair[0], pair[1].starts))
     return {
         "sessions": [(day, s) for day, s in sessions[:SESSIONS_SHOWN]],
         "has_feed": bool(participant_feeds(ctx.access.participant.pk)),
+        "late_choices": LATE_CHOICES,
     }
 
 

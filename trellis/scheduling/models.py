@@ -488,6 +488,9 @@ class NoticeKind(models.TextChoices):
 
 LATE_MINUTES_MIN = 5
 LATE_MINUTES_MAX = 120
+# What the participant's "I'll be late" list offers (the action accepts any whole number
+# in range).
+LATE_CHOICES = [5, 10, 15, 20, 30, 45, 60, 90, 120]
 
 
 class SessionNotice(models.Model):

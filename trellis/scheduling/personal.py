@@ -34,7 +34,7 @@ from trellis.scheduling.access import (
     schedule_programs,
 )
 from trellis.scheduling.forms import NoticeForm
-from trellis.scheduling.models import LATE_MINUTES_MAX, LATE_MINUTES_MIN, FeedKind, NoticeKind
+from trellis.scheduling.models import LATE_CHOICES, FeedKind, NoticeKind
 from trellis.scheduling.queries import (
     Slot,
     attendance_marks,
@@ -146,15 +146,8 @@ def my_schedule(request: AuthedRequest) -> HttpResponse:
     schedule = _participant_schedule(access)
     ids = [e.pk for e in access.episodes if e.is_open]
     upcoming = schedule["upcoming"]
-    notices = (
-        notices_for_episodes(
-            ids,
-            min(s.original_date for s in upcoming),
-            schedule["today"] + timedelta(days=UPCOMING_DAYS),
-        )
-        if upcoming
-        else {}
-    )
+    originals = [s.original_date for s in upcoming]
+    notices = notices_for_episodes(ids, min(originals), max(originals)) if originals else {}
     context = schedule | {
         "upcoming_rows": [(s, notices.get((s.series.pk, s.original_date))) for s in upcoming],
         "late_choices": LATE_CHOICES,
@@ -172,12 +165,6 @@ def my_feed(request: AuthedRequest) -> HttpResponse:
     """A clinician's own feed of the sessions they facilitate."""
     _feed_change(request, FeedKind.CLINICIAN, user=request.user)
     return redirect("scheduling:my-week")
-
-
-# What the "I'll be late" list offers (the action accepts any whole number in range).
-LATE_CHOICES = [
-    m for m in (5, 10, 15, 20, 30, 45, 60, 90, 120) if LATE_MINUTES_MIN <= m <= LATE_MINUTES_MAX
-]
 
 
 @login_required
