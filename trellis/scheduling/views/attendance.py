@@ -48,6 +48,8 @@ from trellis.scheduling.queries import (
     attendance_for,
     expected_episodes,
     find_slot,
+    notice_prefills_excused,
+    notices_for_slot,
     occurrences_between,
     program_series,
     roster_for,
@@ -71,22 +73,40 @@ def _rows(slot: Slot) -> tuple[list[dict[str, Any]], list[Episode]]:
     expected = expected_episodes(slot, roster)
     attendance_for([slot])
     marks = {a.episode_id: a for a in slot.attendance}
-    rows = [{"episode": e, "mark": marks.get(e.pk), "walk_in": False} for e in expected]
+    notices = notices_for_slot(slot)
+    rows = [
+        {"episode": e, "mark": marks.get(e.pk), "walk_in": False, "notice": notices.get(e.pk)}
+        for e in expected
+    ]
     expected_ids = {e.pk for e in expected}
     rows += [
-        {"episode": a.episode, "mark": a, "walk_in": True}
+        {"episode": a.episode, "mark": a, "walk_in": True, "notice": notices.get(a.episode_id)}
         for a in slot.attendance
         if a.episode_id not in expected_ids
     ]
     return rows, expected
 
 
-def _row_context(slot: Slot, row: dict[str, Any], error: str = "") -> dict[str, Any]:
+def _notice_display(user: Any, slot: Slot) -> dict[str, bool]:
+    """How the sheet shows participants' notices: the reason for "can't come" only to those
+    who see attendance clinically (sees_clinical_attendance: the program's director); the
+    Excused button suggested when the program lets a notice pre-fill it."""
+    program = slot.series.track.program
+    return {
+        "show_reasons": sees_clinical_attendance(user, program),
+        "suggest_excused": notice_prefills_excused(program),
+    }
+
+
+def _row_context(
+    slot: Slot, row: dict[str, Any], display: dict[str, bool], error: str = ""
+) -> dict[str, Any]:
     return {
         "slot": slot,
         "row": row,
         "error": error,
         "statuses": TAP_STATUSES,
+        **display,
     }
 
 
@@ -159,6 +179,7 @@ def occurrence(request: AuthedRequest, series_id: uuid.UUID, occurrence_date: st
             "substitute_form": SubstituteForm(program),
             "topic_form": TopicForm(initial={"topic": slot.topic}),
             "panels": occurrence_panels.panels_for(request.user, slot),
+            **_notice_display(request.user, slot),
         },
     )
 
@@ -178,12 +199,14 @@ def _row_response(
     rows, _ = _rows(fresh)
     row = next(
         (r for r in rows if r["episode"].pk == episode.pk),
-        {"episode": episode, "mark": None, "walk_in": False},
+        {"episode": episode, "mark": None, "walk_in": False, "notice": None},
     )
     # The row, and the sheet's counter swapped out of band so "2 of 5 marked" follows each tap
     # (the forms queue their requests, so responses arrive in the order of the taps).
     html = render_to_string(
-        "scheduling/occurrence.html#row", _row_context(fresh, row, error), request=request
+        "scheduling/occurrence.html#row",
+        _row_context(fresh, row, _notice_display(request.user, fresh), error),
+        request=request,
     ) + render_to_string(
         "scheduling/occurrence.html#counter", {**_counter(rows), "oob": True}, request=request
     )
