@@ -107,6 +107,7 @@ def do_send_notice(
         .filter(series=slot.series, original_date=slot.original_date, episode=episode)
         .first()
     )
+    previous = existing.kind if existing else ""
     notice = existing or SessionNotice(
         series=slot.series, original_date=slot.original_date, episode=episode
     )
@@ -125,7 +126,7 @@ def do_send_notice(
             "occurrence": slot.key,
             "kind": kind,
             **({"minutes_late": minutes} if minutes is not None else {}),
-            **({"replaced": existing.kind} if existing else {}),
+            **({"replaced": previous} if previous else {}),
         },
     )
     return notice
