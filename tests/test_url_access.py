@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 
 import pytest
 from django.test import Client
@@ -25,6 +26,8 @@ from trellis.participants.models import Participant
 from trellis.practice.tests.helpers import dear_man
 from trellis.practice.tests.walk import practice_assign_walk_values
 from trellis.practice.tests.walk_safety import safety_walk_values
+from trellis.scheduling.models import SessionNotice
+from trellis.scheduling.tests.factory import daily_group, enroll, local_today
 from trellis.scheduling.tests.walk import scheduling_walk_values
 from trellis.transitions.tests.factory import director_signed_summary, transitions_walk_values
 from trellis.worklist.tests.walk import on_call_walk_values
@@ -310,3 +313,25 @@ def test_every_portal_address_answers_every_persona(
     if persona == "participant":
         assert answers["/me/"] == 200
         assert answers["/me/record/"] == 200
+
+
+@pytest.mark.parametrize("persona", ["anonymous", *sorted(PERSONAS_FOR_ME)])
+def test_only_the_participant_sends_a_session_notice_for_their_session(
+    world: World, client_for: Callable[[User], Client], persona: str
+) -> None:
+    """scheduling:my-notice is POST only (the walk's GET gets 405): each persona posts "I'll
+    be late" for the participant's session tomorrow; only the participant's is stored."""
+    series = daily_group(world, dtstart=local_today(world))
+    enroll(series, world.participant, series.dtstart)
+    day = local_today(world) + timedelta(days=1)
+    client = Client() if persona == "anonymous" else client_for(world.personas[persona])
+    response = client.post(
+        f"/me/schedule/{series.public_id}/{day:%Y-%m-%d}/notice/", {"kind": "late", "minutes": 10}
+    )
+    if persona == "participant":
+        assert response.status_code == 302
+        assert SessionNotice.objects.count() == 1
+    else:
+        assert response.status_code in {302, 404}, persona  # anonymous: the sign-in page
+        assert persona == "anonymous" or response.status_code == 404
+        assert not SessionNotice.objects.exists()

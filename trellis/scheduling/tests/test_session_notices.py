@@ -60,7 +60,7 @@ def test_late_then_absent_replaces_the_notice_and_is_audited(
         notice_url(group, day), {"kind": "absent", "reason": REASON, "back": "home"}
     )
     assert response.status_code == 302
-    assert response.url == "/me/"
+    assert response["Location"] == "/me/"
     notice = SessionNotice.objects.get()  # still one: replaced
     assert (notice.kind, notice.minutes_late, notice.reason) == ("absent", None, REASON)
     updated = Event.objects.get(object_type="scheduling.sessionnotice", action="update")
