@@ -76,6 +76,7 @@ from trellis.programs.actions import (
 )
 from trellis.programs.models import Organization, Program, Track
 from trellis.scheduling.demo import seed_schedule_history
+from trellis.scheduling.demo_notices import seed_session_notices
 from trellis.transitions.demo import seed_transitions
 from trellis.worklist.demo import seed_on_call
 
@@ -148,6 +149,8 @@ def _load_history(
             "practice assignments",
             lambda rng: seed_assignments(organization, rng=rng, weeks=weeks, today=today),
         ),
+        # After the schedule: "I'll be late" / "I can't come" for the next sessions.
+        ("session notices", lambda rng: seed_session_notices(organization, rng=rng, today=today)),
         # Last: summaries read the whole record (hours, scores, plans, alerts).
         ("discharge summaries", lambda rng: seed_transitions(organization, rng=rng, today=today)),
         # People who are not participants yet: inquiries, screenings, decisions, waitlists.

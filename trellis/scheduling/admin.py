@@ -11,4 +11,4 @@ from trellis.scheduling.models import ProgramScheduleSettings
 
 @admin.register(ProgramScheduleSettings)
 class ProgramScheduleSettingsAdmin(AuditedModelAdmin[ProgramScheduleSettings]):
-    list_display = ["program", "staff_feed_details"]
+    list_display = ["program", "staff_feed_details", "notice_prefills_excused"]
