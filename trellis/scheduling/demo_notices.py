@@ -42,7 +42,7 @@ def seed_session_notices(organization: Organization, *, rng: random.Random, toda
         ]
         if not upcoming:
             continue
-        absent = episode.participant.user_id is None and rng.random() < 0.4
+        absent = episode.participant.user_id is None and sent % 3 == 2
         actions.do_send_notice(
             episode.participant.user,
             upcoming[0],
