@@ -60,7 +60,7 @@ def main() -> None:
 
     # 2. Measures tab: one participant with 52 weekly PHQ-9 and GAD-7 administrations.
     episode = world.participant.episodes.get()
-    episode.admitted_on = timezone.localdate() - timedelta(weeks=52)
+    episode.admitted_on = world.organization.today() - timedelta(weeks=52)
     episode.save(update_fields=["admitted_on"])
     now = timezone.now()
     for week in range(52):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import sys
 import threading
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import TextIO
 
@@ -35,12 +36,14 @@ class TextMessage:
     body: str
 
 
-class BaseSmsBackend:
+class BaseSmsBackend(ABC):
+    """A text-message provider: subclass it and implement send_messages."""
+
     available = True
 
+    @abstractmethod
     def send_messages(self, messages: list[TextMessage]) -> int:
         """Send the messages; the number sent. Raise SmsError when sending failed."""
-        raise NotImplementedError
 
 
 class ConsoleBackend(BaseSmsBackend):
