@@ -299,7 +299,8 @@ PERSONAS_FOR_ME = frozenset(
 # page; signed out: the sign-in page), never with a 500.
 ME_PATHS = [
     "/me/", "/me/record/", "/me/schedule/", "/me/check-ins/", "/me/plan/", "/me/group-notes/",
-    "/me/practice/", "/me/practice/diary/", "/me/practice/safety-plan/",
+    "/me/practice/", "/me/practice/diary/", "/me/practice/safety-plan/", "/me/aftercare/",
+    "/me/schedule/track/",
 ]  # fmt: skip
 
 
@@ -313,6 +314,7 @@ def test_every_portal_address_answers_every_persona(
     if persona == "participant":
         assert answers["/me/"] == 200
         assert answers["/me/record/"] == 200
+        assert answers["/me/schedule/track/"] == 200
 
 
 @pytest.mark.parametrize("persona", ["anonymous", *sorted(PERSONAS_FOR_ME)])

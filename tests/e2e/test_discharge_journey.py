@@ -64,7 +64,7 @@ def test_therapist_discharges_with_a_summary_and_aftercare_plan_and_signs(
     phone.get_by_label("Email or username").fill("pat.participant")
     phone.get_by_label("Password").fill(PASSWORD)
     phone.get_by_role("button", name="Sign in").click()
-    phone.goto(f"{live_server}/my/aftercare/")
+    phone.goto(f"{live_server}/me/aftercare/")
     expect(phone.get_by_role("heading", name="Your aftercare plan")).to_be_visible()
     expect(phone.get_by_text("Riverside Counseling, 555-0142")).to_be_visible()
     expect(phone.get_by_text("a real improvement")).to_be_visible()

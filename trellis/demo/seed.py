@@ -78,6 +78,7 @@ from trellis.programs.models import Organization, Program, Track
 from trellis.scheduling.demo import seed_schedule_history
 from trellis.scheduling.demo_notices import seed_session_notices
 from trellis.transitions.demo import seed_transitions
+from trellis.transitions.demo_requests import seed_track_requests
 from trellis.worklist.demo import seed_on_call
 
 Progress = Callable[[str, int, int], None]
@@ -151,6 +152,7 @@ def _load_history(
         ),
         # After the schedule: "I'll be late" / "I can't come" for the next sessions.
         ("session notices", lambda rng: seed_session_notices(organization, rng=rng, today=today)),
+        ("track requests", lambda rng: seed_track_requests(organization, today=today)),
         # Last: summaries read the whole record (hours, scores, plans, alerts).
         ("discharge summaries", lambda rng: seed_transitions(organization, rng=rng, today=today)),
         # People who are not participants yet: inquiries, screenings, decisions, waitlists.

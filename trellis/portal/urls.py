@@ -22,4 +22,5 @@ urlpatterns = [
     path("notes/group/mine/<path:rest>", views.moved("notes:group-mine"), name="old-group-note"),
     path("practice/me/", views.moved("practice:my-practice"), name="old-practice"),
     path("practice/me/<path:rest>", views.moved("practice:my-practice"), name="old-practice-page"),
+    path("my/aftercare/", views.moved("transitions:mine"), name="old-aftercare"),
 ]

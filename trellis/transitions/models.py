@@ -135,3 +135,49 @@ class AftercareAppointment(models.Model):
 
     def __str__(self) -> str:
         return f"Aftercare appointment {self.public_id}"
+
+
+class TrackRequestStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    DONE = "done", "Done"
+    CLOSED = "closed", "Closed by the team"
+
+
+class TrackChangeRequest(models.Model):
+    """A participant's request to move to another track of their program ("evenings would
+    let me keep my job"), sent from the portal. It reaches the care team as a worklist task
+    (`alert`); the team answers by changing the track on the episode-changes page (which
+    marks the request done) or by completing the task after talking it through. The
+    participant's reason is their own words: encrypted. One open request per episode."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="track_requests")
+    track = models.ForeignKey("programs.Track", on_delete=models.PROTECT, related_name="+")
+    # The first day the person could start on the new track; None: as soon as possible.
+    starting_from = models.DateField(null=True, blank=True)
+    reason = EncryptedTextField(blank=True, default="")
+    status = models.CharField(
+        max_length=10, choices=TrackRequestStatus.choices, default=TrackRequestStatus.OPEN
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    alert = models.ForeignKey(
+        "worklist.Alert", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["episode"],
+                condition=models.Q(status="open"),
+                name="track_request_one_open",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Track change request {self.public_id}"

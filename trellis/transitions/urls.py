@@ -1,6 +1,7 @@
 from django.urls import path
 
 from trellis.transitions import views
+from trellis.transitions.changes import mine as track_requests
 from trellis.transitions.changes import views as changes
 
 app_name = "transitions"
@@ -26,5 +27,11 @@ urlpatterns = [
     path("discharge-summaries/<uuid:summary_id>/sign/", views.sign, name="sign"),
     path("discharge-summaries/<uuid:summary_id>/addenda/", views.add_addendum, name="addendum"),
     path("discharge-summaries/<uuid:summary_id>/print/", views.printable, name="print"),
-    path("my/aftercare/", views.my_aftercare, name="mine"),
+    path("me/aftercare/", views.my_aftercare, name="mine"),
+    path("me/schedule/track/", track_requests.my_track, name="my-track"),
+    path(
+        "me/schedule/track/withdraw/",
+        track_requests.withdraw_track_request,
+        name="my-track-withdraw",
+    ),
 ]

@@ -107,6 +107,14 @@ def _work_links(alert: Alert) -> list[tuple[str, str]]:
     if prefix == "notes.unsigned":
         kwargs = {"public_id": alert.participant.public_id, "note_id": ident}
         return [("Open the note to sign", reverse("notes:edit", kwargs=kwargs))]
+    if prefix == "transitions.track_request":
+        kwargs = {"public_id": alert.participant.public_id}
+        return [
+            (
+                "Open episode changes (the request is there)",
+                reverse("transitions:episode-changes", kwargs=kwargs),
+            )
+        ]
     return []
 
 

@@ -24,6 +24,7 @@ from trellis.programs.models import Program, Track
 from trellis.scheduling.actions import do_join_track_series, do_move_rosters_to_track
 from trellis.transitions.actions import check_discharge_episode
 from trellis.transitions.changes.queries import track_seats
+from trellis.transitions.changes.requests import do_close_track_requests
 from trellis.transitions.models import DischargeSummary
 
 MAX_REASON = 500
@@ -141,6 +142,7 @@ def do_move_to_track(
         actor, episode, track, effective_on=effective_on, override_reason=override_reason
     )
     do_move_rosters_to_track(actor, episode, old_track_id, effective_on)
+    do_close_track_requests(actor, episode)
     return episode
 
 

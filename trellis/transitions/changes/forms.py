@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from trellis.participants.models import EpisodeStatus
 from trellis.programs.models import Program, Track
@@ -78,3 +79,43 @@ class StepForm(forms.Form):
             program__in=[p.pk for p in programs], is_active=True
         ).select_related("program")
         track_field.label_from_instance = lambda t: f"{t.program.name} — {t.name}"  # type: ignore[method-assign,assignment]  # a label per instance
+
+
+class TrackRequestForm(forms.Form):
+    """A participant asks to move to another track (the portal; wording for them)."""
+
+    track = forms.ModelChoiceField(
+        label=_("Which track would suit you better?"),
+        queryset=Track.objects.none(),
+        to_field_name="public_id",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose the track you would like to move to."),
+            "invalid_choice": _("Choose one of the other tracks of your program listed here."),
+        },
+    )
+    starting_from = forms.DateField(
+        label=_("From when could you start? (optional)"),
+        required=False,
+        widget=DateInput,
+        error_messages={"invalid": _("Enter a date, or leave it empty for as soon as possible.")},
+    )
+    reason = forms.CharField(
+        label=_("Why? (optional; only your team sees this)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 500}),
+    )
+
+    def __init__(self, tracks: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["track"]
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101  # declared above
+        field.queryset = tracks
+        field.label_from_instance = _track_label  # type: ignore[method-assign,assignment]  # a label per instance
+
+
+def _track_label(track: Track) -> str:
+    when = track.hours_summary or track.schedule_summary
+    how = track.get_delivery_display()
+    return " · ".join(part for part in (str(track.name), when, str(how)) if part)

@@ -27,6 +27,7 @@ from trellis.transitions.changes.queries import (
     step_programs,
     track_seats,
 )
+from trellis.transitions.changes.requests import is_pending, latest_request
 
 # Keys the participants actions use, renamed to the fields of the form that fed them.
 HOLD_KEYS = {"effective_on": "starts_on"}
@@ -50,13 +51,21 @@ def episode_changes(request: AuthedRequest, public_id: str) -> HttpResponse:
         pk=episode.track_id or 0
     )
     programs = step_programs(episode)
+    asked = latest_request(episode)
+    pending = asked if is_pending(asked) else None
+    track_initial: dict[str, Any] = {"effective_on": today}
+    if pending is not None:
+        track_initial = {
+            "track": pending.track,
+            "effective_on": max(today, pending.starting_from or today),
+        }
     change = request.POST.get("change", "") if request.method == "POST" else ""
     data = request.POST if request.method == "POST" else None
     forms: dict[str, Any] = {
         "hold": HoldForm(data if change == "hold" else None, initial={"starts_on": today}),
         "resume": ResumeForm(data if change == "resume" else None, initial={"resumes_on": today}),
         "track": TrackForm(
-            tracks, labels, data if change == "track" else None, initial={"effective_on": today}
+            tracks, labels, data if change == "track" else None, initial=track_initial
         ),
         "step": StepForm(programs, data if change == "step" else None, initial={"step_on": today}),
     }
@@ -72,6 +81,7 @@ def episode_changes(request: AuthedRequest, public_id: str) -> HttpResponse:
         "today": today,
         "history": status_history(episode),
         "hold": current_hold(episode),
+        "track_request": pending,
         "seats": seats,
         "programs": programs,
         "forms": forms,

@@ -211,10 +211,10 @@ def test_the_participant_reads_their_own_aftercare_plan_once_signed(
 ) -> None:
     summary = discharge(world.clinician, world.participant)
     client = client_for(world.participant_user)
-    assert "You have no aftercare plan yet" in client.get("/my/aftercare/").content.decode()
+    assert "You have no aftercare plan yet" in client.get("/me/aftercare/").content.decode()
     assert client.get(_summary_url(summary)).status_code in {403, 404}
     signed_summary_for_draft(world, summary)
-    page = client.get("/my/aftercare/").content.decode()
+    page = client.get("/me/aftercare/").content.decode()
     assert "Riverside Counseling" in page
     assert "988" in page
     assert "PHQ-9" not in page  # plain words, no instrument codes
@@ -302,9 +302,9 @@ def test_my_aftercare_queries_do_not_grow_with_summaries(
 ) -> None:
     signed_summary(world)
     client = client_for(world.participant_user)
-    client.get("/my/aftercare/")
+    client.get("/me/aftercare/")
     with count_queries() as small:
-        client.get("/my/aftercare/")
+        client.get("/me/aftercare/")
     # A second, earlier episode of the same person, discharged and signed.
     later = make_participant(
         world.organization,
@@ -318,7 +318,7 @@ def test_my_aftercare_queries_do_not_grow_with_summaries(
     assert later.episodes.get().status == EpisodeStatus.ACTIVE
     signed_summary(world, later)
     with count_queries() as large:
-        client.get("/my/aftercare/")
+        client.get("/me/aftercare/")
     assert large.count == small.count
 
 
