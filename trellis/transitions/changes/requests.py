@@ -42,11 +42,15 @@ def requesting_episode(episodes: list[Episode]) -> Episode | None:
 
 
 def latest_request(episode: Episode) -> TrackChangeRequest | None:
-    """The episode's most recent request, with its track and task (for both pages)."""
+    """The episode's open request if there is one, else its most recent (for both pages),
+    with its track and task. The open one first: it is the one that matters whatever the
+    clocks that stamped the others said."""
+    requests = TrackChangeRequest.objects.filter(episode=episode).select_related(
+        "track", "alert", "alert__resolved_by"
+    )
     return (
-        TrackChangeRequest.objects.filter(episode=episode)
-        .select_related("track", "alert", "alert__resolved_by")
-        .first()
+        requests.filter(status=TrackRequestStatus.OPEN).first()
+        or requests.order_by("-created_at", "-pk").first()
     )
 
 

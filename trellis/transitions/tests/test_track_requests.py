@@ -208,3 +208,20 @@ def test_no_program_no_track_to_change_and_staff_get_404(world: World, client_fo
     page = client_for(world.participant_user).get(PAGE).content.decode()
     assert "You are not in a program now" in page
     assert 'name="track"' not in page
+
+
+def test_the_open_request_is_the_one_shown_whatever_the_timestamps(
+    world: World, client_for: Clients
+) -> None:
+    """An older request stamped later (a clock set differently when it was stored) never
+    hides the open one: the page and the team see the open one, and a new ask is refused."""
+    client = client_for(world.participant_user)
+    ask(client, world)
+    client.post(WITHDRAW)
+    ask(client, world, reason="")
+    withdrawn = TrackChangeRequest.objects.get(status=TrackRequestStatus.WITHDRAWN)
+    withdrawn.created_at += timedelta(hours=1)
+    withdrawn.save()
+    assert "Your request is with your team" in client.get(PAGE).content.decode()
+    assert "Withdraw that request first" in ask(client, world)
+    assert TrackChangeRequest.objects.count() == 2
