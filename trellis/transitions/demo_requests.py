@@ -41,8 +41,6 @@ def seed_track_requests(organization: Organization, *, today: date) -> int:
         if other is None or user is None or latest_request(episode) is not None:
             continue
         monday = today + timedelta(days=7 - today.weekday())
-        check_request_track_change(
-            user, episode, other, starting_from=monday, reason=DEMO_REASON
-        )
+        check_request_track_change(user, episode, other, starting_from=monday, reason=DEMO_REASON)
         sent += 1
     return sent
