@@ -118,6 +118,7 @@ def new(request: AuthedRequest) -> HttpResponse:
             "can_write": own.episode is not None,
             "values": values,
             "errors": errors,
+            "form_error": errors.get("__all__", ""),
             "recipients": Recipient.choices,
             "max_subject": MAX_SUBJECT,
             "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4().hex,
