@@ -36,6 +36,8 @@ def staff_writes(author: User, participant: Participant, body: str = "Yes, from 
 
 def messaging_walk_values(world: World, target: Participant) -> dict[str, str]:
     """A thread of the target with a message naming them, for the URL walk."""
-    thread = staff_writes(world.director, target, f"Walk message for {target.family_name}")
-    message = do_reply(world.director, thread, f"{target.family_name} walk reply")
+    in_program = target.episodes.get().program_id == world.program.pk
+    author = world.director if in_program else world.outsider  # someone who sees them
+    thread = staff_writes(author, target, f"Walk message for {target.family_name}")
+    message = do_reply(author, thread, f"{target.family_name} walk reply")
     return {"thread_id": str(thread.public_id), "message_id": str(message.public_id)}
