@@ -94,6 +94,17 @@ def _key(idempotency_key: str) -> str | None:
     return idempotency_key.strip()[:64] or None
 
 
+def _resent(key: str | None, user: User) -> Message | None:
+    """The message this user already sent with this form token (a double submit)."""
+    if key is None:
+        return None
+    return Message.objects.filter(idempotency_key=key, author=user).select_related("thread").first()
+
+
+def _used_form() -> ValidationError:
+    return ValidationError({"body": _("This form was already used: reload the page.")})
+
+
 def _mark_read(user: User, thread: Thread, at: datetime) -> None:
     ReadState.objects.update_or_create(thread=thread, user=user, defaults={"read_at": at})
 
@@ -220,7 +231,7 @@ def do_start_thread(
     thread it made (a double submit stores one)."""
     key = _key(data.idempotency_key)
     if key is not None:
-        found = Message.objects.filter(idempotency_key=key).select_related("thread").first()
+        found = _resent(key, user)
         if found is not None:
             return found.thread
     now = now or timezone.now()
@@ -245,9 +256,12 @@ def do_start_thread(
                 created_at=now,
                 idempotency_key=key,
             )
-    except IntegrityError:
+    except IntegrityError as error:
         # The same form posted twice at once: the other request's thread stands.
-        return Message.objects.select_related("thread").get(idempotency_key=key).thread
+        found = _resent(key, user)
+        if found is None:
+            raise _used_form() from error
+        return found.thread
     _mark_read(user, thread, now)
     record(
         user,
@@ -286,8 +300,8 @@ def do_reply(
     the task is completed and the participant is emailed (no content)."""
     key = _key(idempotency_key)
     if key is not None:
-        found = Message.objects.filter(idempotency_key=key, thread=thread).first()
-        if found is not None:
+        found = _resent(key, user)
+        if found is not None and found.thread_id == thread.pk:
             return found
     now = now or timezone.now()
     from_participant = thread.participant.user_id == user.pk
@@ -303,11 +317,9 @@ def do_reply(
                 idempotency_key=key,
             )
     except IntegrityError as error:
-        found = Message.objects.filter(idempotency_key=key).first()
+        found = _resent(key, user)
         if found is None or found.thread_id != thread.pk:
-            raise ValidationError(
-                {"body": _("This form was already used: reload the page.")}
-            ) from error
+            raise _used_form() from error
         return found
     Thread.objects.filter(pk=thread.pk).update(last_message_at=now, awaiting_team=from_participant)
     thread.last_message_at, thread.awaiting_team = now, from_participant

@@ -321,3 +321,18 @@ def test_the_chart_tab_runs_the_same_queries_at_two_sizes(
     with count_queries() as large:
         director.get(url)
     assert small.count == large.count
+
+
+def test_a_form_token_used_by_someone_else_stores_nothing(
+    world: World, client_for: Clients
+) -> None:
+    pat = client_for(world.participant_user)
+    _new(pat, idempotency_key="token-1")
+    thread = Thread.objects.get()
+    response = client_for(world.clinician).post(
+        reverse("messaging:thread", args=[thread.public_id]),
+        {"body": "Mine", "idempotency_key": "token-1"},
+    )
+    assert response.status_code == 400
+    assert "This form was already used" in response.content.decode()
+    assert Message.objects.count() == 1
