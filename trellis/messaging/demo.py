@@ -48,7 +48,12 @@ def seed_messages(
     if episode is None or member is None:
         return 0
     me, clinician = participant.user, member.user
-    earlier = today - timedelta(days=rng.randint(8, 12))
+    admitted = episode.admitted_on or today
+
+    def back(days: int) -> date:  # never before the admission
+        return max(today - timedelta(days=days), admitted)
+
+    earlier = back(rng.randint(8, 12))
     thread = do_start_thread(
         me,
         participant,
@@ -72,7 +77,7 @@ def seed_messages(
     )
     do_mark_read(me, thread, now=_at(organization, earlier, 19, 30))
 
-    missed = today - timedelta(days=rng.randint(3, 5))
+    missed = back(rng.randint(3, 5))
     thread = do_start_thread(
         me,
         participant,
