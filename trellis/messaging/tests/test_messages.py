@@ -336,3 +336,37 @@ def test_a_form_token_used_by_someone_else_stores_nothing(
     assert response.status_code == 400
     assert "This form was already used" in response.content.decode()
     assert Message.objects.count() == 1
+
+
+def test_without_an_open_episode_nothing_can_be_sent(world: World) -> None:
+    from django.core.exceptions import ValidationError
+
+    from trellis.messaging.actions import NewThread, check_start_thread
+
+    with pytest.raises(ValidationError) as raised:
+        check_start_thread(
+            world.participant_user,
+            world.participant,
+            None,
+            NewThread(recipient="care_team", subject="", body="Hello"),
+        )
+    assert "while you are in a program" in str(raised.value)
+    assert Thread.objects.count() == 0
+
+
+def test_the_task_is_due_the_next_business_day(world: World) -> None:
+    from datetime import datetime
+
+    from trellis.messaging.actions import NewThread, do_start_thread
+
+    friday_evening = datetime(2026, 12, 4, 18, 0, tzinfo=world.organization.tz)
+    thread = do_start_thread(
+        world.participant_user,
+        world.participant,
+        world.participant.episodes.get(),
+        NewThread(recipient="care_team", subject="", body="Weekend question"),
+        now=friday_evening,
+    )
+    task = Alert.objects.get(source=f"messaging.thread:{thread.public_id}")
+    due = timezone.localtime(task.due_at, world.organization.tz)
+    assert (due.weekday(), due.hour) == (0, 18)  # Monday, same hour
