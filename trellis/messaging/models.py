@@ -25,8 +25,8 @@ DEFAULT_REPLY_TIME = "one business day"
 
 
 class Recipient(models.TextChoices):
-    CARE_TEAM = "care_team", "My care team"
-    PROGRAM = "program", "The program's team"
+    CARE_TEAM = "care_team", "Care team"
+    PROGRAM = "program", "Program's team (inbox)"
 
 
 class ProgramInbox(models.Model):

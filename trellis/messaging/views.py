@@ -60,7 +60,12 @@ def _not_a_participant(request: AuthedRequest) -> HttpResponse | None:
 
 
 def _compose(program: Any) -> dict[str, Any]:
-    return {"program": program, "reply_time": reply_time(program), "max_body": MAX_BODY}
+    return {
+        "program": program,
+        "reply_time": reply_time(program),
+        "max_body": MAX_BODY,
+        "max_body_label": f"{MAX_BODY:,}",
+    }
 
 
 # --- the participant's ---

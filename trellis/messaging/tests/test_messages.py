@@ -44,6 +44,7 @@ def test_the_lifecycle_from_message_to_worklist_to_reply_to_reading(
     assert compose.status_code == 200
     page = compose.content.decode()
     assert "Your team usually replies within one business day." in page
+    assert "Plain text, up to 5,000 characters. No attachments." in page
     assert "This is not for emergencies." in page
     assert 'href="tel:988"' in page
 
