@@ -45,6 +45,7 @@ INTAKE = ("Intake", "/intake/")  # directors, intake coordinators and the front 
                 ("Diary card", "/me/practice/diary/"),
                 ("Plan", "/me/plan/"),
                 ("Safety plan", "/me/practice/safety-plan/"),
+                ("Messages", "/me/messages/"),
             ],
         ),
     ],

@@ -21,6 +21,7 @@ from trellis.accounts.models import User
 from trellis.intake.tests.walk import intake_board_walk_values, intake_walk_values
 from trellis.measures.tests.factories import url_walk_values
 from trellis.meetings.tests.factory import meeting_walk_values
+from trellis.messaging.tests.helpers import messaging_walk_values
 from trellis.notes.tests.walk import group_notes_walk_values, plans_notes_walk_values
 from trellis.participants.models import Participant
 from trellis.practice.tests.helpers import dear_man
@@ -88,6 +89,7 @@ def parameter_values(
         # practice-config: a library module (retire / restore; set-up, not participant data)
         "module_id": str(dear_man(world.organization).module.public_id),
         **practice_assign_walk_values(world, target),  # practice: an assignment of the target
+        **messaging_walk_values(world, target),  # messages: a thread of the target and a reply
         "participant_id": str(target.public_id),  # practice: the diary card's week
         # An inquiry about the target (the intake API).
         **(
@@ -266,6 +268,7 @@ def test_the_walk_reaches_the_chart_and_finds_data_where_it_is_allowed(
     assert {"notes:group", "notes:chart-group-entry"} <= seen  # group notes reached too
     assert "practice:diary" in seen  # the diary card's week names whose card it is
     assert "participants:portal-account" in seen  # the care team manages the sign-in
+    assert {"messaging:thread", "messaging:chart-tab", "messaging:inbox"} <= seen  # messages
 
 
 def test_the_walk_reaches_inquiries_and_the_funnel_for_the_programs_director(
@@ -300,7 +303,7 @@ PERSONAS_FOR_ME = frozenset(
 ME_PATHS = [
     "/me/", "/me/record/", "/me/schedule/", "/me/check-ins/", "/me/plan/", "/me/group-notes/",
     "/me/practice/", "/me/practice/diary/", "/me/practice/safety-plan/", "/me/aftercare/",
-    "/me/schedule/track/",
+    "/me/schedule/track/", "/me/messages/", "/me/messages/new/",
 ]  # fmt: skip
 
 
@@ -315,6 +318,8 @@ def test_every_portal_address_answers_every_persona(
         assert answers["/me/"] == 200
         assert answers["/me/record/"] == 200
         assert answers["/me/schedule/track/"] == 200
+        assert answers["/me/messages/"] == 200
+        assert answers["/me/messages/new/"] == 200
 
 
 @pytest.mark.parametrize("persona", ["anonymous", *sorted(PERSONAS_FOR_ME)])

@@ -56,6 +56,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("Diary card", reverse("practice:my-diary")))
         items.append(("Plan", reverse("plans:mine")))
         items.append(("Safety plan", reverse("practice:my-safety-plan")))
+        items.append(("Messages", reverse("messaging:mine")))
     # The section whose address is the longest start of this page's (on /me/practice/diary/,
     # "Diary card", not "Practice").
     path = request.path

@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "trellis.meetings",
     "trellis.transitions",
     "trellis.intake",
+    "trellis.messaging",
     "trellis.compliance",
     "trellis.portal",
     "trellis.demo",

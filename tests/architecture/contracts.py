@@ -33,7 +33,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     ("clinical", frozenset({"scheduling", "measures", "plans", "practice"})),
     # intake is work, not record: admitting someone puts them on rosters (scheduling) and
     # turns their screening into check-ins (measures).
-    ("work", frozenset({"notes", "meetings", "transitions", "intake"})),
+    ("work", frozenset({"notes", "meetings", "transitions", "intake", "messaging"})),
     # The faces of every app are here too (see the module docstring); these apps are all face.
     ("faces", frozenset({"compliance", "portal"})),
     # Seeds demo data through every app's actions; nothing imports it.
@@ -58,6 +58,7 @@ PEER_IMPORTS: dict[tuple[str, str], str] = {
     ("meetings", "notes"): "meeting sweeps raise tasks about notes left unsigned",
     ("practice", "scheduling"): "assignments come from sessions; curriculum topics link to skills",
     ("practice", "plans"): "practice objectives measure themselves from practice (a provider)",
+    ("messaging", "notes"): "a message is filed to the chart by quoting it in a draft note",
 }
 
 # Access modules (`<app>/access.py`, or a sub-package's: `notes/group/access.py`) are the

@@ -49,6 +49,7 @@ from trellis.intake.demo import seed_intake
 from trellis.intake.demo_admission import seed_admission
 from trellis.measures.demo import seed_measure_history
 from trellis.meetings.demo import seed_meetings
+from trellis.messaging.demo import seed_messages
 from trellis.notes.demo import seed_group_notes, seed_notes
 from trellis.participants.actions import do_set_planned_discharge
 from trellis.participants.models import (
@@ -153,6 +154,8 @@ def _load_history(
         # After the schedule: "I'll be late" / "I can't come" for the next sessions.
         ("session notices", lambda rng: seed_session_notices(organization, rng=rng, today=today)),
         ("track requests", lambda rng: seed_track_requests(organization, today=today)),
+        # After on-call: the unanswered message is a task in the primary clinician's My work.
+        ("messages", lambda rng: seed_messages(organization, rng=rng, today=today)),
         # Last: summaries read the whole record (hours, scores, plans, alerts).
         ("discharge summaries", lambda rng: seed_transitions(organization, rng=rng, today=today)),
         # People who are not participants yet: inquiries, screenings, decisions, waitlists.

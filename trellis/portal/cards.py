@@ -255,6 +255,17 @@ def plan_card(ctx: Context) -> dict[str, Any] | None:
     }
 
 
+def messages_card(ctx: Context) -> dict[str, Any] | None:
+    from trellis.messaging.queries import unread_count
+
+    # The count only (no subject or text): the home is often open on a shared screen.
+    episode = ctx.episode
+    return {
+        "unread": unread_count(ctx.user, ctx.access.participant),
+        "can_write": episode is not None and episode.is_open,
+    }
+
+
 # In the order the home shows them. The crisis line is not a card: the page always shows it.
 CARDS: tuple[Card, ...] = (
     Card("safety-plan", "practice", "portal/cards/safety_plan.html", safety_plan_card),
@@ -263,6 +274,7 @@ CARDS: tuple[Card, ...] = (
     Card("practice", "practice", "portal/cards/practice.html", practice_card),
     Card("diary", "practice", "portal/cards/diary.html", diary_card),
     Card("plan", "plans", "portal/cards/plan.html", plan_card),
+    Card("messages", "messaging", "portal/cards/messages.html", messages_card),
 )
 
 

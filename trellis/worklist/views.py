@@ -104,6 +104,13 @@ def _work_links(alert: Alert) -> list[tuple[str, str]]:
             ("Open the note to co-sign", reverse("notes:cosign", kwargs={"note_id": ident})),
             ("Co-sign queue", reverse("notes:cosign-queue")),
         ]
+    if prefix == "messaging.thread":
+        return [
+            (
+                "Read and answer the message",
+                reverse("messaging:thread", kwargs={"thread_id": ident}),
+            )
+        ]
     if prefix == "notes.unsigned":
         kwargs = {"public_id": alert.participant.public_id, "note_id": ident}
         return [("Open the note to sign", reverse("notes:edit", kwargs=kwargs))]
