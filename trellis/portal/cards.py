@@ -244,6 +244,11 @@ def plan_card(ctx: Context) -> dict[str, Any] | None:
     }
 
 
+def progress_card(ctx: Context) -> dict[str, Any] | None:
+    """A link to My progress (/me/progress/); it reads nothing, so the home stays as quick."""
+    return {}
+
+
 # In the order the home shows them. The crisis line is not a card: the page always shows it.
 CARDS: tuple[Card, ...] = (
     Card("safety-plan", "practice", "portal/cards/safety_plan.html", safety_plan_card),
@@ -252,6 +257,7 @@ CARDS: tuple[Card, ...] = (
     Card("practice", "practice", "portal/cards/practice.html", practice_card),
     Card("diary", "practice", "portal/cards/diary.html", diary_card),
     Card("plan", "plans", "portal/cards/plan.html", plan_card),
+    Card("progress", "portal", "portal/cards/progress.html", progress_card),
 )
 
 
