@@ -297,6 +297,7 @@ PERSONAS_FOR_ME = frozenset(
 ME_PATHS = [
     "/me/", "/me/record/", "/me/schedule/", "/me/check-ins/", "/me/plan/", "/me/group-notes/",
     "/me/practice/", "/me/practice/diary/", "/me/practice/safety-plan/",
+    "/me/progress/",
 ]  # fmt: skip
 
 
@@ -310,3 +311,4 @@ def test_every_portal_address_answers_every_persona(
     if persona == "participant":
         assert answers["/me/"] == 200
         assert answers["/me/record/"] == 200
+        assert answers["/me/progress/"] == 200
