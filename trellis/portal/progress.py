@@ -222,7 +222,13 @@ def hours_section(ctx: Context) -> dict[str, Any] | None:
 def practice_section(ctx: Context) -> dict[str, Any] | None:
     from trellis.practice.queries.adherence import own_practice
 
-    return {"practice": own_practice(ctx.access, ctx.today)}
+    practice = own_practice(ctx.access, ctx.today)
+    admitted = ctx.episode.admitted_on if ctx.episode is not None else None
+    if admitted is not None:
+        # The weeks of this stay only: nothing was due before admission.
+        start = admitted - timedelta(days=admitted.weekday())
+        practice.weeks = [w for w in practice.weeks if w.monday >= start]
+    return {"practice": practice}
 
 
 def goals_section(ctx: Context) -> dict[str, Any] | None:
