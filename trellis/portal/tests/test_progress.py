@@ -154,6 +154,16 @@ def test_practice_streaks_in_days_and_weeks(
     assert "You last practised on" in practice
 
 
+def test_no_run_of_practice_is_said_kindly_not_as_a_zero(
+    world: World, client_for: Callable[[User], Client]
+) -> None:
+    add_practice_history(world.participant, 2, org_today() - timedelta(weeks=2))
+    practice = section(page(world, client_for), "progress-practice-h")
+    assert "Days in a row with practice: none right now." in practice
+    assert "Weeks in a row with all your practice done: none right now." in practice
+    assert "progress-number" not in practice
+
+
 def test_the_week_streak_skips_weeks_with_nothing_due_and_stops_at_one_not_done() -> None:
     from datetime import date
 
