@@ -165,7 +165,7 @@ class HoursRow:
     scheduled: Decimal
     min_hours: Decimal
     max_hours: Decimal
-    band: str  # "below" / "within" / "above" the plan, by attended hours
+    band: str  # "below" / "within" / "above" the plan, by attended hours; "" not judged
     current: bool  # this week: not over yet
     still_to_come: Decimal
 
@@ -182,15 +182,21 @@ def hours_section(ctx: Context) -> dict[str, Any] | None:
         return {"hours": [], "plan": None}
     this_monday = ctx.today - timedelta(days=ctx.today.weekday())
     admitted = episode.admitted_on or ctx.today
-    first = max(
-        this_monday - timedelta(weeks=HOURS_WEEKS - 1),
-        admitted - timedelta(days=admitted.weekday()),
+    first = min(
+        this_monday,
+        max(
+            this_monday - timedelta(weeks=HOURS_WEEKS - 1),
+            admitted - timedelta(days=admitted.weekday()),
+        ),
     )
     weeks = (this_monday - first).days // 7 + 1
     entries = weeks_hours([episode], first, weeks)[episode.pk]
     rows = []
     for entry in reversed(entries):
         current = entry.week_start == this_monday
+        # A week the person was not in the program throughout (admitted, on hold or back
+        # part-way) is not judged against the weekly range, as the staff flags do not.
+        whole = episode.in_program_throughout(entry.week_start, entry.week_start + timedelta(6))
         if current:
             label = _("This week (so far)")
         elif entry.week_start == this_monday - timedelta(weeks=1):
@@ -205,7 +211,7 @@ def hours_section(ctx: Context) -> dict[str, Any] | None:
                 scheduled=entry.scheduled,
                 min_hours=entry.min_hours,
                 max_hours=entry.max_hours,
-                band=entry.attended_band,
+                band=entry.attended_band if whole else "",
                 current=current,
                 still_to_come=hours(entry.remaining_minutes),
             )

@@ -27,7 +27,7 @@ from trellis.practice.actions.assignments import (
 )
 from trellis.practice.tests.helpers import dear_man
 from trellis.scheduling.actions import Mark, check_record_attendance
-from trellis.scheduling.tests.factory import daily_group, enroll, slot
+from trellis.scheduling.tests.factory import admitted_since, daily_group, enroll, slot
 
 URL = "/me/progress/"
 
@@ -121,6 +121,24 @@ def test_hours_attended_against_the_plan_for_recent_weeks(
     assert "<meter" in hours
     assert "1.5 h" in hours  # yesterday's 90 minutes (this week or last week)
     assert "below your plan" in hours or "still to come" in hours
+
+
+def test_a_week_only_partly_in_the_program_is_not_judged_against_the_plan(
+    world: World, client_for: Callable[[User], Client]
+) -> None:
+    today = org_today()
+    wednesday = today - timedelta(days=today.weekday()) - timedelta(weeks=3) + timedelta(days=2)
+    admitted_since(world.participant, wednesday)
+    series = daily_group(world, dtstart=wednesday, minutes=90)
+    enroll(series, world.participant, wednesday)
+    check_record_attendance(
+        world.clinician, slot(series, wednesday), world.participant.episodes.get(), Mark("present")
+    )
+    hours = section(page(world, client_for), "progress-hours-h")
+    admission_week = hours.split("<tr")[-1]  # newest first: the admission week is the last row
+    assert "1.5 h" in admission_week
+    assert "part of the week in the program" in admission_week
+    assert "below your plan" in hours  # the whole weeks since, with nothing marked
 
 
 def test_practice_streaks_in_days_and_weeks(
