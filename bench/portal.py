@@ -1,7 +1,9 @@
-"""Benchmark for the participant's portal home (/me/) with a year of data: a daily group for
-52 weeks, 52 weeks of practice (an assignment a week, logged), a year of daily diary cards, a
-signed safety plan and an open check-in; next to the floor (the bare reads of the same cards'
-rows, without the access spine, the audit records and the page).
+"""Benchmark for the participant's portal home (/me/) and My progress (/me/progress/) with a
+year of data: a daily group for 52 weeks with the participant marked at every past session,
+52 weeks of practice (an assignment a week, logged), a year of daily diary cards, a PHQ-9 and
+a GAD-7 every week, a signed plan, a signed safety plan and an open check-in; each next to its
+floor (the bare reads of the same rows, without the access spine, the audit records, the
+arithmetic and the page).
 
 Standalone: builds a throwaway SQLite database under var/bench-portal/, prints a table
 (operation, size, median, p95, queries) and writes bench/results-portal.json. Times are
@@ -38,17 +40,21 @@ def main() -> None:
 
     from django.test import Client
 
-    from tests.personas import build_world, org_today
-    from trellis.measures.models import Administration
+    from tests.personas import PASSWORD, build_world, org_today
+    from trellis.measures.models import Administration, Score
     from trellis.measures.tests.factories import open_checkin
-    from trellis.portal.tests.history import add_practice_history
+    from trellis.plans.queries import latest_signed
+    from trellis.plans.tests.factory import signed_plan
+    from trellis.portal.tests.history import add_practice_history, add_score_history
     from trellis.practice.actions.diary import do_configure_diary
     from trellis.practice.demo_diary import card_values
-    from trellis.practice.models import Assignment
+    from trellis.practice.models import Assignment, PracticeEntry
     from trellis.practice.models.diary import DEFAULT_ROWS, DiaryCard
     from trellis.practice.tests.walk_safety import safety_walk_values
+    from trellis.scheduling.actions import Mark, check_record_attendance
+    from trellis.scheduling.models import Attendance
     from trellis.scheduling.queries import occurrences_between, series_for_episodes
-    from trellis.scheduling.tests.factory import daily_group, enroll
+    from trellis.scheduling.tests.factory import admitted_since, daily_group, enroll, slot
 
     rng = random.Random(7)
     world = build_world()
@@ -56,8 +62,17 @@ def main() -> None:
     episode = participant.episodes.get()
     today = org_today()
     start = today - timedelta(weeks=args.weeks)
+    admitted_since(participant, start)
+    episode.refresh_from_db()
     series = daily_group(world, dtstart=start, name="DBT skills")
     enroll(series, participant, start)
+    for n in range(1, args.weeks * 7):
+        mark = Mark("absent_excused") if n % 9 == 0 else Mark("present")
+        check_record_attendance(
+            world.clinician, slot(series, today - timedelta(days=n)), episode, mark
+        )
+    add_score_history(participant, args.weeks, today, codes=("PHQ-9", "GAD-7"))
+    signed_plan(world.clinician, episode, PASSWORD)
     add_practice_history(participant, args.weeks, today)
     do_configure_diary(None, episode.program)
     DiaryCard.objects.bulk_create(
@@ -90,6 +105,32 @@ def main() -> None:
 
     times, queries = timed(floor, args.iterations)
     results.append(row("floor: the cards' rows", size, times, queries))
+
+    times, queries = timed(lambda: ok(client.get("/me/progress/")), args.iterations)
+    results.append(row("my progress /me/progress/", size, times, queries))
+
+    def progress_floor() -> None:
+        monday = today - timedelta(days=today.weekday())
+        list(
+            Score.objects.filter(episode=episode, instrument_code__in=("PHQ-9", "GAD-7"))
+            .order_by("observed_at")
+            .values_list("instrument_code", "observed_on", "total")
+        )
+        list(
+            Attendance.objects.filter(
+                episode=episode, session_date__gte=monday - timedelta(weeks=5)
+            ).values_list("session_date", "minutes_attended")
+        )
+        list(Assignment.objects.filter(episode=episode).values("pk", "due_on", "times_required"))
+        list(
+            PracticeEntry.objects.filter(episode=episode).values_list(
+                "assignment_id", "practiced_on"
+            )
+        )
+        latest_signed(episode)
+
+    times, queries = timed(progress_floor, args.iterations)
+    results.append(row("floor: progress rows", size, times, queries))
 
     print(f"{'operation':<28} {'size':<20} {'median ms':>10} {'p95 ms':>9} {'queries':>8}")
     for r in results:

@@ -44,6 +44,7 @@ INTAKE = ("Intake", "/intake/")  # directors, intake coordinators and the front 
                 ("Practice", "/me/practice/"),
                 ("Diary card", "/me/practice/diary/"),
                 ("Plan", "/me/plan/"),
+                ("Progress", "/me/progress/"),
                 ("Safety plan", "/me/practice/safety-plan/"),
                 ("Messages", "/me/messages/"),
             ],

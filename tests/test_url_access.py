@@ -303,7 +303,7 @@ PERSONAS_FOR_ME = frozenset(
 ME_PATHS = [
     "/me/", "/me/record/", "/me/schedule/", "/me/check-ins/", "/me/plan/", "/me/group-notes/",
     "/me/practice/", "/me/practice/diary/", "/me/practice/safety-plan/", "/me/aftercare/",
-    "/me/schedule/track/", "/me/messages/", "/me/messages/new/",
+    "/me/schedule/track/", "/me/messages/", "/me/messages/new/", "/me/progress/",
 ]  # fmt: skip
 
 
@@ -320,6 +320,7 @@ def test_every_portal_address_answers_every_persona(
         assert answers["/me/schedule/track/"] == 200
         assert answers["/me/messages/"] == 200
         assert answers["/me/messages/new/"] == 200
+        assert answers["/me/progress/"] == 200
 
 
 @pytest.mark.parametrize("persona", ["anonymous", *sorted(PERSONAS_FOR_ME)])

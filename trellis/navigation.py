@@ -55,6 +55,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("Practice", reverse("practice:my-practice")))
         items.append(("Diary card", reverse("practice:my-diary")))
         items.append(("Plan", reverse("plans:mine")))
+        items.append(("Progress", reverse("portal:progress")))
         items.append(("Safety plan", reverse("practice:my-safety-plan")))
         items.append(("Messages", reverse("messaging:mine")))
     # The section whose address is the longest start of this page's (on /me/practice/diary/,

@@ -30,6 +30,7 @@ def test_a_participant_finds_every_page_of_theirs_on_a_phone(
         ("Check-ins", "Your check-ins"),
         ("Schedule", "My sessions"),
         ("Plan", "My treatment plan"),
+        ("Progress", "My progress"),
         ("Practice", "Your practice"),
         ("Diary card", None),
         ("Safety plan", None),

@@ -72,7 +72,11 @@ def trajectory(
     admitted_on: date | None,
     discharged_on: date | None,
     today: date,
+    width: int = WIDTH,
+    height: int = HEIGHT,
 ) -> Trajectory:
+    """The chart's geometry in a `width` × `height` viewBox (the chart tab's 640 × 220 by
+    default; the participant's phone page asks for a narrower, taller-lettered one)."""
     ordered = sorted(points, key=lambda p: p.on)
     dates = [p.on for p in ordered] + [d for d in (admitted_on, discharged_on) if d is not None]
     start = min(dates) if dates else today - timedelta(days=28)
@@ -80,8 +84,8 @@ def trajectory(
     if end <= start:
         end = start + timedelta(days=7)
     span = (end - start).days
-    plot_w = WIDTH - LEFT - RIGHT
-    plot_h = HEIGHT - TOP - BOTTOM
+    plot_w = width - LEFT - RIGHT
+    plot_h = height - TOP - BOTTOM
     value_span = max(1, instrument.high - instrument.low)
 
     def x_of(day: date) -> float:
@@ -120,11 +124,11 @@ def trajectory(
     ticks = [Tick(y_of(band.low), str(band.low)) for band in instrument.bands]
     ticks.append(Tick(y_of(instrument.high), str(instrument.high)))
     return Trajectory(
-        width=WIDTH,
-        height=HEIGHT,
+        width=width,
+        height=height,
         plot_left=LEFT,
-        plot_right=WIDTH - RIGHT,
-        plot_bottom=HEIGHT - BOTTOM,
+        plot_right=width - RIGHT,
+        plot_bottom=height - BOTTOM,
         bands=bands,
         reliable_band=reliable,
         markers=markers,

@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
@@ -23,7 +24,7 @@ from trellis.measures.models import (
     Score,
 )
 from trellis.measures.registry import DEFAULT_CODES, get_instrument
-from trellis.measures.scoring import Instrument
+from trellis.measures.scoring import Band, Instrument
 from trellis.participants.models import Episode, EpisodeStatus
 from trellis.privacy.access import ParticipantAccess, Scope
 from trellis.privacy.policy import episode_filter
@@ -455,3 +456,84 @@ def response_summary(response: Response) -> ResponseSummary:
             AnsweredItem(number, item.text, option.display if option else "not answered")
         )
     return ResponseSummary(response, instrument.title, score, critical)
+
+
+# --- the participant's own progress page (portal) -----------------------------------------
+
+OWN_CHART_WIDTH, OWN_CHART_HEIGHT = 360, 220  # a phone's width; the portal scales it
+
+
+@dataclass
+class OwnTrajectory:
+    """One instrument's totals over the participant's current episode, for their own page:
+    dated totals, the change since the first, the chart's geometry and the latest band. No
+    answers are read (never item 9 or any other item), only stored totals."""
+
+    instrument: Instrument
+    points: list[Point]
+    change: Change
+    chart: Trajectory
+
+    @property
+    def latest(self) -> Point | None:
+        return self.points[-1] if self.points else None
+
+    @property
+    def first(self) -> Point | None:
+        return self.points[0] if self.points else None
+
+    @property
+    def latest_band(self) -> Band | None:
+        latest = self.latest
+        return self.instrument.band_for(latest.total) if latest is not None else None
+
+
+def own_trajectories(
+    access: ParticipantAccess, codes: tuple[str, ...] = DEFAULT_CODES
+) -> list[OwnTrajectory]:
+    """The participant's own PHQ-9 and GAD-7 totals in their current episode, after they
+    opened their record (privacy.access.access_participant, audited). One query whatever the
+    history; the rows are totals only (Score), never the response's answers."""
+    if not access.is_own_record:
+        raise PermissionDenied("A participant's own progress is theirs alone.")
+    episode = access.current_episode
+    if episode is None:
+        return []
+    today = access.participant.organization.today()
+    by_code: dict[str, list[Point]] = defaultdict(list)
+    rows = (
+        Score.objects.current()
+        .filter(episode=episode, instrument_code__in=codes, total__isnull=False)
+        .order_by("observed_at")
+        .values_list("instrument_code", "observed_on", "total", "missing_items")
+    )
+    for code, observed_on, total, missing in rows:
+        if total is not None:
+            by_code[code].append(Point(on=observed_on, total=total, incomplete=bool(missing)))
+    result = []
+    for code in codes:
+        instrument = get_instrument(code)
+        points = by_code.get(code, [])
+        result.append(
+            OwnTrajectory(
+                instrument=instrument,
+                points=points,
+                change=change(
+                    instrument,
+                    points,
+                    admitted_on=episode.admitted_on,
+                    today=today,
+                    on_track_weeks=ON_TRACK_WEEKS,
+                ),
+                chart=trajectory(
+                    instrument,
+                    points,
+                    admitted_on=None,
+                    discharged_on=None,
+                    today=today,
+                    width=OWN_CHART_WIDTH,
+                    height=OWN_CHART_HEIGHT,
+                ),
+            )
+        )
+    return result

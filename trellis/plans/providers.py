@@ -65,18 +65,13 @@ def attendance_percent(episode: Episode) -> tuple[float, float, float] | None:
     """(percent, attended hours, scheduled hours) over the last 4 weeks, or None when nothing
     was scheduled yet."""
     from trellis.scheduling import hours, recurrence
-    from trellis.scheduling.queries import occurrences_between, series_for_episodes
 
     now = timezone.now()
     today = now.astimezone(episode.program.organization.tz).date()
     first = recurrence.iso_week_start(today) - timedelta(weeks=ATTENDANCE_WEEKS - 1)
-    last = first + timedelta(weeks=ATTENDANCE_WEEKS) - timedelta(days=1)
-    slots = occurrences_between(series_for_episodes([episode.pk], first, last), first, last)
     attended = scheduled = 0
-    for week in range(ATTENDANCE_WEEKS):
-        monday = first + timedelta(weeks=week)
-        week_slots = [s for s in slots if monday <= s.date <= monday + timedelta(days=6)]
-        entry = hours.week_hours([episode], monday, now=now, slots=week_slots)[episode.pk]
+    # The four weeks in the queries of one (scheduling.hours.weeks_hours).
+    for entry in hours.weeks_hours([episode], first, ATTENDANCE_WEEKS, now=now)[episode.pk]:
         attended += entry.attended_minutes
         # Still-to-come sessions are not missed ones: leave them out of the denominator.
         scheduled += entry.scheduled_minutes - entry.remaining_minutes

@@ -177,3 +177,73 @@ def reviews_due(
 def program_templates(program: Program) -> list[PlanTemplate]:
     """A program's plan templates for its set-up page: in use first, by name. One query."""
     return list(PlanTemplate.objects.filter(program=program).order_by("-is_active", "name"))
+
+
+# --- the participant's own progress page (portal) -------------------------------------
+
+
+@dataclass(frozen=True)
+class OwnGoal:
+    """A goal of the participant's signed plan as their progress page shows it: their words
+    and how many of its measured steps (objectives with a target and data: a score, the
+    hours attended, the practice done) have reached their target. Objectives a clinician
+    rates by hand are counted as steps but not judged here: their rating and its note are
+    the team's, reviewed with the participant."""
+
+    words: str
+    steps: int
+    measured: int
+    reached: int
+    due_on: date | None
+
+    @property
+    def status(self) -> str:
+        """ "reached" (every step measured and at its target), "open" (no step measured to
+        judge by), else "working"."""
+        if self.steps and self.reached == self.steps:
+            return "reached"
+        return "working" if self.measured else "open"
+
+    @property
+    def by_team(self) -> int:
+        """Steps not judged from data (rated by the team, or no data yet)."""
+        return self.steps - self.measured
+
+
+@dataclass
+class OwnPlan:
+    version: PlanVersion
+    goals: list[OwnGoal]
+
+
+def own_plan_goals(episode: Episode | None) -> OwnPlan | None:
+    """The goals of the episode's latest signed plan with their status, for the participant
+    who opened their own record (privacy.access.access_participant, audited): the same plan
+    they read at /me/plan/. One query for the plan and one per kind of measured objective
+    (the progress providers), whatever the history. None when no plan is signed."""
+    version = latest_signed(episode) if episode is not None else None
+    if version is None or episode is None:
+        return None
+    document = plan_content.load(version.content)
+    progress = progress_for(episode, document.objectives)
+    goals = []
+    for goal in document.goals:
+        if not goal.words.strip():
+            continue
+        objectives = document.objectives_of(goal.key)
+        judged = [
+            progress[o.key]
+            for o in objectives
+            if o.key in progress and progress[o.key].met is not None
+        ]
+        dates = [o.due_on for o in objectives if o.due_on is not None]
+        goals.append(
+            OwnGoal(
+                words=goal.words,
+                steps=len(objectives),
+                measured=len(judged),
+                reached=sum(1 for p in judged if p.met),
+                due_on=max(dates) if dates else None,
+            )
+        )
+    return OwnPlan(version, goals)

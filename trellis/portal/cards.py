@@ -266,6 +266,11 @@ def messages_card(ctx: Context) -> dict[str, Any] | None:
     }
 
 
+def progress_card(ctx: Context) -> dict[str, Any] | None:
+    """A link to My progress (/me/progress/); it reads nothing, so the home stays as quick."""
+    return {}
+
+
 # In the order the home shows them. The crisis line is not a card: the page always shows it.
 CARDS: tuple[Card, ...] = (
     Card("safety-plan", "practice", "portal/cards/safety_plan.html", safety_plan_card),
@@ -275,6 +280,7 @@ CARDS: tuple[Card, ...] = (
     Card("diary", "practice", "portal/cards/diary.html", diary_card),
     Card("plan", "plans", "portal/cards/plan.html", plan_card),
     Card("messages", "messaging", "portal/cards/messages.html", messages_card),
+    Card("progress", "portal", "portal/cards/progress.html", progress_card),
 )
 
 

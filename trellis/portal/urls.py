@@ -12,6 +12,7 @@ app_name = "portal"
 urlpatterns = [
     path("me/", views.home, name="home"),
     path("me/record/", views.record, name="record"),
+    path("me/progress/", views.progress, name="progress"),
     # The old addresses (before the portal), kept for bookmarks and links in sent emails.
     path("participants/me/", views.moved("portal:record"), name="old-record"),
     path("schedule/me/", views.moved("scheduling:me"), name="old-schedule"),

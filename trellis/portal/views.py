@@ -16,6 +16,7 @@ from django.urls import reverse
 from trellis.accounts.http import AuthedRequest
 from trellis.audit.models import Purpose
 from trellis.portal.cards import build_cards
+from trellis.portal.progress import build_sections
 from trellis.privacy.access import ParticipantAccess, Scope, access_participant
 from trellis.privacy.policy import grants_for
 
@@ -48,6 +49,25 @@ def home(request: AuthedRequest) -> HttpResponse:
             "participant": access.participant,
             "program": episode.program if episode is not None else None,
             "cards": build_cards(request.user, access),
+        },
+    )
+
+
+@login_required
+def progress(request: AuthedRequest) -> HttpResponse:
+    """My progress: the participant's own check-in scores, hours, practice and plan goals
+    in plain language (docs/portal.md, "My progress"). The record is opened once, audited;
+    each section reads through its app's queries."""
+    access = _own_record(request)
+    if isinstance(access, HttpResponse):
+        return access
+    episode = access.current_episode
+    return render(
+        request,
+        "portal/progress.html",
+        {
+            "program": episode.program if episode is not None else None,
+            "sections": build_sections(request.user, access),
         },
     )
 

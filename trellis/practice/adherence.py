@@ -122,3 +122,28 @@ def streak(practiced_on: Iterable[date], today: date) -> int:
 def last_practice(practiced_on: Iterable[date], today: date) -> date | None:
     past = [d for d in practiced_on if d <= today]
     return max(past) if past else None
+
+
+def week_streak(assignments: Iterable[AssignmentFacts], today: date) -> int:
+    """Weeks in a row, by the ISO week each assignment is due, whose assigned practice was
+    all done (excused assignments left out). It ends with this week when this week's is done
+    already, else with last week (the week is not over). A week with nothing due neither
+    counts nor breaks the run; a week with something due and not all of it done ends it."""
+    due: dict[date, list[AssignmentFacts]] = {}
+    for facts in assignments:
+        if facts.status != EXCUSED:
+            due.setdefault(facts.due_on - timedelta(days=facts.due_on.weekday()), []).append(facts)
+    monday = today - timedelta(days=today.weekday())
+    this_week = adherence(due.get(monday, ()))
+    if not (this_week.assigned and this_week.done >= this_week.required):
+        monday -= timedelta(weeks=1)
+    earliest = min(due, default=monday)
+    n = 0
+    while monday >= earliest:
+        week = adherence(due.get(monday, ()))
+        if week.assigned:
+            if week.done < week.required:
+                break
+            n += 1
+        monday -= timedelta(weeks=1)
+    return n

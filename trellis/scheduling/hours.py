@@ -139,16 +139,24 @@ class DayHours:
     absent: int = 0
 
 
-def _limits(episodes: Sequence[Episode], week_start: date) -> dict[int, tuple[Decimal, Decimal]]:
+def _limits(
+    episodes: Sequence[Episode],
+    week_start: date,
+    overrides: Sequence[EpisodeHoursOverride] | None = None,
+) -> dict[int, tuple[Decimal, Decimal]]:
     """Each episode's weekly range: its override where the override covers this week, else
-    its program's."""
-    overrides = {
+    its program's. Pass the episodes' `overrides` when the caller has read them already."""
+    if overrides is None:
+        overrides = list(
+            EpisodeHoursOverride.objects.filter(episode_id__in=[e.pk for e in episodes])
+        )
+    covering = {
         o.episode_id: (o.min_hours_per_week, o.max_hours_per_week)
-        for o in EpisodeHoursOverride.objects.filter(episode_id__in=[e.pk for e in episodes])
+        for o in overrides
         if o.covers_week(week_start)
     }
     return {
-        e.pk: overrides.get(e.pk, (e.program.min_hours_per_week, e.program.max_hours_per_week))
+        e.pk: covering.get(e.pk, (e.program.min_hours_per_week, e.program.max_hours_per_week))
         for e in episodes
     }
 
@@ -165,20 +173,50 @@ def week_hours(
     Episodes must come with `program` loaded. Pass `slots` when the caller has already
     expanded the week's occurrences for these episodes' series.
     """
+    weeks = weeks_hours(episodes, week_start, 1, now=now, slots=slots)
+    return {episode_id: entries[0] for episode_id, entries in weeks.items()}
+
+
+def weeks_hours(
+    episodes: Sequence[Episode],
+    first_monday: date,
+    weeks: int,
+    *,
+    now: datetime | None = None,
+    slots: list[Slot] | None = None,
+) -> dict[int, list[WeekHours]]:
+    """Hours of `weeks` ISO weeks from `first_monday` for each episode, oldest week first,
+    in the same six queries as one week (the participant's progress page reads several).
+
+    Episodes must come with `program` loaded. Pass `slots` when the caller has already
+    expanded these weeks' occurrences for these episodes' series.
+    """
     now = now or timezone.now()
-    week_end = week_start + timedelta(days=6)
+    mondays = [first_monday + timedelta(weeks=n) for n in range(max(1, weeks))]
+    last_day = mondays[-1] + timedelta(days=6)
     episode_ids = [e.pk for e in episodes]
-    limits = _limits(episodes, week_start)
-    ledger = {e.pk: WeekHours(e, week_start, *limits[e.pk]) for e in episodes}
+    ledgers: dict[date, dict[int, WeekHours]] = {}
+    overrides = (
+        list(EpisodeHoursOverride.objects.filter(episode_id__in=episode_ids)) if episodes else []
+    )
+    for monday in mondays:
+        limits = _limits(episodes, monday, overrides)
+        ledgers[monday] = {e.pk: WeekHours(e, monday, *limits[e.pk]) for e in episodes}
+    result = {e.pk: [ledgers[m][e.pk] for m in mondays] for e in episodes}
     if not episodes:
-        return ledger
+        return result
+
+    def entry_for(episode_id: int, day: date) -> WeekHours | None:
+        week = ledgers.get(day - timedelta(days=day.weekday()))
+        return week.get(episode_id) if week is not None else None
+
     prefetch_related_objects(list(episodes), "status_changes")
     if slots is None:
         slots = occurrences_between(
-            series_for_episodes(episode_ids, week_start, week_end), week_start, week_end
+            series_for_episodes(episode_ids, first_monday, last_day), first_monday, last_day
         )
     roster = roster_for(
-        {s.series.pk for s in slots}, week_start, week_end, episode_ids, with_people=False
+        {s.series.pk for s in slots}, first_monday, last_day, episode_ids, with_people=False
     )
     # Marks as plain tuples: a program's week is thousands of rows, and model instances
     # would cost more than the arithmetic. Only the status is needed per (occurrence, episode).
@@ -192,7 +230,7 @@ def week_hours(
         is_walk_in,
         day,
     ) in Attendance.objects.filter(
-        episode_id__in=episode_ids, session_date__range=(week_start, week_end)
+        episode_id__in=episode_ids, session_date__range=(first_monday, last_day)
     ).values_list(
         "occurrence_id",
         "episode_id",
@@ -203,7 +241,9 @@ def week_hours(
         "session_date",
     ):
         marks[(occurrence_id, episode_id)] = status
-        entry = ledger[episode_id]
+        entry = entry_for(episode_id, day)
+        if entry is None:
+            continue
         if status in ABSENT:
             entry.absent_by_day[day] = entry.absent_by_day.get(day, 0) + 1
         entry.attended_minutes += minutes_attended
@@ -214,7 +254,7 @@ def week_hours(
         if slot.cancelled:
             continue
         for membership in roster.get(slot.series.pk, []):
-            expected = ledger.get(membership.episode_id)
+            expected = entry_for(membership.episode_id, slot.date)
             if expected is None or not expected_at(membership, expected.episode, slot.date):
                 continue
             mark = marks.get((slot.row.pk, membership.episode_id)) if slot.row else None
@@ -228,7 +268,7 @@ def week_hours(
             elif mark is None:
                 unmarked = expected.unmarked_by_day
                 unmarked[slot.date] = unmarked.get(slot.date, 0) + 1
-    return ledger
+    return result
 
 
 @dataclass(frozen=True)

@@ -34,3 +34,28 @@ def add_practice_history(participant: Participant, weeks: int, today: date) -> N
             practiced_on=starts + timedelta(days=1),
             rating=7,
         )
+
+
+def add_score_history(
+    participant: Participant, weeks: int, today: date, *, codes: tuple[str, ...] = ("PHQ-9",)
+) -> None:
+    """A check-in a week for `weeks` weeks before `today`, answered through the real actions
+    (scores falling from 20 by one point a week, never below 2), then dated back to their
+    week (test data: a submission is always observed on the day it is sent)."""
+    from datetime import datetime
+
+    from trellis.measures.models import Score
+    from trellis.measures.tests.factories import complete_checkin
+
+    zone = participant.organization.tz
+    for week in range(weeks, 0, -1):
+        on = today - timedelta(weeks=week)
+        for code in codes:
+            total = max(2, 20 - (weeks - week))
+            if code == "GAD-7":
+                total = min(total, 21)
+            response = complete_checkin(participant, total, code=code, days_ago=(today - on).days)
+            Score.objects.filter(response=response).update(
+                observed_on=on,
+                observed_at=datetime(on.year, on.month, on.day, 12, tzinfo=zone),
+            )

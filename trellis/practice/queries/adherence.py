@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Subquery
 
 from trellis.lib.clock import local_today
@@ -309,3 +310,51 @@ def adherence_summary(access: ParticipantAccess) -> dict[str, Any] | None:
         "streak": rules.streak(days, today),
         "last_practice": rules.last_practice(days, today),
     }
+
+
+# --- the participant's own progress page (portal) -------------------------------------
+
+OWN_WEEKS = 8  # the weeks the progress page lists, this one included
+
+
+@dataclass(frozen=True)
+class OwnWeek:
+    monday: date
+    adherence: rules.Adherence
+
+
+@dataclass
+class OwnPractice:
+    """What the participant's progress page says of their practice: days in a row, weeks in
+    a row with the week's practice all done, the last day practised and the recent weeks."""
+
+    any_assigned: bool
+    day_streak: int
+    week_streak: int
+    last_practice: date | None
+    weeks: list[OwnWeek]
+
+
+def own_practice(access: ParticipantAccess, today: date) -> OwnPractice:
+    """The participant's own practice over their episodes, after they opened their record
+    (privacy.access.access_participant, audited). Two queries whatever the history (dates
+    and counts only: no answer the participant wrote is read)."""
+    if not access.is_own_record:
+        raise PermissionDenied("A participant's own progress is theirs alone.")
+    facts = facts_for([e.pk for e in access.episodes])
+    days = [d for f in facts for d in f.practiced_on]
+    this_monday = week_of(today)[0]
+    due_by_week: dict[date, list[rules.AssignmentFacts]] = {}
+    for f in facts:
+        due_by_week.setdefault(week_of(f.due_on)[0], []).append(f)
+    weeks = [
+        OwnWeek(monday, rules.adherence(due_by_week.get(monday, ())))
+        for monday in (this_monday - timedelta(weeks=n) for n in range(OWN_WEEKS))
+    ]
+    return OwnPractice(
+        any_assigned=bool(facts),
+        day_streak=rules.streak(days, today),
+        week_streak=rules.week_streak(facts, today),
+        last_practice=rules.last_practice(days, today),
+        weeks=weeks,
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -169,3 +170,36 @@ def test_the_dashboard_colours_and_flags_only_for_clinical_viewers(
     assert "Patricia Quillfeather" in mine
     assert "Rowan Thistledown" not in mine
     assert client_for(world.outsider).get(url).status_code == 404
+
+
+def test_several_weeks_at_once_match_each_week_read_alone(
+    world: World, dbt: SessionSeries, count_queries: Callable[[], Any]
+) -> None:
+    """weeks_hours (the participant's progress page, plans' attendance provider) is
+    week_hours over several weeks, in the queries of one."""
+    from trellis.scheduling.hours import weeks_hours
+
+    episode = world.participant.episodes.get()
+    first = MONDAY - timedelta(weeks=2)
+    mark(world, dbt, first, "present")
+    mark(world, dbt, first + timedelta(days=2), "absent_excused")
+    mark(world, dbt, MONDAY, "late", late=30)
+    now = datetime(2026, 11, 3, 12, 0, tzinfo=CHICAGO)
+    episodes = world.participant.episodes.select_related("program")
+    alone_episode, together_episode = episodes.get(), episodes.get()
+    with count_queries() as one:
+        week_hours([alone_episode], MONDAY, now=now)
+    with count_queries() as three:
+        together = weeks_hours([together_episode], first, 3, now=now)[episode.pk]
+    assert three.count == one.count
+    for entry in together:
+        alone = week_hours([episode], entry.week_start, now=now)[episode.pk]
+        assert (entry.scheduled, entry.attended, entry.projected, entry.absent_by_day) == (
+            alone.scheduled,
+            alone.attended,
+            alone.projected,
+            alone.absent_by_day,
+        )
+    assert [e.week_start for e in together] == [first + timedelta(weeks=n) for n in range(3)]
+    assert together[0].attended == Decimal("2.5")
+    assert together[2].attended == Decimal("2.0")
