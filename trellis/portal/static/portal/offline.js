@@ -1,0 +1,506 @@
+// The participant's pages, installable and offline (docs/portal.md, "Installable and offline").
+//
+// On every participant page while online: registers the service worker (/me/sw.js), fetches
+// the session's device key (/me/offline/key/) and keeps it in IndexedDB as a non-extractable
+// AES-GCM CryptoKey, stores the offline page (/me/offline/) encrypted with it, and sends what
+// is waiting. On the offline page, the diary card and practice forms are saved encrypted in
+// the queue and sent with an Idempotency-Key when the connection is back, so a retry never
+// stores twice. Sign-out deletes the key, the queue, the stored page and the worker's cache,
+// after a confirm when something is still waiting.
+//
+// Only the static files the offline page needs are cached in plain form (no health
+// information). Every entry and the offline page are encrypted; the key is not readable
+// from IndexedDB (non-extractable) and is deleted at sign-out.
+(function () {
+  "use strict";
+
+  var script = document.currentScript;
+  if (!script || !window.indexedDB || !window.crypto || !window.crypto.subtle) return;
+  var URLS = {
+    sw: script.dataset.sw,
+    scope: script.dataset.scope,
+    key: script.dataset.key,
+    page: script.dataset.page,
+  };
+  var DB_NAME = "trellis-offline";
+  var DB_VERSION = 1;
+  var STATIC_CACHE = "trellis-static-v1";
+  var SENT_KEPT_MS = 24 * 60 * 60 * 1000; // "sent at …" is shown for a day, then forgotten
+  var session = { kid: null, owner: null, csrf: null, signedOut: false };
+  var flushing = null;
+
+  // --- IndexedDB -----------------------------------------------------------------------
+
+  function openDb() {
+    return new Promise(function (resolve, reject) {
+      var request = indexedDB.open(DB_NAME, DB_VERSION);
+      request.onupgradeneeded = function () {
+        var db = request.result;
+        ["keys", "queue", "pages", "meta"].forEach(function (name) {
+          if (!db.objectStoreNames.contains(name)) {
+            db.createObjectStore(name, { keyPath: name === "keys" ? "kid" : name === "queue" ? "id" : "name" });
+          }
+        });
+      };
+      request.onsuccess = function () { resolve(request.result); };
+      request.onerror = function () { reject(request.error); };
+    });
+  }
+
+  function run(store, mode, work) {
+    return openDb().then(function (db) {
+      return new Promise(function (resolve, reject) {
+        var tx = db.transaction(store, mode);
+        var result = work(tx.objectStore(store));
+        tx.oncomplete = function () {
+          db.close();
+          resolve(result && "result" in result ? result.result : undefined);
+        };
+        tx.onerror = function () { db.close(); reject(tx.error); };
+        tx.onabort = function () { db.close(); reject(tx.error); };
+      });
+    });
+  }
+
+  function get(store, key) { return run(store, "readonly", function (s) { return s.get(key); }); }
+  function all(store) { return run(store, "readonly", function (s) { return s.getAll(); }); }
+  function put(store, value) { return run(store, "readwrite", function (s) { s.put(value); }); }
+  function remove(store, key) { return run(store, "readwrite", function (s) { s.delete(key); }); }
+  function clearStore(store) { return run(store, "readwrite", function (s) { s.clear(); }); }
+
+  // --- Encryption (AES-GCM, a fresh 96-bit IV for every record) -------------------------
+
+  function fromBase64(text) {
+    var bytes = atob(text);
+    var out = new Uint8Array(bytes.length);
+    for (var i = 0; i < bytes.length; i++) out[i] = bytes.charCodeAt(i);
+    return out;
+  }
+
+  function encrypt(key, value) {
+    var iv = crypto.getRandomValues(new Uint8Array(12));
+    var plain = new TextEncoder().encode(typeof value === "string" ? value : JSON.stringify(value));
+    return crypto.subtle.encrypt({ name: "AES-GCM", iv: iv }, key, plain).then(function (ct) {
+      return { iv: iv, ct: ct };
+    });
+  }
+
+  function decrypt(key, record) {
+    return crypto.subtle.decrypt({ name: "AES-GCM", iv: record.iv }, key, record.ct).then(function (plain) {
+      return JSON.parse(new TextDecoder().decode(plain));
+    });
+  }
+
+  function keyFor(kid) {
+    return get("keys", kid).then(function (found) { return found ? found.key : null; });
+  }
+
+  // --- The session's key ----------------------------------------------------------------
+
+  // Asks the server for the session's key. Resolves true when signed in (the key is stored),
+  // false when the session has ended (401, or the sign-in page after the idle timeout).
+  function fetchKey() {
+    return fetch(URLS.key, { credentials: "same-origin", cache: "no-store", headers: { Accept: "application/json" } })
+      .then(function (response) {
+        var json = (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;
+        if (!response.ok || !json || response.redirected) {
+          session.signedOut = response.status === 401 || response.redirected || !json;
+          return null;
+        }
+        return response.json();
+      })
+      .then(function (data) {
+        if (!data) return false;
+        session.signedOut = false;
+        session.csrf = data.csrf;
+        return get("meta", "current").then(function (current) {
+          var steps = Promise.resolve();
+          if (current && current.owner !== data.owner) {
+            // Someone else signed in on this browser: the previous person's entries, key and
+            // page are deleted, never sent under this sign-in.
+            steps = wipe();
+          }
+          return steps
+            .then(function () { return get("keys", data.kid); })
+            .then(function (known) {
+              if (known) return null;
+              return crypto.subtle
+                .importKey("raw", fromBase64(data.key), { name: "AES-GCM" }, false, ["encrypt", "decrypt"])
+                .then(function (key) { return put("keys", { kid: data.kid, key: key, owner: data.owner }); });
+            })
+            .then(function () { return put("meta", { name: "current", kid: data.kid, owner: data.owner }); })
+            .then(function () {
+              session.kid = data.kid;
+              session.owner = data.owner;
+              return true;
+            });
+        });
+      });
+  }
+
+  function current() {
+    if (session.kid) return Promise.resolve({ kid: session.kid, owner: session.owner });
+    return get("meta", "current").then(function (found) {
+      if (found) {
+        session.kid = found.kid;
+        session.owner = found.owner;
+      }
+      return found || null;
+    });
+  }
+
+  // --- The offline page and its static files ---------------------------------------------
+
+  function storePage() {
+    return fetch(URLS.page, { credentials: "same-origin", cache: "no-store", headers: { Accept: "text/html" } })
+      .then(function (response) {
+        if (!response.ok || response.redirected) return null;
+        var csp = response.headers.get("Content-Security-Policy");
+        return response.text().then(function (html) { return { html: html, csp: csp }; });
+      })
+      .then(function (fetched) {
+        if (!fetched || !session.kid) return null;
+        return keyFor(session.kid).then(function (key) {
+          if (!key) return null;
+          return encrypt(key, fetched.html).then(function (sealed) {
+            return put("pages", { name: "offline", kid: session.kid, iv: sealed.iv, ct: sealed.ct, csp: fetched.csp, saved_at: Date.now() });
+          }).then(function () { return cacheStatic(fetched.html); });
+        });
+      });
+  }
+
+  // The offline page's own styles, scripts and icons: nothing else is put in the cache.
+  function cacheStatic(html) {
+    if (!window.caches) return Promise.resolve();
+    var doc = new DOMParser().parseFromString(html, "text/html");
+    var urls = [];
+    doc.querySelectorAll("link[rel=stylesheet][href], link[rel=icon][href], link[rel=apple-touch-icon][href], script[src]").forEach(function (el) {
+      var url = new URL(el.getAttribute("href") || el.getAttribute("src"), location.href);
+      if (url.origin === location.origin && urls.indexOf(url.pathname) < 0) urls.push(url.pathname);
+    });
+    return caches.open(STATIC_CACHE).then(function (cache) { return cache.addAll(urls); });
+  }
+
+  // --- The queue ---------------------------------------------------------------------------
+
+  function newId() {
+    if (crypto.randomUUID) return crypto.randomUUID().replace(/-/g, "");
+    var bytes = crypto.getRandomValues(new Uint8Array(16));
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+
+  function enqueue(item) {
+    return current().then(function (now) {
+      if (!now) throw new Error("no key");
+      return keyFor(now.kid).then(function (key) {
+        if (!key) throw new Error("no key");
+        return encrypt(key, item).then(function (sealed) {
+          var id = newId();
+          return put("queue", {
+            id: id, kid: now.kid, owner: now.owner, state: "waiting",
+            created_at: Date.now(), sent_at: null, iv: sealed.iv, ct: sealed.ct,
+          }).then(function () { return id; });
+        });
+      });
+    });
+  }
+
+  function mine() {
+    return Promise.all([current(), all("queue")]).then(function (both) {
+      var now = both[0];
+      var rows = both[1] || [];
+      return rows.filter(function (row) { return now && row.owner === now.owner; })
+        .sort(function (a, b) { return a.created_at - b.created_at; });
+    });
+  }
+
+  function detailOf(body) {
+    if (!body || !body.detail) return "";
+    if (typeof body.detail === "string") return body.detail;
+    return body.detail.map(function (d) { return (d.field ? d.field + ": " : "") + (d.message || d.msg || ""); }).join(" ");
+  }
+
+  // Sends one entry. Resolves "sent", "refused", "signed-out" or "offline".
+  function sendOne(row) {
+    return keyFor(row.kid).then(function (key) {
+      if (!key) return "refused";
+      return decrypt(key, row).then(function (item) {
+        return fetch(item.url, {
+          method: "POST",
+          credentials: "same-origin",
+          headers: { "Content-Type": "application/json", Accept: "application/json", "Idempotency-Key": row.id, "X-CSRFToken": session.csrf || "" },
+          body: JSON.stringify(item.payload),
+        }).then(function (response) {
+          if (response.status === 401 || response.status === 403) return "signed-out";
+          return response.json().catch(function () { return null; }).then(function (body) {
+            if (response.status >= 500) return "offline"; // try again later, same key
+            var ok = response.status === 200 || response.status === 201;
+            var result = { label: item.label, created: ok ? !!(body && body.created) : false, urgent: !!(body && body.urgent), message: ok ? "" : detailOf(body) };
+            return encrypt(key, result).then(function (sealed) {
+              row.iv = sealed.iv;
+              row.ct = sealed.ct; // the answers are gone from the device once sent
+              row.state = ok ? "sent" : "refused";
+              row.sent_at = Date.now();
+              return put("queue", row).then(function () { return row.state; });
+            });
+          });
+        }, function () { return "offline"; });
+      });
+    });
+  }
+
+  function flush() {
+    if (flushing) return flushing;
+    if (!navigator.onLine) return render();
+    flushing = fetchKey()
+      .then(function (signedIn) {
+        if (!signedIn) return null;
+        return mine().then(function (rows) {
+          var waiting = rows.filter(function (r) { return r.state === "waiting"; });
+          return waiting.reduce(function (chain, row) {
+            return chain.then(function (stop) {
+              if (stop) return stop;
+              return sendOne(row).then(function (outcome) {
+                return outcome === "signed-out" || outcome === "offline" ? outcome : null;
+              });
+            });
+          }, Promise.resolve(null));
+        });
+      })
+      .catch(function () { return null; })
+      .then(function () { return prune(); })
+      .then(function () { flushing = null; return render(); });
+    return flushing;
+  }
+
+  function prune() {
+    var limit = Date.now() - SENT_KEPT_MS;
+    return all("queue").then(function (rows) {
+      return Promise.all((rows || []).filter(function (r) { return r.state !== "waiting" && r.sent_at < limit; })
+        .map(function (r) { return remove("queue", r.id); }));
+    });
+  }
+
+  function wipe() {
+    var steps = ["keys", "queue", "pages", "meta"].map(clearStore);
+    if (window.caches) {
+      steps.push(caches.keys().then(function (names) { return Promise.all(names.map(function (n) { return caches.delete(n); })); }));
+    }
+    return Promise.all(steps).then(function () {
+      session.kid = null;
+      session.owner = null;
+      if (navigator.serviceWorker && navigator.serviceWorker.getRegistrations) {
+        return navigator.serviceWorker.getRegistrations().then(function (regs) {
+          return Promise.all(regs.map(function (r) { return r.unregister(); }));
+        });
+      }
+      return null;
+    });
+  }
+
+  // --- What the participant sees ---------------------------------------------------------
+
+  // The words, translated, from the script tag (portal/_head.html).
+  var T = {
+    waiting: script.dataset.tWaiting,
+    sent: script.dataset.tSent,
+    duplicate: script.dataset.tDuplicate,
+    refused: script.dataset.tRefused,
+    signIn: script.dataset.tSignIn,
+    banner: script.dataset.tBanner,
+    confirmOne: script.dataset.tConfirmOne,
+    confirmMany: script.dataset.tConfirmMany,
+    remove: script.dataset.tRemove,
+    diary: script.dataset.tDiary,
+    noKey: script.dataset.tNoKey,
+  };
+
+  function time(ms) {
+    return new Date(ms).toLocaleTimeString([], { hour: "numeric", minute: "2-digit" });
+  }
+
+  function render() {
+    return mine().then(function (rows) {
+      var page = document.getElementById("offline-queue");
+      if (!page) return banner(rows);
+      return current().then(function (now) {
+        return now ? keyFor(now.kid) : null;
+      }).then(function () {
+        return Promise.all(rows.map(function (row) {
+          return keyFor(row.kid).then(function (key) {
+            return key ? decrypt(key, row).catch(function () { return null; }) : null;
+          }).then(function (item) { return { row: row, item: item }; });
+        }));
+      }).then(function (shown) {
+        var list = page.querySelector("[data-queue-list]");
+        var empty = page.querySelector("[data-queue-empty]");
+        list.textContent = "";
+        shown.forEach(function (s) {
+          if (!s.item) return;
+          var li = document.createElement("li");
+          li.className = "portal-queued " + s.row.state;
+          li.dataset.state = s.row.state;
+          var title = document.createElement("strong");
+          title.textContent = s.item.label;
+          var text = document.createElement("span");
+          if (s.row.state === "waiting") text.textContent = session.signedOut && navigator.onLine ? T.waiting + " " + T.signIn : T.waiting;
+          else if (s.row.state === "sent") text.textContent = (s.item.created === false ? T.duplicate : T.sent).replace("%s", time(s.row.sent_at));
+          else text.textContent = T.refused.replace("%s", s.item.message || "");
+          li.appendChild(title);
+          li.appendChild(document.createTextNode(" "));
+          li.appendChild(text);
+          if (s.row.state === "refused") {
+            var button = document.createElement("button");
+            button.type = "button";
+            button.className = "button secondary";
+            button.textContent = T.remove;
+            button.addEventListener("click", function () { remove("queue", s.row.id).then(render); });
+            li.appendChild(button);
+          }
+          list.appendChild(li);
+        });
+        empty.hidden = list.children.length > 0;
+      });
+    });
+  }
+
+  // On the other participant pages: a line at the top when something is waiting.
+  function banner(rows) {
+    var waiting = rows.filter(function (r) { return r.state === "waiting"; }).length;
+    var existing = document.getElementById("offline-banner");
+    if (!waiting) {
+      if (existing) existing.remove();
+      return;
+    }
+    var main = document.getElementById("main");
+    if (!main) return;
+    if (!existing) {
+      existing = document.createElement("p");
+      existing.id = "offline-banner";
+      existing.className = "message portal-offline-banner";
+      existing.setAttribute("role", "status");
+      var link = document.createElement("a");
+      link.href = URLS.page;
+      existing.appendChild(link);
+      main.insertBefore(existing, main.firstChild);
+    }
+    existing.firstChild.textContent = T.banner.replace("%s", String(waiting));
+  }
+
+  // --- Forms on the offline page -----------------------------------------------------------
+
+  // The program's day (its zone, not the phone's), as YYYY-MM-DD.
+  function programToday() {
+    var root = document.getElementById("offline-page");
+    var zone = root && root.dataset.zone;
+    try {
+      return new Intl.DateTimeFormat("en-CA", { timeZone: zone || undefined, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date());
+    } catch (e) {
+      return new Date().toISOString().slice(0, 10);
+    }
+  }
+
+  function diaryPayload(form) {
+    var checklists = (form.dataset.checklists || "").split(",").filter(Boolean);
+    var answers = {};
+    new FormData(form).forEach(function (value, key) {
+      if (key === "card_on") return;
+      if (checklists.indexOf(key) >= 0) {
+        (answers[key] = answers[key] || []).push(value);
+      } else if (value !== "") {
+        answers[key] = value;
+      }
+    });
+    var day = programToday();
+    return { payload: { card_on: day, answers: answers }, label: T.diary.replace("%s", day) };
+  }
+
+  function practicePayload(form) {
+    var data = new FormData(form);
+    var day = data.get("practiced_on") || programToday();
+    return {
+      payload: { practiced_on: day, rating: Number(data.get("rating")), what_happened: data.get("what_happened") || "" },
+      label: (form.dataset.title || "Practice") + ", " + day,
+    };
+  }
+
+  function wireForms() {
+    document.querySelectorAll("form[data-offline-form]").forEach(function (form) {
+      var day = form.querySelector("input[name=practiced_on]");
+      if (day && !day.value) {
+        day.value = programToday();
+        day.max = day.value;
+      }
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        var built = form.dataset.offlineForm === "diary" ? diaryPayload(form) : practicePayload(form);
+        enqueue({ kind: form.dataset.offlineForm, url: form.dataset.url, payload: built.payload, label: built.label })
+          .then(function () {
+            form.reset();
+            if (day) day.value = programToday();
+            return render();
+          })
+          .then(function () {
+            var queue = document.getElementById("offline-queue");
+            if (queue) queue.scrollIntoView();
+            return flush();
+          })
+          .catch(function () {
+            window.alert(T.noKey);
+          });
+      });
+    });
+  }
+
+  // --- Sign-out ---------------------------------------------------------------------------
+
+  function wireSignOut() {
+    document.querySelectorAll("form[data-sign-out]").forEach(function (form) {
+      form.addEventListener("submit", function (event) {
+        if (form.dataset.cleared === "true") return;
+        event.preventDefault();
+        mine().catch(function () { return []; }).then(function (rows) {
+          var waiting = rows.filter(function (r) { return r.state === "waiting"; }).length;
+          if (waiting && !window.confirm(waiting === 1 ? T.confirmOne : T.confirmMany.replace("%s", String(waiting)))) {
+            return;
+          }
+          return wipe().catch(function () { return null; }).then(function () {
+            form.dataset.cleared = "true";
+            form.submit();
+          });
+        });
+      });
+    });
+  }
+
+  // --- Start ------------------------------------------------------------------------------
+
+  function start() {
+    wireSignOut();
+    wireForms();
+    window.addEventListener("online", flush);
+    window.addEventListener("offline", render);
+    var ready = Promise.resolve();
+    if (navigator.onLine && document.body.dataset.signedIn === "true") {
+      if (navigator.serviceWorker) {
+        navigator.serviceWorker.register(URLS.sw, { scope: URLS.scope }).catch(function () { return null; });
+      }
+      ready = fetchKey().then(function (signedIn) {
+        // The offline page itself is stored from its own address; on it, the copy in hand
+        // may be the stored one (served by the worker), so fetch a fresh one.
+        return signedIn ? storePage() : null;
+      }).catch(function () { return null; }).then(flush);
+    } else {
+      ready = render();
+    }
+    ready.catch(function () { return null; }).then(function () {
+      document.documentElement.dataset.offlineReady = "true";
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
