@@ -91,7 +91,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
 def owner_tag(participant_public_id: object) -> str:
     """Who the device's entries belong to, without naming them: entries written by one
     person are never sent under another person's sign-in on the same browser."""
-    return salted_hmac(OWNER_SALT, str(participant_public_id)).hexdigest()[:32]
+    return salted_hmac(OWNER_SALT, str(participant_public_id), algorithm="sha256").hexdigest()[:32]
 
 
 def offline_key(request: HttpRequest) -> HttpResponse:
@@ -130,8 +130,8 @@ def _diary_form(request: AuthedRequest) -> dict[str, Any] | None:
         diary = access_own_diary(request.user)
     except Http404:
         return None  # no open episode
-    if not diary.in_use:
-        return None
+    if diary.config is None or not diary.in_use:
+        return None  # as on the home: the program (or this track) keeps no diary card
     rows = []
     for row in card_rows(diary.config):
         scale = SCALE_OF.get(row["kind"])
