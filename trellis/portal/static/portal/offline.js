@@ -235,7 +235,7 @@
           return response.json().catch(function () { return null; }).then(function (body) {
             if (response.status >= 500) return "offline"; // try again later, same key
             var ok = response.status === 200 || response.status === 201;
-            var result = { label: item.label, created: ok ? !!(body && body.created) : false, urgent: !!(body && body.urgent), message: ok ? "" : detailOf(body) };
+            var result = { label: item.label, kind: item.kind, created: ok ? !!(body && body.created) : false, urgent: !!(body && body.urgent), message: ok ? "" : detailOf(body) };
             return encrypt(key, result).then(function (sealed) {
               row.iv = sealed.iv;
               row.ct = sealed.ct; // the answers are gone from the device once sent
@@ -249,12 +249,19 @@
     });
   }
 
+  // Sends what is waiting, oldest first; stops at the first entry that cannot get through.
+  // While something still waits (no connection, a server error), tries again after 5 s,
+  // then 10 s, 20 s… up to every 2 minutes, and at once when the browser says it is online:
+  // a browser's "online" is not always told (a page opened offline may think it is online).
   function flush() {
     if (flushing) return flushing;
-    if (!navigator.onLine) return render();
+    var stopped = null;
     flushing = fetchKey()
       .then(function (signedIn) {
-        if (!signedIn) return null;
+        if (!signedIn) {
+          stopped = session.signedOut ? "signed-out" : "offline";
+          return null;
+        }
         return mine().then(function (rows) {
           var waiting = rows.filter(function (r) { return r.state === "waiting"; });
           return waiting.reduce(function (chain, row) {
@@ -264,13 +271,39 @@
                 return outcome === "signed-out" || outcome === "offline" ? outcome : null;
               });
             });
-          }, Promise.resolve(null));
+          }, Promise.resolve(null)).then(function (stop) { stopped = stop; });
         });
       })
-      .catch(function () { return null; })
+      .catch(function () { stopped = "offline"; })
       .then(function () { return prune(); })
+      .then(function () { return mine(); })
+      .then(function (rows) {
+        var left = rows.filter(function (r) { return r.state === "waiting"; }).length;
+        retry(left > 0 && stopped !== "signed-out");
+      }, function () { return null; })
       .then(function () { flushing = null; return render(); });
     return flushing;
+  }
+
+  var RETRY_FIRST_MS = 5000;
+  var RETRY_MAX_MS = 120000;
+  var retryMs = RETRY_FIRST_MS;
+  var retryTimer = null;
+
+  function retry(again) {
+    if (retryTimer) window.clearTimeout(retryTimer);
+    retryTimer = null;
+    if (!again) {
+      retryMs = RETRY_FIRST_MS;
+      return;
+    }
+    retryTimer = window.setTimeout(function () { retryTimer = null; flush(); }, retryMs);
+    retryMs = Math.min(retryMs * 2, RETRY_MAX_MS);
+  }
+
+  function backOnline() {
+    retryMs = RETRY_FIRST_MS;
+    flush();
   }
 
   function prune() {
@@ -343,8 +376,8 @@
           var title = document.createElement("strong");
           title.textContent = s.item.label;
           var text = document.createElement("span");
-          if (s.row.state === "waiting") text.textContent = session.signedOut && navigator.onLine ? T.waiting + " " + T.signIn : T.waiting;
-          else if (s.row.state === "sent") text.textContent = (s.item.created === false ? T.duplicate : T.sent).replace("%s", time(s.row.sent_at));
+          if (s.row.state === "waiting") text.textContent = session.signedOut ? T.waiting + " " + T.signIn : T.waiting;
+          else if (s.row.state === "sent") text.textContent = (s.item.created === false && s.item.kind === "diary" ? T.duplicate : T.sent).replace("%s", time(s.row.sent_at));
           else text.textContent = T.refused.replace("%s", s.item.message || "");
           li.appendChild(title);
           li.appendChild(document.createTextNode(" "));
@@ -478,7 +511,7 @@
   function start() {
     wireSignOut();
     wireForms();
-    window.addEventListener("online", flush);
+    window.addEventListener("online", backOnline);
     window.addEventListener("offline", render);
     var ready = Promise.resolve();
     if (navigator.onLine && document.body.dataset.signedIn === "true") {
@@ -491,7 +524,7 @@
         return signedIn ? storePage() : null;
       }).catch(function () { return null; }).then(flush);
     } else {
-      ready = render();
+      ready = render().then(flush);
     }
     ready.catch(function () { return null; }).then(function () {
       document.documentElement.dataset.offlineReady = "true";
