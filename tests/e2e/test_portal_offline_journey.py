@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from tests.personas import PASSWORD, World
 from trellis.practice.actions.diary import do_configure_diary
@@ -19,7 +19,7 @@ from trellis.practice.models.diary import DiaryCard
 from trellis.practice.tests.helpers import assign_practice
 from trellis.practice.tests.walk_safety import safety_walk_values
 
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 RETRY_WAIT_MS = 15_000  # offline.js tries again after 5 s, then 10 s
 # What a page without a connection logs, expected here: the worker's and the page's own
 # requests that cannot get through.
@@ -47,6 +47,7 @@ def page(browser: Browser) -> Iterator[Page]:
     yield page
     context.close()
     assert errors == [], f"browser console errors: {errors}"
+
 
 # Everything this site keeps in the browser: cached URLs, and the IndexedDB records as text
 # (an encrypted record's bytes are decoded too, so that a plain answer would show).
@@ -241,7 +242,8 @@ def test_a_lost_answer_is_retried_with_the_same_key_and_stored_once(
         "Sent at", timeout=RETRY_WAIT_MS
     )
     assert PracticeEntry.objects.filter(assignment=assignment).count() == 1
-    assert len(keys) == 2 and keys[0] == keys[1], keys
+    assert len(keys) == 2, keys
+    assert keys[0] == keys[1], keys
 
 
 def test_sign_out_with_an_entry_waiting_asks_then_leaves_nothing(
@@ -277,8 +279,6 @@ def test_sign_out_with_an_entry_waiting_asks_then_leaves_nothing(
     kept = device(page)
     assert kept["cached"] == []
     assert all(rows == [] for rows in kept["records"].values()), kept["records"]
-    registrations = page.evaluate(
-        "navigator.serviceWorker.getRegistrations().then(r => r.length)"
-    )
+    registrations = page.evaluate("navigator.serviceWorker.getRegistrations().then(r => r.length)")
     assert registrations == 0
     assert DiaryCard.objects.filter(participant=world.participant).count() == 0

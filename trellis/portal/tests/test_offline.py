@@ -62,7 +62,8 @@ def test_the_manifest_installs_the_participants_home(
     assert manifest["name"] == "Trellis"  # never the program's name (the kind of treatment)
     program = world.participant.episodes.get().program
     assert program.name not in response.content.decode()
-    assert manifest["theme_color"] and manifest["background_color"]
+    assert manifest["theme_color"]
+    assert manifest["background_color"]
     sizes = {icon["sizes"] for icon in manifest["icons"]}
     assert {"192x192", "512x512"} <= sizes
     for icon in manifest["icons"]:
@@ -97,7 +98,8 @@ def test_the_service_worker_is_served_for_the_me_scope(
     script = response.content.decode()
     assert 'const SCOPE = "/me/";' in script
     assert 'const STATIC_URL = "/static/";' in script
-    assert "{%" not in script and "{{" not in script
+    assert "{%" not in script
+    assert "{{" not in script
 
 
 def test_the_service_worker_stores_nothing_but_reads_the_static_cache() -> None:
@@ -108,14 +110,15 @@ def test_the_service_worker_stores_nothing_but_reads_the_static_cache() -> None:
     code = "\n".join(line for line in script.splitlines() if not line.strip().startswith("//"))
     for writing in (".put(", ".add(", ".addAll(", "cache.put", "localStorage", "sessionStorage"):
         assert writing not in code, writing
-    assert 'request.method !== "GET"' in code  # writes always go to the network
+    assert 'if (request.method !== "GET") return;' in code  # the API is never touched
     assert "fetch(request).catch(() => offlineResponse())" in code  # network first
     # The worker opens the device's database and, by name, the static cache: nothing else.
     assert code.count(".open(") == 2
     assert "indexedDB.open(DB_NAME)" in code
     assert ".open(STATIC_CACHE)" in code
     # The page's script is the only writer, and only of the offline page's own static files.
-    offline_js = open(str(finders.find("portal/offline.js"))).read()
+    with open(str(finders.find("portal/offline.js"))) as source:
+        offline_js = source.read()
     assert offline_js.count("cache.addAll(") == 1
     assert offline_js.count("caches.open(") == 1
 
@@ -159,7 +162,8 @@ def test_the_offline_page_offers_the_diary_card_and_skill_practice(
     assert f'data-offline-form="practice" data-url="{entries}"' in body
     assert f"/api/v1/practice/me/assignments/{worksheet.public_id}/entries" not in body
     assert "This worksheet needs a connection" in body
-    assert "<script>" not in body and "style=" not in body
+    assert "<script>" not in body
+    assert "style=" not in body
 
 
 def test_the_offline_page_is_the_participants_own_and_audited(

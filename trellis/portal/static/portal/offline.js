@@ -346,6 +346,7 @@
     remove: script.dataset.tRemove,
     diary: script.dataset.tDiary,
     noKey: script.dataset.tNoKey,
+    urgent: script.dataset.tUrgent,
   };
 
   function time(ms) {
@@ -382,6 +383,15 @@
           li.appendChild(title);
           li.appendChild(document.createTextNode(" "));
           li.appendChild(text);
+          if (s.row.state === "sent" && s.item.urgent) {
+            // A risk rule of the card fired: the team is told; the crisis numbers are below.
+            var urgent = document.createElement("a");
+            urgent.className = "portal-queued-urgent";
+            urgent.href = "#crisis";
+            urgent.textContent = T.urgent;
+            li.appendChild(document.createTextNode(" "));
+            li.appendChild(urgent);
+          }
           if (s.row.state === "refused") {
             var button = document.createElement("button");
             button.type = "button";

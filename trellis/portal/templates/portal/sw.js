@@ -110,14 +110,15 @@ async function offlineResponse() {
 
 self.addEventListener("fetch", (event) => {
   const request = event.request;
-  if (request.method !== "GET") return; // writes go to the network, always
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   if (request.mode === "navigate" && url.pathname.startsWith(SCOPE)) {
-    // The network first, always; never stored. No connection: the offline copy.
+    // The network first, always; never stored. No connection: the offline copy (for a
+    // form posted without a connection too, rather than the browser's error page).
     event.respondWith(fetch(request).catch(() => offlineResponse()));
     return;
   }
+  if (request.method !== "GET") return; // other writes (the API) go to the network as they are
   if (url.pathname.startsWith(STATIC_URL)) {
     event.respondWith(
       fetch(request).catch(() =>
