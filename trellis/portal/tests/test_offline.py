@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -14,14 +15,17 @@ from django.contrib.staticfiles import finders
 from django.test import Client
 
 from tests.personas import World, org_today
+from tests.queries import CountQueries
 from trellis.accounts.models import User
 from trellis.audit.models import Event, Purpose
 from trellis.portal.offline import owner_tag
+from trellis.portal.tests.history import add_practice_history
 from trellis.practice.actions.diary import do_configure_diary
 from trellis.practice.models.assignments import PracticeEntry
 from trellis.practice.models.diary import DiaryCard
 from trellis.practice.tests.helpers import assign_practice, skill_practice_log
 from trellis.practice.tests.walk_safety import safety_walk_values
+from trellis.scheduling.tests.factory import daily_group, enroll
 
 pytestmark = pytest.mark.django_db
 
@@ -179,6 +183,26 @@ def test_the_offline_page_is_the_participants_own_and_audited(
     signed_out = Client().get("/me/offline/")
     assert signed_out.status_code == 302
     assert signed_out["Location"].startswith("/accounts/sign-in/")
+
+
+def test_the_offline_pages_queries_do_not_grow_with_history(
+    world: World, client_for: ClientFor, count_queries: CountQueries
+) -> None:
+    today = org_today()
+    do_configure_diary(None, world.participant.episodes.get().program)
+    safety_walk_values(world, world.participant)
+    series = daily_group(world, dtstart=today - timedelta(weeks=52), name="DBT skills")
+    enroll(series, world.participant, today - timedelta(weeks=52))
+    assign_practice(world)
+    client = client_for(world.participant_user)
+    client.get("/me/offline/")  # warm up: the session and the audit chain head
+    add_practice_history(world.participant, 4, today)
+    with count_queries() as small:
+        assert client.get("/me/offline/").status_code == 200
+    add_practice_history(world.participant, 48, today - timedelta(weeks=4))
+    with count_queries() as large:
+        assert client.get("/me/offline/").status_code == 200
+    assert small.count == large.count
 
 
 # --- The device key ----------------------------------------------------------------------------
