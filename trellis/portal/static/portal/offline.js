@@ -26,6 +26,7 @@
   var DB_VERSION = 1;
   var STATIC_CACHE = "trellis-static-v1";
   var SENT_KEPT_MS = 24 * 60 * 60 * 1000; // "sent at …" is shown for a day, then forgotten
+  var PAGE_FRESH_MS = 10 * 60 * 1000;
   var session = { kid: null, owner: null, csrf: null, signedOut: false };
   var flushing = null;
 
@@ -118,7 +119,7 @@
           if (current && current.owner !== data.owner) {
             // Someone else signed in on this browser: the previous person's entries, key and
             // page are deleted, never sent under this sign-in.
-            steps = wipe();
+            steps = wipe(false);
           }
           return steps
             .then(function () { return get("keys", data.kid); })
@@ -150,6 +151,15 @@
   }
 
   // --- The offline page and its static files ---------------------------------------------
+
+  // The stored copy is brought up to date when it is missing, made with an earlier session's
+  // key, or more than ten minutes old: each copy is an audited read of the record.
+  function storePageIfOld() {
+    return get("pages", "offline").then(function (page) {
+      if (page && page.kid === session.kid && Date.now() - page.saved_at < PAGE_FRESH_MS) return null;
+      return storePage();
+    });
+  }
 
   function storePage() {
     return fetch(URLS.page, { credentials: "same-origin", cache: "no-store", headers: { Accept: "text/html" } })
@@ -306,15 +316,27 @@
     flush();
   }
 
+  // Forgets what was sent more than a day ago, and the keys of earlier sessions that no
+  // entry still needs.
   function prune() {
     var limit = Date.now() - SENT_KEPT_MS;
     return all("queue").then(function (rows) {
-      return Promise.all((rows || []).filter(function (r) { return r.state !== "waiting" && r.sent_at < limit; })
-        .map(function (r) { return remove("queue", r.id); }));
+      var old = (rows || []).filter(function (r) { return r.state !== "waiting" && r.sent_at < limit; });
+      var kept = (rows || []).filter(function (r) { return old.indexOf(r) < 0; });
+      return Promise.all(old.map(function (r) { return remove("queue", r.id); }))
+        .then(function () { return Promise.all([all("keys"), get("pages", "offline")]); })
+        .then(function (found) {
+          var page = found[1];
+          return Promise.all((found[0] || []).filter(function (k) {
+            return k.kid !== session.kid && !(page && page.kid === k.kid) &&
+              !kept.some(function (r) { return r.kid === k.kid; });
+          }).map(function (k) { return remove("keys", k.kid); }));
+        });
     });
   }
 
-  function wipe() {
+  // Deletes everything this script kept; at sign-out also the worker's registration.
+  function wipe(signingOut) {
     var steps = ["keys", "queue", "pages", "meta"].map(clearStore);
     if (window.caches) {
       steps.push(caches.keys().then(function (names) { return Promise.all(names.map(function (n) { return caches.delete(n); })); }));
@@ -322,7 +344,7 @@
     return Promise.all(steps).then(function () {
       session.kid = null;
       session.owner = null;
-      if (navigator.serviceWorker && navigator.serviceWorker.getRegistrations) {
+      if (signingOut && navigator.serviceWorker && navigator.serviceWorker.getRegistrations) {
         return navigator.serviceWorker.getRegistrations().then(function (regs) {
           return Promise.all(regs.map(function (r) { return r.unregister(); }));
         });
@@ -357,9 +379,7 @@
     return mine().then(function (rows) {
       var page = document.getElementById("offline-queue");
       if (!page) return banner(rows);
-      return current().then(function (now) {
-        return now ? keyFor(now.kid) : null;
-      }).then(function () {
+      return Promise.resolve().then(function () {
         return Promise.all(rows.map(function (row) {
           return keyFor(row.kid).then(function (key) {
             return key ? decrypt(key, row).catch(function () { return null; }) : null;
@@ -507,7 +527,7 @@
           if (waiting && !window.confirm(waiting === 1 ? T.confirmOne : T.confirmMany.replace("%s", String(waiting)))) {
             return;
           }
-          return wipe().catch(function () { return null; }).then(function () {
+          return wipe(true).catch(function () { return null; }).then(function () {
             form.dataset.cleared = "true";
             form.submit();
           });
@@ -529,9 +549,9 @@
         navigator.serviceWorker.register(URLS.sw, { scope: URLS.scope }).catch(function () { return null; });
       }
       ready = fetchKey().then(function (signedIn) {
-        // The offline page itself is stored from its own address; on it, the copy in hand
-        // may be the stored one (served by the worker), so fetch a fresh one.
-        return signedIn ? storePage() : null;
+        // The stored copy is always fetched from its own address (the page in hand may be
+        // another page, or the stored copy itself, served by the worker).
+        return signedIn ? storePageIfOld() : null;
       }).catch(function () { return null; }).then(flush);
     } else {
       ready = render().then(flush);
