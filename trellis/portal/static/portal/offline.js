@@ -230,7 +230,7 @@
     return body.detail.map(function (d) { return (d.field ? d.field + ": " : "") + (d.message || d.msg || ""); }).join(" ");
   }
 
-  // Sends one entry. Resolves "sent", "refused", "signed-out" or "offline".
+  // Sends one entry. Resolves "sent", "refused", "signed-out", "server-error" or "offline".
   function sendOne(row) {
     return keyFor(row.kid).then(function (key) {
       if (!key) return "refused";
@@ -243,7 +243,8 @@
         }).then(function (response) {
           if (response.status === 401 || response.status === 403) return "signed-out";
           return response.json().catch(function () { return null; }).then(function (body) {
-            if (response.status >= 500) return "offline"; // try again later, same key
+            // Try again later, with the same key; not on a timer (see flush).
+            if (response.status >= 500) return "server-error";
             var ok = response.status === 200 || response.status === 201;
             var result = { label: item.label, kind: item.kind, created: ok ? !!(body && body.created) : false, urgent: !!(body && body.urgent), message: ok ? "" : detailOf(body) };
             return encrypt(key, result).then(function (sealed) {
@@ -278,7 +279,7 @@
             return chain.then(function (stop) {
               if (stop) return stop;
               return sendOne(row).then(function (outcome) {
-                return outcome === "signed-out" || outcome === "offline" ? outcome : null;
+                return outcome === "sent" || outcome === "refused" ? null : outcome;
               });
             });
           }, Promise.resolve(null)).then(function (stop) { stopped = stop; });
@@ -289,7 +290,10 @@
       .then(function () { return mine(); })
       .then(function (rows) {
         var left = rows.filter(function (r) { return r.state === "waiting"; }).length;
-        retry(left > 0 && stopped !== "signed-out");
+        // Only a request that never reached the server is tried again on a timer: one that
+        // did (a server error) waits for the next page or the browser's "online", so that an
+        // open page never keeps a session alive past the idle timeout.
+        retry(left > 0 && stopped === "offline");
       }, function () { return null; })
       .then(function () { flushing = null; return render(); });
     return flushing;
