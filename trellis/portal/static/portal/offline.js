@@ -104,6 +104,7 @@
     return fetch(URLS.key, { credentials: "same-origin", cache: "no-store", headers: { Accept: "application/json" } })
       .then(function (response) {
         var json = (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;
+        if (response.status >= 500) throw new Error("server-error");
         if (!response.ok || !json || response.redirected) {
           session.signedOut = response.status === 401 || response.redirected || !json;
           return null;
@@ -285,7 +286,9 @@
           }, Promise.resolve(null)).then(function (stop) { stopped = stop; });
         });
       })
-      .catch(function () { stopped = "offline"; })
+      .catch(function (error) {
+        stopped = error && error.message === "server-error" ? "server-error" : "offline";
+      })
       .then(function () { return prune(); })
       .then(function () { return mine(); })
       .then(function (rows) {
