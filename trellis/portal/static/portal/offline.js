@@ -29,6 +29,7 @@
   var PAGE_FRESH_MS = 10 * 60 * 1000;
   var session = { kid: null, owner: null, csrf: null, signedOut: false };
   var flushing = null;
+  var waitingCount = 0; // entries of this person not sent yet, as last read
 
   // --- IndexedDB -----------------------------------------------------------------------
 
@@ -216,12 +217,14 @@
     });
   }
 
+  // This person's entries, oldest first; keeps `waitingCount` for the sign-out's confirm.
   function mine() {
     return Promise.all([current(), all("queue")]).then(function (both) {
       var now = both[0];
-      var rows = both[1] || [];
-      return rows.filter(function (row) { return now && row.owner === now.owner; })
+      var rows = (both[1] || []).filter(function (row) { return now && row.owner === now.owner; })
         .sort(function (a, b) { return a.created_at - b.created_at; });
+      waitingCount = rows.filter(function (r) { return r.state === "waiting"; }).length;
+      return rows;
     });
   }
 
@@ -524,20 +527,25 @@
 
   // --- Sign-out ---------------------------------------------------------------------------
 
+  // With something waiting: a confirm, then everything deleted before the form goes. With
+  // nothing waiting: the form goes at once (sign-out is never held up) while the deletion
+  // runs, and the sign-out answer's Clear-Site-Data deletes it all again.
   function wireSignOut() {
     document.querySelectorAll("form[data-sign-out]").forEach(function (form) {
       form.addEventListener("submit", function (event) {
         if (form.dataset.cleared === "true") return;
+        if (!waitingCount) {
+          wipe(true).catch(function () { return null; });
+          return;
+        }
         event.preventDefault();
-        mine().catch(function () { return []; }).then(function (rows) {
-          var waiting = rows.filter(function (r) { return r.state === "waiting"; }).length;
-          if (waiting && !window.confirm(waiting === 1 ? T.confirmOne : T.confirmMany.replace("%s", String(waiting)))) {
-            return;
-          }
-          return wipe(true).catch(function () { return null; }).then(function () {
-            form.dataset.cleared = "true";
-            form.submit();
-          });
+        var waiting = waitingCount;
+        if (!window.confirm(waiting === 1 ? T.confirmOne : T.confirmMany.replace("%s", String(waiting)))) {
+          return;
+        }
+        wipe(true).catch(function () { return null; }).then(function () {
+          form.dataset.cleared = "true";
+          form.submit();
         });
       });
     });
