@@ -13,6 +13,8 @@ import pytest
 from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from tests.personas import PASSWORD, World
+from trellis.accounts.actions import do_create_user
+from trellis.participants.actions import do_link_participant_user
 from trellis.practice.actions.diary import do_configure_diary
 from trellis.practice.models.assignments import PracticeEntry
 from trellis.practice.models.diary import DiaryCard
@@ -282,3 +284,58 @@ def test_sign_out_with_an_entry_waiting_asks_then_leaves_nothing(
     registrations = page.evaluate("navigator.serviceWorker.getRegistrations().then(r => r.length)")
     assert registrations == 0
     assert DiaryCard.objects.filter(participant=world.participant).count() == 0
+
+
+def write_a_card_offline(page: Page, live_server: object, note: str) -> None:
+    page.context.set_offline(True)
+    page.goto(f"{live_server}/me/")
+    diary = page.locator("form[data-offline-form=diary]")
+    diary.get_by_label("Anything else").fill(note)
+    diary.get_by_role("button", name="Save my card").click()
+    expect(page.locator("#offline-queue li[data-state=waiting]")).to_be_visible()
+
+
+def sign_in_again(page: Page, live_server: object, username: str) -> None:
+    page.goto(f"{live_server}/accounts/sign-in/")
+    page.get_by_label("Email or username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live_server}/me/")
+    ready(page)
+
+
+def test_after_the_session_ends_the_same_person_signs_in_and_it_is_sent(
+    e2e_world: World, page: Page, live_server: object
+) -> None:
+    world = e2e_world
+    do_configure_diary(None, world.participant.episodes.get().program)
+    sign_in_on_a_phone(page, live_server)
+    write_a_card_offline(page, live_server, "Written before the timeout")
+    # The session ends while the phone is offline (the idle timeout): its key with it. The
+    # entry, encrypted with that session's key, stays on the phone.
+    page.context.clear_cookies()
+    page.context.set_offline(False)
+    sign_in_again(page, live_server, "pat.participant")  # a new session, a new key
+    expect(page.locator("#offline-banner")).to_have_count(0)
+    cards = DiaryCard.objects.filter(participant=world.participant)
+    assert cards.count() == 1
+    assert cards.get().note == "Written before the timeout"
+    assert len(device(page)["records"]["keys"]) == 2  # the old key, until its entry is old
+
+
+def test_another_person_signing_in_deletes_what_was_waiting_unsent(
+    e2e_world: World, page: Page, live_server: object
+) -> None:
+    world = e2e_world
+    do_configure_diary(None, world.participant.episodes.get().program)
+    rowan = do_create_user(None, username="rowan.t", password=PASSWORD, is_staff_profile=False)
+    do_link_participant_user(None, world.other_participant, rowan)
+    sign_in_on_a_phone(page, live_server)
+    write_a_card_offline(page, live_server, "Pat's card")
+    page.context.clear_cookies()  # Pat's session ended without signing out
+    page.context.set_offline(False)
+    sign_in_again(page, live_server, "rowan.t")  # someone else, on the same browser
+    kept = device(page)["records"]
+    assert kept["queue"] == []  # Pat's entry: deleted, never sent under Rowan's sign-in
+    assert len(kept["keys"]) == 1
+    assert not DiaryCard.objects.exists()
