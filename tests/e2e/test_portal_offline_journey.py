@@ -18,7 +18,7 @@ from trellis.participants.actions import do_link_participant_user
 from trellis.practice.actions.diary import do_configure_diary
 from trellis.practice.models.assignments import PracticeEntry
 from trellis.practice.models.diary import DiaryCard
-from trellis.practice.tests.helpers import assign_practice
+from trellis.practice.tests.helpers import assign_practice, dear_man, skill_practice_log
 from trellis.practice.tests.walk_safety import safety_walk_values
 
 PHONE: ViewportSize = {"width": 390, "height": 844}
@@ -339,3 +339,35 @@ def test_another_person_signing_in_deletes_what_was_waiting_unsent(
     assert kept["queue"] == []  # Pat's entry: deleted, never sent under Rowan's sign-in
     assert len(kept["keys"]) == 1
     assert not DiaryCard.objects.exists()
+
+
+def test_a_worksheet_written_offline_is_sent_with_its_answers(
+    e2e_world: World, page: Page, live_server: object
+) -> None:
+    world = e2e_world
+    assignment = assign_practice(
+        world,
+        title="Skill practice log",
+        skill=None,
+        worksheet=skill_practice_log(world.organization),
+    )
+    sign_in_on_a_phone(page, live_server)
+    page.context.set_offline(True)
+    page.goto(f"{live_server}/me/practice/{assignment.public_id}/")
+    sheet = page.locator("form[data-offline-form=practice]")
+    sheet.get_by_label("What happened").fill("Asked my manager for Friday off")
+    sheet.get_by_label("Skill I used").select_option(label="Asking for what you need (DEAR MAN)")
+    sheet.get_by_label("How it went").select_option("8")
+    sheet.get_by_role("button", name="Log it").click()
+    expect(page.locator("#offline-queue li[data-state=waiting]")).to_contain_text(
+        "Skill practice log"
+    )
+    assert not PracticeEntry.objects.exists()
+    page.context.set_offline(False)
+    expect(page.locator("#offline-queue li[data-state=sent]")).to_contain_text(
+        "Sent at", timeout=RETRY_WAIT_MS
+    )
+    entry = PracticeEntry.objects.get(assignment=assignment)
+    assert entry.answers["how_it_went"] == 8
+    assert entry.answers["situation"] == "Asked my manager for Friday off"
+    assert entry.answers["skill"] == str(dear_man(world.organization).public_id)

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import secrets
 from typing import Any
 
@@ -149,8 +150,38 @@ def _diary_form(request: AuthedRequest) -> dict[str, Any] | None:
     }
 
 
+def _table_rows(field: dict[str, Any]) -> int:
+    """As many rows as the worksheet's page shows (practice.views.assignments)."""
+    return int(
+        min(max(int(field.get("min_rows", 0) or 0), 3), int(field.get("max_rows", 10) or 10))
+    )
+
+
+def _worksheet_fields(fields: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], str]:
+    """The worksheet's fields as the form shows them, and what offline.js needs to turn the
+    form into the API's answers (JSON: key, type, table rows and columns)."""
+    shown: list[dict[str, Any]] = []
+    spec: list[dict[str, Any]] = []
+    for field in fields:
+        item = dict(field)
+        entry: dict[str, Any] = {"key": field["key"], "type": field["type"]}
+        if field["type"] == "scale":
+            item["range"] = list(range(int(field["min"]), int(field["max"]) + 1))
+        if field["type"] == "table":
+            rows = _table_rows(field)
+            item["rows"] = [
+                [{**c, "name": f"{field['key']}__{i}__{c['key']}"} for c in field["columns"]]
+                for i in range(rows)
+            ]
+            entry |= {"rows": rows, "columns": [c["key"] for c in field["columns"]]}
+        shown.append(item)
+        spec.append(entry)
+    return shown, json.dumps(spec)
+
+
 def _practice_forms(request: AuthedRequest, access: Any) -> list[dict[str, Any]]:
     from trellis.practice.access import access_own_assignments
+    from trellis.practice.actions.diary import active_skills
     from trellis.practice.models.assignments import OPEN_ASSIGNMENT_STATUSES
 
     open_statuses = set(OPEN_ASSIGNMENT_STATUSES)
@@ -160,16 +191,25 @@ def _practice_forms(request: AuthedRequest, access: Any) -> list[dict[str, Any]]
         if a.status in open_statuses
     ]
     rows.sort(key=lambda a: (a.due_on, a.assigned_at))
-    return [
-        {
-            "public_id": str(a.public_id),
-            "title": a.title,
-            "worksheet": a.worksheet_id is not None,
-            "earliest": a.starts_on,
-            "url": reverse("api:record_entry", kwargs={"assignment_id": str(a.public_id)}),
-        }
-        for a in rows
-    ]
+    skills: list[Any] | None = None
+    forms = []
+    for a in rows:
+        fields = list(a.worksheet.fields) if a.worksheet is not None else []
+        if skills is None and any(f["type"] == "skill" for f in fields):
+            skills = list(active_skills(access.participant.organization_id).values())
+        shown, spec = _worksheet_fields(fields)
+        forms.append(
+            {
+                "public_id": str(a.public_id),
+                "title": a.title,
+                "worksheet": a.worksheet is not None,
+                "fields": shown,
+                "spec": spec,
+                "earliest": a.starts_on,
+                "url": reverse("api:record_entry", kwargs={"assignment_id": str(a.public_id)}),
+            }
+        )
+    return [{**f, "skill_options": skills or []} for f in forms]
 
 
 def _safety_plan(request: AuthedRequest) -> Any:

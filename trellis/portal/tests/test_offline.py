@@ -23,7 +23,7 @@ from trellis.portal.tests.history import add_practice_history
 from trellis.practice.actions.diary import do_configure_diary
 from trellis.practice.models.assignments import PracticeEntry
 from trellis.practice.models.diary import DiaryCard
-from trellis.practice.tests.helpers import assign_practice, skill_practice_log
+from trellis.practice.tests.helpers import assign_practice, dear_man, skill_practice_log
 from trellis.practice.tests.walk_safety import safety_walk_values
 from trellis.scheduling.tests.factory import daily_group, enroll
 
@@ -164,8 +164,15 @@ def test_the_offline_page_offers_the_diary_card_and_skill_practice(
     assert 'name="sadness"' in body
     entries = f"/api/v1/practice/me/assignments/{skill.public_id}/entries"
     assert f'data-offline-form="practice" data-url="{entries}"' in body
-    assert f"/api/v1/practice/me/assignments/{worksheet.public_id}/entries" not in body
-    assert "This worksheet needs a connection" in body
+    # A worksheet's own fields, and what offline.js needs to read them into answers.
+    sheet = body.split(f'id="practice-{worksheet.public_id}"')[1].split("</article>")[0]
+    sheet_url = f"/api/v1/practice/me/assignments/{worksheet.public_id}/entries"
+    assert f'data-url="{sheet_url}"' in sheet
+    assert "data-fields=" in sheet
+    assert "&quot;how_it_went&quot;" in sheet
+    assert "Skill I used" in sheet
+    skill_id = dear_man(world.organization).public_id
+    assert f'<option value="{skill_id}">Asking for what you need (DEAR MAN)' in sheet
     assert "<script>" not in body
     assert "style=" not in body
 

@@ -488,13 +488,41 @@
     return { payload: { card_on: day, answers: answers }, label: T.diary.replace("%s", day) };
   }
 
+  // A skill: how it went and what happened. A worksheet: its answers, read as the worksheet's
+  // own page reads them (practice.views.assignments._answers_from_post): a table's rows that
+  // have something in them, yes/no as true/false, anything else as text; empty left out.
   function practicePayload(form) {
     var data = new FormData(form);
     var day = data.get("practiced_on") || programToday();
-    return {
-      payload: { practiced_on: day, rating: Number(data.get("rating")), what_happened: data.get("what_happened") || "" },
-      label: (form.dataset.title || "Practice") + ", " + day,
-    };
+    var label = (form.dataset.title || "") + ", " + day;
+    if (!form.dataset.fields) {
+      return {
+        payload: { practiced_on: day, rating: Number(data.get("rating")), what_happened: data.get("what_happened") || "" },
+        label: label,
+      };
+    }
+    var text = function (name) { return String(data.get(name) || "").trim(); };
+    var answers = {};
+    JSON.parse(form.dataset.fields).forEach(function (field) {
+      if (field.type === "table") {
+        var rows = [];
+        for (var i = 0; i < field.rows; i++) {
+          var row = {};
+          field.columns.forEach(function (column) {
+            var value = text(field.key + "__" + i + "__" + column);
+            if (value) row[column] = value;
+          });
+          if (Object.keys(row).length) rows.push(row);
+        }
+        answers[field.key] = rows;
+      } else if (field.type === "yesno") {
+        var yesno = text(field.key);
+        if (yesno === "yes" || yesno === "no") answers[field.key] = yesno === "yes";
+      } else if (text(field.key)) {
+        answers[field.key] = text(field.key);
+      }
+    });
+    return { payload: { practiced_on: day, answers: answers }, label: label };
   }
 
   function wireForms() {
