@@ -123,6 +123,20 @@ def test_a_diary_card_written_offline_is_sent_exactly_once(
     safety_walk_values(world, world.participant)  # warning signs: "Quillfeather walk"
     sign_in_on_a_phone(page, live_server)
 
+    # Chromium reads the manifest without an error.
+    cdp = page.context.new_cdp_session(page)
+    manifest = cdp.send("Page.getAppManifest")
+    assert manifest["url"].endswith("/me/manifest.webmanifest")
+    assert manifest["errors"] == [], manifest["errors"]
+    # Playwright's contexts are incognito windows, where Chromium does not offer to install
+    # ("in-incognito"); any other installability error it reports fails the test.
+    problems = [
+        e["errorId"]
+        for e in cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
+        if e["errorId"] != "in-incognito"
+    ]
+    assert problems == []
+
     # What is on the device: the offline page's static files in the cache (nothing else),
     # the offline page encrypted, the key not extractable.
     kept = device(page)
