@@ -304,6 +304,7 @@ ME_PATHS = [
     "/me/", "/me/record/", "/me/schedule/", "/me/check-ins/", "/me/plan/", "/me/group-notes/",
     "/me/practice/", "/me/practice/diary/", "/me/practice/safety-plan/", "/me/aftercare/",
     "/me/schedule/track/", "/me/messages/", "/me/messages/new/", "/me/progress/",
+    "/me/offline/", "/me/offline/key/", "/me/manifest.webmanifest", "/me/sw.js",
 ]  # fmt: skip
 
 
@@ -314,6 +315,15 @@ def test_every_portal_address_answers_every_persona(
     client = Client() if persona == "anonymous" else client_for(world.personas[persona])
     answers = {path: client.get(path).status_code for path in ME_PATHS}
     assert all(status < 500 for status in answers.values()), answers
+    # Installable and offline: the manifest and the worker answer anyone (browsers fetch the
+    # manifest without cookies); the offline page and the device key only the participant.
+    assert answers["/me/manifest.webmanifest"] == 200
+    assert answers["/me/sw.js"] == 200
+    if persona == "anonymous":
+        assert answers["/me/offline/key/"] == 401
+    elif persona != "participant":
+        assert answers["/me/offline/key/"] == 404
+        assert answers["/me/offline/"] in {302, 403}
     if persona == "participant":
         assert answers["/me/"] == 200
         assert answers["/me/record/"] == 200
@@ -321,6 +331,8 @@ def test_every_portal_address_answers_every_persona(
         assert answers["/me/messages/"] == 200
         assert answers["/me/messages/new/"] == 200
         assert answers["/me/progress/"] == 200
+        assert answers["/me/offline/"] == 200
+        assert answers["/me/offline/key/"] == 200
 
 
 @pytest.mark.parametrize("persona", ["anonymous", *sorted(PERSONAS_FOR_ME)])

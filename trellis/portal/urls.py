@@ -5,7 +5,7 @@ are not matched: only the participant's old paths are listed."""
 
 from django.urls import path
 
-from trellis.portal import views
+from trellis.portal import offline, views
 
 app_name = "portal"
 
@@ -13,6 +13,11 @@ urlpatterns = [
     path("me/", views.home, name="home"),
     path("me/record/", views.record, name="record"),
     path("me/progress/", views.progress, name="progress"),
+    # Installable and offline (docs/portal.md, "Installable and offline").
+    path("me/manifest.webmanifest", offline.manifest, name="manifest"),
+    path("me/sw.js", offline.service_worker, name="sw"),
+    path("me/offline/", offline.offline_page, name="offline"),
+    path("me/offline/key/", offline.offline_key, name="offline-key"),
     # The old addresses (before the portal), kept for bookmarks and links in sent emails.
     path("participants/me/", views.moved("portal:record"), name="old-record"),
     path("schedule/me/", views.moved("scheduling:me"), name="old-schedule"),
