@@ -21,6 +21,12 @@ class SignInForm(forms.Form):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
+    own_device = forms.BooleanField(
+        label="This is my own phone or computer",
+        required=False,
+        help_text="Participants: your program may then keep you signed in longer while you "
+        "are not using Trellis. Leave it unticked on a shared or public computer.",
+    )
 
     def __init__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -7,12 +7,12 @@ import time
 from collections.abc import Callable
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
+from trellis.accounts.idle import session_limit
 from trellis.accounts.models import User
 from trellis.lib.logging import SECRET_PATH_PREFIXES
 from trellis.lib.views import is_htmx
@@ -41,7 +41,7 @@ class IdleTimeoutMiddleware:
         if request.user.is_authenticated and hasattr(request, "session"):
             now = time.time()
             last = request.session.get(SESSION_KEY)
-            limit = settings.TRELLIS_IDLE_TIMEOUT_MINUTES * 60
+            limit = session_limit(request)
             # No stamp means the clock never started (a session from before sign-in stamped
             # it): treat it as expired rather than start counting now.
             if last is None or now - float(last) > limit:

@@ -27,6 +27,7 @@ from trellis.accounts.actions import (
 )
 from trellis.accounts.forms import ApiTokenForm, SignInForm
 from trellis.accounts.http import AuthedRequest
+from trellis.accounts.idle import set_session_limit
 from trellis.accounts.models import ApiToken, User
 from trellis.audit.middleware import client_addr_of
 from trellis.audit.models import Action
@@ -40,6 +41,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     form = SignInForm(request, request.POST or None)
     if request.method == "POST" and form.is_valid() and form.user is not None:
         login(request, form.user)
+        set_session_limit(request, form.user, own_device=bool(form.cleaned_data.get("own_device")))
         do_record_sign_in_attempt(
             form.user.get_username(),
             client_addr_of(request),

@@ -245,6 +245,8 @@ def _load_organization() -> tuple[Organization, dict[str, Program], dict[tuple[s
             description=spec.description,
             site=site,
             crisis_phone=DEMO_CRISIS_LINE,  # a fictional 555 number
+            # Participants who tick "my own device" at sign-in stay signed in for 2 hours.
+            participant_idle_timeout_minutes=120,
         )
         programs[spec.key] = program
         for track in spec.tracks:

@@ -5,7 +5,9 @@ Registered by ParticipantsConfig.ready() (docs/architecture.md, "Extension point
 
 from __future__ import annotations
 
+from trellis.accounts import idle
 from trellis.participants import chart
+from trellis.participants.idle import own_device_minutes
 from trellis.participants.scope import Scope
 
 
@@ -26,3 +28,6 @@ def register() -> None:
             order=90,
         )
     )
+    # A participant on their own device may stay signed in as long as their program allows
+    # (docs/portal.md, "Accounts").
+    idle.register(own_device_minutes)

@@ -76,6 +76,7 @@ def do_create_program(
     min_hours_per_week: Decimal | None = None,
     max_hours_per_week: Decimal | None = None,
     crisis_phone: str = "",
+    participant_idle_timeout_minutes: int | None = None,
 ) -> Program:
     """Create a program; weekly hours default from the population (9/19 adults, 6/19 teens)."""
     default_min, default_max = DEFAULT_HOURS[population]
@@ -89,6 +90,7 @@ def do_create_program(
         min_hours_per_week=default_min if min_hours_per_week is None else min_hours_per_week,
         max_hours_per_week=default_max if max_hours_per_week is None else max_hours_per_week,
         crisis_phone=crisis_phone,
+        participant_idle_timeout_minutes=participant_idle_timeout_minutes,
     )
     program.full_clean()
     program.save()

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from trellis.accounts.models import User
@@ -117,6 +117,12 @@ class ProgramQuerySet(models.QuerySet["Program"]):
         )
 
 
+# Bounds of a program's idle timeout for participants' own devices: no shorter than the
+# site's usual 15 minutes, no longer than a working day's evening (8 hours).
+PARTICIPANT_IDLE_MIN = 15
+PARTICIPANT_IDLE_MAX = 480
+
+
 class Program(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organization = models.ForeignKey(
@@ -140,6 +146,21 @@ class Program(models.Model):
         blank=True,
         help_text="The number staff and participants call out of hours; shown with 988 on "
         "urgent alerts.",
+    )
+    # How long a participant's session on their own device may stay idle (minutes), when
+    # they tick "This is my own phone or computer" at sign-in. Empty: the site's default
+    # (TRELLIS_IDLE_TIMEOUT_MINUTES) for everyone (accounts.idle).
+    participant_idle_timeout_minutes = models.PositiveSmallIntegerField(
+        "participants' idle timeout on their own device (minutes)",
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(PARTICIPANT_IDLE_MIN),
+            MaxValueValidator(PARTICIPANT_IDLE_MAX),
+        ],
+        help_text=f"From {PARTICIPANT_IDLE_MIN} to {PARTICIPANT_IDLE_MAX} minutes. Empty: the "
+        "same timeout as staff. Applies only when the participant says at sign-in that the "
+        "device is their own.",
     )
 
     objects = ProgramQuerySet.as_manager()

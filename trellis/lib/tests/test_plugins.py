@@ -14,6 +14,7 @@ from django.apps import apps
 TRELLIS = Path(__file__).resolve().parents[2]
 # The registries themselves: they define these functions (and show them in docstrings).
 REGISTRIES = {
+    "accounts/idle.py",
     "participants/chart.py",
     "lib/panels.py",
     "lib/periodic.py",
