@@ -53,7 +53,7 @@ def assert_content_free(text: str) -> None:
 
 
 def test_each_kind_has_content_free_words() -> None:
-    six_pm = datetime(2026, 3, 10, 18, 0)
+    six_pm = datetime(2026, 3, 10, 18, 0, tzinfo=UTC)
     message = texts.words_for(Kind.MESSAGE)
     assert message.subject == "You have a new message from your care team"
     checkin = texts.words_for(Kind.CHECKIN)
