@@ -19,11 +19,19 @@ from django.utils.translation import ngettext
 
 from trellis.notifications.models import Kind
 
+# Where each kind's link goes: the participant's own page (it asks them to sign in first).
+PAGES = {
+    Kind.MESSAGE: "messaging:mine",
+    Kind.CHECKIN: "measures:mine",
+    Kind.SESSION: "scheduling:me",
+}
+
 
 @dataclass(frozen=True)
 class Words:
     subject: str  # the email's subject
     text: str  # the text message, and the email's first paragraph
+    page: str = "portal:home"  # the URL name the link opens
 
 
 def clock(moment: datetime) -> str:
@@ -33,22 +41,21 @@ def clock(moment: datetime) -> str:
     return f"{hour}:{moment.minute:02d} {suffix}"
 
 
-def sign_in_url() -> str:
-    return settings.TRELLIS_BASE_URL + reverse("portal:home")
+def sign_in_url(page: str) -> str:
+    return settings.TRELLIS_BASE_URL + reverse(page)
 
 
 def words_for(kind: str, starts_at: datetime | None = None) -> Words:
     """One notification's words; `starts_at` in the organization's zone (sessions only)."""
     if kind == Kind.MESSAGE:
         text = _("Trellis: you have a new message from your care team.")
-        return Words(_("You have a new message from your care team"), text)
+        return Words(_("You have a new message from your care team"), text, PAGES[Kind.MESSAGE])
     if kind == Kind.CHECKIN:
-        return Words(
-            _("A check-in is waiting for you"), _("Trellis: a check-in is waiting for you.")
-        )
+        text = _("Trellis: a check-in is waiting for you.")
+        return Words(_("A check-in is waiting for you"), text, PAGES[Kind.CHECKIN])
     if kind == Kind.SESSION and starts_at is not None:
         text = _("Trellis: you have a session tomorrow at %(time)s.") % {"time": clock(starts_at)}
-        return Words(_("Reminder: you have a session tomorrow"), text)
+        return Words(_("Reminder: you have a session tomorrow"), text, PAGES[Kind.SESSION])
     raise ValueError(f"No words for a notification of kind {kind!r}.")
 
 
@@ -75,8 +82,8 @@ def email_body(words: Words) -> str:
         "This email does not contain any details. To change how Trellis notifies you, "
         "sign in and open Notifications.\n"
         "If you are in crisis, call or text 988 (Suicide & Crisis Lifeline).\n"
-    ) % {"text": words.text, "url": sign_in_url()}
+    ) % {"text": words.text, "url": sign_in_url(words.page)}
 
 
 def text_body(words: Words) -> str:
-    return _("%(text)s Sign in: %(url)s") % {"text": words.text, "url": sign_in_url()}
+    return _("%(text)s Sign in: %(url)s") % {"text": words.text, "url": sign_in_url(words.page)}
