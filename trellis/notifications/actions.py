@@ -7,7 +7,8 @@ reminder sweep, the check-in sweep); the periodic job `notifications.deliver` ca
 - exactly once per event: the outbox row is unique per (participant, key), and a row is claimed
   (pending -> sending) by one conditional UPDATE before anything is sent, so two workers or a
   second run never send it twice. A worker that dies between the claim and the send's end
-  leaves the row "sending": it is never resent (at most once), and the admin shows it;
+  leaves the row "sending": it is never resent (at most once), and every run after an hour
+  logs a warning with the number of such rows;
 - quiet hours hold a row until they end; with the digest on, rows wait for the chosen hour and
   go out together (counts only), one email and/or one text a day;
 - a failed send is retried with a growing delay, then given up ("failed") visibly: the row,
@@ -49,6 +50,7 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 4
 RETRY_AFTER = timedelta(minutes=5)  # doubled after each failure: 5, 10, 20 minutes
 BATCH = 500
+STUCK_AFTER = timedelta(hours=1)  # a claimed row not finished by then: its worker died
 ACTOR = "notifications"
 
 
@@ -299,4 +301,9 @@ def do_deliver_due(now: datetime | None = None) -> int:
     sent = 0
     for rows in by_participant.values():
         sent += _deliver_participant(rows[0].participant, rows, now)
+    stuck = Notification.objects.filter(
+        status=Status.SENDING, not_before__lt=now - STUCK_AFTER
+    ).count()
+    if stuck:
+        logger.warning("%d notifications claimed over an hour ago were never finished", stuck)
     return sent

@@ -220,3 +220,15 @@ def test_defaults_text_only_with_a_texted_invitation_and_no_email(world: World) 
 
 def test_the_sweep_is_on_the_clock() -> None:
     assert "notifications.deliver" in [job.name for job in periodic.registered()]
+
+
+def test_a_row_whose_worker_died_is_never_resent_and_is_reported(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    queue_notification(world.participant, Kind.MESSAGE, "message:1", now=LATE_EVENING)
+    Notification.objects.update(status=Status.SENDING)  # claimed, then the worker was killed
+    later = LATE_EVENING + timedelta(hours=2)
+    with caplog.at_level("WARNING", logger="trellis.notifications.actions"):
+        assert do_deliver_due(later) == 0
+    assert mail.outbox == []
+    assert "1 notifications claimed over an hour ago were never finished" in caplog.text
