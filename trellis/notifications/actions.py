@@ -101,10 +101,11 @@ def do_save_preferences(
     preference.session_channel = choices.channels[Kind.SESSION]
     preference.quiet_start, preference.quiet_end = choices.quiet_start, choices.quiet_end
     preference.digest, preference.digest_hour = choices.digest, choices.digest_hour
+    phone = participant.phone.strip()
     if not choices.text_consent:
-        preference.text_consent_at = None
-    elif preference.text_consent_at is None:
-        preference.text_consent_at = now
+        preference.text_consent_at, preference.text_consent_to = None, ""
+    elif preference.text_consent_at is None or preference.text_consent_to != phone:
+        preference.text_consent_at, preference.text_consent_to = now, phone
     preference.updated_at = now
     preference.save()
     record(

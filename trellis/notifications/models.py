@@ -54,6 +54,9 @@ class Preference(models.Model):
     # When the participant agreed to text messages to the number on file (from this page, or by
     # accepting an invitation that was texted to that number).
     text_consent_at = models.DateTimeField(null=True, blank=True)
+    # The number agreed to: a number changed later (a family member's phone) is not texted
+    # until the participant agrees again.
+    text_consent_to = models.CharField(max_length=30, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -45,7 +45,13 @@ def texted_invitation_accepted(participant: Participant) -> bool:
 
 
 def can_text(participant: Participant, preference: Preference) -> bool:
-    return bool(participant.phone.strip()) and preference.text_consent_at is not None
+    """A number on file that the participant agreed to be texted at (that very number)."""
+    phone = participant.phone.strip()
+    return (
+        bool(phone)
+        and preference.text_consent_at is not None
+        and preference.text_consent_to == phone
+    )
 
 
 def defaults_for(participant: Participant) -> Preference:
@@ -68,6 +74,7 @@ def defaults_for(participant: Participant) -> Preference:
         checkin_channel=channel,
         session_channel=channel,
         text_consent_at=consent,
+        text_consent_to=participant.phone.strip() if consent is not None else "",
     )
 
 

@@ -33,7 +33,10 @@ def _values(preference: Preference) -> dict[str, str]:
         "quiet_end": preference.quiet_end.strftime("%H:%M") if preference.quiet_end else "08:00",
         "digest": "on" if preference.digest else "",
         "digest_hour": str(preference.digest_hour),
-        "text_consent": "on" if preference.text_consent_at is not None else "",
+        "text_consent": "on"
+        if preference.text_consent_at is not None
+        and preference.text_consent_to == preference.participant.phone.strip()
+        else "",
     }
 
 

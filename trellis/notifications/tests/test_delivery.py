@@ -113,6 +113,7 @@ def test_text_only_goes_by_text(world: World, texts_out: list[sms.TextMessage]) 
         message_channel=Channel.TEXT,
         checkin_channel=Channel.TEXT,
         text_consent_at=LATE_EVENING,
+        text_consent_to=world.participant.phone,
     )
     queue_notification(world.participant, Kind.MESSAGE, "message:1")
     queue_notification(world.participant, Kind.CHECKIN, "checkin:1")
@@ -130,6 +131,22 @@ def test_text_without_consent_is_not_sent(world: World, texts_out: list[sms.Text
     do_deliver_due()
     assert texts_out == []
     assert Notification.objects.get().status == Status.SKIPPED
+
+
+def test_a_changed_number_is_not_texted_until_agreed_again(
+    world: World, texts_out: list[sms.TextMessage]
+) -> None:
+    prefer(
+        world.participant,
+        message_channel=Channel.TEXT,
+        text_consent_at=LATE_EVENING,
+        text_consent_to="555-0199",  # the number they agreed to, since changed
+    )
+    queue_notification(world.participant, Kind.MESSAGE, "message:1")
+    do_deliver_due()
+    assert texts_out == []
+    row = Notification.objects.get()
+    assert (row.status, row.last_error) == (Status.SKIPPED, "no mobile number or consent")
 
 
 def test_quiet_hours_hold_until_the_organizations_morning(world: World) -> None:
@@ -179,7 +196,12 @@ def test_a_session_reminder_that_would_arrive_late_is_dropped(world: World) -> N
 
 @override_settings(TRELLIS_SMS_BACKEND="trellis.notifications.tests.test_delivery.FailingBackend")
 def test_a_failing_backend_is_retried_then_given_up_visibly(world: World, client_for: Any) -> None:
-    prefer(world.participant, message_channel=Channel.TEXT, text_consent_at=LATE_EVENING)
+    prefer(
+        world.participant,
+        message_channel=Channel.TEXT,
+        text_consent_at=LATE_EVENING,
+        text_consent_to=world.participant.phone,
+    )
     queue_notification(world.participant, Kind.MESSAGE, "message:1", now=LATE_EVENING)
     at = LATE_EVENING
     for attempt in range(1, MAX_ATTEMPTS + 1):
@@ -216,6 +238,7 @@ def test_defaults_text_only_with_a_texted_invitation_and_no_email(world: World) 
     defaults = defaults_for(participant)
     assert defaults.message_channel == Channel.TEXT
     assert defaults.text_consent_at == LATE_EVENING
+    assert defaults.text_consent_to == participant.phone
 
 
 def test_the_sweep_is_on_the_clock() -> None:

@@ -97,6 +97,7 @@ def test_text_needs_consent_and_then_records_it(
     preference = Preference.objects.get()
     assert preference.message_channel == Channel.TEXT
     assert preference.text_consent_at is not None
+    assert preference.text_consent_to == world.participant.phone
 
 
 @override_settings(TRELLIS_SMS_BACKEND="trellis.lib.sms.DisabledBackend")
