@@ -305,6 +305,7 @@ ME_PATHS = [
     "/me/practice/", "/me/practice/diary/", "/me/practice/safety-plan/", "/me/aftercare/",
     "/me/schedule/track/", "/me/messages/", "/me/messages/new/", "/me/progress/",
     "/me/offline/", "/me/offline/key/", "/me/manifest.webmanifest", "/me/sw.js",
+    "/me/notifications/",
 ]  # fmt: skip
 
 
@@ -324,7 +325,9 @@ def test_every_portal_address_answers_every_persona(
     elif persona != "participant":
         assert answers["/me/offline/key/"] == 404
         assert answers["/me/offline/"] in {302, 403}
+        assert answers["/me/notifications/"] in {302, 403}
     if persona == "participant":
+        assert answers["/me/notifications/"] == 200
         assert answers["/me/"] == 200
         assert answers["/me/record/"] == 200
         assert answers["/me/schedule/track/"] == 200

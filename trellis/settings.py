@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "trellis.participants",
     "trellis.privacy",
     "trellis.worklist",
+    "trellis.notifications",
     "trellis.measures",
     "trellis.scheduling",
     "trellis.plans",

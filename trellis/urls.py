@@ -26,6 +26,7 @@ urlpatterns = [
     path("meetings/", include("trellis.meetings.urls")),
     path("", include("trellis.transitions.urls")),  # discharge, summaries, aftercare
     path("", include("trellis.intake.urls")),  # /intake/… and the public /inquire/… form
+    path("", include("trellis.notifications.urls")),  # /me/notifications/: the preferences
     path("", include("trellis.messaging.urls")),  # /me/messages/…, /messages/…, the chart tab
     path("api/v1/", api.urls),
     # The admin signs in and out through Trellis's own pages (throttled, locked, audited).

@@ -29,7 +29,7 @@ from __future__ import annotations
 LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     ("base", frozenset({"lib", "audit", "accounts"})),
     ("shape", frozenset({"programs"})),
-    ("record", frozenset({"participants", "privacy", "worklist"})),
+    ("record", frozenset({"participants", "privacy", "worklist", "notifications"})),
     ("clinical", frozenset({"scheduling", "measures", "plans", "practice"})),
     # intake is work, not record: admitting someone puts them on rosters (scheduling) and
     # turns their screening into check-ins (measures).
@@ -53,6 +53,8 @@ PEER_IMPORTS: dict[tuple[str, str], str] = {
     ("privacy", "participants"): "the policy turns episodes and care teams into filters",
     ("worklist", "participants"): "alerts and tasks are about a participant's episode",
     ("worklist", "privacy"): "a worker lists only the alerts of people they may see",
+    ("notifications", "participants"): "a participant's preferences and outbox; invitations "
+    "tell whether they agreed to be texted",
     ("plans", "measures"): "objectives measure themselves from scores",
     ("plans", "scheduling"): "objectives measure themselves from attendance and hours",
     ("meetings", "notes"): "meeting sweeps raise tasks about notes left unsigned",

@@ -51,6 +51,7 @@ from trellis.measures.demo import seed_measure_history
 from trellis.meetings.demo import seed_meetings
 from trellis.messaging.demo import seed_messages
 from trellis.notes.demo import seed_group_notes, seed_notes
+from trellis.notifications.demo import seed_notification_preferences
 from trellis.participants.actions import do_set_planned_discharge
 from trellis.participants.models import (
     CareTeamMember,
@@ -156,6 +157,7 @@ def _load_history(
         ("track requests", lambda rng: seed_track_requests(organization, today=today)),
         # After on-call: the unanswered message is a task in the primary clinician's My work.
         ("messages", lambda rng: seed_messages(organization, rng=rng, today=today)),
+        ("notification preferences", lambda rng: seed_notification_preferences(organization)),
         # Last: summaries read the whole record (hours, scores, plans, alerts).
         ("discharge summaries", lambda rng: seed_transitions(organization, rng=rng, today=today)),
         # People who are not participants yet: inquiries, screenings, decisions, waitlists.

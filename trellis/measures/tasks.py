@@ -5,9 +5,15 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db.models import Q
 from django.tasks import task
 
-from trellis.measures.actions import do_claim_reminder, do_mark_missed, do_schedule_checkins
+from trellis.measures.actions import (
+    do_claim_reminder,
+    do_mark_missed,
+    do_queue_checkin_notice,
+    do_schedule_checkins,
+)
 from trellis.measures.models import Administration
 
 # Reminders carry no clinical content: no instrument, no score (docs/engineering.md).
@@ -35,15 +41,21 @@ def mark_missed() -> int:
 
 @task
 def send_reminders() -> int:
-    """Email a one-time link for each open check-in not reminded yet (participants with an
-    email address). Marked before sending: a crash may skip a reminder, never send two."""
+    """Remind once of each open check-in. A participant with a portal sign-in gets a
+    content-free notification through their preferences (docs/portal.md, "Notifications");
+    one without gets an email with a one-time link, if they have an address. Marked before
+    sending: a crash may skip a reminder, never send two."""
     sent = 0
     due = (
         Administration.objects.open_now()
-        .filter(reminded_at__isnull=True, participant__email__gt="")
+        .filter(reminded_at__isnull=True)
+        .filter(Q(participant__email__gt="") | Q(participant__user__isnull=False))
         .select_related("participant")
     )
     for administration in due[:500]:
+        if administration.participant.user_id is not None:
+            sent += do_queue_checkin_notice(administration)
+            continue
         token = do_claim_reminder(administration)
         if token is None:
             continue

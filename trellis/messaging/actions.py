@@ -2,24 +2,20 @@
 audited; audit details carry ids and codes only, never message text.
 
 A participant's message becomes a worklist task for the recipients (one open task per thread,
-however many messages wait); a staff reply completes it and tells the participant by email that
-there is a new message, with no content at all (docs/portal.md, "Messages").
+however many messages wait); a staff reply completes it and queues a notification telling the
+participant that there is a new message, with no content at all (docs/portal.md, "Notifications").
 """
 
 from __future__ import annotations
 
 import logging
-import smtplib
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,6 +23,8 @@ from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
 from trellis.lib.text import DIRECTION_CONTROLS
 from trellis.messaging.models import Message, ReadState, Recipient, Thread
+from trellis.notifications.actions import queue_notification
+from trellis.notifications.models import Kind
 from trellis.worklist.actions import do_acknowledge_alert, do_complete_task, do_raise_alert
 from trellis.worklist.models import OPEN_ALERT_STATUSES, Alert, AlertKind, Priority
 from trellis.worklist.queries import primary_clinicians, program_directors
@@ -153,34 +151,11 @@ def _raise_task(thread: Thread, message: Message) -> Alert:
     )
 
 
-def notification_email(organization_name: str) -> tuple[str, str]:
-    """Subject and body of the "new message" email: no content, no program, no clinician."""
-    url = settings.TRELLIS_BASE_URL + reverse("messaging:mine")
-    subject = _("You have a new message from your care team")
-    body = _(
-        "Hello,\n\n"
-        "You have a new message from your care team at %(organization)s.\n\n"
-        "Sign in to read it:\n\n%(url)s\n\n"
-        "This email does not contain the message. If you did not expect it, you can ignore it.\n"
-    ) % {"organization": organization_name, "url": url}
-    return subject, body
-
-
-def _notify_participant(participant: Participant) -> None:
-    """After the reply is committed: email the participant that a message waits. A failed
-    email never undoes the reply (it is logged without any content)."""
-    address = participant.email or (participant.user.email if participant.user else "")
-    if not address:
-        return
-    subject, body = notification_email(participant.organization.name)
-
-    def send() -> None:
-        try:
-            send_mail(subject, body, None, [address])
-        except (OSError, smtplib.SMTPException):
-            logger.warning("message notification email failed", exc_info=False)
-
-    transaction.on_commit(send)
+def _notify_participant(participant: Participant, message: Message) -> None:
+    """Queue the content-free "You have a new message from your care team" notification, in
+    the reply's transaction; the participant's preferences decide how and when it goes
+    (docs/portal.md, "Notifications")."""
+    queue_notification(participant, Kind.MESSAGE, f"message:{message.public_id}")
 
 
 # --- start a thread ---
@@ -275,7 +250,7 @@ def do_start_thread(
     if from_participant:
         _raise_task(thread, message)
     elif notify:
-        _notify_participant(participant)
+        _notify_participant(participant, message)
     return thread
 
 
@@ -339,7 +314,7 @@ def do_reply(
         for task in _open_tasks(thread):
             do_complete_task(user, task, note="Answered in the thread.", now=now)
         if notify:  # False only when the demo seeds its history
-            _notify_participant(thread.participant)
+            _notify_participant(thread.participant, message)
     return message
 
 

@@ -1,6 +1,6 @@
 """Words for messages that leave Trellis (email, calendar feeds): never clinical.
 
-A reminder says *that* there is a Trellis session and when, never which group, program or
+A notice says *that* there is a Trellis session and when, never which group, program or
 topic: an email preview or a shared phone calendar must not tell anyone what the care is for.
 """
 
@@ -20,16 +20,6 @@ def clock(moment: datetime | time) -> str:
 
 def day(moment: datetime) -> str:
     return f"{moment:%A} {moment.day} {moment:%B}"
-
-
-def reminder_text(starts_at: datetime) -> tuple[str, str]:
-    subject = "Reminder: Trellis session tomorrow"
-    body = (
-        f"Reminder: you have a Trellis session tomorrow at {clock(starts_at)}.\n\n"
-        "If you cannot come, please let the program know.\n"
-        "If you are in crisis, call or text 988 (Suicide & Crisis Lifeline)."
-    )
-    return subject, body
 
 
 def cancellation_text(starts_at: datetime) -> tuple[str, str]:

@@ -17,6 +17,8 @@ from django.db import IntegrityError, transaction
 from django.tasks import task
 
 from trellis.accounts.models import User
+from trellis.notifications.actions import queue_notification
+from trellis.notifications.models import Kind
 from trellis.participants.models import EpisodeStatus, Participant
 from trellis.programs.models import Organization
 from trellis.scheduling import notify
@@ -32,7 +34,9 @@ from trellis.scheduling.queries import (
 
 @task
 def send_due_reminders() -> int:
-    """Email every participant expected at a session tomorrow (in their program's zone)."""
+    """Queue a reminder for every participant expected at a session tomorrow (in their
+    program's zone); the notifications outbox sends it by their preferences, content-free
+    ("Trellis: you have a session tomorrow at 6:00 pm"). Returns the number queued."""
     sent = 0
     organizations = Organization.objects.filter(
         pk__in=series_queryset().values("track__program__organization_id")
@@ -49,7 +53,7 @@ def send_due_reminders() -> int:
         for slot in slots:
             for episode in expected_episodes(slot, roster):
                 participant = episode.participant
-                if not participant.email or episode.status == EpisodeStatus.DISCHARGED:
+                if episode.status == EpisodeStatus.DISCHARGED:
                     continue
                 try:
                     with transaction.atomic():
@@ -59,11 +63,13 @@ def send_due_reminders() -> int:
                             participant=participant,
                         )
                         if created:
-                            subject, body = notify.reminder_text(
-                                slot.starts_at.astimezone(organization.tz)
+                            sent += queue_notification(
+                                participant,
+                                Kind.SESSION,
+                                f"session:{slot.series.public_id}:{slot.original_date}",
+                                starts_at=slot.starts_at,
+                                expires_at=slot.starts_at,
                             )
-                            send_mail(subject, body, None, [participant.email])
-                            sent += 1
                 except IntegrityError:
                     continue  # another worker sent it first
     return sent

@@ -279,3 +279,12 @@ def test_the_portal_participant_has_open_practice_and_history() -> None:
     assert PracticeEntry.objects.filter(
         participant__user__username=PORTAL_USERNAME, entered_by__username=PORTAL_USERNAME
     ).exists()
+
+
+def test_the_portal_participant_has_notification_preferences_and_nothing_was_sent() -> None:
+    from trellis.notifications.models import Channel, Notification, Preference
+
+    preference = Preference.objects.get(participant__user__username=PORTAL_USERNAME)
+    assert preference.message_channel == Channel.EMAIL
+    assert preference.quiet_start is not None
+    assert not Notification.objects.exists()  # seeding queues and sends nothing

@@ -18,6 +18,7 @@ from trellis.measures.actions.checkins import (
     do_get_or_create_administration,
     do_hand_over_tablet,
     do_issue_link,
+    do_queue_checkin_notice,
     do_record_past_response,
     do_save_draft,
 )
@@ -74,6 +75,7 @@ __all__ = [
     "do_import_instrument",
     "do_issue_link",
     "do_mark_missed",
+    "do_queue_checkin_notice",
     "do_record_past_response",
     "do_retire_schedule",
     "do_save_draft",

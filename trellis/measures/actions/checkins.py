@@ -222,6 +222,27 @@ def do_claim_reminder(administration: Administration) -> str | None:
     return do_issue_link(None, administration)
 
 
+@transaction.atomic
+def do_queue_checkin_notice(administration: Administration) -> bool:
+    """For a participant with a portal sign-in: mark the check-in reminded and queue a
+    content-free "a check-in is waiting" notification, once (their notification preferences
+    decide how and when it goes; docs/portal.md, "Notifications"). False if already claimed."""
+    from trellis.notifications.actions import queue_notification
+    from trellis.notifications.models import Kind
+
+    claimed = Administration.objects.filter(pk=administration.pk, reminded_at__isnull=True).update(
+        reminded_at=timezone.now()
+    )
+    if not claimed:
+        return False
+    return queue_notification(
+        administration.participant,
+        Kind.CHECKIN,
+        f"checkin:{administration.public_id}",
+        expires_at=administration.expires_at,
+    )
+
+
 def _checkin_purpose(channel: str) -> str:
     """Staff entering or relaying answers treat; a participant answering asks for their care."""
     return (

@@ -12,6 +12,8 @@ from trellis.measures.actions import do_mark_missed, do_schedule_checkins
 from trellis.measures.models import Administration, AdministrationStatus, Schedule
 from trellis.measures.tasks import schedule_checkins, send_reminders
 from trellis.measures.tests.factories import open_checkin
+from trellis.notifications.actions import do_deliver_due
+from trellis.notifications.models import Kind, Notification
 from trellis.worklist.models import Alert, AlertKind
 
 
@@ -28,16 +30,29 @@ def test_the_sweep_creates_weekly_checkins_once(world: World) -> None:
 
 
 def test_reminders_carry_a_link_and_no_clinical_content(world: World) -> None:
-    open_checkin(world.participant)
+    # Without a portal sign-in: an email with a one-time link.
+    open_checkin(world.other_participant)
     send_reminders.enqueue()
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert "/measures/c/" in message.body
-    for word in ("PHQ", "depress", "GAD", "anxi", world.participant.family_name):
+    for word in ("PHQ", "depress", "GAD", "anxi", world.other_participant.family_name):
         assert word not in message.body
         assert word not in message.subject
     send_reminders.enqueue()
     assert len(mail.outbox) == 1  # reminded once
+
+
+def test_a_portal_participant_is_notified_through_their_preferences(world: World) -> None:
+    administration = open_checkin(world.participant)
+    send_reminders.enqueue()
+    send_reminders.enqueue()
+    assert mail.outbox == []  # no link by email: they sign in
+    notice = Notification.objects.get(participant=world.participant)
+    assert (notice.kind, notice.expires_at) == (Kind.CHECKIN, administration.expires_at)
+    assert do_deliver_due() == 1
+    assert mail.outbox[0].subject == "A check-in is waiting for you"
+    assert "/measures/c/" not in mail.outbox[0].body
 
 
 def test_two_missed_checkins_in_a_row_raise_an_alert(world: World) -> None:

@@ -24,6 +24,7 @@ from trellis.messaging.queries import unread_count
 from trellis.messaging.tests.helpers import participant_writes, staff_writes
 from trellis.notes.actions import NoteHeader, check_create_note
 from trellis.notes.models import Modality, Note, NoteFormat, NoteKind, Service
+from trellis.notifications.actions import do_deliver_due
 from trellis.worklist.models import Alert, AlertStatus
 
 pytestmark = pytest.mark.django_db
@@ -94,6 +95,7 @@ def test_the_lifecycle_from_message_to_worklist_to_reply_to_reading(
     assert replied.status_code == 302
     task.refresh_from_db()
     assert task.status == AlertStatus.RESOLVED
+    assert do_deliver_due() == 1  # the notifications sweep (docs/portal.md, "Notifications")
     assert len(mail.outbox) == 1
     email = mail.outbox[0]
     assert email.to == [world.participant.email]
