@@ -28,7 +28,8 @@ from trellis.practice.tests.walk_safety import safety_walk_values
 from trellis.scheduling.tests.walk import scheduling_walk_values
 from trellis.transitions.tests.factory import director_signed_summary
 
-AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"  # pinned: vendor/README.md
+AXE_VERSION = "4.14.1"
 PHONE: ViewportSize = {"width": 390, "height": 844}
 NARROWEST: ViewportSize = {"width": 320, "height": 700}
 TARGET = 44  # px, the portal's smallest target (docs/portal.md, "Phone first")
@@ -42,7 +43,8 @@ BLOCKING = {"serious", "critical"}
 RUN_AXE = """(tags) => axe.run(document, {runOnly: {type: "tag", values: tags}})
     .then((r) => ({
         passes: r.passes.length,
-        incomplete: r.incomplete.map((v) => v.id + " " + v.nodes.map((n) => n.target.join(" ")).join(", ")),
+        incomplete: r.incomplete.map(
+            (v) => v.id + " " + v.nodes.map((n) => n.target.join(" ")).join(", ")),
         violations: r.violations.map((v) => ({
             id: v.id, impact: v.impact, help: v.help,
             nodes: v.nodes.map((n) => n.target.join(" ") + ": " + n.failureSummary)}))}))"""
@@ -68,14 +70,18 @@ SMALL_TARGETS = """(min) => {
       + `${Math.round(el.getBoundingClientRect().height)} px`);
 }"""
 # The innermost elements that reach past the right edge, when the page scrolls sideways.
-SIDEWAYS = """() => document.documentElement.scrollWidth <= window.innerWidth ? [] :
-  [...document.querySelectorAll("body *")]
-    .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1)
-    .filter((el) => ![...el.children].some((c) => c.getBoundingClientRect().right > window.innerWidth + 1))
-    .slice(0, 3).map((el) => `${el.tagName.toLowerCase()}.${el.className} "${el.textContent.trim().slice(0, 30)}"`)"""
-# Text at 200 %: the root font size doubled (what a browser's "font size" setting does; every
-# size in app.css is in rem or em, so all text follows). Set through the CSSOM, which the
-# page's style-src 'self' allows.
+SIDEWAYS = """() => {
+  if (document.documentElement.scrollWidth <= window.innerWidth) return [];
+  const past = (el) => el.getBoundingClientRect().right > window.innerWidth + 1;
+  return [...document.querySelectorAll("body *")]
+    .filter((el) => past(el) && ![...el.children].some(past))
+    .slice(0, 3)
+    .map((el) => `${el.tagName.toLowerCase()}.${el.className} `
+      + `"${el.textContent.trim().slice(0, 30)}"`);
+}"""
+# Text at 200 %: the root font size doubled (what a browser's "font size" setting does; the
+# stylesheets size text in rem or em, but for the charts' labels, which scale with the chart).
+# Set through the CSSOM, which the page's style-src 'self' allows.
 TEXT_200 = "() => { document.documentElement.style.fontSize = '200%'; }"
 
 
@@ -106,6 +112,7 @@ def check(page: Page, url: str, found: dict[str, list[str]]) -> None:
     problems = found.setdefault(name, [])
     if not page.evaluate("() => typeof axe !== 'undefined'"):
         page.evaluate(AXE.read_text())
+        assert page.evaluate("() => axe.version") == AXE_VERSION
     results: dict[str, Any] = page.evaluate(RUN_AXE, WCAG_TAGS)
     assert results["passes"] > 10, results  # axe ran its rules
     if results["incomplete"]:
@@ -205,6 +212,6 @@ def test_every_portal_page_is_accessible(
     for url, lines in found.items():
         for line in lines:
             pages_by_problem.setdefault(line, []).append(url)
-    report = "\n".join(f"{line}\n    on {', '.join(urls)}" for line, urls in pages_by_problem.items())
+    report = "\n".join(f"{line}\n    on {', '.join(on)}" for line, on in pages_by_problem.items())
     assert not found, f"accessibility problems:\n{report}"
     assert errors == [], f"browser console errors: {errors}"
