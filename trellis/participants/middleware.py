@@ -6,8 +6,8 @@ from __future__ import annotations
 import zoneinfo
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
 
 from trellis.lib.languages import PORTAL_LANGUAGES, portal_language
