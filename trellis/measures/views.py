@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from trellis.accounts.actions import do_record_sign_in_attempt
@@ -264,7 +265,9 @@ def _handle_post(
     try:
         if request.POST.get("action") == "draft":
             check_save_draft(actor, administration, answers, channel=channel)
-            messages.success(request, "Saved. You can finish later with the same link or page.")
+            messages.success(
+                request, _("Saved. You can finish later with the same link or page.")
+            )
             return redirect(action_url)
         check_submit_response(
             actor,
