@@ -265,9 +265,7 @@ def _handle_post(
     try:
         if request.POST.get("action") == "draft":
             check_save_draft(actor, administration, answers, channel=channel)
-            messages.success(
-                request, _("Saved. You can finish later with the same link or page.")
-            )
+            messages.success(request, _("Saved. You can finish later with the same link or page."))
             return redirect(action_url)
         check_submit_response(
             actor,

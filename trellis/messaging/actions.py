@@ -20,11 +20,12 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
+from trellis.lib.languages import portal_language
 from trellis.lib.text import DIRECTION_CONTROLS
 from trellis.messaging.models import Message, ReadState, Recipient, Thread
 from trellis.worklist.actions import do_acknowledge_alert, do_complete_task, do_raise_alert
@@ -172,7 +173,8 @@ def _notify_participant(participant: Participant) -> None:
     address = participant.email or (participant.user.email if participant.user else "")
     if not address:
         return
-    subject, body = notification_email(participant.organization.name)
+    with translation.override(portal_language(participant.language)):
+        subject, body = notification_email(participant.organization.name)
 
     def send() -> None:
         try:
