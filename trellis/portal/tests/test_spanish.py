@@ -58,7 +58,8 @@ def test_a_spanish_participants_home_is_in_spanish(world: World, client_for: Cli
     assert '<html lang="es">' in body
     for words in ("Próximas sesiones", "Plan de seguridad", "Cerrar sesión", "Llame o escriba"):
         assert words in body, words
-    assert "Next sessions" not in body and "Sign out" not in body
+    assert "Next sessions" not in body
+    assert "Sign out" not in body
     assert "DBT skills" in body  # names written by people are not translated
     assert 'aria-current="true">Español</button>' in body
 
@@ -66,7 +67,8 @@ def test_a_spanish_participants_home_is_in_spanish(world: World, client_for: Cli
 def test_an_english_participants_home_stays_english(world: World, client_for: Clients) -> None:
     body = page(client_for(world.participant_user), "/me/")
     assert '<html lang="en">' in body
-    assert "Next sessions" in body and "Próximas sesiones" not in body
+    assert "Next sessions" in body
+    assert "Próximas sesiones" not in body
 
 
 def test_a_spanish_schedule_names_days_and_months_in_spanish(
@@ -76,8 +78,10 @@ def test_a_spanish_schedule_names_days_and_months_in_spanish(
     series = daily_group(world, dtstart=org_today() - timedelta(days=3), name="DBT skills")
     enroll(series, world.participant, org_today())
     body = page(client_for(world.participant_user), "/me/schedule/")
-    assert "Mis sesiones" in body and "Agregar al calendario de su teléfono" in body
-    assert "Voy a llegar tarde" in body and "No puedo ir" in body
+    assert "Mis sesiones" in body
+    assert "Agregar al calendario de su teléfono" in body
+    assert "Voy a llegar tarde" in body
+    assert "No puedo ir" in body
     later = org_today() + timedelta(days=5)
     with translation.override("es"):
         from django.utils.formats import date_format
@@ -95,10 +99,12 @@ def test_a_spanish_phq9_check_in_shows_the_published_spanish_wording(
     body = page(client_for(world.participant_user), f"/me/check-ins/{administration.public_id}/")
     assert "Durante las últimas 2 semanas" in body
     assert "Poco interés o placer en hacer cosas" in body
-    assert "Ningún día" in body and "Casi todos los días" in body
+    assert "Ningún día" in body
+    assert "Casi todos los días" in body
     assert "Extremadamente difícil" in body
     assert "Guardar y terminar después" in body
-    assert "Little interest or pleasure" not in body and "Not at all" not in body
+    assert "Little interest or pleasure" not in body
+    assert "Not at all" not in body
     # The values posted are the same codes: scoring does not depend on the language.
     assert 'value="LA6568-5"' in body
     # The list and the home's button name the instrument in Spanish too.
@@ -111,14 +117,16 @@ def test_the_switcher_stores_the_choice_on_the_record_audited(
 ) -> None:
     client = client_for(world.participant_user)
     response = client.post("/language/", {"language": "es", "next": "/me/schedule/"})
-    assert response.status_code == 302 and response["Location"] == "/me/schedule/"
+    assert response.status_code == 302
+    assert response["Location"] == "/me/schedule/"
     world.participant.refresh_from_db()
     assert world.participant.language == "es"
     event = Event.objects.get(
         actor=world.participant_user, action=Action.UPDATE, participant=world.participant
     )
     assert event.purpose == Purpose.PATRQT
-    assert event.detail["fields"] == ["language"] and event.detail["language"] == "es"
+    assert event.detail["fields"] == ["language"]
+    assert event.detail["language"] == "es"
     assert "Próximas sesiones" in page(client, "/me/")
 
     client.post("/language/", {"language": "en", "next": "/me/"})
@@ -132,7 +140,8 @@ def test_the_switcher_refuses_another_language_and_a_foreign_next(
 ) -> None:
     client = client_for(world.participant_user)
     response = client.post("/language/", {"language": "fr", "next": "https://evil.test/"})
-    assert response.status_code == 302 and response["Location"] == "/me/"
+    assert response.status_code == 302
+    assert response["Location"] == "/me/"
     world.participant.refresh_from_db()
     assert world.participant.language == "en"
     assert not Event.objects.filter(
@@ -148,7 +157,8 @@ def test_signed_out_the_choice_is_the_language_cookie(db: Any) -> None:
     assert response.status_code == 302
     assert response.cookies["trellis_language"].value == "es"
     body = page(client, "/accounts/sign-in/")
-    assert '<html lang="es">' in body and "Ir al contenido" in body
+    assert '<html lang="es">' in body
+    assert "Ir al contenido" in body
 
 
 def test_staff_pages_stay_english(world: World, client_for: Clients) -> None:
@@ -157,7 +167,9 @@ def test_staff_pages_stay_english(world: World, client_for: Clients) -> None:
     response = client.post("/language/", {"language": "es", "next": "/"})
     assert response.status_code == 302
     body = page(client, "/")
-    assert '<html lang="en">' in body and "Sign out" in body and "Cerrar sesión" not in body
+    assert '<html lang="en">' in body
+    assert "Sign out" in body
+    assert "Cerrar sesión" not in body
     assert "language-switch" not in body
 
 
