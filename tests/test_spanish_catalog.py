@@ -33,6 +33,7 @@ MO = PO.with_suffix(".mo")
 # Add a file here when it starts serving participants.
 PARTICIPANT_FILES = (
     "templates/base.html",
+    "trellis/navigation.py",
     "trellis/portal/templates/portal",
     "trellis/portal/cards.py",
     "trellis/portal/progress.py",
