@@ -64,6 +64,8 @@ PARTICIPANT_FILES = (
     "trellis/participants/invitations.py",
     "trellis/participants/actions/invitations.py",
     "trellis/participants/forms.py",
+    "trellis/accounts/templates/accounts/sign_in.html",
+    "trellis/accounts/forms.py",
 )
 
 GETTEXT_FUNCTIONS = {

@@ -159,6 +159,8 @@ def test_signed_out_the_choice_is_the_language_cookie(db: Any) -> None:
     body = page(client, "/accounts/sign-in/")
     assert '<html lang="es">' in body
     assert "Ir al contenido" in body
+    assert "Iniciar sesión en Trellis" in body
+    assert "Correo electrónico o nombre de usuario" in body
 
 
 def test_staff_pages_stay_english(world: World, client_for: Clients) -> None:
