@@ -6,12 +6,13 @@ UV := $(VENV)/bin/uv
 DEMO_DB ?= var/trellis.sqlite3
 export DJANGO_SETTINGS_MODULE := trellis.settings
 
-.PHONY: demo test lint types pytest bench chromium clean help
+.PHONY: demo test lint types pytest bench chromium clean help messages gettext
 
 help:
 	@echo "make demo        set up and serve the demo on http://127.0.0.1:8000 (RESET=1 starts over)"
 	@echo "make test        install test tools (Chromium included), run ruff, mypy and pytest"
 	@echo "make bench       benchmarks on generated programs (tables; JSON in bench/); BENCHES=run for one"
+	@echo "make messages    re-extract the Spanish catalog (locale/es) and compile it (docs/portal.md)"
 
 $(VENV)/.base: pyproject.toml scripts/find-python
 	@PYBIN="$$(scripts/find-python)" && echo "Using $$PYBIN" && \
@@ -41,6 +42,20 @@ chromium:
 	elif [ "$$(id -u)" = "0" ]; then echo "Installing Debian's chromium for browser tests..."; \
 	  (apt-get install -y -qq chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium)) ; \
 	else echo "Browser tests need Debian's chromium: run 'sudo apt-get install -y chromium' and try again." >&2; exit 1; fi
+
+# The Spanish catalog (docs/portal.md, "Spanish"): extract every wrapped string into
+# locale/es/LC_MESSAGES/django.po (new ones empty, changed ones fuzzy), then compile django.mo.
+# Both files are committed, so tests and the demo need no gettext tools; this target does.
+gettext:
+	@if command -v msgfmt >/dev/null && command -v xgettext >/dev/null; then :; \
+	elif [ "$$(id -u)" = "0" ]; then echo "Installing GNU gettext for makemessages..."; \
+	  (apt-get install -y -qq gettext >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq gettext)) ; \
+	else echo "make messages needs GNU gettext: run 'sudo apt-get install -y gettext' and try again." >&2; exit 1; fi
+
+messages: $(VENV)/.base gettext
+	TRELLIS_DEMO=1 $(PY) manage.py makemessages -l es -e html,txt,py --no-obsolete --add-location file \
+	  --ignore 'tests/*' --ignore 'bench/*' --ignore 'var/*' --ignore 'static/*' --ignore 'scripts/*'
+	TRELLIS_DEMO=1 $(PY) manage.py compilemessages -l es --ignore '.venv' --ignore 'var'
 
 lint: $(VENV)/.test
 	$(VENV)/bin/ruff check .

@@ -358,3 +358,24 @@ def test_only_the_participant_sends_a_session_notice_for_their_session(
         assert response.status_code in {302, 404}, persona  # anonymous: the sign-in page
         assert persona == "anonymous" or response.status_code == 404
         assert not SessionNotice.objects.exists()
+
+
+@pytest.mark.parametrize("persona", ["anonymous", *sorted(PERSONAS_FOR_ME)])
+def test_the_language_switcher_changes_only_the_participants_own_record(
+    world: World, client_for: Callable[[User], Client], persona: str
+) -> None:
+    """portal:language (docs/portal.md, "Spanish") is POST only: the participant's choice
+    goes on their own record; signed out it is the language cookie; staff (English only)
+    are sent back with nothing changed, nobody's record touched."""
+    client = Client() if persona == "anonymous" else client_for(world.personas[persona])
+    assert client.get("/language/").status_code == 405
+    response = client.post("/language/", {"language": "es", "next": "/"})
+    assert response.status_code == 302, persona
+    languages = set(Participant.objects.values_list("language", flat=True))
+    if persona == "participant":
+        world.participant.refresh_from_db()
+        assert world.participant.language == "es"
+    else:
+        assert "es" not in languages, persona
+    if persona == "anonymous":
+        assert response.cookies["trellis_language"].value == "es"

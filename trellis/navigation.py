@@ -10,6 +10,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from trellis.notes.queries import supervises
 from trellis.privacy.policy import grants_for
@@ -48,16 +49,17 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         if supervises(user):
             items.append(("Co-sign", reverse("notes:cosign-queue")))
     elif hasattr(user, "participant"):
-        # The portal's menu (docs/portal.md); group notes and the record are on the home.
-        items.append(("Home", reverse("portal:home")))
-        items.append(("Schedule", reverse("scheduling:me")))
-        items.append(("Check-ins", reverse("measures:mine")))
-        items.append(("Practice", reverse("practice:my-practice")))
-        items.append(("Diary card", reverse("practice:my-diary")))
-        items.append(("Plan", reverse("plans:mine")))
-        items.append(("Progress", reverse("portal:progress")))
-        items.append(("Safety plan", reverse("practice:my-safety-plan")))
-        items.append(("Messages", reverse("messaging:mine")))
+        # The portal's menu (docs/portal.md), in the participant's language ("Spanish");
+        # group notes and the record are on the home.
+        items.append((gettext("Home"), reverse("portal:home")))
+        items.append((gettext("Schedule"), reverse("scheduling:me")))
+        items.append((gettext("Check-ins"), reverse("measures:mine")))
+        items.append((gettext("Practice"), reverse("practice:my-practice")))
+        items.append((gettext("Diary card"), reverse("practice:my-diary")))
+        items.append((gettext("Plan"), reverse("plans:mine")))
+        items.append((gettext("Progress"), reverse("portal:progress")))
+        items.append((gettext("Safety plan"), reverse("practice:my-safety-plan")))
+        items.append((gettext("Messages"), reverse("messaging:mine")))
     # The section whose address is the longest start of this page's (on /me/practice/diary/,
     # "Diary card", not "Practice").
     path = request.path

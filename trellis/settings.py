@@ -115,6 +115,7 @@ MIDDLEWARE = [
     "trellis.accounts.middleware.IdleTimeoutMiddleware",
     "trellis.accounts.middleware.NoStoreMiddleware",
     "trellis.participants.middleware.OrganizationTimeZoneMiddleware",
+    "trellis.participants.middleware.ParticipantLanguageMiddleware",
     "trellis.audit.middleware.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -136,6 +137,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
@@ -272,7 +274,17 @@ TRELLIS_SMS_BACKEND = env(
 # How long a participant's invitation link works (docs/portal.md, "Accounts").
 TRELLIS_INVITATION_HOURS = int(env("TRELLIS_INVITATION_HOURS", "72"))
 
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en"
+# Participant pages in English or Spanish (docs/portal.md, "Spanish"): the language is the
+# participant's own (`Participant.language`), or the language cookie when signed out, set by
+# the switcher; staff pages stay English. The catalog is committed: locale/es/LC_MESSAGES.
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_NAME = "trellis_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SECURE = not (DEBUG or DEMO or TESTING)
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

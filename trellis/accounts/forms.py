@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import gettext, gettext_lazy
 
 from trellis.accounts.models import User
 from trellis.accounts.signin import check_password_try
@@ -12,20 +13,22 @@ from trellis.accounts.signin import check_password_try
 
 class SignInForm(forms.Form):
     username = forms.CharField(
-        label="Email or username",
+        label=gettext_lazy("Email or username"),
         max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
     )
     password = forms.CharField(
-        label="Password",
+        label=gettext_lazy("Password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     own_device = forms.BooleanField(
-        label="This is my own phone or computer",
+        label=gettext_lazy("This is my own phone or computer"),
         required=False,
-        help_text="Participants: your program may then keep you signed in longer while you "
-        "are not using Trellis. Leave it unticked on a shared or public computer.",
+        help_text=gettext_lazy(
+            "Participants: your program may then keep you signed in longer while you are not "
+            "using Trellis. Leave it unticked on a shared or public computer."
+        ),
     )
 
     def __init__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
@@ -46,7 +49,7 @@ class SignInForm(forms.Form):
             raise forms.ValidationError(attempt.lockout_message, code="locked")
         if attempt.user is None:
             raise forms.ValidationError(
-                "That email or username and password do not match an active account.",
+                gettext("That email or username and password do not match an active account."),
                 code="invalid",
             )
         self.user = attempt.user

@@ -66,3 +66,15 @@ def language_choices(current: str = "") -> list[tuple[str, str]]:
 def language_name(code: str) -> str:
     """The English name of a code, or the code itself when it is not in the list."""
     return ISO_639_1.get(code, code)
+
+
+# The languages participant pages are translated into (settings.LANGUAGES, docs/portal.md
+# "Spanish"): the switcher's choices, each named in its own language.
+PORTAL_LANGUAGES: dict[str, str] = {"en": "English", "es": "Español"}
+
+
+def portal_language(code: str | None) -> str:
+    """The portal language for a preferred language code: Spanish for `es` (and `es-US`,
+    `es-MX`…), English for everything else (no catalog for it yet)."""
+    base = (code or "").strip().lower().replace("_", "-").split("-")[0]
+    return base if base in PORTAL_LANGUAGES else "en"

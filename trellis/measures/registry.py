@@ -4,15 +4,25 @@ from __future__ import annotations
 
 from trellis.measures.models import ImportedInstrument
 from trellis.measures.scoring import Instrument, InstrumentError, bundled, load_instrument
+from trellis.measures.translations import localized
 
 DEFAULT_CODES = ("PHQ-9", "GAD-7")
 
 
-def get_instrument(code: str, version: str | None = None) -> Instrument:
-    """The instrument `code` at `version` (latest bundled, or latest imported, when None).
+def get_instrument(
+    code: str, version: str | None = None, *, language: str | None = None
+) -> Instrument:
+    """The instrument `code` at `version` (latest bundled, or latest imported, when None),
+    as read in `language` when given: the published translation's wording where
+    `translations.py` has one (PHQ-9 and GAD-7 in Spanish), else the English.
 
     Raises LookupError when there is no such instrument or version.
     """
+    instrument = _get_instrument(code, version)
+    return localized(instrument, language) if language else instrument
+
+
+def _get_instrument(code: str, version: str | None) -> Instrument:
     shipped = bundled().get(code)
     if shipped is not None and (version is None or shipped.version == version):
         return shipped

@@ -13,6 +13,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from trellis.accounts.actions import do_record_sign_in_attempt
@@ -22,6 +24,7 @@ from trellis.accounts.signin import check_password_try
 from trellis.audit.middleware import client_addr_of
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record_list
+from trellis.lib.languages import portal_language
 from trellis.lib.views import add_error_messages
 from trellis.measures.access import (
     access_administration,
@@ -53,6 +56,7 @@ from trellis.measures.queries import (
     tablet_administration,
 )
 from trellis.measures.registry import available_codes, get_instrument
+from trellis.measures.scoring import Instrument
 from trellis.participants.chart import chart_context
 from trellis.privacy.access import ParticipantAccess, Scope, access_participant
 from trellis.privacy.decorators import staff_required
@@ -191,9 +195,38 @@ def _render_form(
     status: int = 200,
     mode: str = "participant",
 ) -> HttpResponse:
-    instrument = get_instrument(administration.instrument_code, administration.instrument_version)
+    # The participant's language (docs/portal.md, "Spanish"), also on a link or a tablet
+    # where nobody is signed in: the published translation of the instrument and the page.
+    language = portal_language(administration.participant.language)
+    instrument = get_instrument(
+        administration.instrument_code, administration.instrument_version, language=language
+    )
     answers = answers if answers is not None else dict(administration.draft_answers)
     errors = errors or {}
+    with translation.override(language):
+        return _render_checkin(
+            request,
+            administration,
+            instrument,
+            answers,
+            errors,
+            action_url=action_url,
+            status=status,
+            mode=mode,
+        )
+
+
+def _render_checkin(
+    request: HttpRequest,
+    administration: Administration,
+    instrument: Instrument,
+    answers: dict[str, str],
+    errors: dict[str, Any],
+    *,
+    action_url: str,
+    status: int,
+    mode: str,
+) -> HttpResponse:
     return render(
         request,
         "measures/checkin.html",
@@ -232,7 +265,7 @@ def _handle_post(
     try:
         if request.POST.get("action") == "draft":
             check_save_draft(actor, administration, answers, channel=channel)
-            messages.success(request, "Saved. You can finish later with the same link or page.")
+            messages.success(request, _("Saved. You can finish later with the same link or page."))
             return redirect(action_url)
         check_submit_response(
             actor,
@@ -298,7 +331,10 @@ def my_checkins(request: AuthedRequest) -> HttpResponse:
     )
     open_now = own_open_checkins(participant)
     titles = {
-        a.pk: get_instrument(a.instrument_code, a.instrument_version).short_title for a in open_now
+        a.pk: get_instrument(
+            a.instrument_code, a.instrument_version, language=translation.get_language()
+        ).short_title
+        for a in open_now
     }
     return render(
         request,

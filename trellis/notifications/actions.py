@@ -27,10 +27,11 @@ from zoneinfo import ZoneInfo
 
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from trellis.audit.models import Action, Outcome, Purpose
 from trellis.audit.trail import record
+from trellis.lib.languages import portal_language
 from trellis.lib.sms import SmsError, get_backend, send_text
 from trellis.notifications import texts
 from trellis.notifications.models import Channel, Kind, Notification, Preference, Status
@@ -301,7 +302,10 @@ def do_deliver_due(now: datetime | None = None) -> int:
         by_participant[row.participant_id].append(row)
     sent = 0
     for rows in by_participant.values():
-        sent += _deliver_participant(rows[0].participant, rows, now)
+        participant = rows[0].participant
+        # The words in the participant's own language (docs/portal.md, "Spanish").
+        with translation.override(portal_language(participant.language)):
+            sent += _deliver_participant(participant, rows, now)
     stuck = Notification.objects.filter(
         status=Status.SENDING, not_before__lt=now - STUCK_AFTER
     ).count()

@@ -1,13 +1,16 @@
-"""Show times in the organization's time zone (a 6 pm group reads 6 pm, not 00:00 UTC)."""
+"""Show times in the organization's time zone (a 6 pm group reads 6 pm, not 00:00 UTC), and
+participant pages in the participant's language (English or Spanish)."""
 
 from __future__ import annotations
 
 import zoneinfo
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from trellis.lib.languages import PORTAL_LANGUAGES, portal_language
 from trellis.participants.models import Participant
 from trellis.programs.models import Membership
 
@@ -54,3 +57,41 @@ class OrganizationTimeZoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+LANGUAGE_SESSION_KEY = "trellis_language"
+
+
+def language_of(user_id: int) -> str:
+    """The signed-in user's page language: a participant's preferred language when the
+    portal has it (English or Spanish), English for staff (staff pages are English only)."""
+    code = Participant.objects.filter(user_id=user_id).values_list("language", flat=True).first()
+    return portal_language(code)
+
+
+class ParticipantLanguageMiddleware:
+    """Activate the page language (docs/portal.md, "Spanish"): signed in, the participant's
+    own preferred language, looked up once per session like the zone (the switcher updates
+    it); staff, always English; signed out, the language cookie the switcher sets
+    (`set_language`), else English. Never the browser's Accept-Language: the choice is the
+    person's, made once and kept."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated and hasattr(request, "session"):
+            language = request.session.get(LANGUAGE_SESSION_KEY)
+            if language not in PORTAL_LANGUAGES:
+                language = language_of(request.user.pk)
+                request.session[LANGUAGE_SESSION_KEY] = language
+        else:
+            language = portal_language(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME))
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        try:
+            response = self.get_response(request)
+        finally:
+            translation.deactivate()
+        response.headers.setdefault("Content-Language", language)
+        return response

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -183,7 +183,9 @@ def checkins_card(ctx: Context) -> dict[str, Any] | None:
     items = 0
     for administration in own_open_checkins(ctx.access.participant):
         instrument = get_instrument(
-            administration.instrument_code, administration.instrument_version
+            administration.instrument_code,
+            administration.instrument_version,
+            language=translation.get_language(),
         )
         checkins.rows.append(
             CheckinRow(instrument.code, instrument.short_title, str(administration.public_id))

@@ -13,6 +13,8 @@ urlpatterns = [
     path("me/", views.home, name="home"),
     path("me/record/", views.record, name="record"),
     path("me/progress/", views.progress, name="progress"),
+    # The language switcher, signed in or out (docs/portal.md, "Spanish").
+    path("language/", views.language, name="language"),
     # Installable and offline (docs/portal.md, "Installable and offline").
     path("me/manifest.webmanifest", offline.manifest, name="manifest"),
     path("me/sw.js", offline.service_worker, name="sw"),

@@ -8,13 +8,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
 from trellis.accounts.http import AuthedRequest
 from trellis.audit.models import Purpose
+from trellis.participants.actions import check_set_own_language
+from trellis.participants.middleware import LANGUAGE_SESSION_KEY
 from trellis.portal.cards import build_cards
 from trellis.portal.progress import build_sections
 from trellis.privacy.access import ParticipantAccess, Scope, access_participant
@@ -83,6 +91,44 @@ def record(request: AuthedRequest) -> HttpResponse:
         "portal/record.html",
         {"participant": access.participant, "episode": access.current_episode},
     )
+
+
+@require_POST
+def language(request: HttpRequest) -> HttpResponse:
+    """The language switcher (English / Español, docs/portal.md "Spanish"). A signed-in
+    participant's choice is stored on their record (audited, `check_set_own_language`) and
+    in the session; signed out, Django's `set_language` keeps it in the language cookie.
+    Staff pages are English only: staff are sent back unchanged. Back to `next` when it is
+    a local address, else the home."""
+    user = request.user
+    if not user.is_authenticated:
+        return set_language(request)
+    participant = getattr(user, "participant", None)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = reverse("portal:home") if participant is not None else reverse("today")
+    if participant is None:
+        return redirect(back)
+    chosen = request.POST.get("language", "")
+    try:
+        check_set_own_language(user, participant, chosen)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(back)
+    request.session[LANGUAGE_SESSION_KEY] = chosen
+    response = redirect(back)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        chosen,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite="Lax",
+    )
+    return response
 
 
 def moved(url_name: str) -> Callable[..., HttpResponse]:

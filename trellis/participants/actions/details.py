@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
-from trellis.lib.languages import ISO_639_1
+from trellis.lib.languages import ISO_639_1, PORTAL_LANGUAGES
 from trellis.lib.text import CONTROL_CHARACTERS_MESSAGE, has_control_characters
 from trellis.participants.models import IdentityCorrection, MrnSequence, Participant
 from trellis.programs.models import Organization
@@ -187,3 +187,33 @@ def do_correct_identity(
         detail={"fields": changed, "correction": str(correction.public_id)},
     )
     return changed
+
+
+def check_set_own_language(actor: User, participant: Participant, language: str) -> bool:
+    """The participant's own choice of page language from the switcher (English or Spanish,
+    docs/portal.md "Spanish"); returns whether it changed. Only the participant themself:
+    staff keep the language on the contact form."""
+    language = language.strip().lower()
+    if language not in PORTAL_LANGUAGES:
+        raise ValidationError({"language": "Choose English or Español."})
+    if participant.user_id != actor.pk:
+        raise ValidationError({"language": "Only the participant chooses their own language."})
+    return do_set_own_language(actor, participant, language)
+
+
+@transaction.atomic
+def do_set_own_language(actor: User, participant: Participant, language: str) -> bool:
+    if participant.language == language:
+        return False
+    previous = participant.language
+    participant.language = language
+    participant.save(update_fields=["language"])
+    record(
+        actor,
+        Action.UPDATE,
+        participant=participant,
+        obj=participant,
+        purpose=Purpose.PATRQT,
+        detail={"fields": ["language"], "language": language, "was": previous},
+    )
+    return True

@@ -31,14 +31,17 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from trellis.accounts.actions import do_create_user
 from trellis.accounts.models import User
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
 from trellis.lib import sms
+from trellis.lib.languages import portal_language
 from trellis.lib.text import CONTROL_CHARACTERS_MESSAGE, has_control_characters
 from trellis.participants.models import Invitation, InvitationClosed, InvitationEnd, Participant
 from trellis.participants.queries import has_active_account
@@ -60,9 +63,12 @@ def invitation_link(token: str) -> str:
 
 
 def expiry_text(organization: Organization, expires_at: datetime) -> str:
-    """'Sunday, December 6 at 6:30 PM CST': the organization's wall clock."""
+    """'Sunday, December 6 at 6:30 PM CST' ('domingo 6 de diciembre a las 18:30 CST' in
+    Spanish): the organization's wall clock, in the active language."""
     local = expires_at.astimezone(organization.tz)
-    return f"{local:%A, %B} {local.day} at {local:%I:%M %p %Z}".replace(" 0", " ")
+    day = date_format(local, pgettext("invitation expiry: the day", "l, F j"))
+    time = date_format(local, pgettext("invitation expiry: the time", "g:i A"))
+    return _("%(day)s at %(time)s") % {"day": day, "time": f"{time} {local:%Z}"}
 
 
 def invitation_email(organization: Organization, url: str, expires_at: datetime) -> tuple[str, str]:
@@ -217,8 +223,12 @@ def _deliver(organization: Organization, invitation: Invitation, token: str) -> 
     shows an invitation that nobody received. (A message that did go out before another
     channel failed carries a link that does not work; the care team sends a new one.)"""
     url = invitation_link(token)
-    if invitation.email:
+    # In the participant's language (docs/portal.md, "Spanish"); errors stay in the
+    # language of the staff member's page.
+    with translation.override(portal_language(invitation.participant.language)):
         subject, body = invitation_email(organization, url, invitation.expires_at)
+        text = invitation_text(organization, url, invitation.expires_at)
+    if invitation.email:
         try:
             send_mail(subject, body, None, [invitation.email])
         except (OSError, smtplib.SMTPException) as error:
@@ -227,7 +237,6 @@ def _deliver(organization: Organization, invitation: Invitation, token: str) -> 
             ) from error
     if invitation.phone:
         try:
-            text = invitation_text(organization, url, invitation.expires_at)
             sms.send_text(invitation.phone, text)
         except (OSError, sms.SmsError) as error:
             raise ValidationError(
