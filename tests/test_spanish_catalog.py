@@ -75,6 +75,11 @@ PARTICIPANT_FILES = (
     "trellis/participants/forms.py",
     "trellis/accounts/templates/accounts/sign_in.html",
     "trellis/accounts/forms.py",
+    "trellis/notifications/templates/notifications",
+    "trellis/notifications/texts.py",
+    "trellis/notifications/views.py",
+    "trellis/notifications/preferences.py",
+    "trellis/notifications/actions.py",
 )
 
 GETTEXT_FUNCTIONS = {
