@@ -19,6 +19,7 @@ from trellis.audit.models import Action, Event, Purpose
 from trellis.lib.languages import portal_language
 from trellis.measures.tests.factories import open_checkin
 from trellis.messaging.tests.helpers import staff_writes
+from trellis.notifications.actions import do_deliver_due
 from trellis.participants.actions import check_invite
 from trellis.participants.actions.invitations import expiry_text
 from trellis.participants.models import Participant
@@ -189,9 +190,13 @@ def test_the_invitation_goes_out_in_the_participants_language(world: World) -> N
 def test_the_message_notification_goes_out_in_the_participants_language(
     world: World, django_capture_on_commit_callbacks: Any
 ) -> None:
+    """The reply queues a notification; the sweep writes it in the participant's language
+    (docs/portal.md, "Notifications")."""
     spanish(world.participant)
     with django_capture_on_commit_callbacks(execute=True):
         staff_writes(world.clinician, world.participant)
+    assert do_deliver_due() == 1
     email = mail.outbox[-1]
     assert email.subject == "Tiene un mensaje nuevo de su equipo de atención"
-    assert "Inicie sesión para leerlo" in email.body
+    assert "Inicie sesión para verlo" in email.body
+    assert "Trellis: tiene un mensaje nuevo de su equipo de atención." in email.body
