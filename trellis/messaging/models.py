@@ -16,12 +16,13 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from trellis.lib.crypto import EncryptedTextField
 from trellis.participants.models import Episode, Participant
 from trellis.programs.models import Program
 
-DEFAULT_REPLY_TIME = "one business day"
+DEFAULT_REPLY_TIME = gettext_noop("one business day")
 
 
 class Recipient(models.TextChoices):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db.models import F, Q
+from django.utils.translation import gettext
 
 from trellis.messaging.models import DEFAULT_REPLY_TIME, Message, ProgramInbox, ReadState, Thread
 
@@ -16,11 +17,13 @@ if TYPE_CHECKING:
 
 
 def reply_time(program: Program | None) -> str:
-    """The program's expected reply time ("one business day" unless the program set one)."""
+    """The program's expected reply time ("one business day" unless the program set one).
+    The default is translated into the page's language; a program's own words are shown as
+    the program wrote them."""
     if program is None:
-        return DEFAULT_REPLY_TIME
+        return gettext(DEFAULT_REPLY_TIME)
     found = ProgramInbox.objects.filter(program=program).values_list("reply_time", flat=True)
-    return next(iter(found), "") or DEFAULT_REPLY_TIME
+    return next(iter(found), "") or gettext(DEFAULT_REPLY_TIME)
 
 
 def unread_count(user: User, participant: Participant) -> int:

@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.utils.formats import date_format
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 
 from trellis.lib.clock import local_today
 from trellis.portal.cards import Context
@@ -53,6 +53,19 @@ BAND_WORDS: dict[str, _StrPromise] = {
     "moderately-severe": gettext_lazy("A lot of %(topic)s in the two weeks before that check-in."),
     "severe": gettext_lazy("A severe amount of %(topic)s in the two weeks before that check-in."),
 }
+
+# The bands' labels in the page's language, by code (the registry's labels are English).
+BAND_LABELS: dict[str, _StrPromise] = {
+    "minimal": gettext_lazy("Minimal"),
+    "mild": gettext_lazy("Mild"),
+    "moderate": gettext_lazy("Moderate"),
+    "moderately-severe": gettext_lazy("Moderately severe"),
+    "severe": gettext_lazy("Severe"),
+}
+
+
+def _band_label(code: str, label: str) -> str:
+    return str(BAND_LABELS.get(code, label))
 
 
 @dataclass(frozen=True)
@@ -90,7 +103,7 @@ def _change_text(t: OwnTrajectory) -> str:
     if len(t.points) == 1:
         return _("This is your first score. Your next check-ins will show how it changes.")
     delta = latest.total - first.total
-    words = {"n": abs(delta), "date": date_format(first.on, "M j, Y")}
+    words = {"n": abs(delta), "date": date_format(first.on, "DATE_FORMAT")}
     if delta < 0:
         text = ngettext(
             "%(n)s point lower than your first score (%(date)s).",
@@ -116,6 +129,8 @@ def _change_text(t: OwnTrajectory) -> str:
 
 
 def _measure(t: OwnTrajectory) -> Measure:
+    from trellis.measures.translations import localized_short_title
+
     instrument = t.instrument
     topic = TOPICS.get(instrument.code, instrument.short_title)
     latest, band = t.latest, t.latest_band
@@ -125,22 +140,27 @@ def _measure(t: OwnTrajectory) -> Measure:
             "Your latest score, on %(date)s: %(total)s out of %(high)s (%(band)s, %(low)s to "
             "%(top)s)."
         ) % {
-            "date": date_format(latest.on, "M j, Y"),
+            "date": date_format(latest.on, "DATE_FORMAT"),
             "total": latest.total,
             "high": instrument.high,
-            "band": band.label.lower(),
+            "band": _band_label(band.code, band.label).lower(),
             "low": band.low,
             "top": band.high,
         }
         words = BAND_WORDS.get(band.code)
-        band_text = str(words) % {"topic": topic} if words is not None else band.label
+        band_text = (
+            str(words) % {"topic": topic}
+            if words is not None
+            else _band_label(band.code, band.label)
+        )
     rows = [
-        ScoreRow(p.on, p.total, instrument.band_for(p.total).label, p.incomplete)
+        ScoreRow(p.on, p.total, _band_label(b.code, b.label), p.incomplete)
         for p in reversed(t.points)
+        for b in [instrument.band_for(p.total)]
     ]
     return Measure(
         code=instrument.code,
-        title=instrument.short_title,
+        title=localized_short_title(instrument, get_language()),
         trajectory=t,
         rows=rows,
         latest_text=latest_text,

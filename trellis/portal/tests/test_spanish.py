@@ -5,6 +5,7 @@ texts go out in the participant's language, and staff pages stay English."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -12,12 +13,13 @@ from typing import Any
 from django.core import mail
 from django.test import Client
 from django.utils import translation
+from django.utils.formats import date_format
 
 from tests.personas import World, org_today
 from trellis.accounts.models import User
 from trellis.audit.models import Action, Event, Purpose
 from trellis.lib.languages import portal_language
-from trellis.measures.tests.factories import open_checkin
+from trellis.measures.tests.factories import complete_checkin, open_checkin
 from trellis.messaging.tests.helpers import staff_writes
 from trellis.notifications.actions import do_deliver_due
 from trellis.participants.actions import check_invite
@@ -200,3 +202,42 @@ def test_the_message_notification_goes_out_in_the_participants_language(
     assert email.subject == "Tiene un mensaje nuevo de su equipo de atención"
     assert "Inicie sesión para verlo" in email.body
     assert "Trellis: tiene un mensaje nuevo de su equipo de atención." in email.body
+
+
+def test_spanish_progress_names_the_instrument_band_and_date_in_spanish(
+    world: World, client_for: Clients
+) -> None:
+    spanish(world.participant)
+    complete_checkin(world.participant, 11, code="PHQ-9", item9=0)
+    body = page(client_for(world.participant_user), "/me/progress/")
+    assert "Depresión (PHQ-9)" in body
+    assert "(moderado, de 10 a 14)" in body
+    assert " de 20" in body  # "3 de diciembre de 2026": the day, " de ", the month, the year
+    for english in ("Depression (PHQ-9)", "moderate,", "Moderate<"):
+        assert english not in body, english
+    # The chart's numbers are SVG coordinates, never written the Spanish way ("60,0").
+    chart = body.split('<svg class="trajectory progress-chart"')[1].split("</svg>")[0]
+    assert not re.search(r'(x|y|width|height)="\d+,\d', chart), chart[:300]
+
+
+def test_a_spanish_track_request_says_its_day_in_spanish(world: World, client_for: Clients) -> None:
+    spanish(world.participant)
+    client = client_for(world.participant_user)
+    start = org_today() + timedelta(days=7)
+    client.post(
+        "/me/schedule/track/",
+        {"track": str(world.morning.public_id), "starting_from": start.isoformat()},
+    )
+    body = page(client, "/me/schedule/track/")
+    with translation.override("es"):
+        weekday = date_format(start, "l")
+        day = date_format(start, "MONTH_DAY_FORMAT")
+    assert f"a partir del {weekday} {day}" in body
+    assert " de " in day  # "7 de diciembre"
+
+
+def test_the_default_reply_time_is_said_in_spanish(world: World, client_for: Clients) -> None:
+    spanish(world.participant)
+    body = page(client_for(world.participant_user), "/me/messages/new/")
+    assert "un día hábil" in body
+    assert "one business day" not in body
