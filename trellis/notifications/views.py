@@ -85,5 +85,7 @@ def preferences(request: AuthedRequest) -> HttpResponse:
         "texting": texting_available(),
         "zone": participant.organization.time_zone,
         "failed": failed_recently(access),
+        # The crisis line names the program's after-hours number too.
+        "program": next((e.program for e in access.episodes if e.is_open), None),
     }
     return render(request, "notifications/preferences.html", context, status=status)

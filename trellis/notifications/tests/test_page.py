@@ -12,6 +12,7 @@ from tests.personas import World
 from trellis.accounts.models import User
 from trellis.audit.models import Action, Event
 from trellis.notifications.models import Channel, Preference
+from trellis.programs.models import Program
 
 URL = "/me/notifications/"
 VALID = {
@@ -41,6 +42,14 @@ def test_the_page_shows_the_defaults_with_the_crisis_line(
     assert "America/Chicago" in body
     assert "988" in body
     assert not Preference.objects.exists()  # the defaults are not stored by looking
+
+
+def test_the_crisis_line_names_the_programs_after_hours_number(
+    world: World, client_for: Callable[[User], Client]
+) -> None:
+    Program.objects.filter(pk=world.program.pk).update(crisis_phone="312-555-0199")
+    body = client_for(world.participant_user).get(URL).content.decode()
+    assert 'href="tel:312-555-0199"' in body
 
 
 def test_saving_stores_the_choices_and_audits_them(
