@@ -232,8 +232,10 @@ def test_a_lost_answer_is_retried_with_the_same_key_and_stored_once(
 
     # The server stores the entry, but the answer never reaches the phone.
     def lose_the_answer(route: Any) -> None:
-        keys.append(route.request.headers["idempotency-key"])
+        # Noted once the server has answered (and stored it): the test reads the database
+        # only after that, never while the request is still on its way.
         route.fetch()
+        keys.append(route.request.headers["idempotency-key"])
         route.abort("connectionreset")
 
     def pass_through(route: Any) -> None:
