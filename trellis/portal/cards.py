@@ -293,13 +293,16 @@ class Built:
     context: dict[str, Any]
 
 
-def build_cards(user: User, access: ParticipantAccess) -> list[Built]:
-    """Every card of an installed app that has something to show, in order."""
+def build_cards(
+    user: User, access: ParticipantAccess, cards: tuple[Card, ...] = CARDS
+) -> list[Built]:
+    """Every card of an installed app that has something to show, in order (the home's
+    cards, or another page's sections built the same way: My progress)."""
     episode = access.current_episode
     zone = access.participant.organization.tz
     ctx = Context(user=user, access=access, episode=episode, today=local_today(zone))
     built = []
-    for card in CARDS:
+    for card in cards:
         if not apps.is_installed(f"trellis.{card.app}"):
             continue
         context = card.build(ctx)

@@ -12,26 +12,21 @@ Every section reads a fixed number of queries whatever the length of the history
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.apps import apps
 from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
-from trellis.lib.clock import local_today
-from trellis.portal.cards import Context
+from trellis.portal.cards import Card, Context
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise
 
-    from trellis.accounts.models import User
     from trellis.measures.queries import OwnTrajectory
-    from trellis.privacy.access import ParticipantAccess
 
 HOURS_WEEKS = 6  # this week and the five before it
 
@@ -66,14 +61,6 @@ BAND_LABELS: dict[str, _StrPromise] = {
 
 def _band_label(code: str, label: str) -> str:
     return str(BAND_LABELS.get(code, label))
-
-
-@dataclass(frozen=True)
-class Section:
-    key: str
-    app: str  # the app label the section reads; absent app, absent section
-    template: str
-    build: Callable[[Context], dict[str, Any] | None]
 
 
 @dataclass
@@ -263,31 +250,10 @@ def goals_section(ctx: Context) -> dict[str, Any] | None:
     return {"plan": own_plan_goals(ctx.episode)}
 
 
-# In the order the page shows them.
-SECTIONS: tuple[Section, ...] = (
-    Section("measures", "measures", "portal/progress/measures.html", measures_section),
-    Section("hours", "scheduling", "portal/progress/hours.html", hours_section),
-    Section("practice", "practice", "portal/progress/practice.html", practice_section),
-    Section("goals", "plans", "portal/progress/goals.html", goals_section),
+# In the order the page shows them; built like the home's cards (`cards.build_cards`).
+SECTIONS: tuple[Card, ...] = (
+    Card("measures", "measures", "portal/progress/measures.html", measures_section),
+    Card("hours", "scheduling", "portal/progress/hours.html", hours_section),
+    Card("practice", "practice", "portal/progress/practice.html", practice_section),
+    Card("goals", "plans", "portal/progress/goals.html", goals_section),
 )
-
-
-@dataclass
-class BuiltSection:
-    key: str
-    template: str
-    context: dict[str, Any]
-
-
-def build_sections(user: User, access: ParticipantAccess) -> list[BuiltSection]:
-    """Every section of an installed app, in order."""
-    zone = access.participant.organization.tz
-    ctx = Context(user=user, access=access, episode=access.current_episode, today=local_today(zone))
-    built = []
-    for section in SECTIONS:
-        if not apps.is_installed(f"trellis.{section.app}"):
-            continue
-        context = section.build(ctx)
-        if context is not None:
-            built.append(BuiltSection(section.key, section.template, context))
-    return built

@@ -24,7 +24,7 @@ from trellis.audit.models import Purpose
 from trellis.participants.actions import check_set_own_language
 from trellis.participants.middleware import LANGUAGE_SESSION_KEY
 from trellis.portal.cards import build_cards
-from trellis.portal.progress import build_sections
+from trellis.portal.progress import SECTIONS
 from trellis.privacy.access import ParticipantAccess, Scope, access_participant
 from trellis.privacy.policy import grants_for
 
@@ -75,7 +75,7 @@ def progress(request: AuthedRequest) -> HttpResponse:
         "portal/progress.html",
         {
             "program": episode.program if episode is not None else None,
-            "sections": build_sections(request.user, access),
+            "sections": build_cards(request.user, access, SECTIONS),
         },
     )
 
