@@ -286,7 +286,7 @@ STAFF: tuple[StaffSpec, ...] = (
 )  # fmt: skip
 
 PORTAL_USERNAME = "participant"
-PORTAL_SEES = "their portal at /me/ (sessions, check-ins, practice, plan, safety plan)"
+PORTAL_SEES = "their portal at /me/ (sessions, check-ins, practice, messages, progress; Español)"
 
 
 def staff_by_kind(program_key: str, kind: str) -> list[str]:
