@@ -7,12 +7,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.http import Http404
-
 from trellis.audit.models import Purpose
 from trellis.notifications.models import Notification, Preference, Status
 from trellis.notifications.preferences import preference_for
-from trellis.privacy.access import ParticipantAccess, Scope, access_participant
+from trellis.privacy.access import ParticipantAccess, Scope, access_participant, deny_object
 
 if TYPE_CHECKING:
     from trellis.accounts.models import User
@@ -20,10 +18,12 @@ if TYPE_CHECKING:
 
 def access_own_preferences(user: User) -> tuple[ParticipantAccess, Preference]:
     """The signed-in participant's record (opened and audited) and their preferences
-    (saved, or the defaults). Anyone who is not a participant: Http404."""
+    (saved, or the defaults). Anyone who is not a participant: the audited 404."""
     participant = getattr(user, "participant", None)
     if participant is None:
-        raise Http404("Only a participant has notification preferences.")
+        raise deny_object(
+            user, object_type="notifications.preference", object_id="own", purpose=Purpose.PATRQT
+        )
     access = access_participant(
         user, participant.public_id, purpose=Purpose.PATRQT, minimum=Scope.DEMOGRAPHIC
     )

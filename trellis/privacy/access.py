@@ -345,3 +345,21 @@ def access_directed_program(
         )
     record(user, action, obj=program, purpose=purpose, role=Role.PROGRAM_DIRECTOR)
     return program
+
+
+def access_own_record(
+    user: User,
+    *,
+    purpose: str = Purpose.PATRQT,
+    minimum: Scope = Scope.CLINICAL,
+    action: str = Action.VIEW,
+) -> ParticipantAccess:
+    """The signed-in participant's own record, opened and audited as their pages open it
+    (`access_participant`); anyone who is not a participant (staff, a user with no role):
+    the audited 404 of every own-data read. For the participant's API endpoints."""
+    participant: Participant | None = getattr(user, "participant", None)
+    if participant is None:
+        raise _deny_participant(user, None, "own", purpose)
+    return access_participant(
+        user, participant.public_id, purpose=purpose, minimum=minimum, action=action
+    )

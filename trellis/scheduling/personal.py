@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -22,7 +21,7 @@ from trellis.audit.trail import record
 from trellis.lib.clock import local_today
 from trellis.lib.views import add_error_messages
 from trellis.participants.chart import chart_context
-from trellis.privacy.access import ParticipantAccess, Scope, access_participant
+from trellis.privacy.access import Scope, access_participant
 from trellis.privacy.decorators import staff_required
 from trellis.programs.models import Room
 from trellis.scheduling import actions, ical
@@ -36,45 +35,11 @@ from trellis.scheduling.access import (
 from trellis.scheduling.forms import NoticeForm
 from trellis.scheduling.models import LATE_CHOICES, FeedKind, NoticeKind
 from trellis.scheduling.queries import (
-    Slot,
-    attendance_marks,
     feed_for_token_hash,
-    notices_for_episodes,
-    occurrences_between,
     participant_feeds,
-    roster_for,
-    series_for_episodes,
+    participant_schedule,
+    upcoming_with_notices,
 )
-
-UPCOMING_DAYS = 21
-PAST_DAYS = 28
-
-
-def _participant_schedule(access: ParticipantAccess) -> dict[str, Any]:
-    """Upcoming sessions and recent attendance of the episodes this user may see."""
-    episodes = [e for e in access.episodes if e.is_open]
-    zone = access.participant.organization.tz
-    today = local_today(zone)
-    start, end = today - timedelta(days=PAST_DAYS), today + timedelta(days=UPCOMING_DAYS)
-    ids = [e.pk for e in episodes]
-    slots = occurrences_between(series_for_episodes(ids, start, end), start, end)
-    roster = roster_for({s.series.pk for s in slots}, start, end, ids)
-    mine: list[Slot] = [
-        s for s in slots if any(m.active_on(s.date) for m in roster.get(s.series.pk, []))
-    ]
-    marks = attendance_marks(ids, start, today)
-    past = []
-    for slot in mine:
-        if slot.date > today:
-            continue
-        mark = next(
-            (marks[(slot.row.pk, i)] for i in ids if slot.row and (slot.row.pk, i) in marks), None
-        )
-        past.append((slot, mark))
-    upcoming = [
-        s for s in mine if s.date >= today and not (s.date == today and s.ends_at < timezone.now())
-    ]
-    return {"upcoming": upcoming, "past": list(reversed(past)), "today": today}
 
 
 @staff_required()
@@ -83,7 +48,7 @@ def chart_schedule(request: AuthedRequest, public_id: uuid.UUID) -> HttpResponse
     access = access_participant(request.user, public_id, purpose=Purpose.TREAT)
     episode = access.current_episode
     can_manage_feed = episode is not None and can_manage_schedule(request.user, episode.program)
-    context = chart_context(access, "schedule") | _participant_schedule(access)
+    context = chart_context(access, "schedule") | participant_schedule(access)
     context["can_manage_feed"] = can_manage_feed
     context["feeds"] = participant_feeds(access.participant.pk) if can_manage_feed else []
     context["revoke_any"] = can_manage_feed and revokes_any_feed(
@@ -143,13 +108,9 @@ def my_schedule(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST":
         _feed_change(request, FeedKind.PARTICIPANT, participant=access.participant)
         return redirect("scheduling:me")
-    schedule = _participant_schedule(access)
-    ids = [e.pk for e in access.episodes if e.is_open]
-    upcoming = schedule["upcoming"]
-    originals = [s.original_date for s in upcoming]
-    notices = notices_for_episodes(ids, min(originals), max(originals)) if originals else {}
+    schedule = participant_schedule(access)
     context = schedule | {
-        "upcoming_rows": [(s, notices.get((s.series.pk, s.original_date))) for s in upcoming],
+        "upcoming_rows": upcoming_with_notices(access, schedule["upcoming"]),
         "late_choices": LATE_CHOICES,
         "participant": access.participant,
         "feeds": participant_feeds(access.participant.pk),

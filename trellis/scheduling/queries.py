@@ -12,10 +12,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
+from trellis.lib.clock import local_today
 from trellis.participants.models import Episode
 from trellis.programs.models import Membership, Program, Role, Room
 from trellis.scheduling import recurrence
@@ -39,6 +41,7 @@ from trellis.scheduling.models import (
 
 if TYPE_CHECKING:
     from trellis.accounts.models import User
+    from trellis.privacy.access import ParticipantAccess
 
 # Who may lead or cover a session: clinicians and program directors of the program (or of
 # the whole organization); never front desk, intake, compliance or administrators.
@@ -408,6 +411,50 @@ def notices_for_episodes(
         episode_id__in=episode_ids, original_date__gte=start, original_date__lte=end
     )
     return {(n.series_id, n.original_date): n for n in found}
+
+
+UPCOMING_DAYS = 21
+PAST_DAYS = 28
+
+
+def participant_schedule(access: ParticipantAccess) -> dict[str, Any]:
+    """Upcoming sessions and recent attendance of the open episodes of a record the caller
+    opened (`privacy.access.access_participant`, audited): the chart's Schedule tab, the
+    participant's own page and API."""
+    episodes = [e for e in access.episodes if e.is_open]
+    zone = access.participant.organization.tz
+    today = local_today(zone)
+    start, end = today - timedelta(days=PAST_DAYS), today + timedelta(days=UPCOMING_DAYS)
+    ids = [e.pk for e in episodes]
+    slots = occurrences_between(series_for_episodes(ids, start, end), start, end)
+    roster = roster_for({s.series.pk for s in slots}, start, end, ids)
+    mine: list[Slot] = [
+        s for s in slots if any(m.active_on(s.date) for m in roster.get(s.series.pk, []))
+    ]
+    marks = attendance_marks(ids, start, today)
+    past = []
+    for slot in mine:
+        if slot.date > today:
+            continue
+        mark = next(
+            (marks[(slot.row.pk, i)] for i in ids if slot.row and (slot.row.pk, i) in marks), None
+        )
+        past.append((slot, mark))
+    upcoming = [
+        s for s in mine if s.date >= today and not (s.date == today and s.ends_at < timezone.now())
+    ]
+    return {"upcoming": upcoming, "past": list(reversed(past)), "today": today}
+
+
+def upcoming_with_notices(
+    access: ParticipantAccess, upcoming: list[Slot]
+) -> list[tuple[Slot, SessionNotice | None]]:
+    """The participant's upcoming sessions (`participant_schedule`), each with the notice
+    they sent for it, if any (one query)."""
+    ids = [e.pk for e in access.episodes if e.is_open]
+    originals = [s.original_date for s in upcoming]
+    notices = notices_for_episodes(ids, min(originals), max(originals)) if originals else {}
+    return [(s, notices.get((s.series.pk, s.original_date))) for s in upcoming]
 
 
 # A room is retired only when no session uses it within this horizon (series without an end

@@ -1,0 +1,171 @@
+"""My progress through the API: GET /api/v1/me/progress (docs/portal.md, "My progress" and
+"API"; docs/api.md).
+
+The same data as the page (`views.progress`), built by the same code: the participant's own
+record opened once (audited), then the page's sections (`progress.SECTIONS`, through
+`cards.build_cards`), each read through its app's queries. So the same rules hold: check-in
+totals only (never an answer, never item 9), a section only when its app is installed, the
+program's zone for every date. Any signed-in user may call it; anyone who is not a
+participant gets the audited 404.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+
+from trellis.accounts.api import ApiTokenAuth, SessionAuth, acting_user
+from trellis.lib.api import error_responses
+from trellis.portal.cards import build_cards
+from trellis.portal.progress import SECTIONS, HoursRow, Measure
+from trellis.privacy.access import access_own_record
+
+router = Router(auth=[ApiTokenAuth(), SessionAuth()], tags=["me"])
+
+
+class ProgressScoreOut(Schema):
+    on: date
+    total: int
+    band: str = Field(description="The severity band's name, in the participant's language")
+    incomplete: bool
+
+
+class ProgressMeasureOut(Schema):
+    code: str = Field(description="The instrument: PHQ-9, GAD-7")
+    title: str
+    scores: list[ProgressScoreOut] = Field(description="Newest first")
+    latest_text: str = Field(description="The latest score in words")
+    band_text: str = Field(description="What the latest band means, in plain words")
+    change_text: str = Field(description="How it changed since the first score")
+    scale_text: str
+
+
+class ProgressWeekHoursOut(Schema):
+    monday: date
+    label: str
+    attended: Decimal
+    scheduled: Decimal
+    min_hours: Decimal
+    max_hours: Decimal
+    band: str = Field(description='"below", "within" or "above" the plan; "" not judged')
+    current: bool = Field(description="This week: not over yet")
+    still_to_come: Decimal
+
+
+class ProgressPracticeWeekOut(Schema):
+    monday: date
+    required: int
+    done: int
+
+
+class ProgressPracticeOut(Schema):
+    any_assigned: bool
+    day_streak: int = Field(description="Days in a row with practice")
+    week_streak: int = Field(description="Weeks in a row with all the week's practice done")
+    last_practice: date | None
+    weeks: list[ProgressPracticeWeekOut] = Field(description="Newest first, this stay only")
+
+
+class ProgressGoalOut(Schema):
+    words: str = Field(description="The goal in the participant's words")
+    steps: int
+    measured: int
+    reached: int
+    status: str = Field(description='"reached", "working" or "open"')
+    due_on: date | None
+
+
+class ProgressOut(Schema):
+    measures: list[ProgressMeasureOut] | None = Field(
+        description="Check-in scores over time; null when measures is not installed"
+    )
+    hours: list[ProgressWeekHoursOut] | None = Field(
+        description="Hours attended against the plan, by week, newest first"
+    )
+    hours_plan: list[Decimal] | None = Field(description="The weekly range [min, max]")
+    practice: ProgressPracticeOut | None
+    goals: list[ProgressGoalOut] | None = Field(
+        description="The signed plan's goals; empty when no plan is signed"
+    )
+
+
+def _measure(m: Measure) -> ProgressMeasureOut:
+    return ProgressMeasureOut(
+        code=m.code,
+        title=m.title,
+        scores=[
+            ProgressScoreOut(on=r.on, total=r.total, band=r.band, incomplete=r.incomplete)
+            for r in m.rows
+        ],
+        latest_text=m.latest_text,
+        band_text=m.band_text,
+        change_text=m.change_text,
+        scale_text=m.scale_text,
+    )
+
+
+def _hours(r: HoursRow) -> ProgressWeekHoursOut:
+    return ProgressWeekHoursOut(
+        monday=r.monday,
+        label=r.label,
+        attended=r.attended,
+        scheduled=r.scheduled,
+        min_hours=r.min_hours,
+        max_hours=r.max_hours,
+        band=r.band,
+        current=r.current,
+        still_to_come=r.still_to_come,
+    )
+
+
+def _practice(p: Any) -> ProgressPracticeOut:
+    return ProgressPracticeOut(
+        any_assigned=p.any_assigned,
+        day_streak=p.day_streak,
+        week_streak=p.week_streak,
+        last_practice=p.last_practice,
+        weeks=[
+            ProgressPracticeWeekOut(
+                monday=w.monday, required=w.adherence.required, done=w.adherence.done
+            )
+            for w in p.weeks
+        ],
+    )
+
+
+def _goals(plan: Any) -> list[ProgressGoalOut]:
+    if plan is None:
+        return []
+    return [
+        ProgressGoalOut(words=g.words, steps=g.steps, measured=g.measured, reached=g.reached,
+                        status=g.status, due_on=g.due_on)
+        for g in plan.goals
+    ]  # fmt: skip
+
+
+@router.get(
+    "/me/progress",
+    response={200: ProgressOut, **error_responses(401, 404)},
+    summary="My progress",
+)
+def my_progress(request: HttpRequest) -> ProgressOut:
+    """Check-in scores over time with their bands in words, hours against the plan by week,
+    practice streaks and plan goals: the page's sections as data."""
+    user = acting_user(request)
+    sections = {b.key: b.context for b in build_cards(user, access_own_record(user), SECTIONS)}
+    out = ProgressOut(measures=None, hours=None, hours_plan=None, practice=None, goals=None)
+    if "measures" in sections:
+        out.measures = [_measure(m) for m in sections["measures"]["measures"]]
+    if "hours" in sections:
+        out.hours = [_hours(r) for r in sections["hours"]["hours"]]
+        plan = sections["hours"]["plan"]
+        out.hours_plan = list(plan) if plan is not None else None
+    if "practice" in sections:
+        out.practice = _practice(sections["practice"]["practice"])
+    if "goals" in sections:
+        out.goals = _goals(sections["goals"]["plan"])
+    return out
