@@ -20,9 +20,12 @@ from trellis.intake.api_fhir import router as intake_fhir_router
 from trellis.lib.api import error_responses, install_error_handlers
 from trellis.measures.api import router as measures_router
 from trellis.meetings.api import router as meetings_router
+from trellis.messaging.api import router as messaging_router
 from trellis.notes.api import router as notes_router
+from trellis.notifications.api import router as notifications_router
 from trellis.participants.api import router as participants_router
 from trellis.plans.api import router as plans_router
+from trellis.portal.api import router as portal_router
 from trellis.practice.api import router as practice_router
 from trellis.privacy.policy import grants_for
 from trellis.programs.api import router as programs_router
@@ -30,6 +33,7 @@ from trellis.programs.models import Membership
 from trellis.programs.schemas import OrganizationRef, ProgramRef, organization_ref, program_ref
 from trellis.scheduling.api import router as scheduling_router
 from trellis.transitions.api import router as transitions_router
+from trellis.transitions.changes.api import router as track_requests_router
 from trellis.worklist.api import router as worklist_router
 
 
@@ -122,6 +126,13 @@ api.add_router("/meetings/", meetings_router)
 api.add_router("/", transitions_router)
 api.add_router("/intake/", intake_router)
 api.add_router("/", intake_fhir_router)
+# The participant's own parts of the portal (docs/portal.md, "API"): any signed-in user,
+# each endpoint opening only the caller's own data (the audited 404 for anyone else).
+api.add_router("/", portal_router)  # /me/progress
+api.add_router("/transitions/", track_requests_router)  # /transitions/me/track-request
+api.add_router("/notifications/", notifications_router)  # /notifications/me/preferences
+# Messages: the participant's own under /messaging/me/, staff's inbox and threads.
+api.add_router("/messaging/", messaging_router)
 
 # Last, so it only sees paths no router claimed: a mistyped URL still gets a JSON 404 (and
 # not the HTML page Django would render), with or without credentials.

@@ -23,6 +23,7 @@ from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
 from trellis.lib.text import DIRECTION_CONTROLS
 from trellis.messaging.models import Message, ReadState, Recipient, Thread
+from trellis.messaging.queries import is_unread
 from trellis.notifications.actions import queue_notification
 from trellis.notifications.models import Kind
 from trellis.worklist.actions import do_acknowledge_alert, do_complete_task, do_raise_alert
@@ -258,6 +259,17 @@ def do_start_thread(
 
 
 def check_reply(user: User, thread: Thread, body: str, *, idempotency_key: str = "") -> Message:
+    """A reply from the participant or staff, refused (naming `body`) once the thread's
+    episode has ended, or for an empty, too long or unprintable message."""
+    if not thread.episode.is_open:
+        if thread.participant.user_id == user.pk:
+            raise ValidationError(
+                {"body": _("This conversation is closed: your program has ended.")}
+            )
+        # Staff pages are English only.
+        raise ValidationError(
+            {"body": "The episode has ended: messages can no longer be sent here."}
+        )
     return do_reply(user, thread, clean_body(body), idempotency_key=idempotency_key)
 
 
@@ -338,6 +350,15 @@ def do_mark_read(user: User, thread: Thread, *, now: datetime | None = None) -> 
     if thread.participant.user_id != user.pk:
         for task in _open_tasks(thread):
             do_acknowledge_alert(user, task, now=now)
+
+
+def do_open_thread(user: User, thread: Thread) -> bool:
+    """`user` opens the thread (its page or the API): marked read when a message came since
+    they last read it (`do_mark_read`, audited). True when it was unread."""
+    if not is_unread(user, thread):
+        return False
+    do_mark_read(user, thread)
+    return True
 
 
 # --- file to the chart ---

@@ -37,10 +37,10 @@ from trellis.messaging.actions import (
     check_file_message,
     check_reply,
     check_start_thread,
-    do_mark_read,
+    do_open_thread,
 )
 from trellis.messaging.models import Recipient, Thread
-from trellis.messaging.queries import is_unread, messages_of, own_draft_notes, reply_time
+from trellis.messaging.queries import messages_of, own_draft_notes, reply_time
 from trellis.participants.chart import chart_context
 from trellis.privacy.decorators import staff_required
 from trellis.privacy.policy import grants_for
@@ -147,23 +147,17 @@ def my_thread(request: AuthedRequest, thread_id: uuid.UUID) -> HttpResponse:
     body = ""
     if posting:
         body = request.POST.get("body", "")
-        if not thread.episode.is_open:
-            errors = {"body": _("This conversation is closed: your program has ended.")}
+        try:
+            check_reply(
+                request.user, thread, body, idempotency_key=request.POST.get("idempotency_key", "")
+            )
+        except ValidationError as exc:
+            errors = _errors(exc)
         else:
-            try:
-                check_reply(
-                    request.user,
-                    thread,
-                    body,
-                    idempotency_key=request.POST.get("idempotency_key", ""),
-                )
-            except ValidationError as exc:
-                errors = _errors(exc)
-            else:
-                flash.success(request, _("Sent."))
-                return redirect("messaging:my-thread", thread_id=thread.public_id)
-    elif is_unread(request.user, thread):
-        do_mark_read(request.user, thread)
+            flash.success(request, _("Sent."))
+            return redirect("messaging:my-thread", thread_id=thread.public_id)
+    else:
+        do_open_thread(request.user, thread)
     return render(
         request,
         "messaging/me/thread.html",
@@ -208,25 +202,17 @@ def thread(request: AuthedRequest, thread_id: uuid.UUID) -> HttpResponse:
     body = ""
     if posting:
         body = request.POST.get("body", "")
-        if not found.episode.is_open:
-            errors = {"body": "The episode has ended: messages can no longer be sent here."}
+        try:
+            check_reply(
+                request.user, found, body, idempotency_key=request.POST.get("idempotency_key", "")
+            )
+        except ValidationError as exc:
+            errors = _errors(exc)
         else:
-            try:
-                check_reply(
-                    request.user,
-                    found,
-                    body,
-                    idempotency_key=request.POST.get("idempotency_key", ""),
-                )
-            except ValidationError as exc:
-                errors = _errors(exc)
-            else:
-                flash.success(
-                    request, "Reply sent. The participant was emailed that a message waits."
-                )
-                return redirect("messaging:thread", thread_id=found.public_id)
-    elif is_unread(request.user, found):
-        do_mark_read(request.user, found)
+            flash.success(request, "Reply sent. The participant was emailed that a message waits.")
+            return redirect("messaging:thread", thread_id=found.public_id)
+    else:
+        do_open_thread(request.user, found)
     context = _thread_context(request, found, body, errors, staff=True)
     context["notes"] = own_draft_notes(request.user, found.episode)
     context["participant"] = found.participant

@@ -9,37 +9,28 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from trellis.accounts.http import AuthedRequest
-from trellis.audit.models import Action, Purpose
+from trellis.audit.models import Action
 from trellis.lib.views import add_error_messages, apply_validation_error
-from trellis.privacy.access import ParticipantAccess, Scope, access_participant
-from trellis.programs.models import Track
+from trellis.privacy.access import ParticipantAccess, access_own_record
 from trellis.transitions.changes.forms import TrackRequestForm
 from trellis.transitions.changes.requests import (
     check_request_track_change,
-    do_withdraw_track_request,
+    check_withdraw_track_request,
     is_pending,
     latest_request,
+    requestable_tracks,
     requesting_episode,
 )
 
 
 def _own(request: AuthedRequest, action: str) -> ParticipantAccess:
-    participant = getattr(request.user, "participant", None)
-    if participant is None:
-        raise Http404
-    return access_participant(
-        request.user,
-        participant.public_id,
-        purpose=Purpose.PATRQT,
-        minimum=Scope.CLINICAL,
-        action=action,
-    )
+    return access_own_record(request.user, action=action)
 
 
 @login_required
@@ -51,11 +42,7 @@ def my_track(request: AuthedRequest) -> HttpResponse:
     context: dict[str, Any] = {"participant": access.participant, "episode": episode}
     if episode is None:
         return render(request, "transitions/my_track.html", context)
-    tracks = (
-        Track.objects.filter(program=episode.program, is_active=True)
-        .exclude(pk=episode.track_id or 0)
-        .order_by("name")
-    )
+    tracks = requestable_tracks(episode)
     latest = latest_request(episode)
     form = TrackRequestForm(tracks, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -91,13 +78,10 @@ def my_track(request: AuthedRequest) -> HttpResponse:
 @require_POST
 def withdraw_track_request(request: AuthedRequest) -> HttpResponse:
     access = _own(request, Action.UPDATE)
-    episode = requesting_episode(access.episodes)
-    latest = latest_request(episode) if episode is not None else None
-    if latest is None or not is_pending(latest):
-        add_error_messages(
-            request, ValidationError(_("There is no request with your team to withdraw."))
-        )
+    try:
+        check_withdraw_track_request(request.user, requesting_episode(access.episodes))
+    except ValidationError as error:
+        add_error_messages(request, error)
         return redirect("transitions:my-track")
-    do_withdraw_track_request(request.user, latest)
     messages.success(request, _("Your request is withdrawn. You stay on your track."))
     return redirect("transitions:my-track")

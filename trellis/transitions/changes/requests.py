@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -54,6 +55,16 @@ def latest_request(episode: Episode) -> TrackChangeRequest | None:
     )
 
 
+def requestable_tracks(episode: Episode) -> QuerySet[Track]:
+    """The tracks of the episode's program the participant may ask to move to: the active
+    ones other than their own, by name (the page's choices and the API's list)."""
+    return (
+        Track.objects.filter(program=episode.program, is_active=True)
+        .exclude(pk=episode.track_id or 0)
+        .order_by("name")
+    )
+
+
 def is_pending(request: TrackChangeRequest | None) -> bool:
     """Still with the team: open, and its task not completed."""
     return (
@@ -65,19 +76,22 @@ def is_pending(request: TrackChangeRequest | None) -> bool:
 
 def check_request_track_change(
     actor: User,
-    episode: Episode,
+    episode: Episode | None,
     track: Track | None,
     *,
     starting_from: date | None,
     reason: str,
 ) -> TrackChangeRequest:
     """Validate the participant's request (refused, nothing stored, with the field's
-    message), then send it to the team."""
+    message), then send it to the team. `episode` is `requesting_episode`'s: None when the
+    person has no episode to ask about."""
+    if episode is None or episode.status not in REQUESTING_STATUSES:
+        raise ValidationError(
+            {"__all__": _("Your time in the program has ended: there is no track to change.")}
+        )
     errors: dict[str, str] = {}
     today = episode.program.organization.today()
     reason = reason.strip()
-    if episode.status not in REQUESTING_STATUSES:
-        errors["__all__"] = _("Your time in the program has ended: there is no track to change.")
     if track is None:
         errors["track"] = _("Choose the track you would like to move to.")
     elif track.program_id != episode.program_id or not track.is_active:
@@ -198,6 +212,14 @@ def do_withdraw_track_request(actor: User, request: TrackChangeRequest) -> Track
         detail={"status": TrackRequestStatus.WITHDRAWN},
     )
     return locked
+
+
+def check_withdraw_track_request(actor: User, episode: Episode | None) -> TrackChangeRequest:
+    """Withdraw the episode's request still with the team; refused when there is none."""
+    latest = latest_request(episode) if episode is not None else None
+    if latest is None or not is_pending(latest):
+        raise ValidationError(_("There is no request with your team to withdraw."))
+    return do_withdraw_track_request(actor, latest)
 
 
 def do_close_track_requests(actor: User | None, episode: Episode) -> int:
