@@ -79,7 +79,7 @@ class ProgressGoalOut(Schema):
     due_on: date | None
 
 
-class ProgressOut(Schema):
+class MyProgressOut(Schema):
     measures: list[ProgressMeasureOut] | None = Field(
         description="Check-in scores over time; null when measures is not installed"
     )
@@ -149,15 +149,15 @@ def _goals(plan: Any) -> list[ProgressGoalOut]:
 
 @router.get(
     "/me/progress",
-    response={200: ProgressOut, **error_responses(401, 404)},
+    response={200: MyProgressOut, **error_responses(401, 404)},
     summary="My progress",
 )
-def my_progress(request: HttpRequest) -> ProgressOut:
+def my_progress(request: HttpRequest) -> MyProgressOut:
     """Check-in scores over time with their bands in words, hours against the plan by week,
     practice streaks and plan goals: the page's sections as data."""
     user = acting_user(request)
     sections = {b.key: b.context for b in build_cards(user, access_own_record(user), SECTIONS)}
-    out = ProgressOut(measures=None, hours=None, hours_plan=None, practice=None, goals=None)
+    out = MyProgressOut(measures=None, hours=None, hours_plan=None, practice=None, goals=None)
     if "measures" in sections:
         out.measures = [_measure(m) for m in sections["measures"]["measures"]]
     if "hours" in sections:
