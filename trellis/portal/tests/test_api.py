@@ -125,8 +125,8 @@ def test_the_queries_do_not_grow_with_a_year_of_history(
 
 PARTICIPANT_PATHS = {
     "/api/v1/me/progress": {"get"},
-    "/api/v1/scheduling/me/sessions": {"get"},
-    "/api/v1/scheduling/me/sessions/{series_id}/{occurrence_date}/notice": {"put"},
+    "/api/v1/me/sessions": {"get"},
+    "/api/v1/me/sessions/{series_id}/{occurrence_date}/notice": {"put"},
     "/api/v1/transitions/me/track-request": {"get", "post"},
     "/api/v1/transitions/me/track-request/withdraw": {"post"},
     "/api/v1/notifications/me/preferences": {"get", "put"},
