@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 
 from tests.personas import World
+from tests.queries import CountQueries
 from trellis.accounts.actions import do_create_api_token
 from trellis.accounts.models import User
 from trellis.audit.models import Event, Outcome
@@ -180,3 +181,32 @@ def test_the_participant_api_is_not_for_staff_and_staff_api_is_not_for_participa
 def test_signed_out_gets_401(db: None) -> None:
     assert Client().get(ME).status_code == 401
     assert Client().get(f"{STAFF}/inbox").status_code == 401
+
+
+def test_the_lists_run_the_same_queries_at_two_sizes(
+    world: World, count_queries: CountQueries
+) -> None:
+    director = token_client(world.director)
+    phone = token_client(world.participant_user)
+
+    def write(n: int) -> None:
+        for i in range(n):
+            who = world.participant if i % 2 else world.other_participant
+            staff_writes(world.director, who, f"Note {i}")
+
+    write(3)
+    director.get(f"{STAFF}/inbox")  # warm: the token's first use, the audit chain head
+    phone.get(ME)
+    with count_queries() as small_inbox:
+        assert director.get(f"{STAFF}/inbox").status_code == 200
+    with count_queries() as small_mine:
+        assert phone.get(ME).status_code == 200
+    write(40)
+    with count_queries() as large_inbox:
+        inbox = director.get(f"{STAFF}/inbox").json()
+    with count_queries() as large_mine:
+        mine = phone.get(ME).json()
+    assert (inbox["count"], inbox["pages"], len(inbox["items"])) == (43, 2, 25)
+    assert len(mine["threads"]) == 21
+    assert small_inbox.count == large_inbox.count
+    assert small_mine.count == large_mine.count
