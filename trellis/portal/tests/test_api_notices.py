@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 
 from tests.personas import World
+from tests.queries import CountQueries
 from trellis.accounts.actions import do_create_api_token
 from trellis.accounts.models import User
 from trellis.audit.models import Event, Outcome
@@ -127,3 +128,21 @@ def test_signed_out_gets_401(world: World, group: SessionSeries) -> None:
     day = local_today(world) + timedelta(days=1)
     assert Client().get("/api/v1/me/sessions").status_code == 401
     assert put(Client(), url(group, day), {"kind": "late", "minutes": 10}).status_code == 401
+
+
+def test_the_sessions_list_runs_the_same_queries_at_two_sizes(
+    world: World, group: SessionSeries, count_queries: CountQueries
+) -> None:
+    phone = token_client(world.participant_user)
+    phone.get("/api/v1/me/sessions")  # warm: the token's first use, the audit chain head
+    with count_queries() as small:
+        assert phone.get("/api/v1/me/sessions").status_code == 200
+    for n in range(3):
+        more = daily_group(world, dtstart=local_today(world) - timedelta(days=5), name=f"G{n}")
+        enroll(more, world.participant)
+        late = {"kind": "late", "minutes": 15}
+        put(phone, url(more, local_today(world) + timedelta(days=2)), late)
+    with count_queries() as large:
+        sessions = phone.get("/api/v1/me/sessions").json()
+    assert sum(1 for s in sessions if s["notice"] is not None) == 3
+    assert small.count == large.count
