@@ -338,6 +338,26 @@ def test_every_portal_address_answers_every_persona(
         assert answers["/me/offline/key/"] == 200
 
 
+# The participant's own API (docs/api.md, "The participant's own API"): the participant
+# gets their own data; everyone else signed in the audited 404; signed out 401.
+ME_API_PATHS = [
+    "/api/v1/me/sessions", "/api/v1/me/progress", "/api/v1/transitions/me/track-request",
+    "/api/v1/notifications/me/preferences", "/api/v1/messaging/me/threads",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("persona", ["anonymous", *sorted(PERSONAS_FOR_ME)])
+def test_every_participant_api_address_answers_only_the_participant(
+    world: World, client_for: Callable[[User], Client], persona: str
+) -> None:
+    client = Client() if persona == "anonymous" else client_for(world.personas[persona])
+    answers = {path: client.get(path).status_code for path in ME_API_PATHS}
+    expected = {"anonymous": 401, "participant": 200}.get(persona, 404)
+    assert answers == dict.fromkeys(ME_API_PATHS, expected), persona
+    inbox = client.get("/api/v1/messaging/inbox").status_code
+    assert inbox == {"anonymous": 401, "participant": 403}.get(persona, 200), persona
+
+
 @pytest.mark.parametrize("persona", ["anonymous", *sorted(PERSONAS_FOR_ME)])
 def test_only_the_participant_sends_a_session_notice_for_their_session(
     world: World, client_for: Callable[[User], Client], persona: str
