@@ -17,19 +17,18 @@ from django.http import Http404, HttpRequest
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema, Status
 
-from trellis.accounts.api import ApiTokenAuth, SessionAuth, acting_user
+from trellis.accounts.api import acting_user
 from trellis.accounts.models import User
 from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record_list
 from trellis.lib.api import LocalTime, error_responses
 from trellis.participants.models import Episode
-from trellis.privacy.access import Scope, access_own_record, access_participant
+from trellis.privacy.access import Scope, access_participant
 from trellis.programs.models import Room, Track
 from trellis.scheduling import actions, recurrence
 from trellis.scheduling.access import (
     access_attendee,
     access_occurrence,
-    access_own_occurrence,
     access_schedule_program,
     access_series,
     can_manage_schedule,
@@ -38,17 +37,15 @@ from trellis.scheduling.access import (
     schedule_programs,
 )
 from trellis.scheduling.hours import flags_for, week_hours
-from trellis.scheduling.models import AttendanceStatus, SessionNotice, SessionSeries
+from trellis.scheduling.models import AttendanceStatus, SessionSeries
 from trellis.scheduling.queries import (
     Slot,
     attendance_for,
     expected_episodes,
     find_slot,
     occurrences_between,
-    participant_schedule,
     roster_for,
     series_queryset,
-    upcoming_with_notices,
 )
 
 router = Router(tags=["scheduling"])
@@ -584,106 +581,3 @@ def revoke_feed(request: HttpRequest, feed_id: str) -> Status[None]:
 
 
 __all__ = ["AttendanceStatus", "router"]
-
-
-# --- the participant's own: session notices (docs/portal.md, "Session actions") ---
-#
-# Any signed-in user may call these (the operation's `auth` below), but they reach only the
-# caller's own sessions, through the page's access functions and action
-# (`personal.my_schedule`, `personal.my_notice`): `access_own_record`, `participant_schedule`,
-# `upcoming_with_notices`, `access_own_occurrence`, `check_send_notice`. Someone else's
-# session, or a caller who is not a participant: the audited 404. A notice replaces the
-# one sent before for the same session (the page's rule), so a retry stores one notice. The
-# page offers no withdrawal, and neither does the API.
-
-own_auth = [ApiTokenAuth(), SessionAuth()]
-
-
-class MySessionNoticeOut(Schema):
-    public_id: UUID
-    kind: Literal["late", "absent"]
-    minutes_late: int | None
-    reason: str = Field(description="Why they can't come (their words)")
-    sent_at: datetime
-
-
-class MyUpcomingSessionOut(Schema):
-    series_id: UUID
-    occurrence_date: date = Field(description="The session's original date: its id with series_id")
-    day: date = Field(description="The day it takes place (moved sessions: the new day)")
-    starts_at: datetime
-    ends_at: datetime
-    name: str
-    place: str
-    join_url: str
-    cancelled: bool
-    notice: MySessionNoticeOut | None = Field(description="The notice I sent for it, if any")
-
-
-class SessionNoticeIn(Schema):
-    kind: str = Field(description='"late" (send minutes) or "absent" (send reason)')
-    minutes: int | None = Field(default=None, description="How late, in minutes (late)")
-    reason: str = Field(default="", max_length=2000, description="Why you can't come (absent)")
-
-
-def _my_notice(notice: SessionNotice | None) -> MySessionNoticeOut | None:
-    if notice is None:
-        return None
-    return MySessionNoticeOut(
-        public_id=notice.public_id,
-        kind=notice.kind,  # type: ignore[arg-type]  # NoticeKind's values
-        minutes_late=notice.minutes_late,
-        reason=notice.reason,
-        sent_at=notice.created_at,
-    )
-
-
-@router.get(
-    "/me/sessions",
-    response={200: list[MyUpcomingSessionOut], **error_responses(401, 404)},
-    auth=own_auth,
-    tags=["me"],
-    summary="My coming sessions and my notices",
-)
-def my_sessions(request: HttpRequest) -> list[MyUpcomingSessionOut]:
-    """The sessions of the next three weeks I am on the list of, soonest first, each with
-    the notice I sent for it ("I'll be late", "I can't come"), as on /me/schedule/."""
-    access = access_own_record(acting_user(request))
-    upcoming = participant_schedule(access)["upcoming"]
-    return [
-        MyUpcomingSessionOut(
-            series_id=slot.series.public_id,
-            occurrence_date=slot.original_date,
-            day=slot.date,
-            starts_at=slot.starts_at,
-            ends_at=slot.ends_at,
-            name=slot.series.name,
-            place=slot.place,
-            join_url=slot.join_url,
-            cancelled=slot.cancelled,
-            notice=_my_notice(notice),
-        )
-        for slot, notice in upcoming_with_notices(access, upcoming)
-    ]
-
-
-@router.put(
-    "/me/sessions/{series_id}/{occurrence_date}/notice",
-    response={200: MySessionNoticeOut, **error_responses(401, 404, 422)},
-    auth=own_auth,
-    tags=["me"],
-    summary="Tell my team I'll be late or can't come",
-)
-def send_my_notice(
-    request: HttpRequest, series_id: str, occurrence_date: str, payload: SessionNoticeIn
-) -> MySessionNoticeOut:
-    """Send (or replace) my notice for one coming session. Refused (422, nothing stored)
-    for a session that has ended or is cancelled, or one I am not on the list of that day."""
-    user = acting_user(request)
-    slot, episodes = access_own_occurrence(user, series_id, occurrence_date, action=Action.UPDATE)
-    notice = actions.check_send_notice(
-        user, slot, episodes, kind=payload.kind, minutes=payload.minutes, reason=payload.reason
-    )
-    out = _my_notice(notice)
-    assert out is not None  # noqa: S101  # a notice was sent
-    return out
