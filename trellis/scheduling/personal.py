@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -36,14 +35,10 @@ from trellis.scheduling.access import (
 from trellis.scheduling.forms import NoticeForm
 from trellis.scheduling.models import LATE_CHOICES, FeedKind, NoticeKind
 from trellis.scheduling.queries import (
-    Slot,
-    attendance_marks,
+    episodes_schedule,
     feed_for_token_hash,
     notices_for_episodes,
-    occurrences_between,
     participant_feeds,
-    roster_for,
-    series_for_episodes,
 )
 
 UPCOMING_DAYS = 21
@@ -53,28 +48,10 @@ PAST_DAYS = 28
 def _participant_schedule(access: ParticipantAccess) -> dict[str, Any]:
     """Upcoming sessions and recent attendance of the episodes this user may see."""
     episodes = [e for e in access.episodes if e.is_open]
-    zone = access.participant.organization.tz
-    today = local_today(zone)
-    start, end = today - timedelta(days=PAST_DAYS), today + timedelta(days=UPCOMING_DAYS)
-    ids = [e.pk for e in episodes]
-    slots = occurrences_between(series_for_episodes(ids, start, end), start, end)
-    roster = roster_for({s.series.pk for s in slots}, start, end, ids)
-    mine: list[Slot] = [
-        s for s in slots if any(m.active_on(s.date) for m in roster.get(s.series.pk, []))
-    ]
-    marks = attendance_marks(ids, start, today)
-    past = []
-    for slot in mine:
-        if slot.date > today:
-            continue
-        mark = next(
-            (marks[(slot.row.pk, i)] for i in ids if slot.row and (slot.row.pk, i) in marks), None
-        )
-        past.append((slot, mark))
-    upcoming = [
-        s for s in mine if s.date >= today and not (s.date == today and s.ends_at < timezone.now())
-    ]
-    return {"upcoming": upcoming, "past": list(reversed(past)), "today": today}
+    today = local_today(access.participant.organization.tz)
+    return episodes_schedule(
+        episodes, today, timezone.now(), past_days=PAST_DAYS, upcoming_days=UPCOMING_DAYS
+    )
 
 
 @staff_required()
