@@ -150,7 +150,8 @@ def test_invitation_lifecycle_accept_once_then_410(world: World, teens: Teens) -
     )
     (message,) = mail.outbox
     # Nothing clinical: the organization's name only.
-    assert "Adolescent" not in message.body and "IOP" not in message.body
+    assert "Adolescent" not in message.body
+    assert "IOP" not in message.body
     token = token_of(message.body)
     client = Client()
     opened = client.get(f"/invite/{token}/")
@@ -160,10 +161,12 @@ def test_invitation_lifecycle_accept_once_then_410(world: World, teens: Teens) -
         f"/invite/{token}/",
         {"username": "robin.w", "password1": PASSWORD, "password2": PASSWORD},
     )
-    assert accepted.status_code == 302 and accepted["Location"] == "/family/"
+    assert accepted.status_code == 302
+    assert accepted["Location"] == "/family/"
     robin = User.objects.get(username="robin.w")
     link = GuardianLink.objects.get(guardian=robin)
-    assert link.participant == teens.sibling and link.relationship == "legal_guardian"
+    assert link.participant == teens.sibling
+    assert link.relationship == "legal_guardian"
     assert client.get("/family/").status_code == 200
     # Used: the same 410 page as a participant's spent link.
     assert Client().get(f"/invite/{token}/").status_code == 410
@@ -211,7 +214,8 @@ def test_a_signed_in_guardian_adds_a_sibling_to_the_same_sign_in(
         GuardianLink.objects.filter(guardian=teens.guardian).values_list("participant", flat=True)
     ) == {teens.teen.pk, teens.sibling.pk}
     home = client.get("/family/").content.decode()
-    assert "Tobin" in home and "Ivy" in home
+    assert "Tobin" in home
+    assert "Ivy" in home
 
 
 def test_staff_and_participants_cannot_accept_a_guardian_link_with_their_own_sign_in(
@@ -374,7 +378,8 @@ def test_the_care_team_manages_guardians_on_the_portal_account_tab(
 ) -> None:
     url = f"/participants/{teens.teen.public_id}/portal-account/"
     tab = client_for(world.clinician).get(url).content.decode()
-    assert "Gale Wexcombe" in tab and "Invite a guardian" in tab
+    assert "Gale Wexcombe" in tab
+    assert "Invite a guardian" in tab
     change = f"/participants/{teens.teen.public_id}/portal-account/guardians/"
     bad = client_for(world.clinician).post(
         change, {"operation": "invite", "guardian-name": "", "guardian-relationship": "parent"}
