@@ -32,7 +32,7 @@ class Teens:
     program: Program
     track: Track
     teen: Participant  # 16, in the adolescent program; Gale guards them
-    sibling: Participant  # 14, same program; nobody guards them yet
+    sibling: Participant  # 14, same program (another family name); nobody guards them yet
     guardian: User
     link: GuardianLink
 
@@ -94,7 +94,7 @@ def build_teens(world: World) -> Teens:
         world, "MRN-3001", "Tobin", "Wexcombe", born_years_ago(today, 16), program, track
     )
     sibling = make_teen(
-        world, "MRN-3002", "Ivy", "Wexcombe", born_years_ago(today, 14), program, track
+        world, "MRN-3002", "Ivy", "Oakhollow", born_years_ago(today, 14), program, track
     )
     invitation, _token = do_invite_guardian(
         world.clinician,
