@@ -329,25 +329,14 @@ def do_accept_guardian_invitation(
             last_name=last,
             is_staff_profile=False,
         )
-    link = GuardianLink.objects.active().filter(guardian=user, participant=participant).first()
-    if link is None:
-        link = GuardianLink.objects.create(
-            guardian=user,
-            participant=participant,
-            relationship=invitation.relationship,
-            language=invitation.language,
-            linked_by=invitation.created_by,
-            linked_at=now,
-        )
-        record(
-            user,
-            Action.CREATE,
-            participant=participant,
-            obj=link,
-            purpose=Purpose.FAMRQT,
-            role="guardian",
-            detail={"relationship": link.relationship, "invitation": str(invitation.public_id)},
-        )
+    link = do_link_guardian(
+        user,
+        user,
+        participant,
+        relationship=invitation.relationship,
+        language=invitation.language,
+        linked_by=invitation.created_by,
+    )
     GuardianInvitation.objects.filter(pk=invitation.pk).update(link=link)
     invitation.accepted_at, invitation.link = now, link
     record(
@@ -360,6 +349,45 @@ def do_accept_guardian_invitation(
         detail={"accepted": True},
     )
     return user, link
+
+
+@transaction.atomic
+def do_link_guardian(
+    actor: User | None,
+    guardian: User,
+    participant: Participant,
+    *,
+    relationship: str,
+    language: str = "en",
+    linked_by: User | None = None,
+) -> GuardianLink:
+    """Link a guardian's sign-in to an eligible participant (accepting an invitation; the
+    demo). A guardian already linked keeps their link. Refused for an adult or a participant
+    without an open adolescent episode (ValidationError naming "guardian")."""
+    refusal = link_refusal(participant)
+    if refusal:
+        raise ValidationError({"guardian": refusal})
+    link = GuardianLink.objects.active().filter(guardian=guardian, participant=participant).first()
+    if link is not None:
+        return link
+    link = GuardianLink.objects.create(
+        guardian=guardian,
+        participant=participant,
+        relationship=relationship,
+        language=language,
+        linked_by=linked_by,
+        linked_at=timezone.now(),
+    )
+    record(
+        actor,
+        Action.CREATE,
+        participant=participant,
+        obj=link,
+        purpose=Purpose.FAMRQT,
+        role="guardian",
+        detail={"relationship": relationship, "language": language},
+    )
+    return link
 
 
 # -- ending a link, consent -------------------------------------------------------------------

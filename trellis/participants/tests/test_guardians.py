@@ -42,9 +42,13 @@ from trellis.participants.tests.guardian_factories import (
 
 pytestmark = pytest.mark.django_db
 
-ON_BY_DEFAULT = [GuardianKind.SCHEDULE, GuardianKind.ATTENDANCE, GuardianKind.CHECKINS_DUE]
+ON_BY_DEFAULT: list[str] = [
+    GuardianKind.SCHEDULE,
+    GuardianKind.ATTENDANCE,
+    GuardianKind.CHECKINS_DUE,
+]
 # Each kind's section on the guardian's page, by its heading's id.
-SECTION = {
+SECTION: dict[str, str] = {
     GuardianKind.SCHEDULE: 'id="upcoming-h"',
     GuardianKind.ATTENDANCE: 'id="past-h"',
     GuardianKind.CHECKINS_DUE: 'id="checkins-h"',
@@ -152,7 +156,7 @@ def test_invitation_lifecycle_accept_once_then_410(world: World, teens: Teens) -
     # Nothing clinical: the organization's name only.
     assert "Adolescent" not in message.body
     assert "IOP" not in message.body
-    token = token_of(message.body)
+    token = token_of(str(message.body))
     client = Client()
     opened = client.get(f"/invite/{token}/")
     assert opened.status_code == 200
