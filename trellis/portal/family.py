@@ -110,9 +110,9 @@ def _schedule(episode: Episode) -> dict[str, Any]:
     from trellis.scheduling.queries import episodes_schedule
 
     zone = episode.program.organization.tz
-    today = local_today(zone)
+    today, now = local_today(zone), timezone.now()
     schedule = episodes_schedule(
-        [episode], today, timezone.now(), past_days=PAST_DAYS, upcoming_days=UPCOMING_DAYS
+        [episode], today, now, past_days=PAST_DAYS, upcoming_days=UPCOMING_DAYS
     )
 
     def row(slot: Any, attendance: str = "") -> SessionRow:
@@ -129,10 +129,11 @@ def _schedule(episode: Episode) -> dict[str, Any]:
         )
 
     upcoming = [row(s) for s in schedule["upcoming"]]
+    # Attendance: sessions that have started (today's evening group is still "upcoming").
     past = [
         row(slot, str(ATTENDANCE_LABELS.get(mark.status, "")) if mark is not None else "")
         for slot, mark in schedule["past"]
-        if not slot.cancelled
+        if not slot.cancelled and slot.starts_at <= now
     ]
     return {"upcoming": upcoming, "past": past}
 
