@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils.translation import gettext
 
 from trellis.notes.queries import supervises
-from trellis.participants.guardianship import is_guardian
 from trellis.privacy.policy import grants_for
 from trellis.programs.models import Role
 from trellis.worklist.queries import open_work_count
@@ -61,8 +60,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((gettext("Progress"), reverse("portal:progress")))
         items.append((gettext("Safety plan"), reverse("practice:my-safety-plan")))
         items.append((gettext("Messages"), reverse("messaging:mine")))
-    elif is_guardian(user):
-        items.append((gettext("Family"), reverse("portal:family")))  # docs/portal.md
     # The section whose address is the longest start of this page's (on /me/practice/diary/,
     # "Diary card", not "Practice").
     path = request.path
