@@ -92,17 +92,14 @@ def _not_a_guardian(request: AuthedRequest) -> HttpResponse:
 @login_required
 def family_home(request: AuthedRequest) -> HttpResponse:
     """The guardian's home: each linked participant, and whether there is anything to see."""
-    views = access_guardian_home(request.user)
-    if not views:
+    entries = access_guardian_home(request.user)
+    if not entries:
         return _not_a_guardian(request)
-    working = [v for v in views if v.works]
+    programs = [e.episode.program for e in entries if e.episode is not None]
     return render(
         request,
         "portal/family_home.html",
-        {
-            "views": views,
-            "program": working[0].episode.program if working and working[0].episode else None,
-        },
+        {"views": entries, "program": programs[0] if programs else None},
     )
 
 

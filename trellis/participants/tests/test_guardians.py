@@ -10,8 +10,10 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.http import Http404
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.personas import PASSWORD, World
@@ -23,6 +25,7 @@ from trellis.participants.actions.guardians import (
     check_set_guardian_consent,
     do_end_guardian_link,
     do_invite_guardian,
+    do_link_guardian,
     do_revoke_guardian_invitation,
     do_set_guardian_policy,
 )
@@ -38,6 +41,7 @@ from trellis.participants.tests.guardian_factories import (
     Teens,
     born_years_ago,
     build_teens,
+    make_teen,
 )
 
 pytestmark = pytest.mark.django_db
@@ -414,3 +418,24 @@ def test_the_director_sets_the_policy(
     view = access_as_guardian(teens.guardian, teens.teen.public_id)
     assert view.kinds == {GuardianKind.SCHEDULE}
     assert teens.guardian.username == GUARDIAN_USERNAME
+
+
+def test_the_guardians_home_costs_the_same_queries_for_one_child_or_three(
+    world: World, teens: Teens, client_for: Callable[[User], Client]
+) -> None:
+    client = client_for(teens.guardian)
+    client.get("/family/")  # the session's language and zone, looked up once
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/family/").status_code == 200
+        return len(queries)
+
+    one = count()
+    today = world.organization.today()
+    third = make_teen(
+        world, "MRN-3003", "Wren", "Wexcombe", born_years_ago(today, 15), teens.program, teens.track
+    )
+    for child in (teens.sibling, third):
+        do_link_guardian(None, teens.guardian, child, relationship=GuardianRelationship.PARENT)
+    assert count() == one
