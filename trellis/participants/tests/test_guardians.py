@@ -439,3 +439,15 @@ def test_the_guardians_home_costs_the_same_queries_for_one_child_or_three(
     for child in (teens.sibling, third):
         do_link_guardian(None, teens.guardian, child, relationship=GuardianRelationship.PARENT)
     assert count() == one
+
+
+def test_the_guardian_switches_their_own_language(
+    teens: Teens, client_for: Callable[[User], Client]
+) -> None:
+    client = client_for(teens.guardian)
+    response = client.post("/language/", {"language": "en", "next": "/family/"})
+    assert response["Location"] == "/family/"
+    assert GuardianLink.objects.get(pk=teens.link.pk).language == "en"
+    assert "Upcoming sessions" in page(client, teens.teen)
+    assert client.post("/language/", {"language": "xx"}).status_code == 302
+    assert GuardianLink.objects.get(pk=teens.link.pk).language == "en"
