@@ -5,7 +5,7 @@ of every guardian look, and who manages it all."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, time, timedelta
 
 import pytest
 from django.core import mail
@@ -451,3 +451,41 @@ def test_the_guardian_switches_their_own_language(
     assert "Upcoming sessions" in page(client, teens.teen)
     assert client.post("/language/", {"language": "xx"}).status_code == 302
     assert GuardianLink.objects.get(pk=teens.link.pk).language == "en"
+
+
+def test_the_guardians_view_of_a_teen_costs_the_same_queries_for_one_group_or_three(
+    world: World, teens: Teens, client_for: Callable[[User], Client]
+) -> None:
+    from trellis.scheduling import actions as scheduling
+    from trellis.scheduling.tests.factory import enroll
+
+    def group(name: str) -> None:
+        series = scheduling.do_create_series(
+            world.director,
+            teens.track,
+            scheduling.SeriesData(
+                name=name,
+                start_time=time(16, 0),
+                duration_minutes=60,
+                rrule="FREQ=WEEKLY;BYDAY=MO,WE,FR",
+                dtstart=date(2026, 9, 7),
+                capacity=10,
+                room=world.room,
+                facilitators=[world.clinician],
+            ),
+        )
+        enroll(series, teens.teen, world.organization.today() - timedelta(days=10))
+
+    client = client_for(teens.guardian)
+    group("Skills")
+    client.get(f"/family/{teens.teen.public_id}/")
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            page(client, teens.teen)
+        return len(queries)
+
+    one = count()
+    group("Family group")
+    group("Art group")
+    assert count() == one
