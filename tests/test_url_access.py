@@ -23,7 +23,8 @@ from trellis.measures.tests.factories import url_walk_values
 from trellis.meetings.tests.factory import meeting_walk_values
 from trellis.messaging.tests.helpers import messaging_walk_values
 from trellis.notes.tests.walk import group_notes_walk_values, plans_notes_walk_values
-from trellis.participants.models import Participant
+from trellis.participants.models import GuardianLink, Participant
+from trellis.participants.tests.guardian_factories import build_teens
 from trellis.practice.tests.helpers import dear_man
 from trellis.practice.tests.walk import practice_assign_walk_values
 from trellis.practice.tests.walk_safety import safety_walk_values
@@ -305,7 +306,7 @@ ME_PATHS = [
     "/me/practice/", "/me/practice/diary/", "/me/practice/safety-plan/", "/me/aftercare/",
     "/me/schedule/track/", "/me/messages/", "/me/messages/new/", "/me/progress/",
     "/me/offline/", "/me/offline/key/", "/me/manifest.webmanifest", "/me/sw.js",
-    "/me/notifications/",
+    "/me/notifications/", "/me/guardians/", "/family/",
 ]  # fmt: skip
 
 
@@ -399,3 +400,44 @@ def test_the_language_switcher_changes_only_the_participants_own_record(
         assert "es" not in languages, persona
     if persona == "anonymous":
         assert response.cookies["trellis_language"].value == "es"
+
+
+# Guardians (docs/portal.md, "Guardians"): a guardian persona, linked to one adolescent, walks
+# every URL with the ids of another adolescent of the same program (a sibling nobody guards)
+# and of an adult participant: nothing of either may reach them.
+@pytest.mark.parametrize("target_name", ["sibling", "participant"])
+def test_no_url_shows_a_guardian_anyone_they_do_not_guard(
+    world: World, client_for: Callable[[User], Client], target_name: str
+) -> None:
+    teens = build_teens(world)
+    target = teens.sibling if target_name == "sibling" else world.participant
+    values = parameter_values(world, target)
+    found = list(fetch_all(client_for(teens.guardian), values, target))
+    assert found == [], f"the guardian saw {target_name}'s data at: {found}"
+
+
+def test_the_guardians_addresses_answer_every_persona(
+    world: World, client_for: Callable[[User], Client]
+) -> None:
+    """/family/ and /family/<id>/ (the guarded teenager's id) for every persona; only the
+    guardian sees the teenager; /me/guardians/ is the participant's."""
+    teens = build_teens(world)
+    own = f"/family/{teens.teen.public_id}/"
+    personas = {"anonymous": None, **world.personas, "guardian": teens.guardian}
+    for persona, user in personas.items():
+        client = Client() if user is None else client_for(user)
+        answers = {path: client.get(path) for path in ("/family/", own, "/me/guardians/")}
+        assert all(r.status_code < 500 for r in answers.values()), persona
+        if persona == "guardian":
+            assert answers["/family/"].status_code == 200
+            assert answers[own].status_code == 200
+            assert answers["/me/guardians/"].status_code == 302  # to their home
+        elif persona == "anonymous":
+            assert all(r.status_code == 302 for r in answers.values())
+        else:
+            assert answers[own].status_code == 404, persona
+            assert teens.teen.given_name not in answers[own].content.decode()
+            assert answers["/family/"].status_code in {302, 403}, persona
+        if persona == "participant":
+            assert answers["/me/guardians/"].status_code == 200
+    assert GuardianLink.objects.count() == 1

@@ -11,6 +11,7 @@ from trellis.accounts.http import AuthedRequest
 from trellis.audit.models import Purpose
 from trellis.audit.trail import record_list
 from trellis.lib.panels import panels_for
+from trellis.participants.guardianship import is_guardian
 from trellis.participants.queries import today_summary
 from trellis.privacy.policy import grants_for
 
@@ -21,6 +22,8 @@ def today(request: AuthedRequest) -> HttpResponse:
     if not grants.is_staff_member:
         if hasattr(request.user, "participant"):
             return redirect("portal:home")
+        if is_guardian(request.user):
+            return redirect("portal:family")
         return render(request, "no_role.html", status=403)
     summary = today_summary(request.user)
     panels = panels_for("today", request.user)

@@ -53,6 +53,7 @@ class Purpose(models.TextChoices):
     HPAYMT = "HPAYMT", "Payment"
     ETREAT = "ETREAT", "Emergency treatment"
     PATRQT = "PATRQT", "Patient request"
+    FAMRQT = "FAMRQT", "Family request"  # a guardian's view (docs/portal.md, "Guardians")
     HSYSADMIN = "HSYSADMIN", "System administration"
     COMPL = "COMPL", "Compliance (audit review)"
 

@@ -287,6 +287,11 @@ STAFF: tuple[StaffSpec, ...] = (
 
 PORTAL_USERNAME = "participant"
 PORTAL_SEES = "their portal at /me/ (sessions, check-ins, practice, messages, progress; Español)"
+GUARDIAN_USERNAME = "guardian"
+GUARDIAN_SEES = (
+    "a parent's /family/ page, in Spanish: one teenager's sessions, attendance and check-ins "
+    "due in the adolescent program (never notes, diary cards or answers)"
+)
 
 
 def staff_by_kind(program_key: str, kind: str) -> list[str]:
@@ -349,6 +354,7 @@ def sign_ins() -> list[tuple[str, str, str]]:
     """(username, role, what they see) for every demo sign-in, staff first."""
     rows = [(s.username, _role_label(s), _sees(s)) for s in STAFF]
     rows.append((PORTAL_USERNAME, "Participant (portal)", PORTAL_SEES))
+    rows.append((GUARDIAN_USERNAME, "Guardian (family account)", GUARDIAN_SEES))
     return rows
 
 

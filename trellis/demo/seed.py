@@ -36,6 +36,7 @@ from trellis.demo.cast import (
     DEFAULT_PARTICIPANTS,
     DEFAULT_SEED,
     DEMO_PASSWORD,
+    GUARDIAN_USERNAME,
     ORGANIZATION_NAME,
     PORTAL_USERNAME,
     PROGRAMS,
@@ -53,6 +54,7 @@ from trellis.messaging.demo import seed_messages
 from trellis.notes.demo import seed_group_notes, seed_notes
 from trellis.notifications.demo import seed_notification_preferences
 from trellis.participants.actions import do_set_planned_discharge
+from trellis.participants.demo_guardians import seed_guardians
 from trellis.participants.models import (
     CareTeamMember,
     Episode,
@@ -158,6 +160,13 @@ def _load_history(
         # After on-call: the unanswered message is a task in the primary clinician's My work.
         ("messages", lambda rng: seed_messages(organization, rng=rng, today=today)),
         ("notification preferences", lambda rng: seed_notification_preferences(organization)),
+        # A parent's family account for one teenager (docs/portal.md, "Guardians").
+        (
+            "guardians",
+            lambda rng: seed_guardians(
+                organization, username=GUARDIAN_USERNAME, password=DEMO_PASSWORD
+            ),
+        ),
         # Last: summaries read the whole record (hours, scores, plans, alerts).
         ("discharge summaries", lambda rng: seed_transitions(organization, rng=rng, today=today)),
         # People who are not participants yet: inquiries, screenings, decisions, waitlists.

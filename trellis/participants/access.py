@@ -9,7 +9,12 @@ enrolled anywhere is the registering roles' (directors and intake of the organiz
 Anyone else gets the same 404 as a missing record, with a `deny` event.
 
 Who manages a participant's own sign-in (the Portal account tab, docs/portal.md): staff who
-see an open episode of theirs clinically; other clinical readers see its status only."""
+see an open episode of theirs clinically; other clinical readers see its status only. The
+same staff invite and unlink guardians there.
+
+Guardians (docs/portal.md, "Guardians") never go through the general policy (which would open
+the whole record): `access_as_guardian` opens only what their link grants, and records each
+look as a guardian's (purpose FAMRQT, role "guardian")."""
 
 from __future__ import annotations
 
@@ -20,11 +25,21 @@ from django.http import Http404
 from django.utils import timezone
 
 from trellis.audit.models import Action, Purpose
-from trellis.audit.trail import record
+from trellis.audit.trail import EventSpec, record, record_many
 from trellis.lib.ids import lookup_id
+from trellis.participants.guardianship import (
+    HomeEntry,
+    LinkView,
+    guardian_home,
+    link_view,
+    links_of_participant,
+    usable_guardian_invitation,
+)
 from trellis.participants.models import (
     CareTeamMember,
     Episode,
+    GuardianInvitation,
+    GuardianLink,
     Invitation,
     InvitationClosed,
     Participant,
@@ -162,5 +177,111 @@ def access_invitation(token: str, *, action: Action | str = Action.VIEW) -> Invi
         obj=invitation,
         purpose=Purpose.PATRQT,
         actor_label="invitee (one-time link)",
+    )
+    return invitation
+
+
+# -- guardians (docs/portal.md, "Guardians") ------------------------------------------------
+
+GUARDIAN_ROLE = "guardian"
+
+
+def _deny_guardian(user: User, public_id: object, participant: Participant | None) -> Http404:
+    return deny_object(
+        user,
+        object_type="participants.participant",
+        object_id=public_id,
+        participant=participant,
+        purpose=Purpose.FAMRQT,
+    )
+
+
+def access_as_guardian(
+    user: User, participant_public_id: uuid.UUID | str, kind: str | None = None
+) -> LinkView:
+    """A guardian's look at one linked participant: the link, the adolescent episode that
+    makes it work and the kinds granted (program policy, and consent where needed). With
+    `kind`, that kind must be granted. Anyone without a working link to this participant, and
+    a kind not granted, get the audited 404 of the access spine. The event names the guardian
+    as such: purpose FAMRQT, role "guardian", the kinds shown."""
+    link = (
+        GuardianLink.objects.active()
+        .filter(guardian=user, participant__public_id=lookup_id(participant_public_id))
+        .select_related("participant", "participant__organization")
+        .first()
+        if user.is_active
+        else None
+    )
+    view = link_view(link) if link is not None else None
+    if view is None or not view.works or (kind is not None and kind not in view.kinds):
+        raise _deny_guardian(user, participant_public_id, link.participant if link else None)
+    record(
+        user,
+        Action.VIEW,
+        participant=view.link.participant,
+        obj=view.link.participant,
+        purpose=Purpose.FAMRQT,
+        role=GUARDIAN_ROLE,
+        detail={
+            "as": GUARDIAN_ROLE,
+            "link": str(view.link.public_id),
+            "kinds": sorted(view.kinds if kind is None else {kind}),
+        },
+    )
+    return view
+
+
+def access_guardian_home(user: User) -> list[HomeEntry]:
+    """The guardian's home: their linked participants (names and whether each link works:
+    nothing of the record). One event per participant, labelled as a guardian's, in a fixed
+    number of queries."""
+    entries = guardian_home(user) if user.is_active else []
+    record_many(
+        user,
+        [
+            EventSpec(
+                Action.VIEW,
+                participant=entry.link.participant,
+                obj=entry.link,
+                purpose=Purpose.FAMRQT,
+                role=GUARDIAN_ROLE,
+                detail={"as": GUARDIAN_ROLE, "part": "family-home"},
+            )
+            for entry in entries
+        ],
+    )
+    return entries
+
+
+def access_own_guardians(user: User) -> tuple[ParticipantAccess, list[LinkView]]:
+    """The adolescent's own "My guardians": who each guardian is and what they see. The
+    participant's own record (the general policy), else the audited 404."""
+    participant = getattr(user, "participant", None)
+    if participant is None:
+        raise _deny_guardian(user, "me", None)
+    access = access_participant(
+        user, participant.public_id, purpose=Purpose.PATRQT, minimum=Scope.CLINICAL
+    )
+    if not access.is_own_record:
+        raise _deny_guardian(user, "me", None)
+    views = [link_view(link) for link in links_of_participant(access.participant)]
+    return access, [v for v in views if v.link.is_active]
+
+
+def access_guardian_invitation(
+    token: str, *, action: Action | str = Action.VIEW
+) -> GuardianInvitation:
+    """A guardian invitation behind a one-time link (the token is the credential), or
+    InvitationClosed; like `access_invitation`, recorded with no actor."""
+    invitation = usable_guardian_invitation(token, timezone.now())
+    if invitation is None:
+        raise InvitationClosed
+    record(
+        None,
+        action,
+        participant=invitation.participant,
+        obj=invitation,
+        purpose=Purpose.FAMRQT,
+        actor_label="guardian invitee (one-time link)",
     )
     return invitation

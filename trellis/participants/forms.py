@@ -10,7 +10,12 @@ from django.utils.translation import gettext_lazy
 from trellis.lib.languages import language_choices
 from trellis.participants.actions import ContactDetails, ParticipantDetails
 from trellis.participants.actions.details import CONTACT_FIELDS
-from trellis.participants.models import OPEN_STATUSES, EpisodeStatus
+from trellis.participants.models import (
+    OPEN_STATUSES,
+    EpisodeStatus,
+    GuardianKind,
+    GuardianRelationship,
+)
 from trellis.programs.models import Program, Track
 
 DETAIL_FIELDS = [
@@ -188,3 +193,40 @@ class AcceptInvitationForm(forms.Form):
         if first and second and first != second:
             self.add_error("password2", gettext_lazy("The two passwords differ: type it again."))
         return data
+
+
+class GuardianInviteForm(forms.Form):
+    """A guardian's invitation (the chart's Portal account tab, "Guardians")."""
+
+    name = forms.CharField(label="Guardian's name", max_length=150)
+    relationship = forms.ChoiceField(
+        label="Relationship",
+        choices=[("", "Choose…"), *GuardianRelationship.choices],
+    )
+    email = forms.CharField(
+        label="Guardian's email", max_length=254, required=False, widget=forms.EmailInput()
+    )
+    phone = forms.CharField(
+        label="Guardian's mobile number (text message)",
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
+    language = forms.ChoiceField(
+        label="Guardian's language", choices=[("en", "English"), ("es", "Español")]
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "guardian")
+        super().__init__(*args, **kwargs)
+
+
+class GuardianPolicyForm(forms.Form):
+    """What the program's guardians see (the program's set-up)."""
+
+    kinds = forms.MultipleChoiceField(
+        label="Guardians see",
+        choices=GuardianKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )

@@ -3,6 +3,8 @@ tab (invite, resend, revoke) and the invitee's page behind the one-time link."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -29,8 +31,10 @@ from trellis.participants.actions import (
 )
 from trellis.participants.actions.invitations import expiry_text
 from trellis.participants.chart import chart_context
-from trellis.participants.forms import AcceptInvitationForm, InviteForm
+from trellis.participants.forms import AcceptInvitationForm, GuardianInviteForm, InviteForm
+from trellis.participants.guardianship import guardians_section, is_guardian_token
 from trellis.participants.queries import crisis_phone_for, portal_account
+from trellis.privacy.access import ParticipantAccess
 from trellis.privacy.decorators import staff_required
 
 BACKEND = "trellis.accounts.backends.UsernameOrEmailBackend"
@@ -85,9 +89,26 @@ def portal_account_tab(request: AuthedRequest, public_id: str) -> HttpResponse:
                 apply_validation_error(form, error)
             else:
                 errors.extend(error.messages)
-        account = portal_account(participant, timezone.now())
+    context = tab_context(access, may_manage, form=form, errors=errors)
+    status = 422 if posting else 200
+    return render(request, "participants/portal_account.html", context, status=status)
+
+
+def tab_context(
+    access: ParticipantAccess,
+    may_manage: bool,
+    *,
+    form: InviteForm,
+    errors: list[str],
+    guardian_form: GuardianInviteForm | None = None,
+    guardian_errors: list[str] | None = None,
+) -> dict[str, Any]:
+    """The Portal account tab: the participant's own account and, below, their guardians
+    (guardian_views)."""
+    participant = access.participant
+    account = portal_account(participant, timezone.now())
     invitation = account.invitation
-    context = chart_context(access, "portal-account") | {
+    return chart_context(access, "portal-account") | {
         "account": account,
         "form": form,
         "errors": errors,
@@ -97,12 +118,13 @@ def portal_account_tab(request: AuthedRequest, public_id: str) -> HttpResponse:
         if invitation is not None
         else "",
         "hours": settings.TRELLIS_INVITATION_HOURS,
+        "guardians": guardians_section(participant),
+        "guardian_form": guardian_form or GuardianInviteForm(),
+        "guardian_errors": guardian_errors or [],
     }
-    status = 422 if posting else 200
-    return render(request, "participants/portal_account.html", context, status=status)
 
 
-def _private(response: HttpResponse) -> HttpResponse:
+def private(response: HttpResponse) -> HttpResponse:
     """The invitee's page is never cached, and its URL (the secret) never leaves in a Referer:
     `strict-origin` sends the origin alone. (`no-referrer` would also blank the Origin header
     of the page's own form post, which Django's CSRF check then refuses.)"""
@@ -111,20 +133,25 @@ def _private(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _closed(request: HttpRequest) -> HttpResponse:
-    return _private(render(request, "participants/invitation_closed.html", {}, status=410))
+def closed(request: HttpRequest) -> HttpResponse:
+    return private(render(request, "participants/invitation_closed.html", {}, status=410))
 
 
 def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     """/invite/<token>/: who invited them, a username if they have none, a password; then
     signed in. Any link that does not work (unknown, expired, revoked, replaced, used) gets one
-    page that says so."""
+    page that says so. A guardian's link (docs/portal.md, "Guardians") has its own page."""
+    if is_guardian_token(token):
+        # guardian_views builds on this module's pages (the tab, the 410): imported here.
+        from trellis.participants.guardian_views import accept_guardian_invitation
+
+        return accept_guardian_invitation(request, token)
     if request.user.is_authenticated:
-        return _private(render(request, "participants/invitation_signed_in.html", {}))
+        return private(render(request, "participants/invitation_signed_in.html", {}))
     try:
         invitation = access_invitation(token)
     except InvitationClosed:
-        return _closed(request)
+        return closed(request)
     participant = invitation.participant
     existing = participant.user
     form = AcceptInvitationForm(
@@ -138,7 +165,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
                 password=form.cleaned_data["password1"],
             )
         except InvitationClosed:
-            return _closed(request)
+            return closed(request)
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
@@ -158,4 +185,4 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         "crisis_phone": crisis_phone_for(participant),
     }
     status = 422 if request.method == "POST" else 200
-    return _private(render(request, "participants/invitation_accept.html", context, status=status))
+    return private(render(request, "participants/invitation_accept.html", context, status=status))

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
 
 from trellis.lib.languages import PORTAL_LANGUAGES, portal_language
+from trellis.participants.guardianship import guardian_language, guardian_time_zone
 from trellis.participants.models import Participant
 from trellis.programs.models import Membership
 
@@ -34,6 +35,8 @@ def time_zone_of(user_id: int) -> str | None:
             .values_list("organization__time_zone", flat=True)
             .first()
         )
+    if zone is None:
+        zone = guardian_time_zone(user_id)  # a guardian: their linked participant's
     return zone
 
 
@@ -63,9 +66,12 @@ LANGUAGE_SESSION_KEY = "trellis_language"
 
 
 def language_of(user_id: int) -> str:
-    """The signed-in user's page language: a participant's preferred language when the
-    portal has it (English or Spanish), English for staff (staff pages are English only)."""
+    """The signed-in user's page language: a participant's (or a guardian's) preferred
+    language when the portal has it (English or Spanish), English for staff (staff pages are
+    English only)."""
     code = Participant.objects.filter(user_id=user_id).values_list("language", flat=True).first()
+    if code is None:
+        code = guardian_language(user_id)  # a guardian's own choice (docs/portal.md)
     return portal_language(code)
 
 

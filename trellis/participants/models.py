@@ -464,3 +464,18 @@ class Invitation(models.Model):
     def is_usable(self, now: datetime) -> bool:
         """The link works at `now`: open and not yet expired (expiry is exclusive)."""
         return self.is_open and now < self.expires_at
+
+
+# The guardians' tables live in their own module (this one is long enough); imported last, as
+# they build on Participant and InvitationEnd, and re-exported for callers.
+from trellis.participants.guardian_models import (  # noqa: E402, I001
+    ADULT_AGE as ADULT_AGE,
+    CONSENT_KINDS as CONSENT_KINDS,
+    GuardianConsent as GuardianConsent,
+    GuardianInvitation as GuardianInvitation,
+    GuardianKind as GuardianKind,
+    GuardianLink as GuardianLink,
+    GuardianLinkQuerySet as GuardianLinkQuerySet,
+    GuardianPolicy as GuardianPolicy,
+    GuardianRelationship as GuardianRelationship,
+)

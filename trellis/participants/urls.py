@@ -1,6 +1,6 @@
 from django.urls import path
 
-from trellis.participants import invitations, views
+from trellis.participants import guardian_views, invitations, views
 
 app_name = "participants"
 urlpatterns = [
@@ -13,6 +13,16 @@ urlpatterns = [
         "<uuid:public_id>/portal-account/",
         invitations.portal_account_tab,
         name="portal-account",
+    ),
+    path(
+        "<uuid:public_id>/portal-account/guardians/",
+        guardian_views.guardians_change,
+        name="guardians-change",
+    ),
+    path(
+        "guardian-policy/<uuid:program_id>/",
+        guardian_views.guardian_policy,
+        name="guardian-policy",
     ),
     path(
         "<uuid:public_id>/planned-discharge/",

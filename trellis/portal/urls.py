@@ -5,7 +5,7 @@ are not matched: only the participant's old paths are listed."""
 
 from django.urls import path
 
-from trellis.portal import offline, views
+from trellis.portal import family, offline, views
 
 app_name = "portal"
 
@@ -13,6 +13,10 @@ urlpatterns = [
     path("me/", views.home, name="home"),
     path("me/record/", views.record, name="record"),
     path("me/progress/", views.progress, name="progress"),
+    # Guardians (docs/portal.md, "Guardians"): the adolescent's list and the guardian's pages.
+    path("me/guardians/", family.my_guardians, name="my-guardians"),
+    path("family/", family.family_home, name="family"),
+    path("family/<uuid:participant_id>/", family.family_participant, name="family-participant"),
     # The language switcher, signed in or out (docs/portal.md, "Spanish").
     path("language/", views.language, name="language"),
     # Installable and offline (docs/portal.md, "Installable and offline").

@@ -22,6 +22,8 @@ from django.views.i18n import set_language
 from trellis.accounts.http import AuthedRequest
 from trellis.audit.models import Purpose
 from trellis.participants.actions import check_set_own_language
+from trellis.participants.actions.guardians import check_set_guardian_language
+from trellis.participants.guardianship import has_guardians, is_guardian
 from trellis.participants.middleware import LANGUAGE_SESSION_KEY
 from trellis.portal.cards import build_cards
 from trellis.portal.progress import SECTIONS
@@ -36,6 +38,8 @@ def _own_record(request: AuthedRequest) -> ParticipantAccess | HttpResponse:
     if participant is None:
         if grants_for(request.user).is_staff_member:
             return redirect("today")
+        if is_guardian(request.user):
+            return redirect("portal:family")  # a guardian's home (docs/portal.md, "Guardians")
         return render(request, "no_role.html", status=403)
     return access_participant(
         request.user, participant.public_id, purpose=Purpose.PATRQT, minimum=Scope.CLINICAL
@@ -57,6 +61,7 @@ def home(request: AuthedRequest) -> HttpResponse:
             "participant": access.participant,
             "program": episode.program if episode is not None else None,
             "cards": build_cards(request.user, access),
+            "has_guardians": has_guardians(access.participant),
         },
     )
 
@@ -97,7 +102,8 @@ def record(request: AuthedRequest) -> HttpResponse:
 def language(request: HttpRequest) -> HttpResponse:
     """The language switcher (English / Español, docs/portal.md "Spanish"). A signed-in
     participant's choice is stored on their record (audited, `check_set_own_language`) and
-    in the session; signed out, Django's `set_language` keeps it in the language cookie.
+    in the session (a guardian's on their links); signed out, Django's `set_language` keeps
+    it in the language cookie.
     Staff pages are English only: staff are sent back unchanged. Back to `next` when it is
     a local address, else the home."""
     user = request.user
@@ -109,11 +115,17 @@ def language(request: HttpRequest) -> HttpResponse:
         back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         back = reverse("portal:home") if participant is not None else reverse("today")
-    if participant is None:
+        if participant is None and is_guardian(user):
+            back = reverse("portal:family")
+    guardian = participant is None and is_guardian(user)
+    if participant is None and not guardian:
         return redirect(back)
     chosen = request.POST.get("language", "")
     try:
-        check_set_own_language(user, participant, chosen)
+        if participant is not None:
+            check_set_own_language(user, participant, chosen)
+        else:
+            check_set_guardian_language(user, chosen)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(back)

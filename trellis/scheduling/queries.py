@@ -422,28 +422,10 @@ def participant_schedule(access: ParticipantAccess) -> dict[str, Any]:
     opened (`privacy.access.access_participant`, audited): the chart's Schedule tab, the
     participant's own page and API."""
     episodes = [e for e in access.episodes if e.is_open]
-    zone = access.participant.organization.tz
-    today = local_today(zone)
-    start, end = today - timedelta(days=PAST_DAYS), today + timedelta(days=UPCOMING_DAYS)
-    ids = [e.pk for e in episodes]
-    slots = occurrences_between(series_for_episodes(ids, start, end), start, end)
-    roster = roster_for({s.series.pk for s in slots}, start, end, ids)
-    mine: list[Slot] = [
-        s for s in slots if any(m.active_on(s.date) for m in roster.get(s.series.pk, []))
-    ]
-    marks = attendance_marks(ids, start, today)
-    past = []
-    for slot in mine:
-        if slot.date > today:
-            continue
-        mark = next(
-            (marks[(slot.row.pk, i)] for i in ids if slot.row and (slot.row.pk, i) in marks), None
-        )
-        past.append((slot, mark))
-    upcoming = [
-        s for s in mine if s.date >= today and not (s.date == today and s.ends_at < timezone.now())
-    ]
-    return {"upcoming": upcoming, "past": list(reversed(past)), "today": today}
+    today = local_today(access.participant.organization.tz)
+    return episodes_schedule(
+        episodes, today, timezone.now(), past_days=PAST_DAYS, upcoming_days=UPCOMING_DAYS
+    )
 
 
 def upcoming_with_notices(
@@ -492,3 +474,29 @@ def clinical_staff(program: Program) -> QuerySet[User]:
         .filter(Q(program=program) | Q(program__isnull=True))
     )
     return User.objects.filter(pk__in=members.values("user_id")).order_by("last_name", "first_name")
+
+
+def episodes_schedule(
+    episodes: list[Episode], today: date, now: datetime, *, past_days: int, upcoming_days: int
+) -> dict[str, Any]:
+    """Upcoming sessions and recent attendance of these (open) episodes, for a page that has
+    opened them (a participant's own schedule, the chart's tab, a guardian's view): "upcoming"
+    (slots from now on), "past" ((slot, attendance mark or None), newest first), "today"."""
+    start, end = today - timedelta(days=past_days), today + timedelta(days=upcoming_days)
+    ids = [e.pk for e in episodes]
+    slots = occurrences_between(series_for_episodes(ids, start, end), start, end)
+    roster = roster_for({s.series.pk for s in slots}, start, end, ids)
+    mine: list[Slot] = [
+        s for s in slots if any(m.active_on(s.date) for m in roster.get(s.series.pk, []))
+    ]
+    marks = attendance_marks(ids, start, today)
+    past = []
+    for slot in mine:
+        if slot.date > today:
+            continue
+        mark = next(
+            (marks[(slot.row.pk, i)] for i in ids if slot.row and (slot.row.pk, i) in marks), None
+        )
+        past.append((slot, mark))
+    upcoming = [s for s in mine if s.date >= today and not (s.date == today and s.ends_at < now)]
+    return {"upcoming": upcoming, "past": list(reversed(past)), "today": today}

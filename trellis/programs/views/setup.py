@@ -103,6 +103,13 @@ SETUP_PAGES: list[SetupPage] = [
         "back a card may be written, and which tracks use it.",
     ),
     SetupPage(
+        "Guardians",
+        "participants:guardian-policy",
+        "What guardians of the program's adolescents see: sessions, attendance, check-ins "
+        "due; check-in scores only with the adolescent's consent.",
+        directors_only=True,
+    ),
+    SetupPage(
         "Import an instrument",
         "measures:instrument-import",
         "Add a measure from a FHIR Questionnaire file: preview, then confirm.",
