@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "trellis.accounts",
     "trellis.audit",
     "trellis.programs",
+    "trellis.directory",
     "trellis.participants",
     "trellis.privacy",
     "trellis.worklist",
