@@ -183,8 +183,8 @@ def _store_codebook(data: DirectoryFile) -> set[str]:
 
 
 def _insert_codes(rows: list[tuple[int, str, str]], progress: Progress | None) -> None:
-    """The listings' codes, written in batches through the cursor: about 1.5 million rows for
-    the two 2023 workbooks, which `bulk_create` would build as objects one by one. On SQLite
+    """The listings' codes, written in batches through the cursor: the codes of every listing: for
+    the two 2023 workbooks (1.4 million), which `bulk_create` would build as objects one by one. On SQLite
     the driver's own `executemany` is used (Django's wrapper rewrites every row's
     placeholders); PostgreSQL's driver pipelines the batches."""
     table = ListingCode._meta.db_table
