@@ -183,10 +183,10 @@ def _store_codebook(data: DirectoryFile) -> set[str]:
 
 
 def _insert_codes(rows: list[tuple[int, str, str]], progress: Progress | None) -> None:
-    """The listings' codes, written in batches through the cursor: the codes of every listing: for
-    the two 2023 workbooks (1.4 million), which `bulk_create` would build as objects one by one. On SQLite
-    the driver's own `executemany` is used (Django's wrapper rewrites every row's
-    placeholders); PostgreSQL's driver pipelines the batches."""
+    """The listings' codes (1.4 million for the two 2023 workbooks), written in batches
+    through the cursor rather than built as objects by `bulk_create`. On SQLite the driver's
+    own `executemany` is used (Django's wrapper rewrites every row's placeholders);
+    PostgreSQL's driver pipelines the batches."""
     table = ListingCode._meta.db_table
     columns = "(listing_id, kind, code)"
     if connection.vendor == "sqlite":
