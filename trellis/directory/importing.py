@@ -184,21 +184,9 @@ def _store_codebook(data: DirectoryFile) -> set[str]:
 
 def _insert_codes(rows: list[tuple[int, str, str]], progress: Progress | None) -> None:
     """The listings' codes (1.4 million for the two 2023 workbooks), written in batches
-    through the cursor rather than built as objects by `bulk_create`. On SQLite the driver's
-    own `executemany` is used (Django's wrapper rewrites every row's placeholders);
-    PostgreSQL's driver pipelines the batches."""
+    through the cursor rather than built one by one as objects by `bulk_create`."""
     table = ListingCode._meta.db_table
-    columns = "(listing_id, kind, code)"
-    if connection.vendor == "sqlite":
-        connection.ensure_connection()
-        raw = connection.connection
-        statement = f"INSERT INTO {table} {columns} VALUES (?, ?, ?)"  # noqa: S608
-        for done, batch in enumerate(_chunks(rows, CODE_BATCH * 4), start=1):
-            raw.executemany(statement, batch)
-            if progress:
-                progress("codes", min(done * CODE_BATCH * 4, len(rows)), len(rows))
-        return
-    statement = f"INSERT INTO {table} {columns} VALUES (%s, %s, %s)"  # noqa: S608
+    statement = f"INSERT INTO {table} (listing_id, kind, code) VALUES (%s, %s, %s)"  # noqa: S608
     with connection.cursor() as cursor:
         for done, batch in enumerate(_chunks(rows, CODE_BATCH), start=1):
             cursor.executemany(statement, batch)
