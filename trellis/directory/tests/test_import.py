@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
-from python_calamine import CalamineWorkbook
 
 from trellis.directory.importing import import_directory, listing_key
 from trellis.directory.models import (
@@ -26,55 +25,10 @@ from trellis.directory.models import (
     ServiceCode,
 )
 from trellis.directory.reading import DirectoryFileError, read_directory_file, split_codes
+from trellis.directory.tests.workbooks import cut_state, write_workbook
 from trellis.directory.tests.xlsx import write_xlsx
 
-DATA = Path(__file__).resolve().parents[3] / "data" / "samhsa"
-WORKBOOKS = {
-    "su": DATA / "national-directory-su-facilities-2023.xlsx",
-    "mh": DATA / "national-directory-mh-facilities-2023.xlsx",
-}
-STATE = "RI"
-
 pytestmark = pytest.mark.django_db
-
-
-def _sheets(path: Path) -> dict[str, list[list[Any]]]:
-    book = CalamineWorkbook.from_path(str(path))
-    return {name: book.get_sheet_by_name(name).to_python() for name in book.sheet_names}
-
-
-@pytest.fixture(scope="module")
-def published() -> dict[str, dict[str, list[list[Any]]]]:
-    """Both real workbooks, every sheet, read once per module."""
-    return {kind: _sheets(path) for kind, path in WORKBOOKS.items()}
-
-
-def _cut(
-    published: dict[str, dict[str, list[list[Any]]]], kind: str, state: str = STATE
-) -> tuple[list[Any], list[list[Any]], list[list[Any]]]:
-    sheets = published[kind]
-    facilities = sheets["Facilities List"]
-    header = facilities[0]
-    state_at = [str(h).lower() for h in header].index("state")
-    rows = [row for row in facilities[1:] if row[state_at] == state]
-    return header, rows, sheets["Service Code Reference"]
-
-
-def _write(tmp: Path, name: str, header: list[Any], rows: list[list[Any]], codebook: Any) -> Path:
-    return write_xlsx(
-        tmp / name, {"Facilities List": [header, *rows], "Service Code Reference": codebook}
-    )
-
-
-@pytest.fixture
-def cut(tmp_path: Path, published: dict[str, dict[str, list[list[Any]]]]) -> dict[str, Path]:
-    paths = {}
-    for kind in ("su", "mh"):
-        header, rows, codebook = _cut(published, kind)
-        paths[kind] = _write(
-            tmp_path, f"national-directory-{kind}-facilities-2023.xlsx", header, rows, codebook
-        )
-    return paths
 
 
 def _run(path: Path, **options: Any) -> DirectoryImport:
@@ -95,7 +49,7 @@ def test_counts_per_service_code_equal_the_workbook_cells(
 ) -> None:
     for kind in ("su", "mh"):
         run = _run(cut[kind])
-        _, rows, codebook = _cut(published, kind)
+        _, rows, codebook = cut_state(published, kind)
         expected = _codes_from_cells(rows)
         stored = Counter(
             ListingCode.objects.filter(kind=kind).values_list("code", flat=True).iterator()
@@ -132,8 +86,8 @@ def test_the_same_facility_in_both_directories_is_one_listing_with_both(
     for listing in shared:
         assert sorted(listing.sources.values_list("kind", flat=True)) == ["mh", "su"]
     # And the identity matches the cells: same name, second name, street, city and ZIP.
-    _, su_rows, _ = _cut(published, "su")
-    _, mh_rows, _ = _cut(published, "mh")
+    _, su_rows, _ = cut_state(published, "su")
+    _, mh_rows, _ = cut_state(published, "mh")
 
     def identity(row: list[Any]) -> tuple[str, ...]:
         return tuple(" ".join(str(row[i]).lower().split()) for i in (0, 1, 2, 3, 4, 6))
@@ -157,11 +111,11 @@ def test_importing_again_changes_nothing(cut: dict[str, Path]) -> None:
 def test_unknown_codes_are_kept_and_reported(
     tmp_path: Path, published: dict[str, dict[str, list[list[Any]]]]
 ) -> None:
-    header, rows, codebook = _cut(published, "su")
+    header, rows, codebook = cut_state(published, "su")
     rows = [list(row) for row in rows]
     rows[0][12] = f"{rows[0][12]} * ZZQ1"
     rows[1][12] = f"{rows[1][12]} * ZZQ1 ZZQ2"
-    run = _run(_write(tmp_path, "su-2023.xlsx", header, rows, codebook))
+    run = _run(write_workbook(tmp_path, "su-2023.xlsx", header, rows, codebook))
     assert run.unknown_codes == {"ZZQ1": 2, "ZZQ2": 1}
     assert ListingCode.objects.filter(code="ZZQ1").count() == 2
     out = io.StringIO()
@@ -172,15 +126,15 @@ def test_unknown_codes_are_kept_and_reported(
 def test_a_facility_the_next_file_drops_is_withdrawn_and_comes_back(
     tmp_path: Path, published: dict[str, dict[str, list[list[Any]]]]
 ) -> None:
-    header, rows, codebook = _cut(published, "su")
-    _run(_write(tmp_path, "su-2023.xlsx", header, rows, codebook))
+    header, rows, codebook = cut_state(published, "su")
+    _run(write_workbook(tmp_path, "su-2023.xlsx", header, rows, codebook))
     dropped = read_directory_file(tmp_path / "su-2023.xlsx").facilities[0]
-    later = _run(_write(tmp_path, "su-2024.xlsx", header, rows[1:], codebook))
+    later = _run(write_workbook(tmp_path, "su-2024.xlsx", header, rows[1:], codebook))
     assert later.withdrawn == 1
     source = ListingSource.objects.get(listing__key=listing_key(dropped))
     assert source.withdrawn_at is not None
     assert source.withdrawn_by == later
-    back = _run(_write(tmp_path, "su-2025.xlsx", header, rows, codebook))
+    back = _run(write_workbook(tmp_path, "su-2025.xlsx", header, rows, codebook))
     assert (back.withdrawn, back.updated) == (0, 1)
     source.refresh_from_db()
     assert source.withdrawn_at is None
@@ -189,10 +143,10 @@ def test_a_facility_the_next_file_drops_is_withdrawn_and_comes_back(
 def test_an_older_year_after_a_newer_one_is_refused(
     tmp_path: Path, published: dict[str, dict[str, list[list[Any]]]]
 ) -> None:
-    header, rows, codebook = _cut(published, "su")
-    _run(_write(tmp_path, "su-2024.xlsx", header, rows, codebook))
+    header, rows, codebook = cut_state(published, "su")
+    _run(write_workbook(tmp_path, "su-2024.xlsx", header, rows, codebook))
     with pytest.raises(DirectoryFileError, match="2024 is already imported"):
-        _run(_write(tmp_path, "su-2023.xlsx", header, rows[:3], codebook))
+        _run(write_workbook(tmp_path, "su-2023.xlsx", header, rows[:3], codebook))
     assert DirectoryImport.objects.count() == 1
     assert not ListingSource.objects.exclude(withdrawn_at=None).exists()
 
@@ -200,8 +154,8 @@ def test_an_older_year_after_a_newer_one_is_refused(
 def test_later_years_lowercase_headers_read_the_same(
     tmp_path: Path, published: dict[str, dict[str, list[list[Any]]]]
 ) -> None:
-    header, rows, codebook = _cut(published, "mh")
-    lower = _write(
+    header, rows, codebook = cut_state(published, "mh")
+    lower = write_workbook(
         tmp_path,
         "mh-2024.xlsx",
         [str(h).lower() for h in header],
@@ -235,7 +189,7 @@ def test_a_damaged_workbook_is_refused_whole(
     damage: str,
     message: str,
 ) -> None:
-    header, rows, codebook = _cut(published, "su")
+    header, rows, codebook = cut_state(published, "su")
     sheets: dict[str, list[list[Any]]] = {
         "Facilities List": [list(header), *rows],
         "Service Code Reference": [list(r) for r in codebook],
@@ -270,12 +224,12 @@ def test_a_file_that_is_not_a_spreadsheet_is_refused(tmp_path: Path) -> None:
 def test_a_file_whose_directory_cannot_be_told_asks_for_kind_and_year(
     tmp_path: Path, published: dict[str, dict[str, list[list[Any]]]]
 ) -> None:
-    header, rows, _ = _cut(published, "su")
+    header, rows, _ = cut_state(published, "su")
     codebook = [r for r in published["su"]["Service Code Reference"] if r[0] != "DETOX"]
-    path = _write(tmp_path, "directory-2023.xlsx", header, rows, codebook)
+    path = write_workbook(tmp_path, "directory-2023.xlsx", header, rows, codebook)
     with pytest.raises(CommandError, match="--kind su or --kind mh"):
         call_command("import_directory", str(path), stdout=io.StringIO())
-    no_year = _write(tmp_path, "directory.xlsx", header, rows, codebook)
+    no_year = write_workbook(tmp_path, "directory.xlsx", header, rows, codebook)
     with pytest.raises(CommandError, match="give it with --year"):
         call_command("import_directory", str(no_year), "--kind", "su", stdout=io.StringIO())
     _nothing_stored()
