@@ -53,7 +53,70 @@ def main() -> None:
     results.append(_row("import both 2023 workbooks (empty database)", size, seconds, peak))
     seconds, _ = _import()
     results.append(_row("import them again (all unchanged)", size, seconds, None))
+    results.extend(_searches())
     report(results, RESULTS)
+
+
+GROUPS = {
+    "care": frozenset({"OIT"}),
+    "pay": frozenset({"MD"}),
+    "language": frozenset({"SP"}),
+}
+COUNTS = {
+    "care": ["OIT", "OP", "PHDT", "ODT"],
+    "pay": ["MD", "MC", "PI", "SF", "SI"],
+    "language": ["SP", "AH"],
+}
+# The floor: the same rows by one SQL statement (the codes are the constants above).
+FLOOR_SQL = (
+    "SELECT l.id, l.latitude, l.longitude FROM directory_listing l "
+    "WHERE l.latitude BETWEEN %s AND %s AND l.longitude BETWEEN %s AND %s "
+    "AND EXISTS (SELECT 1 FROM directory_listingcode c WHERE c.listing_id = l.id "
+    "AND c.kind IN ('su', 'mh') AND c.code = 'OIT') "
+    "AND EXISTS (SELECT 1 FROM directory_listingcode c WHERE c.listing_id = l.id "
+    "AND c.kind IN ('su', 'mh') AND c.code = 'MD') "
+    "AND EXISTS (SELECT 1 FROM directory_listingcode c WHERE c.listing_id = l.id "
+    "AND c.kind IN ('su', 'mh') AND c.code = 'SP')"
+)
+
+
+def _searches() -> list[dict[str, object]]:
+    """A search by ZIP + radius + three filters (intensive outpatient, Medicaid, Spanish), with
+    and without the per-option counts, next to the floor."""
+    out: list[dict[str, object]] = []
+    for zip_code, miles in (("02903", 25), ("10001", 25), ("60601", 50)):
+        out.extend(_search_rows(zip_code, miles))
+    return out
+
+
+def _search_rows(zip_code: str, miles: int) -> list[dict[str, object]]:
+    from django.db import connection
+    from harness import row, timed
+
+    from trellis.directory import geo
+    from trellis.directory.queries import search_near
+
+    iterations = 50
+    place = geo.zip_place(zip_code)
+    assert place is not None
+    lat, lon = place.latitude, place.longitude
+    found = search_near(lat, lon, miles, GROUPS)
+    size = f"ZIP {zip_code}, {miles} mi: {found.in_radius} near, {len(found.listings)} match"
+    box = geo.bounding_box(lat, lon, miles)
+
+    def floor() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(FLOOR_SQL, [box.south, box.north, box.west, box.east])
+            cursor.fetchall()
+
+    rows = []
+    times, queries = timed(lambda: search_near(lat, lon, miles, GROUPS), iterations)
+    rows.append(row("search: ZIP + radius + 3 filters", size, times, queries))
+    times, queries = timed(lambda: search_near(lat, lon, miles, GROUPS, COUNTS), iterations)
+    rows.append(row("  … with the filter counts", size, times, queries))
+    times, queries = timed(floor, iterations)
+    rows.append(row("  floor: the same rows, one SQL statement", size, times, queries))
+    return rows
 
 
 def _row(operation: str, size: str, seconds: float, peak: float | None) -> dict[str, object]:
