@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "trellis.messaging",
     "trellis.compliance",
     "trellis.portal",
+    "trellis.finder",
     "trellis.demo",
 ]
 

@@ -36,7 +36,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     # turns their screening into check-ins (measures).
     ("work", frozenset({"notes", "meetings", "transitions", "intake", "messaging"})),
     # The faces of every app are here too (see the module docstring); these apps are all face.
-    ("faces", frozenset({"compliance", "portal"})),
+    ("faces", frozenset({"compliance", "portal", "finder"})),
     # Seeds demo data through every app's actions; nothing imports it.
     ("seed", frozenset({"demo"})),
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from python_calamine import CalamineWorkbook
 
 from trellis.directory.tests.xlsx import write_xlsx
@@ -39,3 +40,20 @@ def write_workbook(
     return write_xlsx(
         tmp / name, {"Facilities List": [header, *rows], "Service Code Reference": codebook}
     )
+
+
+@pytest.fixture(scope="session")
+def published() -> dict[str, dict[str, list[list[Any]]]]:
+    """Both real workbooks, every sheet, read once per test run."""
+    return {kind: read_sheets(path) for kind, path in WORKBOOKS.items()}
+
+
+@pytest.fixture
+def cut(tmp_path: Path, published: dict[str, dict[str, list[list[Any]]]]) -> dict[str, Path]:
+    paths = {}
+    for kind in ("su", "mh"):
+        header, rows, codebook = cut_state(published, kind)
+        paths[kind] = write_workbook(
+            tmp_path, f"national-directory-{kind}-facilities-2023.xlsx", header, rows, codebook
+        )
+    return paths
