@@ -88,6 +88,10 @@ def search(request: HttpRequest) -> HttpResponse:
         names = {o.code: o.name for found_options in options.values() for o in found_options}
         context.update(
             searched=True,
+            chosen_count=sum(len(codes) for codes in chosen.values()),
+            chosen_names=[
+                option.name for entry in groups for option in entry.options if option.checked
+            ],
             where=where,
             miles=miles,
             in_radius=found.in_radius,

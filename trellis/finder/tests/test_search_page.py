@@ -54,7 +54,7 @@ def test_search_by_zip_with_filters_lists_matches_with_their_reasons(rhode_islan
     assert miles == sorted(miles)
     # The ticked boxes stay ticked, and every option shows its count.
     assert re.search(r'name="care" value="OIT" checked', html)
-    assert re.search(r'value="MC"> Medicare <span class="count">\(\d+', html)
+    assert re.search(r'value="MC"> <span class="name">Medicare <span class="count">\(\d+', html)
 
 
 def test_the_source_and_the_location_credit_are_on_the_page(rhode_island: None) -> None:
@@ -106,7 +106,7 @@ def test_filters_that_match_nothing_say_so(
     html = Client().get("/find/", query).content.decode()
     assert _heading(html).startswith("0 places within 25 miles")
     assert "none matches all of your filters" in html
-    assert re.search(r'value="VET" checked> [^<]+<span class="count">\(0 none nearby\)', html)
+    assert re.search(r'value="VET" checked> <span class="name">[^<]+<span class="count">\(0 none nearby\)', html)
 
 
 def test_a_place_far_from_any_listing_says_to_widen(rhode_island: None) -> None:
