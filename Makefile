@@ -70,7 +70,7 @@ pytest: $(VENV)/.test chromium
 test: lint types pytest
 
 # Each script seeds its own throwaway database and prints a table; results in bench/*.json.
-BENCHES ?= run scheduling measures $(basename $(notdir $(wildcard bench/notes.py bench/meetings.py bench/transitions.py bench/intake.py bench/intake_board.py bench/intake_admission.py bench/practice_adherence.py bench/practice_diary.py bench/portal.py bench/messaging.py)))
+BENCHES ?= run scheduling measures $(basename $(notdir $(wildcard bench/notes.py bench/meetings.py bench/transitions.py bench/intake.py bench/intake_board.py bench/intake_admission.py bench/practice_adherence.py bench/practice_diary.py bench/portal.py bench/messaging.py bench/directory.py)))
 bench: $(VENV)/.test
 	@for b in $(BENCHES); do echo "== bench/$$b.py =="; $(PY) bench/$$b.py $(BENCH_ARGS) || exit 1; done
 

@@ -92,6 +92,9 @@ def parameter_values(
         **practice_assign_walk_values(world, target),  # practice: an assignment of the target
         **messaging_walk_values(world, target),  # messages: a thread of the target and a reply
         "participant_id": str(target.public_id),  # practice: the diary card's week
+        # finder: a directory listing (public data; none in this world, so every persona
+        # gets the finder's 404, and no page can carry the target's data)
+        "listing_id": str(target.public_id),
         # An inquiry about the target (the intake API).
         **(
             intake_walk_values(world, target)

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "trellis.accounts",
     "trellis.audit",
     "trellis.programs",
+    "trellis.directory",
     "trellis.participants",
     "trellis.privacy",
     "trellis.worklist",
@@ -100,6 +101,7 @@ INSTALLED_APPS = [
     "trellis.messaging",
     "trellis.compliance",
     "trellis.portal",
+    "trellis.finder",
     "trellis.demo",
 ]
 

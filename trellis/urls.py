@@ -12,6 +12,7 @@ urlpatterns = [
     path("", views.today, name="today"),
     path("accounts/", include("trellis.accounts.urls")),
     path("", include("trellis.portal.urls")),  # /me/: the participant's portal, old addresses
+    path("", include("trellis.finder.urls")),  # /find/: the public program finder
     path("participants/", include("trellis.participants.urls")),
     # A participant's invitation link (a one-time token; docs/portal.md, "Accounts").
     path("invite/<str:token>/", invitations.accept_invitation, name="accept-invitation"),

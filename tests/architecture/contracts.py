@@ -28,14 +28,15 @@ from __future__ import annotations
 # Apps by layer, lowest first. Every directory under trellis/ with an __init__.py must be here.
 LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     ("base", frozenset({"lib", "audit", "accounts"})),
-    ("shape", frozenset({"programs"})),
+    # directory: the public national directory of facilities (no participant data).
+    ("shape", frozenset({"programs", "directory"})),
     ("record", frozenset({"participants", "privacy", "worklist", "notifications"})),
     ("clinical", frozenset({"scheduling", "measures", "plans", "practice"})),
     # intake is work, not record: admitting someone puts them on rosters (scheduling) and
     # turns their screening into check-ins (measures).
     ("work", frozenset({"notes", "meetings", "transitions", "intake", "messaging"})),
     # The faces of every app are here too (see the module docstring); these apps are all face.
-    ("faces", frozenset({"compliance", "portal"})),
+    ("faces", frozenset({"compliance", "portal", "finder"})),
     # Seeds demo data through every app's actions; nothing imports it.
     ("seed", frozenset({"demo"})),
 )
