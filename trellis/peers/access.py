@@ -254,7 +254,7 @@ def access_queue(user: User, *, purpose: str = Purpose.HOPERAT) -> list[QueueIte
     open_reports = Report.objects.filter(resolved_at__isnull=True).order_by("created_at", "pk")
     posts = list(
         Post.objects.filter(program_id__in=programs, needs_review=True)
-        .select_related("author", "participant", "program", "track", "parent")
+        .select_related("author", "participant", "program__organization", "track", "parent")
         .prefetch_related(Prefetch("reports", queryset=open_reports, to_attr="open_reports"))
         .order_by("-mentions_self_harm", "created_at", "pk")[:QUEUE_PAGE_SIZE]
     )
@@ -290,7 +290,7 @@ def access_moderated_post(
     ident = parse_public_id(post_id)
     post = (
         Post.objects.filter(public_id=ident)
-        .select_related("author", "participant", "program", "track", "parent")
+        .select_related("author", "participant", "program__organization", "track", "parent")
         .first()
         if ident is not None
         else None

@@ -127,7 +127,7 @@ def clean_display_name(participant: Participant, program: Program, data: Joining
     return name
 
 
-def check_join(participant: Participant, user: User, board: Board, data: Joining) -> Profile:
+def check_join(participant: Participant, user: User | None, board: Board, data: Joining) -> Profile:
     """Choose a display name and accept the rules (first visit), or accept new rules."""
     existing = Profile.objects.filter(participant=participant, program=board.program).first()
     errors: dict[str, str] = {}
@@ -154,7 +154,7 @@ def check_join(participant: Participant, user: User, board: Board, data: Joining
 
 @transaction.atomic
 def do_join(
-    participant: Participant, user: User, board: Board, name: str, existing: Profile | None
+    participant: Participant, user: User | None, board: Board, name: str, existing: Profile | None
 ) -> Profile:
     now = timezone.now()
     if existing is not None:
@@ -242,7 +242,7 @@ def check_post(
 
 @transaction.atomic
 def do_post(
-    user: User,
+    user: User | None,
     profile: Profile,
     board: Board,
     body: str,

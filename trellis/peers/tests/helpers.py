@@ -1,0 +1,36 @@
+"""Members and posts written through the actions, for the tests, the URL walk and the demo."""
+
+from __future__ import annotations
+
+from tests.personas import World
+from trellis.participants.models import Participant
+from trellis.peers.actions import Joining, check_join, do_post
+from trellis.peers.models import PeerSettings, Post, Profile
+from trellis.peers.queries import Board, boards_of
+
+
+def track_board(participant: Participant) -> Board:
+    return next(b for b in boards_of(participant) if not b.is_alumni)
+
+
+def join(participant: Participant, name: str, board: Board | None = None) -> Profile:
+    board = board or track_board(participant)
+    return check_join(participant, participant.user, board, Joining(name, accept_rules=True))
+
+
+def write(participant: Participant, body: str, *, parent: Post | None = None) -> Post:
+    board = track_board(participant)
+    profile = Profile.objects.get(participant=participant, program=board.program)
+    return do_post(participant.user, profile, board, body, None, parent)
+
+
+def peers_walk_values(world: World, target: Participant) -> dict[str, str]:
+    """A post of the target naming them, waiting in their program's moderation queue (the
+    program moderates first), for the URL walk."""
+    board = track_board(target)
+    settings, _ = PeerSettings.objects.get_or_create(program=board.program)
+    settings.premoderation = True
+    settings.save()
+    join(target, f"Walker {target.pk}", board)
+    post = write(target, f"Walk post by {target.family_name}")
+    return {"post_id": str(post.public_id)}
