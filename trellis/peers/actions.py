@@ -331,7 +331,7 @@ def check_report(user: User, profile: Profile, post: Post, data: NewReport) -> R
 
 
 @transaction.atomic
-def do_report(user: User, profile: Profile, post: Post, reason: str, note: str) -> Report:
+def do_report(user: User | None, profile: Profile, post: Post, reason: str, note: str) -> Report:
     report = Report.objects.create(
         post=post, reporter=profile, participant=profile.participant, reason=reason, note=note
     )

@@ -435,7 +435,7 @@ def _fill(world: World, n: int) -> None:
         reporter = members[(i + 2) % len(members)]
         if reporter != author:
             profile = Profile.objects.get(participant=reporter, program=world.program)
-            do_report(reporter.user, profile, post, "unkind", "")  # type: ignore[arg-type]
+            do_report(reporter.user, profile, post, "unkind", "")
 
 
 def test_the_board_and_the_queue_run_the_same_queries_at_two_sizes(
