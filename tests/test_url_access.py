@@ -24,6 +24,7 @@ from trellis.meetings.tests.factory import meeting_walk_values
 from trellis.messaging.tests.helpers import messaging_walk_values
 from trellis.notes.tests.walk import group_notes_walk_values, plans_notes_walk_values
 from trellis.participants.models import Participant
+from trellis.peers.tests.helpers import peers_walk_values
 from trellis.practice.tests.helpers import dear_man
 from trellis.practice.tests.walk import practice_assign_walk_values
 from trellis.practice.tests.walk_safety import safety_walk_values
@@ -90,6 +91,7 @@ def parameter_values(
         "module_id": str(dear_man(world.organization).module.public_id),
         **practice_assign_walk_values(world, target),  # practice: an assignment of the target
         **messaging_walk_values(world, target),  # messages: a thread of the target and a reply
+        **peers_walk_values(world, target),  # peer space: the target's post, in the queue
         "participant_id": str(target.public_id),  # practice: the diary card's week
         # An inquiry about the target (the intake API).
         **(
@@ -278,6 +280,7 @@ def test_the_walk_reaches_inquiries_and_the_funnel_for_the_programs_director(
     client = client_for(world.director)
     seen = {name for name, _, _ in fetch_all(client, values, world.participant)}
     assert "api:get_inquiry" in seen  # the inquiry about the participant, by id
+    assert {"peers:queue", "peers:moderate"} <= seen  # the director moderates the boards
     paths = {name: path for path, name in concrete_paths(values)}
     assert client.get(paths["intake:funnel"]).status_code == 200  # figures, never names
 
@@ -305,7 +308,7 @@ ME_PATHS = [
     "/me/practice/", "/me/practice/diary/", "/me/practice/safety-plan/", "/me/aftercare/",
     "/me/schedule/track/", "/me/messages/", "/me/messages/new/", "/me/progress/",
     "/me/offline/", "/me/offline/key/", "/me/manifest.webmanifest", "/me/sw.js",
-    "/me/notifications/",
+    "/me/notifications/", "/me/peers/",
 ]  # fmt: skip
 
 
@@ -336,6 +339,7 @@ def test_every_portal_address_answers_every_persona(
         assert answers["/me/progress/"] == 200
         assert answers["/me/offline/"] == 200
         assert answers["/me/offline/key/"] == 200
+        assert answers["/me/peers/"] == 200
 
 
 @pytest.mark.parametrize("persona", ["anonymous", *sorted(PERSONAS_FOR_ME)])

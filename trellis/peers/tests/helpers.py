@@ -27,7 +27,9 @@ def write(participant: Participant, body: str, *, parent: Post | None = None) ->
 def peers_walk_values(world: World, target: Participant) -> dict[str, str]:
     """A post of the target naming them, waiting in their program's moderation queue (the
     program moderates first), for the URL walk."""
-    board = track_board(target)
+    board = next((b for b in boards_of(target) if not b.is_alumni), None)
+    if board is None:
+        return {"post_id": "00000000-0000-0000-0000-000000000000"}
     settings, _ = PeerSettings.objects.get_or_create(program=board.program)
     settings.premoderation = True
     settings.save()
