@@ -18,6 +18,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from trellis.lib.crypto import EncryptedTextField
 from trellis.participants.models import Participant
@@ -118,11 +119,11 @@ class Post(models.Model):
 
 
 class ReportReason(models.TextChoices):
-    UNKIND = "unkind", "Unkind or hurtful"
-    PRIVACY = "privacy", "Shares someone's private information"
-    WORRIED = "worried", "I'm worried about the person who wrote it"
-    SPAM = "spam", "Spam or selling"
-    OTHER = "other", "Something else"
+    UNKIND = "unkind", gettext_noop("Unkind or hurtful")
+    PRIVACY = "privacy", gettext_noop("Shares someone's private information")
+    WORRIED = "worried", gettext_noop("I'm worried about the person who wrote it")
+    SPAM = "spam", gettext_noop("Spam or selling")
+    OTHER = "other", gettext_noop("Something else")
 
 
 class Report(models.Model):
