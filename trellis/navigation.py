@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 
 from trellis.notes.queries import supervises
-from trellis.peers.queries import moderated_program_ids
+from trellis.peers.queries import moderates_anywhere
 from trellis.privacy.policy import grants_for
 from trellis.programs.models import Role
 from trellis.worklist.queries import open_work_count
@@ -49,7 +49,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append(("Meetings", reverse("meetings:list")))
         if supervises(user):
             items.append(("Co-sign", reverse("notes:cosign-queue")))
-        if moderated_program_ids(user):  # the program's directors and named moderators
+        # The peer space's moderators: the program's directors and the staff it names.
+        if moderates_anywhere(user, directs=grants.is_director_anywhere):
             items.append(("Peer space", reverse("peers:queue")))
     elif hasattr(user, "participant"):
         # The portal's menu (docs/portal.md), in the participant's language ("Spanish");

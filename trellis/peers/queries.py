@@ -114,6 +114,16 @@ def moderated_program_ids(user: User) -> set[int]:
     return set(programs.values_list("pk", flat=True))
 
 
+def moderates_anywhere(user: User, *, directs: bool) -> bool:
+    """For the staff menu: `directs` (the caller's grants know it) answers at once; others
+    are named moderators of some program they are staff of (one query when named nowhere)."""
+    if directs:
+        return True
+    if not PeerSettings.moderators.through.objects.filter(user_id=user.pk).exists():
+        return False
+    return bool(moderated_program_ids(user))
+
+
 def moderators_of(program: Program) -> list[User]:
     """The program's moderators, directors first: who hears of a post that needs a look."""
     from trellis.accounts.models import User
