@@ -366,6 +366,8 @@ def check_moderate(moderator: User, post: Post, kind: str, reason: str) -> Post:
         errors["kind"] = "Only a hidden post can be restored."
     elif kind == ModerationKind.HIDE and post.status == PostStatus.HIDDEN:
         errors["kind"] = "This post is already hidden."
+    elif kind == ModerationKind.APPROVE and post.status == PostStatus.HIDDEN:
+        errors["kind"] = "This post is hidden: restore it, with a reason, to show it again."
     if len(reason) > MAX_REASON:
         errors["reason"] = f"Keep the reason under {MAX_REASON} characters."
     if errors:

@@ -274,6 +274,7 @@ def test_a_report_reaches_the_queue_and_a_moderator_hides_the_post_with_a_reason
     own_view = client_for(world.participant_user).get(_board_url(world)).content.decode()
     assert "Hidden by a moderator" in own_view
     assert "Nothing waits" in director.get(reverse("peers:queue")).content.decode()
+    assert director.post(moderate, {"kind": "approve"}).status_code == 400  # restore, with a reason
     # Restored, with its reason.
     assert (
         director.post(moderate, {"kind": "restore", "reason": "On second look"}).status_code == 302
