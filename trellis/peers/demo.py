@@ -20,7 +20,7 @@ from trellis.peers.models import Post, Profile
 from trellis.peers.queries import Board
 from trellis.programs.models import Organization
 
-NAMES = ("SunnyDays", "Quiet River", "Marigold", "TJ", "Evening Owl")
+NAMES = ("SunnyDays", "Quiet River", "Marigold", "TJ", "Early Bird")
 POSTS: tuple[tuple[int, int, int, str, list[tuple[int, str]]], ...] = (
     # (author index, days ago, hour, text, replies as (author index, text))
     (1, 4, 19, "First week done. The TIPP skill with cold water actually worked for me "
