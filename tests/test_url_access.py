@@ -24,7 +24,7 @@ from trellis.meetings.tests.factory import meeting_walk_values
 from trellis.messaging.tests.helpers import messaging_walk_values
 from trellis.notes.tests.walk import group_notes_walk_values, plans_notes_walk_values
 from trellis.participants.models import Participant
-from trellis.peers.tests.helpers import peers_walk_values
+from trellis.peers.tests.helpers import alumnus, peers_walk_values
 from trellis.practice.tests.helpers import dear_man
 from trellis.practice.tests.walk import practice_assign_walk_values
 from trellis.practice.tests.walk_safety import safety_walk_values
@@ -383,3 +383,21 @@ def test_the_language_switcher_changes_only_the_participants_own_record(
         assert "es" not in languages, persona
     if persona == "anonymous":
         assert response.cookies["trellis_language"].value == "es"
+
+
+def test_an_alumnus_reaches_the_alumni_board_and_nobody_elses_data(
+    world: World, client_for: Callable[[User], Client]
+) -> None:
+    """The alumni persona (docs/portal.md, "Peer space"): a discharged participant who still
+    signs in reads their program's alumni board and no longer their track's; every URL with
+    the participant's ids shows them nothing of the participant."""
+    former = alumnus(world)
+    assert former.user is not None
+    client = client_for(former.user)
+    values = parameter_values(world, world.participant)
+    assert client.get("/me/peers/").status_code == 200
+    assert client.get(f"/me/peers/alumni/{world.program.public_id}/").status_code == 200
+    assert client.get(f"/me/peers/alumni/{world.sud_program.public_id}/").status_code == 404
+    assert client.get(f"/me/peers/track/{world.evening.public_id}/").status_code == 404
+    found = list(fetch_all(client, values, world.participant))
+    assert found == [], f"the alumnus saw the participant's data at: {found}"

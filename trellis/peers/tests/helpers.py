@@ -36,3 +36,27 @@ def peers_walk_values(world: World, target: Participant) -> dict[str, str]:
     join(target, f"Walker {target.pk}", board)
     post = write(target, f"Walk post by {target.family_name}")
     return {"post_id": str(post.public_id)}
+
+
+def alumnus(world: World, username: str = "alex.alumnus") -> Participant:
+    """A participant of the mental-health program with a sign-in, discharged yesterday: an
+    alumnus (docs/portal.md, "The end of care: alumni"), on the program's alumni board."""
+    from datetime import timedelta
+
+    from tests.personas import PASSWORD, make_participant
+    from trellis.accounts.actions import do_create_user
+    from trellis.participants.actions import do_discharge
+    from trellis.participants.models import DischargeReason
+
+    user = do_create_user(None, username=username, password=PASSWORD, is_staff_profile=False)
+    person = make_participant(
+        world.organization, "MRN-7001", "Alex", "Alderglen", program=world.program,
+        track=world.evening, user=user,
+    )  # fmt: skip
+    do_discharge(
+        None,
+        person.episodes.get(),
+        discharged_on=world.organization.today() - timedelta(days=1),
+        reason=DischargeReason.COMPLETED,
+    )
+    return person
