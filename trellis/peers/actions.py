@@ -278,10 +278,12 @@ def do_post(
 
 
 def raise_moderator_alert(post: Post, board: Board) -> Alert:
-    """One urgent worklist item per post, for every moderator of the program (the first owns
-    it) and whoever takes the program's urgent alerts now. It names the post only by its id:
-    no words of it, nothing clinical."""
+    """One urgent worklist item per author, program and day (the program's organization's
+    day): a second post that day is already at the top of the queue, under the same item. For
+    every moderator of the program (the first owns it) and whoever takes the program's urgent
+    alerts now. It names the first post only by its id: no words of it, nothing clinical."""
     moderators = moderators_of(board.program)
+    today = board.program.organization.today()
     alert = do_raise_alert(
         None,
         participant=post.participant,
@@ -291,7 +293,7 @@ def raise_moderator_alert(post: Post, board: Board) -> Alert:
         title=ALERT_TITLE,
         detail=ALERT_DETAIL,
         source=f"{SOURCE}:{post.public_id}",
-        dedupe_key=f"peers:self-harm:{post.public_id}",
+        dedupe_key=f"peers:self-harm:{post.participant.public_id}:{board.program.public_id}:{today.isoformat()}",
         notify_on_call=True,
         owner=moderators[0] if moderators else None,
     )

@@ -334,8 +334,16 @@ def test_a_post_about_self_harm_alerts_the_moderators_once_and_shows_the_crisis_
     queue = client_for(world.director).get(reverse("peers:queue")).content.decode()
     assert "Mentions self-harm" in queue
     assert Alert.objects.count() == 1
-    # A reply that mentions it (in Spanish) raises its own.
-    write(world.participant, "a veces me quiero morir", parent=post)
+    # A reply that mentions it (in Spanish) the same day joins the day's item: it is marked and
+    # at the top of the queue.
+    reply = write(world.participant, "a veces me quiero morir", parent=post)
+    assert reply.mentions_self_harm
+    assert reply.needs_review
+    assert Alert.objects.count() == 1
+    # Another member's post raises their own.
+    member = _member(world)
+    join(member, "Robin")
+    write(member, "I keep thinking about suicide")
     assert Alert.objects.count() == 2
 
 
