@@ -45,6 +45,7 @@ from trellis.peers.actions import (
 )
 from trellis.peers.models import RULES_VERSION, ModerationKind, PostStatus, ReportReason
 from trellis.peers.queries import Board
+from trellis.peers.screening import mentions_self_harm
 from trellis.privacy.decorators import staff_required
 from trellis.privacy.policy import grants_for
 
@@ -179,7 +180,8 @@ def _board_context(
         "form_error": errors.get("__all__", ""),
         "max_post": MAX_POST,
         "max_name": MAX_NAME,
-        "help_first": request.GET.get("help") == "1",
+        # The crisis line first after a post about self-harm, and when one was refused.
+        "help_first": request.GET.get("help") == "1" or mentions_self_harm(values["body"]),
         "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4().hex,
     }
 
@@ -230,7 +232,7 @@ def post_page(request: AuthedRequest, post_id: uuid.UUID) -> HttpResponse:
             "body": body,
             "errors": errors,
             "max_post": MAX_POST,
-            "help_first": request.GET.get("help") == "1",
+            "help_first": request.GET.get("help") == "1" or mentions_self_harm(body),
             "needs_rules": page.profile.rules_version < RULES_VERSION,
             "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4().hex,
         },

@@ -334,6 +334,10 @@ def test_a_post_about_self_harm_alerts_the_moderators_once_and_shows_the_crisis_
     queue = client_for(world.director).get(reverse("peers:queue")).content.decode()
     assert "Mentions self-harm" in queue
     assert Alert.objects.count() == 1
+    # A refused post about it (too long) still opens on the crisis line; nothing is stored.
+    refused = _post(pat, world, "I want to die " + "x" * MAX_POST).content.decode()
+    assert refused.index("Need help now?") < refused.index("Write a post")
+    assert Post.objects.count() == 1
     # A reply that mentions it (in Spanish) the same day joins the day's item: it is marked and
     # at the top of the queue.
     reply = write(world.participant, "a veces me quiero morir", parent=post)
