@@ -478,3 +478,24 @@ def test_an_old_post_keeps_its_time_in_the_programs_zone(world: World, client_fo
     post = write(world.participant, "Earlier")
     Post.objects.filter(pk=post.pk).update(created_at=post.created_at - timedelta(days=2))
     assert client_for(world.participant_user).get(_board_url(world)).status_code == 200
+
+
+def test_the_admin_sets_pre_moderation_and_names_staff_moderators(
+    world: World, client_for: Clients
+) -> None:
+    from trellis.accounts.actions import do_set_administrator
+
+    do_set_administrator(None, world.director, is_administrator=True)
+    admin = client_for(world.director)
+    form = admin.get("/admin/peers/peersettings/add/").content.decode()
+    assert f'value="{world.clinician.pk}"' in form  # staff are offered
+    assert f'value="{world.participant_user.pk}"' not in form  # participants are not
+    response = admin.post(
+        "/admin/peers/peersettings/add/",
+        {"program": world.program.pk, "premoderation": "on", "moderators": [world.clinician.pk]},
+    )
+    assert response.status_code == 302
+    settings = PeerSettings.objects.get()
+    assert settings.premoderation
+    assert list(settings.moderators.all()) == [world.clinician]
+    assert Event.objects.filter(object_type="peers.peersettings").exists()
