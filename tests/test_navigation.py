@@ -25,12 +25,14 @@ def nav(client: Client, path: str = "/") -> list[tuple[str, str, bool]]:
 STAFF = [("Today", "/"), ("Participants", "/participants/"), ("Schedule", "/schedule/")]
 CLINICAL = [("My work", "/worklist/"), ("Meetings", "/meetings/")]
 INTAKE = ("Intake", "/intake/")  # directors, intake coordinators and the front desk
+PEERS_QUEUE = ("Peer space", "/peers/moderation/")  # the peer space's moderators
 
 
 @pytest.mark.parametrize(
     ("persona", "expected"),
     [
-        ("director", [*STAFF, ("Programs", "/programs/"), INTAKE, *CLINICAL]),
+        # The peer space's queue: directors moderate their programs' boards.
+        ("director", [*STAFF, ("Programs", "/programs/"), INTAKE, *CLINICAL, PEERS_QUEUE]),
         ("clinician", [*STAFF, ("Programs", "/programs/"), *CLINICAL]),
         ("front_desk", [*STAFF, ("Programs", "/programs/"), INTAKE]),
         ("intake", [*STAFF, ("Programs", "/programs/"), INTAKE]),
@@ -47,6 +49,7 @@ INTAKE = ("Intake", "/intake/")  # directors, intake coordinators and the front 
                 ("Progress", "/me/progress/"),
                 ("Safety plan", "/me/practice/safety-plan/"),
                 ("Messages", "/me/messages/"),
+                ("Peer space", "/me/peers/"),
             ],
         ),
     ],

@@ -66,6 +66,10 @@ PARTICIPANT_FILES = (
     "trellis/messaging/templates/messaging/_notice.html",
     "trellis/messaging/views.py",
     "trellis/messaging/actions.py",
+    "trellis/peers/templates/peers/me",
+    "trellis/peers/views.py",
+    "trellis/peers/actions.py",
+    "trellis/peers/models.py",
     "trellis/participants/templates/participants/invitation_accept.html",
     "trellis/participants/templates/participants/invitation_closed.html",
     "trellis/participants/templates/participants/invitation_signed_in.html",
@@ -85,6 +89,11 @@ PARTICIPANT_FILES = (
     "trellis/notifications/views.py",
     "trellis/notifications/preferences.py",
     "trellis/notifications/actions.py",
+    # The public finder (docs/finder.md): labels in English and Spanish (issue 14).
+    "trellis/finder/templates/finder",
+    "trellis/finder/filters.py",
+    "trellis/finder/forms.py",
+    "trellis/finder/views.py",
 )
 
 GETTEXT_FUNCTIONS = {

@@ -25,6 +25,7 @@ from trellis.messaging.tests.helpers import messaging_walk_values
 from trellis.notes.tests.walk import group_notes_walk_values, plans_notes_walk_values
 from trellis.participants.models import GuardianLink, Participant
 from trellis.participants.tests.guardian_factories import build_teens
+from trellis.peers.tests.helpers import alumnus, peers_walk_values
 from trellis.practice.tests.helpers import dear_man
 from trellis.practice.tests.walk import practice_assign_walk_values
 from trellis.practice.tests.walk_safety import safety_walk_values
@@ -91,6 +92,7 @@ def parameter_values(
         "module_id": str(dear_man(world.organization).module.public_id),
         **practice_assign_walk_values(world, target),  # practice: an assignment of the target
         **messaging_walk_values(world, target),  # messages: a thread of the target and a reply
+        **peers_walk_values(world, target),  # peer space: the target's post, in the queue
         "participant_id": str(target.public_id),  # practice: the diary card's week
         # finder: a directory listing (public data; none in this world, so every persona
         # gets the finder's 404, and no page can carry the target's data)
@@ -282,6 +284,7 @@ def test_the_walk_reaches_inquiries_and_the_funnel_for_the_programs_director(
     client = client_for(world.director)
     seen = {name for name, _, _ in fetch_all(client, values, world.participant)}
     assert "api:get_inquiry" in seen  # the inquiry about the participant, by id
+    assert {"peers:queue", "peers:moderate"} <= seen  # the director moderates the boards
     paths = {name: path for path, name in concrete_paths(values)}
     assert client.get(paths["intake:funnel"]).status_code == 200  # figures, never names
 
@@ -309,7 +312,7 @@ ME_PATHS = [
     "/me/practice/", "/me/practice/diary/", "/me/practice/safety-plan/", "/me/aftercare/",
     "/me/schedule/track/", "/me/messages/", "/me/messages/new/", "/me/progress/",
     "/me/offline/", "/me/offline/key/", "/me/manifest.webmanifest", "/me/sw.js",
-    "/me/notifications/", "/me/guardians/", "/family/",
+    "/me/notifications/", "/me/guardians/", "/family/", "/me/peers/",
 ]  # fmt: skip
 
 
@@ -340,6 +343,7 @@ def test_every_portal_address_answers_every_persona(
         assert answers["/me/progress/"] == 200
         assert answers["/me/offline/"] == 200
         assert answers["/me/offline/key/"] == 200
+        assert answers["/me/peers/"] == 200
 
 
 # The participant's own API (docs/api.md, "The participant's own API"): the participant
@@ -444,3 +448,21 @@ def test_the_guardians_addresses_answer_every_persona(
         if persona == "participant":
             assert answers["/me/guardians/"].status_code == 200
     assert GuardianLink.objects.count() == 1
+
+
+def test_an_alumnus_reaches_the_alumni_board_and_nobody_elses_data(
+    world: World, client_for: Callable[[User], Client]
+) -> None:
+    """The alumni persona (docs/portal.md, "Peer space"): a discharged participant who still
+    signs in reads their program's alumni board and no longer their track's; every URL with
+    the participant's ids shows them nothing of the participant."""
+    former = alumnus(world)
+    assert former.user is not None
+    client = client_for(former.user)
+    values = parameter_values(world, world.participant)
+    assert client.get("/me/peers/").status_code == 200
+    assert client.get(f"/me/peers/alumni/{world.program.public_id}/").status_code == 200
+    assert client.get(f"/me/peers/alumni/{world.sud_program.public_id}/").status_code == 404
+    assert client.get(f"/me/peers/track/{world.evening.public_id}/").status_code == 404
+    found = list(fetch_all(client, values, world.participant))
+    assert found == [], f"the alumnus saw the participant's data at: {found}"

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 
 from trellis.notes.queries import supervises
+from trellis.peers.queries import moderates_anywhere
 from trellis.privacy.policy import grants_for
 from trellis.programs.models import Role
 from trellis.worklist.queries import open_work_count
@@ -48,6 +49,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append(("Meetings", reverse("meetings:list")))
         if supervises(user):
             items.append(("Co-sign", reverse("notes:cosign-queue")))
+        # The peer space's moderators: the program's directors and the staff it names.
+        if moderates_anywhere(user, directs=grants.is_director_anywhere):
+            items.append(("Peer space", reverse("peers:queue")))
     elif hasattr(user, "participant"):
         # The portal's menu (docs/portal.md), in the participant's language ("Spanish");
         # group notes and the record are on the home.
@@ -60,6 +64,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((gettext("Progress"), reverse("portal:progress")))
         items.append((gettext("Safety plan"), reverse("practice:my-safety-plan")))
         items.append((gettext("Messages"), reverse("messaging:mine")))
+        items.append((gettext("Peer space"), reverse("peers:mine")))
     # The section whose address is the longest start of this page's (on /me/practice/diary/,
     # "Diary card", not "Practice").
     path = request.path

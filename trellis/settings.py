@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "trellis.transitions",
     "trellis.intake",
     "trellis.messaging",
+    "trellis.peers",
     "trellis.compliance",
     "trellis.portal",
     "trellis.finder",

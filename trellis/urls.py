@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("trellis.intake.urls")),  # /intake/… and the public /inquire/… form
     path("", include("trellis.notifications.urls")),  # /me/notifications/: the preferences
     path("", include("trellis.messaging.urls")),  # /me/messages/…, /messages/…, the chart tab
+    path("", include("trellis.peers.urls")),  # /me/peers/…, /peers/moderation/…
     path("api/v1/", api.urls),
     # The admin signs in and out through Trellis's own pages (throttled, locked, audited).
     path("admin/login/", account_views.admin_sign_in),

@@ -34,7 +34,8 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     ("clinical", frozenset({"scheduling", "measures", "plans", "practice"})),
     # intake is work, not record: admitting someone puts them on rosters (scheduling) and
     # turns their screening into check-ins (measures).
-    ("work", frozenset({"notes", "meetings", "transitions", "intake", "messaging"})),
+    # peers: the peer space reads episodes (membership) and raises worklist items.
+    ("work", frozenset({"notes", "meetings", "transitions", "intake", "messaging", "peers"})),
     # The faces of every app are here too (see the module docstring); these apps are all face.
     ("faces", frozenset({"compliance", "portal", "finder"})),
     # Seeds demo data through every app's actions; nothing imports it.

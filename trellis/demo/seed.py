@@ -64,6 +64,7 @@ from trellis.participants.models import (
     Participant,
     initial_status_changes,
 )
+from trellis.peers.demo import seed_peers
 from trellis.plans.demo import seed_plans
 from trellis.practice.demo_assign import seed_assignments
 from trellis.practice.demo_config import seed_diary_config
@@ -167,6 +168,7 @@ def _load_history(
                 organization, username=GUARDIAN_USERNAME, password=DEMO_PASSWORD
             ),
         ),
+        ("peer space", lambda rng: seed_peers(organization, today=today)),
         # Last: summaries read the whole record (hours, scores, plans, alerts).
         ("discharge summaries", lambda rng: seed_transitions(organization, rng=rng, today=today)),
         # People who are not participants yet: inquiries, screenings, decisions, waitlists.

@@ -273,6 +273,12 @@ def progress_card(ctx: Context) -> dict[str, Any] | None:
     return {}
 
 
+def peers_card(ctx: Context) -> dict[str, Any] | None:
+    """A link to the peer space (/me/peers/); it reads nothing, so the home stays as quick
+    (the peer space's own page says which boards the person is on)."""
+    return {}
+
+
 # In the order the home shows them. The crisis line is not a card: the page always shows it.
 CARDS: tuple[Card, ...] = (
     Card("safety-plan", "practice", "portal/cards/safety_plan.html", safety_plan_card),
@@ -283,6 +289,7 @@ CARDS: tuple[Card, ...] = (
     Card("plan", "plans", "portal/cards/plan.html", plan_card),
     Card("messages", "messaging", "portal/cards/messages.html", messages_card),
     Card("progress", "portal", "portal/cards/progress.html", progress_card),
+    Card("peers", "peers", "portal/cards/peers.html", peers_card),
 )
 
 

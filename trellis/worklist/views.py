@@ -111,6 +111,14 @@ def _work_links(alert: Alert) -> list[tuple[str, str]]:
                 reverse("messaging:thread", kwargs={"thread_id": ident}),
             )
         ]
+    if prefix == "peers.post":  # written by peers.actions.raise_moderator_alert
+        return [
+            (
+                "Open the post in the moderation queue",
+                reverse("peers:moderate", kwargs={"post_id": ident}),
+            ),
+            ("Moderation queue", reverse("peers:queue")),
+        ]
     if prefix == "notes.unsigned":
         kwargs = {"public_id": alert.participant.public_id, "note_id": ident}
         return [("Open the note to sign", reverse("notes:edit", kwargs=kwargs))]
