@@ -46,6 +46,7 @@ from trellis.demo.cast import (
     TIME_ZONE,
 )
 from trellis.demo.plan import EpisodePlan, ParticipantPlan, demo_today, plan_participants
+from trellis.directory.demo import seed_directory
 from trellis.intake.demo import seed_intake
 from trellis.intake.demo_admission import seed_admission
 from trellis.measures.demo import seed_measure_history
@@ -173,6 +174,8 @@ def _load_history(
         ("discharge summaries", lambda rng: seed_transitions(organization, rng=rng, today=today)),
         # People who are not participants yet: inquiries, screenings, decisions, waitlists.
         ("intake", lambda rng: seed_intake(organization, rng=rng, today=today)),
+        # The public finder's directory listings around the demo's city (docs/finder.md).
+        ("directory", lambda rng: seed_directory()),
     ]
     for done, (stage, seeder) in enumerate(stages, start=1):
         seeder(random.Random(f"{seed}:{stage}"))

@@ -222,6 +222,7 @@ def import_directory(data: DirectoryFile, progress: Progress | None = None) -> D
         survey_year=data.survey_year,
         imported_at=now,
         rows=len(data.facilities),
+        states=" ".join(sorted(data.states)),
     )
 
     # One facility per key: rows that repeat a name and address are merged.
@@ -342,6 +343,8 @@ def import_directory(data: DirectoryFile, progress: Progress | None = None) -> D
         gone = ListingSource.objects.filter(kind=data.kind, withdrawn_at__isnull=True).exclude(
             last_import=run
         )
+        if data.states:  # a regional import withdraws only within its region
+            gone = gone.filter(listing__state__in=sorted(data.states))
         run.withdrawn = gone.update(withdrawn_at=now, withdrawn_by=run)
     run.save()
     return run

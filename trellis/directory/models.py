@@ -40,6 +40,9 @@ class DirectoryImport(models.Model):
     directory_year = models.PositiveSmallIntegerField()
     survey_year = models.PositiveSmallIntegerField(null=True, blank=True)
     imported_at = models.DateTimeField(default=timezone.now)
+    states = models.CharField(
+        max_length=200, blank=True, help_text="Only these states' rows (--state); empty: all."
+    )
     rows = models.PositiveIntegerField(default=0)
     merged_rows = models.PositiveIntegerField(
         default=0, help_text="Rows that repeat another row's name and address: merged into it."

@@ -112,6 +112,8 @@ class DirectoryFile:
     source_format: Literal["workbook", "locator"]
     codebook: dict[str, CodebookEntry] | None
     facilities: list[Facility] = field(default_factory=list)
+    # Only these states' rows were read (`--state`); empty: the whole file.
+    states: frozenset[str] = frozenset()
 
 
 def header_key(value: Any) -> str:
@@ -355,8 +357,10 @@ def read_directory_file(
     kind: Kind | None = None,
     year: int | None = None,
     survey_year: int | None = None,
+    states: Iterable[str] = (),
 ) -> DirectoryFile:
     """Read and check one file; raise `DirectoryFileError` with a message a person can act on.
+    `states` keeps only those states' rows (the demo loads one region).
 
     The directory year comes from `year` or the file name; a workbook's survey year is the year
     before its directory year (the 2023 directory reports the 2022 survey) unless given. A
@@ -394,6 +398,13 @@ def read_directory_file(
             f'{path.name} is not a directory workbook (no "Facilities List" and "Service Code '
             'Reference" sheets) and not a locator export (one sheet).'
         )
+    region = frozenset(state.strip().upper() for state in states if state.strip())
+    if region:
+        facilities = [f for f in facilities if f.state in region]
+        if not facilities:
+            raise DirectoryFileError(
+                f"{path.name} lists no facilities in {', '.join(sorted(region))}."
+            )
     found_kind = kind or guess_kind(path, codebook)
     if found_kind is None:
         raise DirectoryFileError(
@@ -409,4 +420,5 @@ def read_directory_file(
         source_format=source_format,
         codebook=codebook,
         facilities=facilities,
+        states=region,
     )

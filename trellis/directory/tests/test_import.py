@@ -299,3 +299,32 @@ def test_listings_get_their_zip_centroid_labelled_approximate(cut: dict[str, Pat
         assert listing.longitude is not None
         assert 41.1 < listing.latitude < 42.1
         assert -71.95 < listing.longitude < -71.1
+
+
+def test_a_regional_import_reads_and_withdraws_only_its_states(
+    tmp_path: Path, published: dict[str, dict[str, list[list[Any]]]]
+) -> None:
+    header, ri_rows, codebook = cut_state(published, "su", "RI")
+    _, ct_rows, _ = cut_state(published, "su", "CT")
+    both = write_workbook(tmp_path, "su-2023.xlsx", header, ri_rows + ct_rows, codebook)
+    first = _run(both)
+    assert first.added == len({listing_key(f) for f in read_directory_file(both).facilities})
+    # A later file without Rhode Island, imported for Connecticut only: RI stays listed.
+    later = write_workbook(tmp_path, "su-2024.xlsx", header, ct_rows[1:], codebook)
+    run = import_directory(read_directory_file(later, states=["ct"]))
+    assert run.states == "CT"
+    assert run.withdrawn == 1
+    withdrawn = ListingSource.objects.exclude(withdrawn_at=None)
+    assert {s.listing.state for s in withdrawn} == {"CT"}
+    assert not ListingSource.objects.filter(listing__state="RI").exclude(withdrawn_at=None)
+    with pytest.raises(DirectoryFileError, match="lists no facilities in ZZ"):
+        read_directory_file(later, states=["ZZ"])
+
+
+def test_the_demo_imports_its_region_from_the_bundled_workbooks() -> None:
+    from trellis.directory.demo import DEMO_STATES, seed_directory
+
+    added = seed_directory()
+    assert added == Listing.objects.count() > 1000
+    assert set(Listing.objects.values_list("state", flat=True)) == set(DEMO_STATES)
+    assert seed_directory() == 0  # again: nothing new

@@ -28,6 +28,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--survey-year", type=int, help="The survey year (default: the directory year − 1)."
         )
+        parser.add_argument(
+            "--state",
+            action="append",
+            default=[],
+            help="Only this state's rows (two letters; repeat for several). A regional import "
+            "withdraws listings only within its states.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         files: list[Path] = options["files"]
@@ -40,6 +47,7 @@ class Command(BaseCommand):
                     kind=options["kind"],
                     year=options["year"],
                     survey_year=options["survey_year"],
+                    states=options["state"],
                 )
                 run = import_directory(data, progress=self._progress)
             except DirectoryFileError as error:
@@ -48,6 +56,8 @@ class Command(BaseCommand):
             self._end_bar()
             seconds = time.monotonic() - started
             survey = f", survey year {run.survey_year}" if run.survey_year else ""
+            if run.states:
+                survey += f", only {run.states}"
             lines = [
                 f"{path.name}: {run.get_kind_display()} {run.directory_year}{survey}, "
                 f"{run.rows:,} rows in {seconds:.1f} s",
