@@ -258,7 +258,10 @@ def do_post(
         author=profile,
         parent=parent,
         body=body,
-        status=PostStatus.PENDING if waits else PostStatus.VISIBLE,
+        # A post about self-harm waits for a moderator whatever the program's setting: the
+        # author is answered at once (the crisis line), the other members read it only once
+        # a moderator has (safe-messaging practice for peer boards; docs/portal.md).
+        status=PostStatus.PENDING if waits or self_harm else PostStatus.VISIBLE,
         needs_review=waits or self_harm,
         mentions_self_harm=self_harm,
         idempotency_key=key,

@@ -323,6 +323,13 @@ def test_a_post_about_self_harm_alerts_the_moderators_once_and_shows_the_crisis_
     post = Post.objects.get()
     assert post.mentions_self_harm
     assert post.needs_review
+    # It waits for a moderator: its author sees it marked, the other members do not see it.
+    assert post.status == PostStatus.PENDING
+    assert "Waiting for a moderator" in shown
+    member = _member(world)
+    join(member, "Robin")
+    assert member.user is not None
+    assert "Some nights" not in client_for(member.user).get(_board_url(world)).content.decode()
     alert = Alert.objects.get()
     assert alert.priority == Priority.URGENT
     assert alert.title == ALERT_TITLE
@@ -345,8 +352,6 @@ def test_a_post_about_self_harm_alerts_the_moderators_once_and_shows_the_crisis_
     assert reply.needs_review
     assert Alert.objects.count() == 1
     # Another member's post raises their own.
-    member = _member(world)
-    join(member, "Robin")
     write(member, "I keep thinking about suicide")
     assert Alert.objects.count() == 2
 
