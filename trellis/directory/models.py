@@ -12,11 +12,13 @@ import uuid
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class DirectoryKind(models.TextChoices):
-    SU = "su", "Substance use directory"
-    MH = "mh", "Mental health directory"
+    # Shown on the public finder, in English or Spanish.
+    SU = "su", _("Substance use directory")
+    MH = "mh", _("Mental health directory")
 
 
 class SourceFormat(models.TextChoices):

@@ -179,3 +179,97 @@ def listing(request: HttpRequest, listing_id: str) -> HttpResponse:
             "credit": geo.GEONAMES_CREDIT,
         },
     )
+
+
+MAX_COMPARE = 4
+
+
+@dataclass
+class CompareRow:
+    label: str
+    cells: list[str]
+
+
+def compare(request: HttpRequest) -> HttpResponse:
+    """Up to four listings side by side (`?id=…&id=…`, optionally the search's filter codes to
+    mark). The address holds listing ids and filter codes only, so it can be shared and
+    printed; nothing about the person."""
+    ids = [lookup_id(value) for value in request.GET.getlist("id")][: MAX_COMPARE + 1]
+    error = ""
+    if len(ids) > MAX_COMPARE:
+        error = _("Choose up to four places to compare.")
+    elif len(set(ids)) < 2:
+        error = _("Choose at least two places to compare.")
+    listings: list[Listing] = []
+    rows: list[CompareRow] = []
+    if not error:
+        found = {
+            listing.public_id: listing
+            for listing in Listing.objects.filter(
+                public_id__in=ids, sources__withdrawn_at__isnull=True
+            )
+            .prefetch_related(
+                Prefetch(
+                    "sources",
+                    queryset=ListingSource.objects.filter(withdrawn_at__isnull=True)
+                    .select_related("last_import")
+                    .order_by("-kind"),
+                ),
+                "codes",
+            )
+            .distinct()
+        }
+        listings = [found[i] for i in dict.fromkeys(ids) if i in found]
+        if len(listings) < 2:
+            error = _("These places are no longer in the directory. Search again.")
+    if not error:
+        rows = _compare_rows(listings)
+    return render(
+        request,
+        "finder/compare.html",
+        {
+            "listings": listings,
+            "rows": rows,
+            "error": error,
+            "sources": _sources(),
+            "credit": geo.GEONAMES_CREDIT,
+        },
+        status=400 if error else 200,
+    )
+
+
+def _compare_rows(listings: list[Listing]) -> list[CompareRow]:
+    options = codebook_options()
+    names = {group: {o.code: o.name for o in found} for group, found in options.items()}
+    codes = [{c.code for c in listing.codes.all()} for listing in listings]
+    kinds = [frozenset(s.kind for s in listing.sources.all()) for listing in listings]
+    rows = [
+        CompareRow(
+            _("Intensive outpatient"),
+            [
+                _intensive_outpatient(Nearby(listing.pk, 0.0, frozenset(have), kind)).split(
+                    ": ", 1
+                )[-1]
+                for listing, have, kind in zip(listings, codes, kinds, strict=True)
+            ],
+        ),
+        CompareRow(_("Phone"), [listing.phone for listing in listings]),
+    ]
+    for group in FILTER_GROUPS:
+        group_names = names.get(group.key, {})
+        cells = [" · ".join(n for c, n in group_names.items() if c in have) for have in codes]
+        if any(cells):
+            rows.append(CompareRow(str(group.label), [cell or "—" for cell in cells]))
+    rows.append(
+        CompareRow(
+            _("Listed in"),
+            [
+                " · ".join(
+                    f"{s.get_kind_display()} {s.last_import.directory_year}"
+                    for s in listing.sources.all()
+                )
+                for listing in listings
+            ],
+        )
+    )
+    return rows

@@ -179,3 +179,47 @@ def test_no_participant_data_reaches_the_finder(world: World, rhode_island: None
         for given, family, mrn in people:
             assert f"{given} {family}" not in html
             assert mrn not in html
+
+
+def _ids(html: str) -> list[str]:
+    return re.findall(r'name="id" value="([0-9a-f-]+)"', html)
+
+
+def test_compare_three_places_side_by_side(rhode_island: None) -> None:
+    client = Client()
+    html = client.get("/find/", {"zip": "02903", "miles": "25"}).content.decode()
+    chosen = _ids(html)[:3]
+    assert len(chosen) == 3
+    response = client.get("/find/compare/", {"id": chosen})
+    assert response.status_code == 200
+    page = response.content.decode()
+    listings = {str(lst.public_id): lst for lst in Listing.objects.filter(public_id__in=chosen)}
+    heads = re.findall(r'<th scope="col"><a href="/find/listing/([0-9a-f-]+)/">', page)
+    assert heads == chosen  # in the order chosen
+    for public_id in chosen:
+        assert listings[public_id].name1 in page
+    for label in ("Intensive outpatient", "Phone", "Payment and help paying", "Listed in"):
+        assert f'<th scope="row">{label}</th>' in page
+    # The address holds the ids only: nothing typed into the search (the ZIP) travels.
+    assert "02903" not in response.request["QUERY_STRING"]
+
+
+@pytest.mark.parametrize(
+    ("count", "message"),
+    [(1, "Choose at least two"), (5, "Choose up to four")],
+)
+def test_compare_needs_two_to_four_places(rhode_island: None, count: int, message: str) -> None:
+    ids = [str(p) for p in Listing.objects.values_list("public_id", flat=True)[:count]]
+    response = Client().get("/find/compare/", {"id": ids})
+    assert response.status_code == 400
+    assert message in response.content.decode()
+
+
+def test_compare_ignores_unknown_and_withdrawn_places(rhode_island: None) -> None:
+    first, second = Listing.objects.order_by("id")[:2]
+    ListingSource.objects.filter(listing=second).update(withdrawn_at="2026-01-01T00:00:00Z")
+    response = Client().get(
+        "/find/compare/", {"id": [str(first.public_id), str(second.public_id), "not-an-id"]}
+    )
+    assert response.status_code == 400
+    assert "no longer in the directory" in response.content.decode()

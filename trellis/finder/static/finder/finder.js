@@ -30,3 +30,11 @@
     });
   });
 })();
+
+// The comparison's "Print" button (no inline script: CSP).
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-print]")) window.print();
+  });
+})();
