@@ -96,9 +96,7 @@ def family_message_new(request: AuthedRequest, participant_id: uuid.UUID) -> Htt
         "max_subject": MAX_SUBJECT,
         "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4().hex,
     }
-    return render(
-        request, "portal/family_message_new.html", context, status=400 if errors else 200
-    )
+    return render(request, "portal/family_message_new.html", context, status=400 if errors else 200)
 
 
 @login_required
