@@ -53,7 +53,8 @@ def source_of(thread: Thread) -> str:
 
 def is_thread_guardian(user: User, thread: Thread) -> bool:
     """`user` is the guardian who wrote this (guardian's) thread."""
-    return thread.guardian_link_id is not None and thread.guardian_link.guardian_id == user.pk
+    link = thread.guardian_link if thread.guardian_link_id is not None else None
+    return link is not None and link.guardian_id == user.pk
 
 
 def _writer(user: User, thread: Thread) -> tuple[bool, bool]:

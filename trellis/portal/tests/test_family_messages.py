@@ -30,7 +30,11 @@ from trellis.worklist.models import Alert, AlertStatus
 pytestmark = pytest.mark.django_db
 
 Clients = Callable[[User], Client]
-WITHOUT_MESSAGES = {GuardianKind.SCHEDULE, GuardianKind.ATTENDANCE, GuardianKind.CHECKINS_DUE}
+WITHOUT_MESSAGES: set[str] = {
+    GuardianKind.SCHEDULE,
+    GuardianKind.ATTENDANCE,
+    GuardianKind.CHECKINS_DUE,
+}
 
 
 @pytest.fixture
@@ -93,7 +97,8 @@ def test_a_guardian_writes_and_the_team_answers(
     assert thread.awaiting_team
     (message,) = Message.objects.all()
     assert message.author == teens.guardian
-    assert message.from_guardian and not message.from_participant
+    assert message.from_guardian
+    assert not message.from_participant
     created = Event.objects.get(
         actor=teens.guardian, action=Action.CREATE, object_type="messaging.thread"
     )
