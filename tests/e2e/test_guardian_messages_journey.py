@@ -48,7 +48,9 @@ def test_a_guardian_sends_a_message_and_reads_the_answer(
     expect(page.locator("a[href='tel:988']").first).to_be_visible()
     audit(page, "/family/<teen>/messages/new/", found)
     send = page.get_by_role("button", name="Enviar")
-    assert (send.bounding_box() or {}).get("height", 0) >= 44
+    box = send.bounding_box()
+    assert box is not None
+    assert box["height"] >= 44
     page.get_by_label("Mensaje", exact=True).fill("¿Cómo va Tobin en el grupo?")
     send.click()
     page.wait_for_url(lambda url: "/messages/" in url and not url.endswith("/new/"))
