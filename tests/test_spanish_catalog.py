@@ -82,6 +82,7 @@ PARTICIPANT_FILES = (
     "trellis/participants/guardianship.py",
     "trellis/participants/actions/guardians.py",
     "trellis/portal/family.py",
+    "trellis/portal/family_messages.py",
     "trellis/accounts/templates/accounts/sign_in.html",
     "trellis/accounts/forms.py",
     "trellis/notifications/templates/notifications",

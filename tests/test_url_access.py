@@ -21,6 +21,8 @@ from trellis.accounts.models import User
 from trellis.intake.tests.walk import intake_board_walk_values, intake_walk_values
 from trellis.measures.tests.factories import url_walk_values
 from trellis.meetings.tests.factory import meeting_walk_values
+from trellis.messaging.actions import NewThread, do_start_thread
+from trellis.messaging.models import Message, Recipient
 from trellis.messaging.tests.helpers import messaging_walk_values
 from trellis.notes.tests.walk import group_notes_walk_values, plans_notes_walk_values
 from trellis.participants.models import GuardianLink, Participant
@@ -430,24 +432,44 @@ def test_the_guardians_addresses_answer_every_persona(
     guardian sees the teenager; /me/guardians/ is the participant's."""
     teens = build_teens(world)
     own = f"/family/{teens.teen.public_id}/"
+    # The guardian's messages (docs/portal.md, "Guardians", "Messages"): their own thread.
+    thread = do_start_thread(
+        teens.guardian,
+        teens.teen,
+        teens.teen.episodes.get(),
+        NewThread(recipient=Recipient.CARE_TEAM, subject="", body="Guardian-only words"),
+        guardian_link=teens.link,
+    )
+    family_messages = [
+        f"{own}messages/",
+        f"{own}messages/new/",
+        f"{own}messages/{thread.public_id}/",
+    ]
     personas = {"anonymous": None, **world.personas, "guardian": teens.guardian}
     for persona, user in personas.items():
         client = Client() if user is None else client_for(user)
-        answers = {path: client.get(path) for path in ("/family/", own, "/me/guardians/")}
+        paths = ("/family/", own, "/me/guardians/", *family_messages)
+        answers = {path: client.get(path) for path in paths}
         assert all(r.status_code < 500 for r in answers.values()), persona
         if persona == "guardian":
             assert answers["/family/"].status_code == 200
             assert answers[own].status_code == 200
             assert answers["/me/guardians/"].status_code == 302  # to their home
+            assert all(answers[path].status_code == 200 for path in family_messages)
         elif persona == "anonymous":
             assert all(r.status_code == 302 for r in answers.values())
         else:
-            assert answers[own].status_code == 404, persona
-            assert teens.teen.given_name not in answers[own].content.decode()
+            for path in (own, *family_messages):
+                assert answers[path].status_code == 404, (persona, path)
+                assert teens.teen.given_name not in answers[path].content.decode()
+                assert "Guardian-only words" not in answers[path].content.decode()
             assert answers["/family/"].status_code in {302, 403}, persona
+            posted = client.post(family_messages[1], {"body": "Not theirs"})
+            assert posted.status_code == 404, persona
         if persona == "participant":
             assert answers["/me/guardians/"].status_code == 200
     assert GuardianLink.objects.count() == 1
+    assert Message.objects.count() == 1
 
 
 def test_an_alumnus_reaches_the_alumni_board_and_nobody_elses_data(

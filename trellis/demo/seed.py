@@ -51,7 +51,7 @@ from trellis.intake.demo import seed_intake
 from trellis.intake.demo_admission import seed_admission
 from trellis.measures.demo import seed_measure_history
 from trellis.meetings.demo import seed_meetings
-from trellis.messaging.demo import seed_messages
+from trellis.messaging.demo import seed_guardian_messages, seed_messages
 from trellis.notes.demo import seed_group_notes, seed_notes
 from trellis.notifications.demo import seed_notification_preferences
 from trellis.participants.actions import do_set_planned_discharge
@@ -169,6 +169,8 @@ def _load_history(
                 organization, username=GUARDIAN_USERNAME, password=DEMO_PASSWORD
             ),
         ),
+        # After guardians: the guardian's question to the care team, answered.
+        ("guardian messages", lambda rng: seed_guardian_messages(organization, today=today)),
         ("peer space", lambda rng: seed_peers(organization, today=today)),
         # Last: summaries read the whole record (hours, scores, plans, alerts).
         ("discharge summaries", lambda rng: seed_transitions(organization, rng=rng, today=today)),

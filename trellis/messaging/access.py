@@ -20,7 +20,9 @@ from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record, record_list
 from trellis.lib.ids import lookup_id
 from trellis.messaging.models import ReadState, Thread
-from trellis.participants.models import Episode
+from trellis.participants.access import GUARDIAN_ROLE, access_as_guardian
+from trellis.participants.guardianship import LinkView
+from trellis.participants.models import Episode, GuardianKind
 from trellis.privacy.access import (
     ParticipantAccess,
     Scope,
@@ -40,8 +42,13 @@ INBOX_PAGE_SIZE = 25
 
 def _threads() -> QuerySet[Thread]:
     return Thread.objects.select_related(
-        "participant", "episode__program__organization", "started_by"
+        "participant", "episode__program__organization", "started_by", "guardian_link__guardian"
     )
+
+
+def _own_threads() -> QuerySet[Thread]:
+    """The participant's own threads: never their guardians' (the team decides what to share)."""
+    return _threads().filter(guardian_link__isnull=True)
 
 
 def with_unread(threads: QuerySet[Thread], user: User) -> QuerySet[Thread]:
@@ -94,7 +101,7 @@ def access_own_messages(user: User, *, purpose: str = Purpose.PATRQT) -> OwnMess
     view; anyone who is not a participant gets an audited 404."""
     access = _own_participant(user, "own", purpose)
     threads = list(
-        with_unread(_threads().filter(participant=access.participant), user).order_by(
+        with_unread(_own_threads().filter(participant=access.participant), user).order_by(
             "-last_message_at", "-pk"
         )
     )
@@ -139,7 +146,7 @@ def access_own_thread(
     """One of the signed-in participant's own threads; else an audited 404."""
     participant: Participant | None = getattr(user, "participant", None)
     thread = (
-        _threads().filter(public_id=lookup_id(thread_id), participant=participant).first()
+        _own_threads().filter(public_id=lookup_id(thread_id), participant=participant).first()
         if participant is not None
         else None
     )
@@ -153,6 +160,64 @@ def access_own_thread(
         )
     record(user, action, participant=participant, obj=thread, purpose=purpose, role="participant")
     return thread
+
+
+# --- a guardian's own threads (docs/portal.md, "Guardians", "Messages") ---
+
+
+@dataclass(frozen=True)
+class GuardianMessages:
+    view: LinkView  # the working link, the adolescent episode (new threads go there), the kinds
+    threads: list[Thread]
+
+
+def _guardian_threads(user: User, view: LinkView) -> QuerySet[Thread]:
+    """The threads this guardian wrote about this participant: never the participant's own,
+    never another guardian's."""
+    return _threads().filter(participant=view.link.participant, guardian_link__guardian=user)
+
+
+def access_guardian_messages(user: User, participant_id: uuid.UUID | str) -> GuardianMessages:
+    """A guardian's threads about one linked participant, newest first with `unread`. Opened
+    through `access_as_guardian` with the messages kind (audited, purpose FAMRQT): another
+    person's id, an ended link or a policy without messages get its audited 404."""
+    view = access_as_guardian(user, participant_id, GuardianKind.MESSAGES)
+    threads = list(
+        with_unread(_guardian_threads(user, view), user).order_by("-last_message_at", "-pk")
+    )
+    return GuardianMessages(view=view, threads=threads)
+
+
+def access_guardian_thread(
+    user: User,
+    participant_id: uuid.UUID | str,
+    thread_id: uuid.UUID | str,
+    *,
+    action: str = Action.VIEW,
+) -> tuple[LinkView, Thread]:
+    """One of the guardian's own threads about a linked participant (audited as a guardian's,
+    FAMRQT); anything else, including the participant's own threads, the audited 404."""
+    view = access_as_guardian(user, participant_id, GuardianKind.MESSAGES)
+    participant = view.link.participant
+    thread = _guardian_threads(user, view).filter(public_id=lookup_id(thread_id)).first()
+    if thread is None:
+        raise deny_object(
+            user,
+            object_type=OBJECT_TYPE,
+            object_id=thread_id,
+            purpose=Purpose.FAMRQT,
+            participant=participant,
+        )
+    record(
+        user,
+        action,
+        participant=participant,
+        obj=thread,
+        purpose=Purpose.FAMRQT,
+        role=GUARDIAN_ROLE,
+        detail={"as": GUARDIAN_ROLE, "link": str(view.link.public_id)},
+    )
+    return view, thread
 
 
 # --- staff ---

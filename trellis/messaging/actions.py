@@ -33,7 +33,7 @@ from trellis.worklist.queries import primary_clinicians, program_directors
 if TYPE_CHECKING:
     from trellis.accounts.models import User
     from trellis.notes.models import Note
-    from trellis.participants.models import Episode, Participant
+    from trellis.participants.models import Episode, GuardianLink, Participant
 
 logger = logging.getLogger(__name__)
 
@@ -41,12 +41,33 @@ MAX_BODY = 5_000
 MAX_SUBJECT = 120
 SOURCE = "messaging.thread"
 TASK_TITLE = "Message from a participant"  # no content: titles show in lists and counts
+GUARDIAN_TASK_TITLE = "Message from a participant's parent/guardian"
+GUARDIAN_ROLE = "guardian"
 TASK_DETAIL = "Read the message in the participant's Messages tab and answer it there."
 ALLOWED_CONTROLS = frozenset("\n\t")
 
 
 def source_of(thread: Thread) -> str:
     return f"{SOURCE}:{thread.public_id}"
+
+
+def is_thread_guardian(user: User, thread: Thread) -> bool:
+    """`user` is the guardian who wrote this (guardian's) thread."""
+    link = thread.guardian_link if thread.guardian_link_id is not None else None
+    return link is not None and link.guardian_id == user.pk
+
+
+def _writer(user: User, thread: Thread) -> tuple[bool, bool]:
+    """(from the participant, from the thread's guardian)."""
+    return thread.participant.user_id == user.pk, is_thread_guardian(user, thread)
+
+
+def _purpose_role(from_participant: bool, from_guardian: bool) -> tuple[str, str]:
+    if from_guardian:
+        return Purpose.FAMRQT, GUARDIAN_ROLE
+    if from_participant:
+        return Purpose.PATRQT, "participant"
+    return Purpose.TREAT, ""
 
 
 def _bad_characters(text: str, allowed: frozenset[str] = ALLOWED_CONTROLS) -> bool:
@@ -142,7 +163,7 @@ def _raise_task(thread: Thread, message: Message) -> Alert:
         episode=episode,
         kind=AlertKind.TASK,
         priority=Priority.NORMAL,
-        title=TASK_TITLE,
+        title=GUARDIAN_TASK_TITLE if thread.guardian_link_id is not None else TASK_TITLE,
         detail=TASK_DETAIL,
         source=source_of(thread),
         dedupe_key=f"messaging:message:{message.public_id}",
@@ -171,9 +192,15 @@ class NewThread:
 
 
 def check_start_thread(
-    user: User, participant: Participant, episode: Episode | None, data: NewThread
+    user: User,
+    participant: Participant,
+    episode: Episode | None,
+    data: NewThread,
+    *,
+    guardian_link: GuardianLink | None = None,
 ) -> Thread:
-    """The participant writes to their care team or the program's inbox."""
+    """The participant writes to their care team or the program's inbox (or, with
+    `guardian_link`, the guardian writes to the participant's care team)."""
     errors: dict[str, str] = {}
     if episode is None or not episode.is_open:
         errors["__all__"] = _("You can send messages while you are in a program.")
@@ -190,7 +217,7 @@ def check_start_thread(
     if errors:
         raise ValidationError(errors)
     assert episode is not None  # noqa: S101  # checked above
-    return do_start_thread(user, participant, episode, data)
+    return do_start_thread(user, participant, episode, data, guardian_link=guardian_link)
 
 
 @transaction.atomic
@@ -202,9 +229,11 @@ def do_start_thread(
     *,
     now: datetime | None = None,
     notify: bool = True,
+    guardian_link: GuardianLink | None = None,
 ) -> Thread:
     """A new thread with its first message; the same `idempotency_key` again returns the
-    thread it made (a double submit stores one)."""
+    thread it made (a double submit stores one). With `guardian_link`, a guardian's thread
+    (written by that link's guardian, read by them and staff only)."""
     key = _key(data.idempotency_key)
     if key is not None:
         found = _resent(key, user)
@@ -212,6 +241,8 @@ def do_start_thread(
             return found.thread
     now = now or timezone.now()
     from_participant = participant.user_id == user.pk
+    from_guardian = guardian_link is not None and guardian_link.guardian_id == user.pk
+    from_family = from_participant or from_guardian
     try:
         with transaction.atomic():
             thread = Thread.objects.create(
@@ -222,12 +253,14 @@ def do_start_thread(
                 started_by=user,
                 created_at=now,
                 last_message_at=now,
-                awaiting_team=from_participant,
+                awaiting_team=from_family,
+                guardian_link=guardian_link,
             )
             message = Message.objects.create(
                 thread=thread,
                 author=user,
                 from_participant=from_participant,
+                from_guardian=from_guardian,
                 body=data.body,
                 created_at=now,
                 idempotency_key=key,
@@ -239,18 +272,22 @@ def do_start_thread(
             raise _used_form() from error
         return found.thread
     _mark_read(user, thread, now)
+    purpose, role = _purpose_role(from_participant, from_guardian)
+    detail = {"recipient": thread.recipient, "message": str(message.public_id)}
+    if guardian_link is not None:
+        detail["guardian_link"] = str(guardian_link.public_id)
     record(
         user,
         Action.CREATE,
         participant=participant,
         obj=thread,
-        purpose=Purpose.PATRQT if from_participant else Purpose.TREAT,
-        role="participant" if from_participant else "",
-        detail={"recipient": thread.recipient, "message": str(message.public_id)},
+        purpose=purpose,
+        role=role,
+        detail=detail,
     )
-    if from_participant:
+    if from_family:
         _raise_task(thread, message)
-    elif notify:
+    elif notify and guardian_link is None:
         _notify_participant(participant, message)
     return thread
 
@@ -262,7 +299,7 @@ def check_reply(user: User, thread: Thread, body: str, *, idempotency_key: str =
     """A reply from the participant or staff, refused (naming `body`) once the thread's
     episode has ended, or for an empty, too long or unprintable message."""
     if not thread.episode.is_open:
-        if thread.participant.user_id == user.pk:
+        if any(_writer(user, thread)):
             raise ValidationError(
                 {"body": _("This conversation is closed: your program has ended.")}
             )
@@ -283,15 +320,18 @@ def do_reply(
     now: datetime | None = None,
     notify: bool = True,
 ) -> Message:
-    """A message in the thread. From the participant: the team's task (re)opens. From staff:
-    the task is completed and the participant is emailed (no content)."""
+    """A message in the thread. From the participant (or the thread's guardian): the team's task
+    (re)opens. From staff: the task is completed and the participant is emailed (no content);
+    a guardian's thread notifies nobody (notifications go to participants only: the guardian
+    sees "New" on their pages)."""
     key = _key(idempotency_key)
     if key is not None:
         found = _resent(key, user)
         if found is not None and found.thread_id == thread.pk:
             return found
     now = now or timezone.now()
-    from_participant = thread.participant.user_id == user.pk
+    from_participant, from_guardian = _writer(user, thread)
+    from_family = from_participant or from_guardian
     locked = Thread.objects.select_for_update().get(pk=thread.pk)
     try:
         with transaction.atomic():
@@ -299,6 +339,7 @@ def do_reply(
                 thread=locked,
                 author=user,
                 from_participant=from_participant,
+                from_guardian=from_guardian,
                 body=body,
                 created_at=now,
                 idempotency_key=key,
@@ -308,24 +349,27 @@ def do_reply(
         if found is None or found.thread_id != thread.pk:
             raise _used_form() from error
         return found
-    Thread.objects.filter(pk=thread.pk).update(last_message_at=now, awaiting_team=from_participant)
-    thread.last_message_at, thread.awaiting_team = now, from_participant
+    Thread.objects.filter(pk=thread.pk).update(last_message_at=now, awaiting_team=from_family)
+    thread.last_message_at, thread.awaiting_team = now, from_family
     _mark_read(user, thread, now)
+    purpose, role = _purpose_role(from_participant, from_guardian)
     record(
         user,
         Action.CREATE,
         participant=thread.participant,
         obj=message,
-        purpose=Purpose.PATRQT if from_participant else Purpose.TREAT,
-        role="participant" if from_participant else "",
+        purpose=purpose,
+        role=role,
         detail={"thread": str(thread.public_id)},
     )
-    if from_participant:
+    if from_family:
         _raise_task(thread, message)
     else:
         for task in _open_tasks(thread):
             do_complete_task(user, task, note="Answered in the thread.", now=now)
-        if notify:  # False only when the demo seeds its history
+        # False only when the demo seeds its history; a guardian's thread is not the
+        # participant's to be told about.
+        if notify and thread.guardian_link_id is None:
             _notify_participant(thread.participant, message)
     return message
 
@@ -339,15 +383,18 @@ def do_mark_read(user: User, thread: Thread, *, now: datetime | None = None) -> 
     (it stays open until someone answers or completes it in My work)."""
     now = now or timezone.now()
     _mark_read(user, thread, now)
+    from_participant, from_guardian = _writer(user, thread)
+    purpose, role = _purpose_role(from_participant, from_guardian)
     record(
         user,
         Action.UPDATE,
         participant=thread.participant,
         obj=thread,
-        purpose=Purpose.PATRQT if thread.participant.user_id == user.pk else Purpose.TREAT,
+        purpose=purpose,
+        role=role,
         detail={"read": True},
     )
-    if thread.participant.user_id != user.pk:
+    if not (from_participant or from_guardian):
         for task in _open_tasks(thread):
             do_acknowledge_alert(user, task, now=now)
 
@@ -395,6 +442,8 @@ def quoted(message: Message) -> str:
         f"{message.thread.participant.given_name} {message.thread.participant.family_name} "
         "(participant)"
         if message.from_participant
+        else f"{message.author.name} (parent/guardian)"
+        if message.from_guardian
         else message.author.name
     )
     lines = "\n".join(f"> {line}" if line else ">" for line in message.body.split("\n"))

@@ -113,3 +113,52 @@ def seed_messages(
         now=_at(organization, today, 7, 10),
     )
     return 3
+
+
+def seed_guardian_messages(organization: Organization, *, today: date | None = None) -> int:
+    """The demo guardian's question to their teenager's care team (docs/portal.md,
+    "Guardians", "Messages"), answered by the primary clinician; the number of threads."""
+    from trellis.participants.guardianship import adolescent_episode
+    from trellis.participants.models import GuardianLink
+
+    today = today or organization.today()
+    link = (
+        GuardianLink.objects.active()
+        .filter(participant__organization=organization)
+        .select_related("guardian", "participant", "participant__organization")
+        .order_by("pk")
+        .first()
+    )
+    episode = adolescent_episode(link.participant) if link is not None else None
+    member = (
+        CareTeamMember.objects.filter(episode=episode, is_primary=True, end_date__isnull=True)
+        .select_related("user")
+        .first()
+        if episode is not None
+        else None
+    )
+    if link is None or episode is None or member is None:
+        return 0
+    day = max(today - timedelta(days=2), episode.admitted_on or today)
+    thread = do_start_thread(
+        link.guardian,
+        link.participant,
+        episode,
+        NewThread(
+            recipient=Recipient.CARE_TEAM,
+            subject="Sueño",
+            body="Buenas tardes. Mi hijo casi no duerme esta semana y está muy cansado en la "
+            "escuela. ¿Es algo que deban saber? Gracias.",
+        ),
+        now=_at(organization, day, 18, 20),
+        guardian_link=link,
+    )
+    do_reply(
+        member.user,
+        thread,
+        "Gracias por avisarnos. Lo hablaremos en la próxima sesión y la llamaremos si "
+        "necesitamos algo más.",
+        now=_at(organization, day + timedelta(days=1), 10, 5),
+        notify=False,
+    )
+    return 1

@@ -61,8 +61,18 @@ class Thread(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     last_message_at = models.DateTimeField(default=timezone.now)
-    # True while the newest message is the participant's: the team owes an answer.
+    # True while the newest message is the participant's (or guardian's): the team owes an answer.
     awaiting_team = models.BooleanField(default=False)
+    # A guardian's thread (docs/portal.md, "Guardians", "Messages"): written by the guardian of
+    # this link about the participant's episode. Only that guardian and staff read it; the
+    # participant does not (the team decides what to share). Null: the participant's own.
+    guardian_link = models.ForeignKey(
+        "participants.GuardianLink",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="message_threads",
+    )
 
     class Meta:
         ordering = ["-last_message_at", "-pk"]
@@ -80,6 +90,7 @@ class Message(models.Model):
     thread = models.ForeignKey(Thread, on_delete=models.PROTECT, related_name="messages")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     from_participant = models.BooleanField()
+    from_guardian = models.BooleanField(default=False)  # written by the thread's guardian
     body = EncryptedTextField()
     created_at = models.DateTimeField(default=timezone.now)
     idempotency_key = models.CharField(max_length=64, null=True, blank=True, unique=True)

@@ -30,7 +30,17 @@ def unread_count(user: User, participant: Participant) -> int:
     """Threads of the participant with a message `user` has not read (the home card)."""
     read = ReadState.objects.filter(user=user, read_at__gte=F("thread__last_message_at"))
     return (
-        Thread.objects.filter(participant=participant)
+        Thread.objects.filter(participant=participant, guardian_link__isnull=True)
+        .exclude(pk__in=read.values("thread_id"))
+        .count()
+    )
+
+
+def guardian_unread_count(user: User, participant: Participant) -> int:
+    """The guardian's own threads about the participant with a reply they have not read."""
+    read = ReadState.objects.filter(user=user, read_at__gte=F("thread__last_message_at"))
+    return (
+        Thread.objects.filter(participant=participant, guardian_link__guardian=user)
         .exclude(pk__in=read.values("thread_id"))
         .count()
     )

@@ -209,7 +209,12 @@ def thread(request: AuthedRequest, thread_id: uuid.UUID) -> HttpResponse:
         except ValidationError as exc:
             errors = _errors(exc)
         else:
-            flash.success(request, "Reply sent. The participant was emailed that a message waits.")
+            flash.success(
+                request,
+                "Reply sent. The guardian sees it on their family pages."
+                if found.guardian_link_id is not None
+                else "Reply sent. The participant was emailed that a message waits.",
+            )
             return redirect("messaging:thread", thread_id=found.public_id)
     else:
         do_open_thread(request.user, found)

@@ -35,6 +35,7 @@ class GuardianKind(models.TextChoices):
     ATTENDANCE = "attendance", "Attendance"
     CHECKINS_DUE = "checkins_due", "Check-ins due (not the answers)"
     SCORES = "scores", "Check-in scores"
+    MESSAGES = "messages", "Messages to the team"
 
 
 CONSENT_KINDS = frozenset({GuardianKind.SCORES})
@@ -50,6 +51,11 @@ class GuardianPolicy(models.Model):
     checkins_due = models.BooleanField(default=True)
     scores = models.BooleanField(
         default=False, help_text="Only for adolescents who have also consented."
+    )
+    messages = models.BooleanField(
+        default=True,
+        help_text="The guardian may write to the care team (their own threads; never the "
+        "adolescent's).",
     )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"

@@ -46,6 +46,7 @@ KIND_LABELS: dict[str, Any] = {
     GuardianKind.ATTENDANCE: gettext_lazy("Attendance"),
     GuardianKind.CHECKINS_DUE: gettext_lazy("Check-ins due (not the answers)"),
     GuardianKind.SCORES: gettext_lazy("Check-in scores"),
+    GuardianKind.MESSAGES: gettext_lazy("Messages to the team"),
 }
 RELATIONSHIP_LABELS: dict[str, Any] = {
     GuardianRelationship.PARENT: gettext_lazy("Parent"),
@@ -193,6 +194,10 @@ def family_participant(request: AuthedRequest, participant_id: str) -> HttpRespo
         context["checkins_due"] = _checkins_due(view)
     if GuardianKind.SCORES in view.kinds:
         context["scores"] = _scores(episode)
+    if GuardianKind.MESSAGES in view.kinds:
+        from trellis.messaging.queries import guardian_unread_count
+
+        context["messages_unread"] = guardian_unread_count(request.user, participant)
     return render(request, "portal/family_participant.html", context)
 
 

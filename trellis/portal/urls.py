@@ -5,7 +5,7 @@ are not matched: only the participant's old paths are listed."""
 
 from django.urls import path
 
-from trellis.portal import family, offline, views
+from trellis.portal import family, family_messages, offline, views
 
 app_name = "portal"
 
@@ -17,6 +17,21 @@ urlpatterns = [
     path("me/guardians/", family.my_guardians, name="my-guardians"),
     path("family/", family.family_home, name="family"),
     path("family/<uuid:participant_id>/", family.family_participant, name="family-participant"),
+    path(
+        "family/<uuid:participant_id>/messages/",
+        family_messages.family_messages,
+        name="family-messages",
+    ),
+    path(
+        "family/<uuid:participant_id>/messages/new/",
+        family_messages.family_message_new,
+        name="family-message-new",
+    ),
+    path(
+        "family/<uuid:participant_id>/messages/<uuid:thread_id>/",
+        family_messages.family_message,
+        name="family-message",
+    ),
     # The language switcher, signed in or out (docs/portal.md, "Spanish").
     path("language/", views.language, name="language"),
     # Installable and offline (docs/portal.md, "Installable and offline").

@@ -50,6 +50,7 @@ ON_BY_DEFAULT: list[str] = [
     GuardianKind.SCHEDULE,
     GuardianKind.ATTENDANCE,
     GuardianKind.CHECKINS_DUE,
+    GuardianKind.MESSAGES,
 ]
 # Each kind's section on the guardian's page, by its heading's id.
 SECTION: dict[str, str] = {
@@ -57,6 +58,7 @@ SECTION: dict[str, str] = {
     GuardianKind.ATTENDANCE: 'id="past-h"',
     GuardianKind.CHECKINS_DUE: 'id="checkins-h"',
     GuardianKind.SCORES: 'id="scores-h"',
+    GuardianKind.MESSAGES: 'id="messages-h"',
 }
 
 
