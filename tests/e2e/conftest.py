@@ -5,11 +5,13 @@ Never call `playwright install`: the browser comes from Debian (make test instal
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.personas import PASSWORD, World, build_world
 
@@ -60,6 +62,11 @@ def page(browser: Browser) -> Iterator[Page]:
     )
     page.on("pageerror", lambda error: errors.append(str(error)))
     yield page
+    # Let the requests the page started (the offline key, the service worker's page) finish
+    # before the database is flushed: on PostgreSQL a request still writing its audit event
+    # deadlocks with the flush's TRUNCATE.
+    with contextlib.suppress(PlaywrightError):
+        page.wait_for_load_state("networkidle", timeout=5_000)
     context.close()
     assert errors == [], f"browser console errors: {errors}"
 
