@@ -64,6 +64,7 @@ PARTICIPANT_FILES = (
     "trellis/messaging/templates/messaging/me",
     "trellis/messaging/templates/messaging/_messages.html",
     "trellis/messaging/templates/messaging/_notice.html",
+    "trellis/messaging/templates/messaging/_reply_form.html",
     "trellis/messaging/views.py",
     "trellis/messaging/actions.py",
     "trellis/peers/templates/peers/me",

@@ -42,21 +42,11 @@ from trellis.messaging.actions import (
 from trellis.messaging.models import Recipient, Thread
 from trellis.messaging.queries import messages_of, own_draft_notes, reply_time
 from trellis.participants.chart import chart_context
-from trellis.privacy.decorators import staff_required
-from trellis.privacy.policy import grants_for
+from trellis.privacy.decorators import not_a_participant, staff_required
 
 
 def _errors(exc: ValidationError) -> dict[str, str]:
     return {k: " ".join(v) for k, v in exc.message_dict.items()}
-
-
-def _not_a_participant(request: AuthedRequest) -> HttpResponse | None:
-    """Staff who open a /me/ address go to their Today; a user with no role gets 403."""
-    if getattr(request.user, "participant", None) is not None:
-        return None
-    if grants_for(request.user).is_staff_member:
-        return redirect("today")
-    return render(request, "no_role.html", status=403)
 
 
 def _compose(program: Any) -> dict[str, Any]:
@@ -74,7 +64,7 @@ def _compose(program: Any) -> dict[str, Any]:
 @login_required
 def mine(request: AuthedRequest) -> HttpResponse:
     """The participant's threads, unread marked, newest first."""
-    elsewhere = _not_a_participant(request)
+    elsewhere = not_a_participant(request)
     if elsewhere is not None:
         return elsewhere
     own = access_own_messages(request.user)
@@ -94,7 +84,7 @@ def mine(request: AuthedRequest) -> HttpResponse:
 @login_required
 def new(request: AuthedRequest) -> HttpResponse:
     """Write to the care team or the program's team: who, a subject (optional), the text."""
-    elsewhere = _not_a_participant(request)
+    elsewhere = not_a_participant(request)
     if elsewhere is not None:
         return elsewhere
     own = access_own_compose(request.user)
@@ -136,7 +126,7 @@ def new(request: AuthedRequest) -> HttpResponse:
 @login_required
 def my_thread(request: AuthedRequest, thread_id: uuid.UUID) -> HttpResponse:
     """The thread, oldest message first, and the reply form."""
-    elsewhere = _not_a_participant(request)
+    elsewhere = not_a_participant(request)
     if elsewhere is not None:
         return elsewhere
     posting = request.method == "POST"

@@ -46,21 +46,11 @@ from trellis.peers.actions import (
 from trellis.peers.models import RULES_VERSION, ModerationKind, PostStatus, ReportReason
 from trellis.peers.queries import Board
 from trellis.peers.screening import mentions_self_harm
-from trellis.privacy.decorators import staff_required
-from trellis.privacy.policy import grants_for
+from trellis.privacy.decorators import not_a_participant, staff_required
 
 
 def _errors(exc: ValidationError) -> dict[str, str]:
     return {k: " ".join(v) for k, v in exc.message_dict.items()}
-
-
-def _not_a_participant(request: AuthedRequest) -> HttpResponse | None:
-    """Staff who open a /me/ address go to their Today; a user with no role gets 403."""
-    if getattr(request.user, "participant", None) is not None:
-        return None
-    if grants_for(request.user).is_staff_member:
-        return redirect("today")
-    return render(request, "no_role.html", status=403)
 
 
 def board_url(board: Board) -> str:
@@ -84,7 +74,7 @@ def _zone(board: Board) -> Any:
 
 @login_required
 def mine(request: AuthedRequest) -> HttpResponse:
-    elsewhere = _not_a_participant(request)
+    elsewhere = not_a_participant(request)
     if elsewhere is not None:
         return elsewhere
     entries = access_own_boards(request.user)
@@ -98,7 +88,7 @@ def mine(request: AuthedRequest) -> HttpResponse:
 
 
 def _board_view(request: AuthedRequest, kind: str, object_id: uuid.UUID) -> HttpResponse:
-    elsewhere = _not_a_participant(request)
+    elsewhere = not_a_participant(request)
     if elsewhere is not None:
         return elsewhere
     page = access_board(request.user, kind, object_id)
@@ -199,7 +189,7 @@ def alumni_board(request: AuthedRequest, program_id: uuid.UUID) -> HttpResponse:
 @login_required
 def post_page(request: AuthedRequest, post_id: uuid.UUID) -> HttpResponse:
     """A post, its replies oldest first, and the reply form."""
-    elsewhere = _not_a_participant(request)
+    elsewhere = not_a_participant(request)
     if elsewhere is not None:
         return elsewhere
     page = access_own_post(request.user, post_id)
@@ -243,7 +233,7 @@ def post_page(request: AuthedRequest, post_id: uuid.UUID) -> HttpResponse:
 @login_required
 def report(request: AuthedRequest, post_id: uuid.UUID) -> HttpResponse:
     """Report a post (or a reply) to the moderators, with a reason."""
-    elsewhere = _not_a_participant(request)
+    elsewhere = not_a_participant(request)
     if elsewhere is not None:
         return elsewhere
     post = access_own_reply_target(request.user, post_id)

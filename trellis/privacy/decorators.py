@@ -8,8 +8,10 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
 
+from trellis.accounts.http import AuthedRequest
 from trellis.privacy.policy import grants_for
 
 View = Callable[..., HttpResponseBase]
@@ -34,3 +36,14 @@ def staff_required(*roles: str) -> Callable[[View], View]:
         return wrapped
 
     return decorator
+
+
+def not_a_participant(request: AuthedRequest) -> HttpResponse | None:
+    """For a participant's own page (`/me/…`): None when the signed-in user is a participant;
+    otherwise the answer to give instead — staff go to their Today, a user with no role gets
+    the "no role" page (403)."""
+    if getattr(request.user, "participant", None) is not None:
+        return None
+    if grants_for(request.user).is_staff_member:
+        return redirect("today")
+    return render(request, "no_role.html", status=403)

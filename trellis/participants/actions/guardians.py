@@ -22,7 +22,6 @@ from datetime import timedelta
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -33,10 +32,11 @@ from trellis.audit.models import Action, Purpose
 from trellis.audit.trail import record
 from trellis.lib import sms
 from trellis.lib.languages import PORTAL_LANGUAGES, portal_language
-from trellis.lib.text import CONTROL_CHARACTERS_MESSAGE, has_control_characters
+from trellis.lib.text import has_control_characters
 from trellis.participants.actions.invitations import (
     MAX_USERNAME,
     MIN_USERNAME,
+    address_errors,
     expiry_text,
     invitation_hours,
     invitation_link,
@@ -118,24 +118,7 @@ def check_invite_guardian(
         errors["relationship"] = _("Choose parent, legal guardian or other caregiver.")
     if language not in PORTAL_LANGUAGES:
         errors["language"] = _("Choose English or Español.")
-    if not email and not phone:
-        errors["email"] = _("Enter an email address or a mobile number to send the link to.")
-    if email:
-        try:
-            validate_email(email)
-        except ValidationError:
-            errors["email"] = _("Enter a valid email address, e.g. name@example.org.")
-    if phone:
-        digits = "".join(ch for ch in phone if ch.isdigit())
-        if has_control_characters(phone):
-            errors["phone"] = CONTROL_CHARACTERS_MESSAGE
-        elif not 10 <= len(digits) <= 15 or len(phone) > 30:
-            errors["phone"] = _("Enter a mobile number with its area code, e.g. 503-555-0142.")
-        elif not sms.texting_available():
-            errors["phone"] = _(
-                "Text messages are not set up here: leave the mobile number empty and send "
-                "the invitation by email."
-            )
+    errors |= address_errors(email, phone)
     refusal = link_refusal(participant)
     if refusal:
         errors["guardian"] = refusal

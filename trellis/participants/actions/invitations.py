@@ -117,12 +117,9 @@ def _refusal(participant: Participant) -> str:
     return ""
 
 
-def check_invite(
-    actor: User, participant: Participant, *, email: str, phone: str
-) -> tuple[Invitation, str]:
-    """Validate the addresses, then invite (and end any open invitation). Returns the
-    invitation and the raw token (for the caller's tests; never stored or logged)."""
-    email, phone = email.strip(), phone.strip()
+def address_errors(email: str, phone: str) -> dict[str, str]:
+    """Where an invitation link goes (a participant's or a guardian's): an email address, a
+    textable mobile number, or both; one message per field that is wrong."""
     errors: dict[str, str] = {}
     if not email and not phone:
         errors["email"] = _("Enter an email address or a mobile number to send the link to.")
@@ -142,6 +139,16 @@ def check_invite(
                 "Text messages are not set up here: leave the mobile number empty and send "
                 "the invitation by email."
             )
+    return errors
+
+
+def check_invite(
+    actor: User, participant: Participant, *, email: str, phone: str
+) -> tuple[Invitation, str]:
+    """Validate the addresses, then invite (and end any open invitation). Returns the
+    invitation and the raw token (for the caller's tests; never stored or logged)."""
+    email, phone = email.strip(), phone.strip()
+    errors = address_errors(email, phone)
     refusal = _refusal(participant)
     if refusal:
         errors["account"] = refusal
