@@ -52,12 +52,19 @@ def _reasons(nearby: Nearby, chosen: dict[str, frozenset[str]], names: dict[str,
     return reasons
 
 
-def _intensive_outpatient(nearby: Nearby) -> str:
-    if INTENSIVE_OUTPATIENT in nearby.codes:
-        return _("Intensive outpatient: yes")
-    if "su" in nearby.kinds:
-        return _("Intensive outpatient: not listed")
-    return _("Intensive outpatient: not recorded (the mental health directory has no such code)")
+def _intensive_outpatient_answer(codes: frozenset[str], kinds: frozenset[str]) -> str:
+    """Whether a place offers intensive outpatient treatment, as the directory can say it:
+    only the substance use directory has the code, so for the others it is unknown."""
+    if INTENSIVE_OUTPATIENT in codes:
+        return _("yes")
+    if "su" in kinds:
+        return _("not listed")
+    return _("not recorded (the mental health directory has no such code)")
+
+
+def _intensive_outpatient(codes: frozenset[str], kinds: frozenset[str]) -> str:
+    answer = _intensive_outpatient_answer(codes, kinds)
+    return _("Intensive outpatient: %(answer)s") % {"answer": answer}
 
 
 def search(request: HttpRequest) -> HttpResponse:
@@ -103,7 +110,7 @@ def search(request: HttpRequest) -> HttpResponse:
                     listings[n.listing_id],
                     n,
                     _reasons(n, chosen, names),
-                    _intensive_outpatient(n),
+                    _intensive_outpatient(n.codes, n.kinds),
                 )
                 for n in page.object_list
             ],
@@ -161,7 +168,6 @@ def listing(request: HttpRequest, listing_id: str) -> HttpResponse:
         elif entry.name not in grouped[entry.category_name]:
             grouped[entry.category_name].append(entry.name.strip())
     kinds = {source.kind for source in found.sources.all()}
-    nearby = Nearby(found.pk, 0.0, frozenset(c.code for c in found.codes.all()), frozenset(kinds))
     return render(
         request,
         "finder/listing.html",
@@ -170,7 +176,9 @@ def listing(request: HttpRequest, listing_id: str) -> HttpResponse:
             "groups": [CodeGroup(category, names) for category, names in grouped.items()],
             "unknown": sorted(set(unknown)),
             "sources": list(found.sources.all()),
-            "intensive_outpatient": _intensive_outpatient(nearby),
+            "intensive_outpatient": _intensive_outpatient(
+                frozenset(c.code for c in found.codes.all()), frozenset(kinds)
+            ),
             "intake_numbers": [
                 number
                 for number in (found.intake1, found.intake2, found.intake1a, found.intake2a)
@@ -247,10 +255,8 @@ def _compare_rows(listings: list[Listing]) -> list[CompareRow]:
         CompareRow(
             _("Intensive outpatient"),
             [
-                _intensive_outpatient(Nearby(listing.pk, 0.0, frozenset(have), kind)).split(
-                    ": ", 1
-                )[-1]
-                for listing, have, kind in zip(listings, codes, kinds, strict=True)
+                _intensive_outpatient_answer(frozenset(have), kind)
+                for have, kind in zip(codes, kinds, strict=True)
             ],
         ),
         CompareRow(_("Phone"), [listing.phone for listing in listings]),
