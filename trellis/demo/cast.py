@@ -286,11 +286,15 @@ STAFF: tuple[StaffSpec, ...] = (
 )  # fmt: skip
 
 PORTAL_USERNAME = "participant"
-PORTAL_SEES = "their portal at /me/ (sessions, check-ins, practice, messages, progress; Español)"
+PORTAL_SEES = (
+    "their portal at /me/ (sessions, check-ins, practice, messages, progress, the peer space; "
+    "Español)"
+)
 GUARDIAN_USERNAME = "guardian"
 GUARDIAN_SEES = (
     "a parent's /family/ page, in Spanish: one teenager's sessions, attendance and check-ins "
-    "due in the adolescent program (never notes, diary cards or answers)"
+    "due in the adolescent program, and messages to the care team (never notes, diary cards "
+    "or answers)"
 )
 
 

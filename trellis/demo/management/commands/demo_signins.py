@@ -35,6 +35,10 @@ class Command(BaseCommand):
             if number == 0:
                 self.stdout.write("  " + "  ".join("-" * w for w in [*widths, len(row[3])]))
         self.stdout.write(
+            f"\nNo sign-in needed: the public program finder at {DEMO_URL.rstrip('/')}/find/ "
+            "(the national directory around Chicago; try ZIP 60607)."
+        )
+        self.stdout.write(
             f"\nEvery demo account shares the password {DEMO_PASSWORD!r}. "
             "The data is synthetic: never put real people in a demo.\n"
         )
